@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint format clean install
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cda demo --out demo-output
+
+test: $(STAMP)
+	$(BIN)/ruff check cohort_tools tests bench
+	$(BIN)/ruff format --check cohort_tools tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check cohort_tools tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format cohort_tools tests bench
+	$(BIN)/ruff check --fix cohort_tools tests bench
+
+clean:
+	rm -rf demo-output .pytest_cache .ruff_cache

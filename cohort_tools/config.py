@@ -1,0 +1,174 @@
+"""Loading YAML configuration with messages that name the file, the line, the field and the fix.
+
+Typed models (pydantic) validate the content; this module turns their errors, and YAML's own, into
+:class:`~cohort_tools.errors.Problem` objects a programme manager can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from cohort_tools.errors import CdaError, Problem
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML mapping and the line on which each value starts (1-based)."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return None
+
+
+def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
+    out[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[(*loc, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, (*loc, key), out)
+            out[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, (*loc, i), out)
+
+
+def load_yaml(path: str | Path, what: str) -> YamlDocument:
+    """Read a YAML file that must hold a mapping; raise CdaError with a plain message otherwise."""
+    p = Path(path)
+    name = str(p)
+    if not p.exists():
+        raise CdaError.single(
+            name, f"the {what} does not exist.", "check the path and spelling of the file name."
+        )
+    if p.is_dir():
+        raise CdaError.single(name, f"expected a {what} but found a folder.", "pass the YAML file.")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CdaError.single(
+            name,
+            f"the {what} is not UTF-8 text (byte {exc.start} cannot be read).",
+            "save it as UTF-8 text from your editor.",
+        ) from None
+    if not text.strip():
+        raise CdaError.single(
+            name, f"the {what} is empty.", "fill it in; see the demo cohort for an example."
+        )
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CdaError.single(
+            name,
+            f"this is not valid YAML ({problem}).",
+            "check indentation and colons near that line; quote values that contain ': ' or '#'.",
+            line=line,
+        ) from None
+    if node is None or data is None:
+        raise CdaError.single(name, f"the {what} is empty.", "fill it in.")
+    if not isinstance(data, dict):
+        raise CdaError.single(
+            name,
+            f"the {what} must be a set of 'key: value' fields, but it is a {type(data).__name__}.",
+            "start the file with top-level fields such as 'name:'.",
+            line=1,
+        )
+    lines: dict[Loc, int] = {}
+    _index_lines(node, (), lines)
+    return YamlDocument(path=p, data=data, lines=lines)
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_FIXES: Mapping[str, str] = {
+    "missing": "add this field.",
+    "extra_forbidden": "remove it, or check its spelling against the documented fields.",
+    "date_from_datetime_parsing": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
+    "date_parsing": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
+    "date_type": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
+    "int_parsing": "write a whole number without commas, e.g. 85000.",
+    "int_type": "write a whole number without commas, e.g. 85000.",
+    "int_from_float": "write a whole number.",
+    "greater_than": "use a larger number.",
+    "greater_than_equal": "use a larger number.",
+    "less_than_equal": "use a smaller number.",
+    "string_type": "write text (put it in quotes if it looks like a number or date).",
+    "value_error": "",
+    "literal_error": "use one of the values listed.",
+    "enum": "use one of the values listed.",
+    "list_type": "write a list, one '- item' per line.",
+    "dict_type": "write a set of 'key: value' fields.",
+    "model_type": "write a set of 'key: value' fields.",
+    "string_too_short": "fill it in.",
+    "string_pattern_mismatch": "",
+}
+
+
+def _plain_message(err: Mapping[str, Any]) -> str:
+    kind = err.get("type", "")
+    msg = str(err.get("msg", "is not valid"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if kind == "missing":
+        return "is required but missing."
+    if kind == "extra_forbidden":
+        return "is not a known field."
+    value = err.get("input")
+    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
+    return f"{msg[0].lower() + msg[1:] if msg else msg}{shown}."
+
+
+def problems_from_validation(
+    exc: ValidationError,
+    doc: YamlDocument,
+    prefix: Loc = (),
+    city: str | None = None,
+) -> list[Problem]:
+    """Turn a pydantic ValidationError into problems that name file, line, city, field and fix."""
+    problems = []
+    for err in exc.errors():
+        loc = (*prefix, *err["loc"])
+        fix = _FIXES.get(err.get("type", ""), "")
+        ctx = err.get("ctx") or {}
+        if not fix and "expected" in ctx:
+            fix = f"use {ctx['expected']}."
+        problems.append(
+            Problem(
+                file=str(doc.path),
+                line=doc.line_of(loc),
+                city=city,
+                field=field_path(loc),
+                message=_plain_message(err),
+                fix=fix,
+            )
+        )
+    return problems

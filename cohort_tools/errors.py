@@ -1,0 +1,75 @@
+"""Problems found in user input, and the one exception the CLI turns into exit code 1.
+
+Every check in the package reports :class:`Problem` objects instead of raising on the first one, so a
+user sees every problem in one run. Each problem names where it is (file, and where known the city,
+field, row or line), what is wrong, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, phrased for the person who has to fix it."""
+
+    file: str
+    message: str
+    fix: str = ""
+    city: str | None = None
+    field: str | None = None
+    line: int | None = None
+    severity: str = "error"  # "error" stops the command; "warning" is reported only
+
+    def location(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.city:
+            parts.append(f"city '{self.city}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.fix:
+            text += f" Fix: {self.fix}"
+        return text
+
+
+@dataclass
+class CdaError(Exception):
+    """Raised when input is unusable. The CLI prints every problem and exits with code 1."""
+
+    problems: Sequence[Problem] = field(default_factory=list)
+    headline: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    @classmethod
+    def single(cls, file: str | Path, message: str, fix: str = "", **where: object) -> CdaError:
+        return cls([Problem(file=str(file), message=message, fix=fix, **where)])  # type: ignore[arg-type]
+
+    def render(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [self.headline] if self.headline else []
+        if len(errors) > 1 or not lines:
+            lines.append(f"{len(errors)} problem(s) found:")
+        lines.extend(f"  - {p}" for p in self.problems)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def raise_if_errors(problems: Sequence[Problem], headline: str = "") -> None:
+    if errors_only(problems):
+        raise CdaError(list(problems), headline=headline)

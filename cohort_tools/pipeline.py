@@ -1,0 +1,75 @@
+"""`cda demo`: the main job, run end to end on a cohort (the embedded demo cohort by default).
+
+The job is an ordered list of steps. Order matters: the cohort is validated before anything is written,
+and each later step reads what earlier ones produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cohort_tools.cohort import Cohort, load_cohort, summary
+from cohort_tools.programme import Programme, load_programme
+from cohort_tools.schedule import build_calendar, summarise, write_calendar
+
+
+@dataclass
+class DemoContext:
+    out: Path
+    cohort_file: Path | None
+    programme: Programme
+    cohort: Cohort | None = None
+    report: list[str] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        self.report.append(text)
+
+
+def step_check_cohort(ctx: DemoContext) -> None:
+    ctx.cohort = load_cohort(ctx.cohort_file, ctx.programme)
+    ctx.say(summary(ctx.cohort, ctx.programme))
+
+
+def step_calendar(ctx: DemoContext) -> None:
+    assert ctx.cohort is not None
+    calendar = build_calendar(ctx.cohort, ctx.programme)
+    ics = ctx.out / "calendar" / "cohort.ics"
+    csv = ctx.out / "calendar" / "cohort.csv"
+    events = write_calendar(calendar, ics=ics, csv_path=csv)
+    for city in ctx.cohort.cities:
+        write_calendar(calendar, ics=ctx.out / "calendar" / f"{city.id}.ics", city=city.id)
+    ctx.say(summarise(calendar, events))
+    ctx.outputs["calendar"] = ics
+
+
+# The steps of the main job, in order. check_cohort must come first: nothing is written for an
+# invalid cohort.
+STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
+    ("Checking the cohort", step_check_cohort),
+    ("Writing the programme calendar", step_calendar),
+]
+
+
+def run_demo(
+    *,
+    out: Path = Path("demo-output"),
+    cohort: Path | None = None,
+    programme: Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> DemoContext:
+    """Run every step of the main job; return what each produced."""
+    ctx = DemoContext(out=out, cohort_file=cohort, programme=load_programme(programme))
+    for title, step in STEPS:
+        echo(f"== {title}")
+        before = len(ctx.report)
+        step(ctx)
+        for line in ctx.report[before:]:
+            echo(line)
+    echo("")
+    echo("Outputs:")
+    for name, path in ctx.outputs.items():
+        echo(f"  {name}: {path}")
+    return ctx

@@ -1,0 +1,267 @@
+"""The six-month programme as data: typed models for curriculum/programme.yaml.
+
+A :class:`Programme` has a convening, three :class:`Module` objects (one per learning theme) with their
+keynote and workshop :class:`Session` objects, a coaching cadence, showcases, mayor check-ins and the
+:class:`Deliverable` (the citywide data strategy), each part of which names the sessions that produce it.
+Cross-references are checked when the file is loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from cohort_tools import paths
+from cohort_tools.config import load_yaml, problems_from_validation
+from cohort_tools.errors import CdaError
+
+Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
+SessionKind = Literal["keynote", "workshop", "studio"]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+AUDIENCE_LABELS: dict[str, str] = {
+    "mayor": "Mayor",
+    "cda_lead": "CDA lead",
+    "senior_team": "Senior team",
+    "coach": "Coach",
+    "govex": "GovEx programme team",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Role(Strict):
+    id: Id
+    title: str
+    why: str
+
+
+class ConveningBlock(Strict):
+    day: int = Field(ge=1, le=3)
+    part: Literal["morning", "afternoon", "all day"]
+    title: str
+    audience: list[Audience]
+
+
+class Convening(Strict):
+    id: Id
+    title: str
+    days: Literal[3]
+    month: int = Field(ge=1)
+    start_time: Clock
+    end_time: Clock
+    in_person: bool
+    rules: list[str]
+    objectives: list[str]
+    agenda: list[ConveningBlock]
+
+
+class Session(Strict):
+    """A cohort-wide virtual session: a keynote, a workshop or a strategy studio."""
+
+    id: Id
+    kind: SessionKind
+    title: str
+    month: int = Field(ge=1)
+    week_of_month: int = Field(ge=1, le=4)
+    duration_minutes: int = Field(gt=0, le=480)
+    audience: list[Audience]
+    objectives: list[str] = Field(min_length=1)
+    notebook: str | None = None  # MyST source under workshops/ or curriculum/, once written
+
+
+class Module(Strict):
+    id: Id
+    number: int
+    theme: str
+    title: str
+    summary: str
+    months: list[int]
+    sessions: list[Session]
+
+
+class Coaching(Strict):
+    cadence_weeks: int = Field(ge=1, le=8)
+    first_week: int = Field(ge=1)
+    duration_minutes: int = Field(gt=0)
+    audience: list[Audience]
+    purpose: str
+
+
+class CityMoment(Strict):
+    """A per-city event on the calendar: a showcase or a mayor check-in."""
+
+    id: Id
+    title: str
+    month: int = Field(ge=1)
+    week_of_month: int = Field(ge=1, le=4)
+    duration_minutes: int = Field(gt=0)
+    audience: list[Audience]
+    purpose: str
+
+
+class DeliverablePart(Strict):
+    id: Id
+    title: str
+    description: str
+    produced_by: list[str] = Field(min_length=1)
+
+
+class Deliverable(Strict):
+    title: str
+    horizon_years: int
+    summary: str
+    core_components: list[str]
+    parts: list[DeliverablePart]
+
+
+class TeamRules(Strict):
+    min_members: int = Field(ge=1)
+    max_members: int = Field(ge=1)
+    roles: list[Role]
+
+
+class Programme(Strict):
+    name: str
+    note: str
+    duration_months: int = Field(ge=1, le=24)
+    session_start_time: Clock
+    city_slots: list[Clock] = Field(min_length=1)
+    team: TeamRules
+    convening: Convening
+    modules: list[Module] = Field(min_length=1)
+    capstone: list[Session] = Field(default_factory=list)
+    coaching: Coaching
+    showcases: list[CityMoment]
+    mayor_checkins: list[CityMoment]
+    deliverable: Deliverable
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Programme:
+        problems: list[str] = []
+        ids = [self.convening.id] + [s.id for s in self.sessions()]
+        ids += [m.id for m in self.showcases] + [m.id for m in self.mayor_checkins]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(f"session ids must be unique; repeated: {', '.join(dupes)}")
+        known = set(ids) | {m.id for m in self.modules} | {"coaching"}
+        for part in self.deliverable.parts:
+            for ref in part.produced_by:
+                if ref not in known:
+                    problems.append(
+                        f"deliverable part '{part.id}' is produced by unknown session '{ref}'"
+                    )
+        for event in [*self.sessions(), *self.showcases, *self.mayor_checkins]:
+            if event.month > self.duration_months:
+                problems.append(
+                    f"'{event.id}' is in month {event.month}, after the programme ends "
+                    f"(month {self.duration_months})"
+                )
+        for module in self.modules:
+            for s in module.sessions:
+                if s.month not in module.months:
+                    problems.append(
+                        f"session '{s.id}' is in month {s.month}, outside its module's months "
+                        f"{module.months}"
+                    )
+        if self.team.min_members > self.team.max_members:
+            problems.append("team.min_members is larger than team.max_members")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def sessions(self) -> list[Session]:
+        return [s for m in self.modules for s in m.sessions] + list(self.capstone)
+
+    def session(self, session_id: str) -> Session:
+        for s in self.sessions():
+            if s.id == session_id:
+                return s
+        raise KeyError(session_id)
+
+    def role_ids(self) -> list[str]:
+        return [r.id for r in self.team.roles]
+
+    def producers_of(self, part_id: str) -> list[str]:
+        for part in self.deliverable.parts:
+            if part.id == part_id:
+                return list(part.produced_by)
+        raise KeyError(part_id)
+
+
+def load_programme(path: Path | None = None) -> Programme:
+    """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem."""
+    doc = load_yaml(path or paths.programme_file(), what="programme file")
+    try:
+        return Programme.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CdaError(
+            problems_from_validation(exc, doc), headline=f"{doc.path} is not a valid programme."
+        ) from None
+
+
+def _audience(items: list[str]) -> str:
+    return ", ".join(AUDIENCE_LABELS[a] for a in items)
+
+
+def outline(programme: Programme) -> str:
+    """The programme as a readable plain-text outline (what `cda programme show` prints)."""
+    p = programme
+    out: list[str] = [p.name, "=" * len(p.name), p.note.strip(), ""]
+    c = p.convening
+    out += [
+        f"Month {c.month}: {c.title} ({c.days} days, in person)",
+    ]
+    out += [f"  rule: {r}" for r in c.rules]
+    for block in c.agenda:
+        out.append(f"  day {block.day}, {block.part}: {block.title} [{_audience(block.audience)}]")
+    out.append("")
+    for m in p.modules:
+        months = (
+            "-".join(str(x) for x in (m.months[0], m.months[-1]))
+            if len(m.months) > 1
+            else m.months[0]
+        )
+        out.append(f'Module {m.number}: {m.title} - "{m.theme}" (months {months})')
+        out.append(f"  {m.summary.strip()}")
+        for s in m.sessions:
+            out.append(
+                f"  - month {s.month}, week {s.week_of_month}: {s.kind} '{s.title}' "
+                f"({s.duration_minutes} min; {_audience(s.audience)})"
+            )
+            out += [f"      objective: {o}" for o in s.objectives]
+        out.append("")
+    for s in p.capstone:
+        out.append(
+            f"Capstone, month {s.month}, week {s.week_of_month}: {s.title} "
+            f"({s.duration_minutes} min; {_audience(s.audience)})"
+        )
+        out += [f"  objective: {o}" for o in s.objectives]
+    out.append("")
+    k = p.coaching
+    out.append(
+        f"Coaching: every {k.cadence_weeks} weeks from week {k.first_week}, "
+        f"{k.duration_minutes} min per city [{_audience(k.audience)}] - {k.purpose}"
+    )
+    for title, moments in (("Showcases", p.showcases), ("Mayor check-ins", p.mayor_checkins)):
+        out.append(f"{title}:")
+        for e in moments:
+            out.append(
+                f"  - month {e.month}, week {e.week_of_month}: {e.title} "
+                f"({e.duration_minutes} min; {_audience(e.audience)}) - {e.purpose}"
+            )
+    d = p.deliverable
+    out += [
+        "",
+        f"Deliverable: {d.title} ({d.horizon_years}-year vision and plan)",
+        f"  {d.summary.strip()}",
+    ]
+    out.append(f"  core components: {', '.join(d.core_components)}")
+    for part in d.parts:
+        out.append(f"  - {part.title}: produced by {', '.join(part.produced_by)}")
+    return "\n".join(out) + "\n"

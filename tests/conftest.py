@@ -1,0 +1,51 @@
+"""Shared fixtures. Paths to the product's files, and a factory for cohort files with data folders."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from cohort_tools import paths
+from cohort_tools.programme import Programme, load_programme
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+
+
+@pytest.fixture(scope="session")
+def programme() -> Programme:
+    return load_programme()
+
+
+@pytest.fixture(scope="session")
+def demo_cohort_data() -> dict[str, Any]:
+    return yaml.safe_load(paths.DEMO_COHORT_FILE.read_text(encoding="utf-8"))
+
+
+CohortFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_cohort(tmp_path: Path, demo_cohort_data: dict[str, Any]) -> CohortFactory:
+    """Write a copy of the demo cohort (after ``edit``) to tmp_path, with empty data folders."""
+
+    def factory(
+        edit: Callable[[dict[str, Any]], None] | None = None, name: str = "cohort.yaml"
+    ) -> Path:
+        data = copy.deepcopy(demo_cohort_data)
+        for city in data["cities"]:
+            (tmp_path / city["data_folder"]).mkdir(parents=True, exist_ok=True)
+        if edit:
+            edit(data)
+        target = tmp_path / name
+        target.write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
+        return target
+
+    return factory
