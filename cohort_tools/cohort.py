@@ -161,7 +161,7 @@ def _hint(problem: Problem) -> Problem:
 
 def _city_label(raw: Any, index: int) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-        return raw["id"]
+        return str(raw["id"])
     return f"#{index + 1}"
 
 

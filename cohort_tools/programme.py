@@ -8,6 +8,7 @@ Cross-references are checked when the file is loaded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -156,7 +157,12 @@ class Programme(Strict):
                     problems.append(
                         f"deliverable part '{part.id}' is produced by unknown session '{ref}'"
                     )
-        for event in [*self.sessions(), *self.showcases, *self.mayor_checkins]:
+        events: list[Session | CityMoment] = [
+            *self.sessions(),
+            *self.showcases,
+            *self.mayor_checkins,
+        ]
+        for event in events:
             if event.month > self.duration_months:
                 problems.append(
                     f"'{event.id}' is in month {event.month}, after the programme ends "
@@ -205,7 +211,7 @@ def load_programme(path: Path | None = None) -> Programme:
         ) from None
 
 
-def _audience(items: list[str]) -> str:
+def _audience(items: Sequence[str]) -> str:
     return ", ".join(AUDIENCE_LABELS[a] for a in items)
 
 
@@ -262,6 +268,8 @@ def outline(programme: Programme) -> str:
         f"  {d.summary.strip()}",
     ]
     out.append(f"  core components: {', '.join(d.core_components)}")
+    names = {s.id: f"{s.title} (month {s.month})" for s in p.sessions()}
+    names[c.id] = f"{c.title} (month {c.month})"
     for part in d.parts:
-        out.append(f"  - {part.title}: produced by {', '.join(part.produced_by)}")
+        out.append(f"  - {part.title}: from {'; '.join(names[i] for i in part.produced_by)}")
     return "\n".join(out) + "\n"

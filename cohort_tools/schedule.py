@@ -34,7 +34,7 @@ from dateutil.relativedelta import relativedelta
 from cohort_tools import __version__
 from cohort_tools.cohort import City, Cohort
 from cohort_tools.fileio import write_all_or_nothing
-from cohort_tools.programme import AUDIENCE_LABELS, Programme
+from cohort_tools.programme import AUDIENCE_LABELS, Audience, Programme
 
 # Preferred weekday per kind of event (Monday = 0). Spreading kinds over the week keeps a team's
 # calendar readable; the exact day moves forward past holidays.
@@ -60,7 +60,7 @@ class Event:
     start: dt.datetime
     end: dt.datetime
     city_id: str | None
-    audience: tuple[str, ...]
+    audience: tuple[Audience, ...]
     description: str
     location: str
 
@@ -122,11 +122,15 @@ def _at(day: dt.date, clock: str, zone: ZoneInfo) -> dt.datetime:
 
 
 def programme_end(cohort: Cohort, programme: Programme) -> dt.date:
-    return cohort.start_date + relativedelta(months=programme.duration_months)
+    end: dt.date = cohort.start_date + relativedelta(months=programme.duration_months)
+    return end
 
 
 def _anchor(cohort: Cohort, month: int, week: int) -> dt.date:
-    return cohort.start_date + relativedelta(months=month - 1) + dt.timedelta(weeks=week - 1)
+    day: dt.date = (
+        cohort.start_date + relativedelta(months=month - 1) + dt.timedelta(weeks=week - 1)
+    )
+    return day
 
 
 def _on_weekday(day: dt.date, weekday: int) -> dt.date:
@@ -209,7 +213,7 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
 
     # 3. Per-city events: mayor check-ins and showcases first (the mayor's diary is the hardest to
     #    move), then coaching, each in the first free slot for the city's team and its coach.
-    requests: list[tuple[dt.date, str, str, str, int, tuple[str, ...], str]] = []
+    requests: list[tuple[dt.date, str, str, str, int, tuple[Audience, ...], str]] = []
     for m in programme.mayor_checkins:
         requests.append(
             (
@@ -333,7 +337,8 @@ def to_ics(calendar: Calendar, events: list[Event], stamp: dt.datetime | None = 
         first = min(e.start for e in events).date().replace(month=1, day=1)
         last = max(e.end for e in events).date().replace(month=12, day=31)
         cal.add_missing_timezones(first_date=first, last_date=last)
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data
 
 
 CSV_COLUMNS = [
