@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from cohort_tools import __version__, verbs
+from cohort_tools.citydata.cli import data_app
+from cohort_tools.cliutil import reports_errors
 from cohort_tools.errors import CdaError
 
 app = typer.Typer(
@@ -22,8 +22,7 @@ programme_app = typer.Typer(help="The six-month programme.", no_args_is_help=Tru
 cohort_app = typer.Typer(help="Cohorts of cities and their teams.", no_args_is_help=True)
 app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
-
-F = TypeVar("F", bound=Callable[..., Any])
+app.add_typer(data_app, name="data")
 
 CohortArg = Annotated[
     Path | None,
@@ -33,20 +32,6 @@ ProgrammeOpt = Annotated[
     Path | None,
     typer.Option("--programme", help="Programme file; default curriculum/programme.yaml."),
 ]
-
-
-def reports_errors(fn: F) -> F:
-    """Turn CdaError into its message on stderr and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CdaError as err:
-            typer.echo(str(err), err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,23 @@
+"""City data: one documented folder format, readers for real exports, validation, and the loader.
+
+Notebooks load data only through :func:`load` (or :func:`open_city` / :func:`connect`), which
+validate first, drop personal-name and e-mail columns, and cache normalised Parquet.
+"""
+
+from __future__ import annotations
+
+from .check import check_city
+from .importer import import_table
+from .loader import CityData, connect, load, open_city
+from .schemas import SCHEMA_VERSION, TABLES
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "TABLES",
+    "CityData",
+    "check_city",
+    "connect",
+    "import_table",
+    "load",
+    "open_city",
+]

@@ -1,0 +1,421 @@
+"""Validate a city data folder and report every problem in one run, in plain language.
+
+:func:`check_city` reads city.yaml and every table, runs the pandera schemas lazily (all failures, not
+the first), then the cross-table checks pandera does not do (foreign keys; programme outcomes by
+neighbourhood). It only reads: inputs are never modified.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from cohort_tools.errors import CdaError, Problem
+
+from . import schemas
+from .config import CITY_FILE, CityConfig, TableConfig, load_city_config
+from .normalise import PreparedTable, prepare_table
+from .readers import EXTENSION_FORMATS, rows_text
+
+TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq", ".json", ".xls")
+CACHE_DIR_NAME = ".cda-cache"
+
+
+@dataclass
+class CityFolder:
+    """A city folder's profile (None if city.yaml is unusable) and where each table's file is."""
+
+    path: Path
+    config: CityConfig | None
+    files: dict[str, Path]
+    problems: list[Problem]
+
+    @property
+    def city_id(self) -> str | None:
+        return self.config.id if self.config else None
+
+    def table_config(self, table: str) -> TableConfig:
+        return self.config.table(table) if self.config else TableConfig()
+
+
+def scan_city(city_dir: Path) -> CityFolder:
+    """Read city.yaml and find each table's file; problems for missing/ambiguous/unknown files."""
+    city_dir = Path(city_dir)
+    problems: list[Problem] = []
+    if not city_dir.is_dir():
+        raise CdaError.single(city_dir, "this city data folder does not exist.", "check the path.")
+    config: CityConfig | None = None
+    try:
+        config = load_city_config(city_dir)
+    except CdaError as exc:
+        problems.extend(exc.problems)
+    files: dict[str, Path] = {}
+    claimed: set[Path] = set()
+    for table in schemas.TABLES:
+        declared = config.tables.get(table) if config else None
+        if declared and declared.file:
+            path = Path(declared.file)
+            path = path if path.is_absolute() else city_dir / path
+            if not path.exists():
+                problems.append(
+                    Problem(
+                        str(city_dir / CITY_FILE),
+                        f"tables.{table}.file names '{declared.file}', which does not exist.",
+                        "correct the file name (relative to the city folder).",
+                        city=config.id if config else None,
+                        field=f"tables.{table}.file",
+                    )
+                )
+                continue
+            files[table] = path
+            claimed.add(path.resolve())
+            continue
+        found = sorted(
+            p
+            for p in city_dir.iterdir()
+            if p.is_file() and p.stem == table and p.suffix.lower() in TABLE_EXTENSIONS
+        )
+        if len(found) > 1:
+            problems.append(
+                Problem(
+                    str(city_dir),
+                    f"there are several files for the {table} table: "
+                    f"{', '.join(p.name for p in found)}.",
+                    f"keep one, or name the right one in city.yaml tables.{table}.file.",
+                    city=config.id if config else None,
+                )
+            )
+            claimed.update(p.resolve() for p in found)
+            continue
+        if found:
+            files[table] = found[0]
+            claimed.add(found[0].resolve())
+    for path in sorted(city_dir.iterdir()):
+        if (
+            not path.is_file()
+            or path.name.startswith(".")
+            or path.name == CITY_FILE
+            or path.resolve() in claimed
+            or path.suffix.lower() not in TABLE_EXTENSIONS
+        ):
+            continue
+        close = difflib.get_close_matches(path.stem, list(schemas.TABLES), n=1)
+        hint = f"rename it to {close[0]}{path.suffix}" if close else "rename it to a table name"
+        problems.append(
+            Problem(
+                str(path),
+                "this file is not one of the city tables, so it is not checked or loaded.",
+                f"{hint}, or name it in city.yaml tables.<table>.file "
+                f"(tables: {', '.join(schemas.TABLES)}).",
+                city=config.id if config else None,
+                severity="warning",
+            )
+        )
+    return CityFolder(city_dir, config, files, problems)
+
+
+# --- pandera failures -> problems -----------------------------------------------------------------
+
+
+def _rule(check: pa.Check) -> str:
+    stats: Mapping[str, Any] = check.statistics or {}
+    if check.name == "isin":
+        return "must be one of: " + ", ".join(str(v) for v in stats["allowed_values"])
+    if check.name == "greater_than_or_equal_to":
+        return f"must be {stats['min_value']} or more (no negative values)"
+    if check.name == "in_range":
+        return f"must be between {stats['min_value']} and {stats['max_value']}"
+    return str(check.error or check.name)
+
+
+def _fix(table: str, column: str | None, check: pa.Check | None, kind: str) -> str:
+    if kind == "missing_column":
+        return ""
+    if kind == "not_nullable":
+        return "fill in every row; this column may not be blank."
+    if kind == "unique":
+        return "each value must appear once: remove the duplicate rows or give them new ids."
+    if check is not None and check.name == "isin":
+        return (
+            "use one of the allowed values; if your system uses other words, map them in "
+            f"city.yaml tables.{table}.values.{column}."
+        )
+    if check is not None and check.name in ("greater_than_or_equal_to", "in_range"):
+        return "correct the values; counts and amounts cannot be negative."
+    if check is not None and check.name == "successes_le_participants":
+        return "successes count people from participants, so they cannot be more; correct them."
+    if check is not None and check.name and check.name.endswith("_fits_dimension"):
+        codes = "; ".join(f"{d}: {', '.join(c)}" for d, c in schemas.DIMENSION_CATEGORIES.items())
+        return f"use the codes of each dimension ({codes}); see `cda data dictionary`."
+    if check is not None and check.name == "not_email":
+        return "replace e-mail addresses with pseudonymous codes (e.g. R0001)."
+    return "correct the values; see `cda data dictionary` for the rule."
+
+
+_SCHEMA_CHECK_FIELD = {
+    "successes_le_participants": "successes",
+    "category_fits_dimension": "category",
+    "group_fits_dimension": "group",
+}
+
+
+def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Problem]:
+    """Run the table's pandera schema lazily and phrase every failure as a Problem."""
+    frame = prepared.frame
+    if frame is None:
+        return []
+    table = prepared.table
+    schema = schemas.TABLES[table]
+    name = str(prepared.path)
+    word = prepared.row_word
+    problems: list[Problem] = []
+    if frame.empty:
+        return [
+            Problem(
+                name,
+                "the table has a header but no rows.",
+                "add the data, or remove the file if the city does not have this table yet.",
+                city=city,
+                severity="warning",
+            )
+        ]
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    except SchemaError as exc:  # pragma: no cover - lazy=True collects, but be safe
+        cases = exc.failure_cases if exc.failure_cases is not None else pd.DataFrame()
+    groups: dict[tuple[str | None, str], dict[str, Any]] = {}
+    for case in cases.itertuples(index=False):
+        context = case.schema_context
+        column = case.column if isinstance(case.column, str) else None
+        check_text = str(case.check)
+        check: pa.Check | None = None
+        number = case.check_number
+        if number is not None and not pd.isna(number):
+            if context == "Column" and column in schema.columns:
+                check = schema.columns[column].checks[int(number)]
+            elif context == "DataFrameSchema":
+                check = schema.checks[int(number)]
+                column = _SCHEMA_CHECK_FIELD.get(str(check.name), column)
+        if check_text == "multiple_fields_uniqueness":
+            column = None
+        key = (column, check_text if check is None else f"{check.name}#{number}")
+        entry = groups.setdefault(
+            key, {"check": check, "text": check_text, "rows": [], "values": [], "column": column}
+        )
+        if case.index is not None and not pd.isna(case.index):
+            entry["rows"].append(int(case.index))
+        entry["values"].append(case.failure_case)
+    for (column, _), entry in groups.items():
+        check = entry["check"]
+        text = entry["text"]
+        rows = sorted(set(entry["rows"]) - prepared.bad_cells.get(column or "", set()))
+        if text == "column_in_dataframe":
+            for missing in dict.fromkeys(entry["values"]):
+                problems.append(_missing_column(prepared, str(missing), city))
+            continue
+        if not rows:
+            continue
+        if check is not None and check.name in _SCHEMA_CHECK_FIELD and column in frame:
+            values = frame.loc[rows, column].tolist()
+        else:
+            values = entry["values"]
+        examples = ", ".join(repr(_plain(v)) for v in list(dict.fromkeys(map(_plain, values)))[:3])
+        where = rows_text(rows, word)
+        line = rows[0] if len(rows) == 1 else None
+        if text == "not_nullable":
+            message = f"column '{column}' is blank in {where}."
+            kind = "not_nullable"
+        elif text == "multiple_fields_uniqueness":
+            combo = list((schema.metadata or {}).get("unique", []))
+            column = " + ".join(combo)
+            dupes = [
+                tuple(_plain(v) for v in t) for t in frame.loc[rows, combo].itertuples(index=False)
+            ]
+            shown = ", ".join(str(t) for t in list(dict.fromkeys(dupes))[:3])
+            message = (
+                f"each combination of {column} must appear only once; repeated: {shown} in {where}."
+            )
+            kind = "unique"
+        elif text == "field_uniqueness":
+            message = f"column '{column}' must be unique; repeated: {examples} in {where}."
+            kind = "unique"
+        elif text.startswith("dtype("):
+            message = f"column '{column}' has the wrong type ({text}) in {where}."
+            kind = "dtype"
+        else:
+            rule = _rule(check) if check is not None else text
+            message = f"column '{column}' {rule}; found {examples} in {where}."
+            kind = "check"
+        problems.append(
+            Problem(
+                name,
+                message,
+                _fix(table, column, check, kind),
+                city=city,
+                field=column,
+                line=line,
+            )
+        )
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _missing_column(prepared: PreparedTable, column: str, city: str | None) -> Problem:
+    present = list(prepared.frame.columns) if prepared.frame is not None else []
+    return Problem(
+        str(prepared.path),
+        f"the required column '{column}' is missing.",
+        f"add a column headed '{column}'; if the file calls it something else, map it in city.yaml "
+        f"tables.{prepared.table}.columns (e.g. {{'Their Name': {column}}}). "
+        f"Columns found: {', '.join(present) or 'none'}.",
+        city=city,
+        field=column,
+        line=1,
+    )
+
+
+# --- cross-table ------------------------------------------------------------------------------
+
+
+def cross_check(prepared: Mapping[str, PreparedTable], city: str | None = None) -> list[Problem]:
+    """Foreign keys between tables, and programme outcomes whose group is a neighbourhood."""
+    problems: list[Problem] = []
+    for table, item in prepared.items():
+        if item.frame is None or item.frame.empty:
+            continue
+        frame = item.frame
+        refs = dict(schemas.foreign_keys(table))
+        checks: list[tuple[str, str, str, str | None]] = [
+            (column, other, other_col, None) for column, (other, other_col) in refs.items()
+        ]
+        if table == "programme_outcomes":
+            checks.append(("group", "neighbourhoods", "neighbourhood_id", "neighbourhood"))
+        for column, other, other_col, dimension in checks:
+            if column not in frame:
+                continue
+            values = frame[column]
+            if dimension is not None:
+                values = values.where(frame["dimension"] == dimension)
+            if values.notna().sum() == 0:
+                continue
+            target = prepared.get(other)
+            if target is None or target.frame is None or other_col not in target.frame:
+                problems.append(
+                    Problem(
+                        str(item.path),
+                        f"column '{column}' refers to the {other} table, which is missing or "
+                        "unreadable, so these references cannot be checked.",
+                        f"add a valid {other} table to the city folder.",
+                        city=city,
+                        field=column,
+                        severity="warning",
+                    )
+                )
+                continue
+            known = set(target.frame[other_col].dropna())
+            unknown = values.notna() & ~values.isin(known)
+            if unknown.any():
+                rows = [int(r) for r in frame.index[unknown]]
+                examples = ", ".join(repr(v) for v in pd.unique(values[unknown])[:3])
+                problems.append(
+                    Problem(
+                        str(item.path),
+                        f"column '{column}' has values not found in {other}.{other_col} "
+                        f"({target.path.name}): {examples} in {rows_text(rows, item.row_word)}.",
+                        f"use an id listed in {target.path.name}, or add the missing "
+                        f"{other_col} there.",
+                        city=city,
+                        field=column,
+                        line=rows[0] if len(rows) == 1 else None,
+                    )
+                )
+    return problems
+
+
+def consistency_warnings(item: PreparedTable, city: str | None = None) -> list[Problem]:
+    """Plausibility checks that are worth a look but do not make the data unusable."""
+    frame = item.frame
+    out: list[Problem] = []
+    if frame is None or item.table != "service_requests" or frame.empty:
+        return out
+    if "closed_datetime" in frame and "requested_datetime" in frame:
+        bad = frame["closed_datetime"] < frame["requested_datetime"]
+        if bad.any():
+            rows = [int(r) for r in frame.index[bad.fillna(False)]]
+            out.append(
+                Problem(
+                    str(item.path),
+                    f"closed_datetime is before requested_datetime in {rows_text(rows)}.",
+                    "check those dates; response times for them will be negative.",
+                    city=city,
+                    field="closed_datetime",
+                    severity="warning",
+                )
+            )
+    return out
+
+
+# --- the public entry points ------------------------------------------------------------------
+
+
+def prepare_city_table(folder: CityFolder, table: str) -> PreparedTable:
+    config = folder.config
+    return prepare_table(
+        table,
+        folder.files[table],
+        folder.table_config(table),
+        timezone=config.timezone if config else None,
+        city=folder.city_id,
+    )
+
+
+def check_prepared(item: PreparedTable, city: str | None) -> list[Problem]:
+    return [*item.problems, *validate_frame(item, city), *consistency_warnings(item, city)]
+
+
+def check_city(city_dir: Path) -> list[Problem]:
+    """Every problem in a city folder (errors and warnings), in file order. Reads only."""
+    folder = scan_city(Path(city_dir))
+    problems = list(folder.problems)
+    city = folder.city_id
+    prepared: dict[str, PreparedTable] = {}
+    for table in schemas.TABLES:
+        if table not in folder.files:
+            if not any(table in p.message for p in folder.problems):
+                problems.append(
+                    Problem(
+                        str(folder.path),
+                        f"there is no {table} table.",
+                        f"add {table}.csv (or .xlsx/.parquet) if the city has this data; "
+                        "notebooks that need it will say so.",
+                        city=city,
+                        severity="warning",
+                    )
+                )
+            continue
+        item = prepare_city_table(folder, table)
+        prepared[table] = item
+        problems.extend(check_prepared(item, city))
+    problems.extend(cross_check(prepared, city))
+    return problems
+
+
+def known_extensions() -> Iterable[str]:
+    return EXTENSION_FORMATS.keys()

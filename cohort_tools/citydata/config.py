@@ -1,0 +1,182 @@
+"""city.yaml: the city profile and per-table reading instructions (typed, validated on load)."""
+
+from __future__ import annotations
+
+import codecs
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cohort_tools.config import load_yaml, problems_from_validation
+from cohort_tools.errors import CdaError, Problem
+
+from .schemas import TABLES
+
+CITY_FILE = "city.yaml"
+
+Format = Literal[
+    "auto", "csv", "xlsx", "parquet", "socrata_csv", "socrata_json", "open311_json", "json"
+]
+
+
+class TableConfig(BaseModel):
+    """How to read one table's file: where it is, its format, and how its columns map to ours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str | None = Field(
+        default=None, description="The table's file, relative to the city folder."
+    )
+    preset: str | None = Field(
+        default=None, description="A named column map, e.g. socrata_nyc_311."
+    )
+    format: Format = Field(
+        default="auto", description="File format; auto goes by the file extension."
+    )
+    encoding: str = Field(
+        default="auto", description="Text encoding: auto, utf-8, utf-8-sig, cp1252..."
+    )
+    delimiter: str = Field(default="auto", description='CSV delimiter: auto, ",", ";", tab or "|".')
+    sheet: str | None = Field(
+        default=None, description="Excel sheet name (default: the first sheet)."
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Their column name -> our column name."
+    )
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Per column (ours): their value -> our value."
+    )
+    date_format: str | None = Field(
+        default=None, description="strptime format (e.g. %m/%d/%Y) when dates are not ISO 8601."
+    )
+    ignore: list[str] = Field(
+        default_factory=list, description="Their columns (glob patterns) to drop without a warning."
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(
+                    f"'{value}' is not an encoding Python knows; use auto, utf-8, utf-8-sig, "
+                    "cp1252 or latin-1"
+                ) from None
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, value: str) -> str:
+        if value in ("tab", "\\t"):
+            return "\t"
+        if value != "auto" and len(value) != 1:
+            raise ValueError('delimiter must be auto or one character such as ",", ";", "|"')
+        return value
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        from .presets import preset_names
+
+        if value is not None and value not in preset_names():
+            raise ValueError(
+                f"unknown preset '{value}'; known presets: {', '.join(preset_names())}"
+            )
+        return value
+
+
+class CityConfig(BaseModel):
+    """The city profile in city.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="Slug (a-z, 0-9, hyphens); the same as the city's id in the cohort.",
+    )
+    name: str = Field(min_length=1, description="The city's name.")
+    fictional: bool = Field(default=False, description="true for demo cities.")
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. US.")
+    state: str | None = Field(default=None, description="State or province code, e.g. OH.")
+    population: int = Field(ge=0, description="Residents.")
+    timezone: str = Field(description="IANA time zone, e.g. America/New_York.")
+    suppression_threshold: int = Field(
+        default=11,
+        ge=1,
+        description="Counts below this are suppressed in published outputs (CMS: 11).",
+    )
+    tables: dict[str, TableConfig] = Field(
+        default_factory=dict, description="Per-table reading instructions (below)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{value}' is not an IANA time zone; use a name such as America/New_York"
+            ) from None
+        return value
+
+    @field_validator("tables")
+    @classmethod
+    def _known_tables(cls, value: dict[str, TableConfig]) -> dict[str, TableConfig]:
+        unknown = [name for name in value if name not in TABLES]
+        if unknown:
+            raise ValueError(
+                f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(TABLES)}"
+            )
+        return value
+
+    def table(self, name: str) -> TableConfig:
+        return self.tables.get(name) or TableConfig()
+
+
+def load_city_config(city_dir: Path) -> CityConfig:
+    """Read and validate ``<city_dir>/city.yaml``; raise CdaError naming every problem."""
+    path = Path(city_dir) / CITY_FILE
+    if not path.exists():
+        raise CdaError.single(
+            path,
+            "city.yaml is missing, so this folder is not a city data folder.",
+            "create city.yaml with id, name, country, population and timezone "
+            "(see `cda data dictionary`).",
+        )
+    doc = load_yaml(path, "city profile")
+    try:
+        return CityConfig.model_validate(doc.data)
+    except ValidationError as exc:
+        problems: list[Problem] = problems_from_validation(exc, doc)
+        raise CdaError(problems, headline=f"{path} is not a valid city profile.") from None
+
+
+def effective_table_config(config: TableConfig | None) -> TableConfig:
+    """The table config with its preset's settings filled in (explicit settings win)."""
+    from .presets import load_preset
+
+    config = config or TableConfig()
+    if not config.preset:
+        return config
+    base: dict[str, Any] = load_preset(config.preset)
+    mine = config.model_dump(exclude_unset=True)
+    merged = dict(base)
+    for key, value in mine.items():
+        if key == "columns":
+            merged["columns"] = {**base.get("columns", {}), **value}
+        elif key == "values":
+            values = {k: dict(v) for k, v in base.get("values", {}).items()}
+            for column, mapping in value.items():
+                values[column] = {**values.get(column, {}), **mapping}
+            merged["values"] = values
+        elif key == "ignore":
+            merged["ignore"] = [*base.get("ignore", []), *value]
+        else:
+            merged[key] = value
+    merged["preset"] = config.preset
+    return TableConfig.model_validate(merged)

@@ -1,0 +1,1022 @@
+"""Fictional demo cities: complete, realistic, deterministic city data folders.
+
+``generate_city(size, seed, out)`` writes ``city.yaml`` and every table of the city data format
+(same seed and arguments, same bytes). Sizes: ``small`` (about 60,000 residents), ``medium`` (about
+250,000) and ``large`` (city scale: 3 million service requests a year and 2,000 neighbourhoods,
+generated month by month with numpy and written as Parquet, so memory stays far below 2 GiB).
+Service requests are always Parquet; every other table is CSV so people can open it.
+``generate_demo_cohort_cities()`` rewrites the three cities embedded in the package.
+
+Everything is invented: city, neighbourhood and street names are built from word lists, respondent
+ids are random codes, zip codes start with ``000`` (no US zip code does). The data covers calendar
+year 2025, as extracted on 2026-01-15 (:data:`AS_OF`).
+
+Stories a notebook can find (they hold for every seed and size):
+
+* **Slow neighbourhood.** The neighbourhood with the lowest median household income waits more
+  than twice as long for requests to be closed (median days-to-close by neighbourhood), most of all for
+  Public Works and Transportation services, and it holds a disproportionate share of the open
+  backlog. Other neighbourhoods drift slower as income falls, but only mildly.
+* **Skills gap.** Housing and Community Development (``HCD``) rates itself about one level lower than
+  other departments in data analysis, visualisation, statistics and data engineering, has no
+  dedicated data roles, and most of its respondents want training. Information Technology is
+  strongest in data engineering; Finance in statistics.
+* **Outcomes differ by group.** In *Workforce Pathways* (employed at 6 months), participants with
+  limited English succeed far less often (about 35 % against 60 %), and people aged 55+ less than
+  younger ones. *Lead-Safe Homes* (homes cleared) is even across groups: the contrast. Small groups
+  (AIAN, NHPI, ``another``) have counts under 11, so suppression shows up in any fair chart.
+* **Stale datasets.** About a fifth of the data inventory is overdue for its own update frequency
+  (e.g. a monthly dataset last updated in 2023); a few are undocumented or hold personal data
+  without being documented. Race/ethnicity formats are mixed: SPD 15 2024, the 1997 two-question
+  format, custom lists and none.
+* **Metrics near and far from target.** "Potholes repaired within 3 business days" sits far below
+  its 90 % target; "311 calls answered within 60 seconds" hovers around its target; "Building
+  permit review time" improves through the year towards its target (lower is better); "Library
+  visits" beats its target; "Tree canopy plantings" has no target.
+* **Real-looking service types** with seasonality: potholes peak in spring, snow and ice removal in
+  winter, missed trash pickups and noise complaints in summer; each service type has its own
+  department and typical time to close.
+* **Maturity.** Two self-assessments (January and July 2025) show progress in governance and
+  performance management and little in equity and open data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from cohort_tools.fileio import staged_dir
+from cohort_tools.paths import DEMO_DIR
+
+YEAR = 2025
+AS_OF = dt.datetime(2026, 1, 15, 9, 0, 0)
+DEMO_CITIES_DIR = DEMO_DIR / "cities"
+
+
+# --------------------------------------------------------------------------------------------------
+# profiles
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How big a generated city is and what its city.yaml says."""
+
+    population: int
+    neighbourhoods: int
+    requests: int  # service requests over the months generated
+    months: int = 12  # months of service requests, counted back from December
+    survey_respondents: int = 400
+    datasets: int = 30
+    name: str | None = None  # None: invent one from the seed
+    state: str = "IL"
+    timezone: str = "America/Chicago"
+    chunk_rows: int = 300_000
+
+
+SIZES: dict[str, Profile] = {
+    "small": Profile(population=60_000, neighbourhoods=12, requests=21_000, survey_respondents=320),
+    "medium": Profile(
+        population=250_000, neighbourhoods=40, requests=90_000, survey_respondents=900, datasets=45
+    ),
+    "large": Profile(
+        population=8_400_000,
+        neighbourhoods=2_000,
+        requests=3_000_000,
+        survey_respondents=6_000,
+        datasets=60,
+    ),
+}
+
+#: The embedded demo cohort's cities (see cohort_tools/demo/cohort.yaml). Request counts are kept
+#: down (and the window shorter for the bigger cities) so the three folders stay under 5 MB.
+DEMO_COHORT_CITIES: dict[str, tuple[int, Profile]] = {
+    "riverton": (
+        101,
+        Profile(
+            population=64_200,
+            neighbourhoods=14,
+            requests=16_000,
+            survey_respondents=340,
+            name="Riverton",
+            state="OH",
+            timezone="America/New_York",
+        ),
+    ),
+    "cedar-bend": (
+        202,
+        Profile(
+            population=182_500,
+            neighbourhoods=28,
+            requests=24_000,
+            months=6,
+            survey_respondents=620,
+            datasets=38,
+            name="Cedar Bend",
+            state="MN",
+            timezone="America/Chicago",
+        ),
+    ),
+    "port-alder": (
+        303,
+        Profile(
+            population=415_000,
+            neighbourhoods=48,
+            requests=30_000,
+            months=3,
+            survey_respondents=900,
+            datasets=45,
+            name="Port Alder",
+            state="WA",
+            timezone="America/Los_Angeles",
+        ),
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# reference lists (all invented or generic)
+# --------------------------------------------------------------------------------------------------
+
+# id, name, share of city staff, budget per head (USD), data roles per 100 staff
+DEPARTMENTS: list[tuple[str, str, float, float, float]] = [
+    ("PW", "Public Works", 0.14, 145_000, 0.6),
+    ("TRN", "Transportation", 0.08, 160_000, 1.0),
+    ("SAN", "Sanitation", 0.12, 110_000, 0.3),
+    ("WS", "Water and Sewer", 0.09, 210_000, 0.8),
+    ("PRK", "Parks and Recreation", 0.08, 95_000, 0.4),
+    ("PH", "Public Health", 0.07, 130_000, 2.2),
+    ("HCD", "Housing and Community Development", 0.05, 150_000, 0.0),
+    ("CE", "Code Enforcement", 0.04, 105_000, 0.5),
+    ("LIB", "Libraries", 0.05, 80_000, 0.3),
+    ("CS", "311 Customer Service", 0.03, 75_000, 2.5),
+    ("FIN", "Finance", 0.04, 120_000, 4.0),
+    ("HR", "Human Resources", 0.02, 110_000, 1.5),
+    ("IT", "Information Technology", 0.04, 180_000, 9.0),
+    ("PLN", "Planning and Permits", 0.05, 125_000, 1.8),
+    ("MO", "Mayor's Office", 0.01, 160_000, 6.0),
+    ("FIRE", "Fire and Rescue", 0.15, 140_000, 0.4),
+]
+SKILLS_GAP_DEPARTMENT = "HCD"
+
+# code, name, department, weight, median days to close, SLA days, seasonal peak month (0 = none)
+SERVICES: list[tuple[str, str, str, float, float, int, int]] = [
+    ("POTHOLE", "Pothole Repair", "PW", 9.0, 4.0, 3, 4),
+    ("STLIGHT", "Streetlight Out", "PW", 6.0, 6.0, 7, 11),
+    ("SIDEWALK", "Sidewalk Repair", "PW", 2.5, 35.0, 60, 0),
+    ("SNOW", "Snow and Ice Removal", "PW", 4.0, 1.5, 2, 1),
+    ("SIGNAL", "Traffic Signal Outage", "TRN", 2.0, 0.5, 1, 0),
+    ("SIGNREP", "Street Sign Repair", "TRN", 2.5, 9.0, 14, 0),
+    ("PARKING", "Illegal Parking", "TRN", 7.0, 0.3, 1, 0),
+    ("ABANVEH", "Abandoned Vehicle", "TRN", 4.0, 12.0, 10, 0),
+    ("TRASH", "Missed Trash Pickup", "SAN", 9.0, 1.5, 2, 7),
+    ("RECYC", "Missed Recycling Pickup", "SAN", 4.5, 2.0, 3, 7),
+    ("BULKY", "Bulky Item Pickup", "SAN", 6.0, 5.0, 7, 5),
+    ("DUMPING", "Illegal Dumping", "SAN", 5.0, 6.0, 7, 6),
+    ("GRAFFITI", "Graffiti Removal", "SAN", 4.0, 8.0, 10, 6),
+    ("WATERLEAK", "Water Main Leak", "WS", 2.0, 2.0, 3, 2),
+    ("SEWER", "Sewer Backup", "WS", 2.0, 1.0, 2, 4),
+    ("DRAIN", "Blocked Storm Drain", "WS", 2.5, 4.0, 5, 10),
+    ("TREE", "Tree Trimming", "PRK", 3.5, 30.0, 45, 8),
+    ("PARKMNT", "Park Maintenance", "PRK", 2.5, 7.0, 10, 7),
+    ("RODENT", "Rodent Complaint", "PH", 3.0, 9.0, 10, 8),
+    ("FOOD", "Food Safety Complaint", "PH", 1.0, 5.0, 7, 0),
+    ("NOISE", "Noise Complaint", "CE", 6.0, 0.4, 1, 7),
+    ("PROPMNT", "Property Maintenance Violation", "CE", 3.5, 21.0, 30, 6),
+    ("HEAT", "No Heat or Hot Water", "HCD", 2.0, 3.0, 2, 1),
+    ("DEADANML", "Dead Animal Removal", "SAN", 1.5, 1.0, 2, 7),
+]
+SLOW_FACTOR = 2.5  # the slow neighbourhood's days-to-close multiplier
+SLOW_DEPARTMENTS = {"PW", "TRN"}  # where the slow neighbourhood waits longest (x1.25 more)
+OPEN_SOURCE_STATUSES = ["Open", "In Progress", "Assigned", "Pending Inspection"]
+
+ROLE_MIX = {  # share of respondents by role family
+    "executive": 0.03,
+    "manager": 0.14,
+    "analyst": 0.10,
+    "specialist": 0.18,
+    "frontline": 0.35,
+    "administrative": 0.14,
+    "technical": 0.06,
+}
+ROLE_EFFECT = {
+    "executive": 0.4,
+    "manager": 0.3,
+    "analyst": 1.1,
+    "specialist": 0.4,
+    "frontline": -0.5,
+    "administrative": -0.2,
+    "technical": 0.7,
+}
+SKILL_EFFECT = {
+    "data_literacy": 0.6,
+    "data_analysis": 0.0,
+    "data_visualisation": -0.1,
+    "performance_management": 0.1,
+    "data_governance": -0.4,
+    "data_engineering": -0.9,
+    "statistics": -0.5,
+    "data_ethics": -0.3,
+}
+GAP_SKILLS = {"data_analysis", "data_visualisation", "statistics", "data_engineering"}
+DEPT_SKILL_BONUS = {
+    ("IT", "data_engineering"): 1.2,
+    ("FIN", "statistics"): 0.8,
+    ("MO", "data_analysis"): 0.5,
+}
+LEVELS = ["awareness", "working", "practitioner", "expert"]
+
+RACE_CODES = ["AIAN", "ASIAN", "BLACK", "HISPANIC", "MENA", "NHPI", "WHITE", "MULTIPLE"]
+RACE_MIX = np.array([0.008, 0.07, 0.16, 0.17, 0.025, 0.003, 0.52, 0.044])
+AGE_BANDS = [*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+"]
+AGE_MIX = np.array(
+    [5.8, 6.0, 6.2, 6.3, 6.8, 7.4, 7.2, 6.8, 6.3, 6.1, 6.2, 6.4, 6.2, 5.4, 4.3, 3.0, 2.0, 1.6]
+)
+SEX_CODES = ["female", "male", "another", "not_reported"]
+
+NAME_STEMS = [
+    "Alder", "Ash", "Aspen", "Bay", "Birch", "Bram", "Briar", "Brook", "Cedar", "Clover", "Copper",
+    "Crane", "Crest", "Dale", "Elder", "Elm", "Fair", "Fern", "Finch", "Fox", "Glen", "Gold",
+    "Granite", "Green", "Hazel", "Heather", "Holly", "Iron", "Ivy", "Juniper", "Kestrel", "Lark",
+    "Laurel", "Linden", "Maple", "Marsh", "Meadow", "Mill", "Moss", "Oak", "Orchard", "Pine",
+    "Quarry", "Raven", "Reed", "Ridge", "Rose", "Rowan", "Sage", "Silver", "Spruce", "Stone",
+    "Sumac", "Thistle", "Timber", "Walnut", "Willow", "Wren", "Yarrow", "Hollow",
+]  # fmt: skip
+NAME_ENDINGS = [
+    "wood", "field", "brook", "gate", "ton", "view", "mont", "side", "dale", "haven", "ford",
+    " Heights", " Park", " Hill", " Flats", " Commons", " Landing", " Terrace", " Square",
+    " Village", " Point", " Crossing", " Gardens", " Row", " Yards",
+]  # fmt: skip
+NAME_PREFIXES = ["", "North ", "South ", "East ", "West ", "Upper ", "Lower ", "Old ", "New "]
+CITY_ENDINGS = [" Falls", "ford", " Springs", "haven", " Harbor", " Junction", "ton", " Bluffs"]
+STATES = [
+    ("OH", "America/New_York"),
+    ("MN", "America/Chicago"),
+    ("WA", "America/Los_Angeles"),
+    ("IL", "America/Chicago"),
+    ("PA", "America/New_York"),
+    ("CO", "America/Denver"),
+]
+
+# dataset name, owner, frequency, contains personal data, demographic fields, race format
+DATASETS: list[tuple[str, str, str, bool, str, str]] = [
+    ("311 service requests", "CS", "daily", False, "", "none"),
+    ("Pothole repair log", "PW", "daily", False, "", "none"),
+    ("Street lighting assets", "PW", "monthly", False, "", "none"),
+    ("Pavement condition index", "PW", "annually", False, "", "none"),
+    ("Traffic crashes", "TRN", "daily", True, "age;sex", "none"),
+    ("Parking citations", "TRN", "daily", True, "", "none"),
+    ("Traffic counts", "TRN", "monthly", False, "", "none"),
+    ("Solid waste tonnage", "SAN", "monthly", False, "", "none"),
+    ("Collection routes", "SAN", "quarterly", False, "", "none"),
+    ("Water quality tests", "WS", "weekly", False, "", "none"),
+    ("Water billing accounts", "WS", "monthly", True, "income", "none"),
+    ("Lead service line inventory", "WS", "quarterly", False, "", "none"),
+    ("Park facilities", "PRK", "annually", False, "", "none"),
+    ("Recreation programme registrations", "PRK", "weekly", True, "age;sex;race_ethnicity",
+     "custom"),
+    ("Food establishment inspections", "PH", "weekly", False, "", "none"),
+    ("Immunisation clinic visits", "PH", "weekly", True,
+     "age;sex;race_ethnicity;language", "spd15_2024_combined"),
+    ("Community health survey", "PH", "annually", True,
+     "age;sex;gender;race_ethnicity;disability;language;income", "spd15_2024_combined"),
+    ("Rental assistance applications", "HCD", "weekly", True,
+     "age;race_ethnicity;income;disability", "two_question_1997"),
+    ("Affordable housing units", "HCD", "quarterly", False, "", "none"),
+    ("Homelessness services enrolments", "HCD", "monthly", True,
+     "age;gender;race_ethnicity;disability", "two_question_1997"),
+    ("Code violations", "CE", "daily", False, "", "none"),
+    ("Vacant property registry", "CE", "monthly", False, "", "none"),
+    ("Library circulation", "LIB", "monthly", False, "", "none"),
+    ("Library card holders", "LIB", "monthly", True, "age;language", "none"),
+    ("311 call centre performance", "CS", "daily", False, "", "none"),
+    ("Operating budget", "FIN", "annually", False, "", "none"),
+    ("Vendor payments", "FIN", "monthly", False, "", "none"),
+    ("Workforce demographics", "HR", "quarterly", True,
+     "age;sex;race_ethnicity;disability", "two_question_1997"),
+    ("Staff data-skills survey", "HR", "annually", False, "", "none"),
+    ("IT asset register", "IT", "quarterly", False, "", "none"),
+    ("Building permits", "PLN", "daily", False, "", "none"),
+    ("Zoning map", "PLN", "ad_hoc", False, "", "none"),
+    ("Fire incidents", "FIRE", "daily", False, "", "none"),
+    ("Emergency medical responses", "FIRE", "daily", True, "age;sex", "none"),
+    ("Fire hydrant inspections", "FIRE", "monthly", False, "", "none"),
+    ("Mayor's performance dashboard", "MO", "monthly", False, "", "none"),
+    ("Youth summer jobs participants", "MO", "annually", True,
+     "age;sex;race_ethnicity;language", "spd15_2024_combined"),
+    ("Workforce Pathways participants", "HCD", "quarterly", True,
+     "age;sex;race_ethnicity;language;disability", "custom"),
+    ("Resident satisfaction survey", "MO", "annually", True,
+     "age;gender;race_ethnicity;income", "two_question_1997"),
+    ("Street tree inventory", "PRK", "ad_hoc", False, "", "none"),
+]  # fmt: skip
+FREQ_DAYS = {
+    "daily": 1,
+    "weekly": 7,
+    "monthly": 31,
+    "quarterly": 92,
+    "annually": 366,
+    "ad_hoc": 730,
+}
+
+# id, metric, department, unit, higher is better, target, shape
+METRICS: list[tuple[str, str, str, str, bool, float | None, str]] = [
+    ("PW-POT3", "Potholes repaired within 3 business days", "PW", "percent", True, 90.0, "far"),
+    ("CS-ANS60", "311 calls answered within 60 seconds", "CS", "percent", True, 80.0, "near"),
+    ("PLN-PRT", "Building permit review time", "PLN", "days", False, 30.0, "improving"),
+    ("LIB-VIS", "Library visits", "LIB", "count", True, None, "above"),
+    ("SAN-MISS", "Missed collections per 10,000 households", "SAN", "rate", False, 5.0, "near"),
+    ("WS-BRK", "Water main breaks", "WS", "count", False, 8.0, "far_low"),
+    (
+        "FIRE-RSP",
+        "Fire response within 5 minutes 20 seconds",
+        "FIRE",
+        "percent",
+        True,
+        90.0,
+        "near",
+    ),
+    ("PRK-TREE", "Tree canopy plantings", "PRK", "count", True, None, "none"),
+    ("HCD-RAP", "Rental assistance paid within 30 days", "HCD", "percent", True, 85.0, "far"),
+    (
+        "CE-INSP",
+        "Code complaints inspected within 10 days",
+        "CE",
+        "percent",
+        True,
+        75.0,
+        "improving_up",
+    ),
+]
+
+# practice area, criterion id, baseline mean, progress by July
+CRITERIA: list[tuple[str, str, float, float]] = [
+    ("governance", "GOV-1", 1.0, 1.0),
+    ("governance", "GOV-2", 0.5, 1.0),
+    ("governance", "GOV-3", 1.0, 0.5),
+    ("data_management", "DM-1", 1.5, 0.5),
+    ("data_management", "DM-2", 1.0, 0.5),
+    ("data_management", "DM-3", 0.5, 0.0),
+    ("analytics", "AN-1", 1.5, 0.5),
+    ("analytics", "AN-2", 1.0, 0.5),
+    ("performance", "PM-1", 1.5, 1.0),
+    ("performance", "PM-2", 1.0, 1.0),
+    ("open_data", "OD-1", 1.0, 0.0),
+    ("open_data", "OD-2", 0.5, 0.0),
+    ("equity", "EQ-1", 0.5, 0.0),
+    ("equity", "EQ-2", 0.5, 0.5),
+    ("workforce", "WF-1", 0.5, 0.5),
+    ("workforce", "WF-2", 1.0, 0.5),
+    ("engagement", "EN-1", 1.0, 0.0),
+]
+CRITERIA_NOTES = {
+    "GOV-1": "Data governance board chartered; meets monthly.",
+    "GOV-2": "Chief data officer role defined.",
+    "DM-1": "Data inventory exists; about a fifth of entries overdue.",
+    "PM-1": "Monthly performance review with department heads.",
+    "EQ-1": "No citywide standard for race and ethnicity fields yet.",
+    "OD-1": "Open data portal has not added a dataset this year.",
+    "WF-1": "Skills survey run; training plan pending.",
+}
+
+# department, programme, decision, data used, change made, usd (0 = none), outcome measure
+DATA_USES: list[tuple[str, str, str, str, str, float, str]] = [
+    ("PW", "Pothole repair", "Move one crew to the neighbourhood with the longest waits",
+     "311 service requests; days to close by neighbourhood", "Crew schedule rebalanced",
+     180_000, "Median days to close, slowest neighbourhood"),
+    ("SAN", "Waste collection", "Re-route two collection routes",
+     "Missed-pickup requests; route GPS", "Routes redrawn", 0, "Missed collections per 10,000"),
+    ("PH", "Rodent control", "Target baiting by complaint clusters",
+     "Rodent complaints; inspection results", "Baiting plan by block", 45_000,
+     "Repeat complaints within 90 days"),
+    ("HCD", "Rental assistance", "Add interpreters at intake",
+     "Applications by language; approval rates", "Interpreter hours funded", 60_000,
+     "Approval rate for limited-English applicants"),
+    ("FIRE", "Smoke alarm outreach", "Door-to-door visits where fires cluster",
+     "Fire incidents; census tracts", "Outreach list prioritised", 25_000,
+     "Homes with working alarms"),
+    ("LIB", "Opening hours", "Extend evening hours at two branches",
+     "Visits by hour; card holders", "Hours changed", 0, "Evening visits"),
+    ("MO", "Summer jobs", "Recruit through schools with low uptake",
+     "Participants by neighbourhood", "Recruitment plan by school", 15_000,
+     "Applicants from target neighbourhoods"),
+    ("TRN", "Traffic safety", "Lower speed limit on three corridors",
+     "Traffic crashes; speed surveys", "Signs and signal timing changed", 320_000,
+     "Injury crashes on corridors"),
+    ("CE", "Code enforcement", "Inspect by risk score instead of complaint order",
+     "Code violations; property records", "Inspection queue reordered", 0,
+     "Serious violations found per inspection"),
+    ("WS", "Lead service lines", "Replace lines near schools first",
+     "Lead service line inventory", "Replacement order changed", 1_200_000,
+     "Lines replaced near schools"),
+    ("CS", "311 staffing", "Shift call takers to Monday mornings",
+     "Call centre performance by hour", "Rota changed", 0, "Calls answered within 60 seconds"),
+    ("PRK", "Tree planting", "Plant where canopy is thinnest",
+     "Street tree inventory; heat map", "Planting list changed", 90_000,
+     "Canopy cover in priority neighbourhoods"),
+]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def _rng(seed: int, *stream: int | str) -> np.random.Generator:
+    """An independent generator per table (and chunk), so tables do not shift each other."""
+    keys = [seed] + [
+        int(hashlib.sha256(s.encode()).hexdigest()[:8], 16) if isinstance(s, str) else s
+        for s in stream
+    ]
+    return np.random.default_rng(keys)
+
+
+def _split(total: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Split ``total`` into integer counts by ``shares`` (multinomial)."""
+    p = np.asarray(shares, dtype=float)
+    return rng.multinomial(total, p / p.sum())
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def _place_names(n: int, rng: np.random.Generator) -> list[str]:
+    combos = [f"{s}{e}" for s in NAME_STEMS for e in NAME_ENDINGS]
+    order = rng.permutation(len(combos))
+    base = [combos[i] for i in order]
+    names: list[str] = []
+    for prefix in NAME_PREFIXES:
+        for name in base:
+            names.append(f"{prefix}{name}")
+            if len(names) == n:
+                return names
+    raise ValueError(f"cannot invent {n} distinct neighbourhood names")
+
+
+# --------------------------------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _City:
+    seed: int
+    profile: Profile
+    departments: pd.DataFrame
+    neighbourhoods: pd.DataFrame
+    slow_index: int
+
+
+def _departments(seed: int, profile: Profile) -> pd.DataFrame:
+    rng = _rng(seed, "departments")
+    staff = profile.population * 0.011
+    rows = []
+    for dept_id, name, share, per_head, data_per_100 in DEPARTMENTS:
+        headcount = max(4, round(staff * share * rng.uniform(0.85, 1.15)))
+        budget = round(headcount * per_head * rng.uniform(0.9, 1.1), -3)
+        roles = 0 if dept_id == SKILLS_GAP_DEPARTMENT else round(headcount * data_per_100 / 100)
+        rows.append((dept_id, name, headcount, float(budget), roles))
+    return pd.DataFrame(rows, columns=["department_id", "department", "headcount", "budget_usd",
+                                       "data_roles"])  # fmt: skip
+
+
+def _neighbourhoods(seed: int, profile: Profile) -> tuple[pd.DataFrame, int]:
+    rng = _rng(seed, "neighbourhoods")
+    n = profile.neighbourhoods
+    names = _place_names(n, rng)
+    weights = rng.lognormal(0.0, 0.45, n)
+    population = _split(profile.population, weights, rng)
+    income = np.round(rng.lognormal(np.log(68_000), 0.35, n), -2)
+    slow = int(np.argmin(income))
+    income[slow] = float(np.round(income.min() * 0.85, -2))  # clearly the lowest
+    width = max(3, len(str(n)))
+    ids = [f"N{i + 1:0{width}d}" for i in range(n)]
+    frame = pd.DataFrame(
+        {
+            "neighbourhood_id": ids,
+            "name": names,
+            "population": population,
+            "median_household_income_usd": income,
+        }
+    )
+    if n >= 8:  # a couple of places where the survey did not publish income
+        missing = rng.choice(
+            [i for i in range(n) if i != slow], size=max(1, n // 40), replace=False
+        )
+        frame.loc[missing, "median_household_income_usd"] = np.nan
+    return frame, slow
+
+
+def _demographics(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "demographics")
+    parts = []
+    hoods = city.neighbourhoods
+    n = len(hoods)
+    income = hoods["median_household_income_usd"].fillna(
+        hoods["median_household_income_usd"].median()
+    )
+    poorer = (income.max() - income) / max(1.0, float(income.max() - income.min()))
+    race_p = rng.dirichlet(RACE_MIX * 60, size=n)
+    race_p[:, 3] *= 1 + 1.5 * poorer.to_numpy()  # more Hispanic residents where incomes are lower
+    age_p = rng.dirichlet(AGE_MIX * 8, size=n)
+    for i, (hood, pop) in enumerate(
+        zip(hoods["neighbourhood_id"], hoods["population"], strict=True)
+    ):
+        race = _split(int(pop), race_p[i], rng)
+        age = _split(int(pop), age_p[i], rng)
+        over5 = int(pop) - int(age[0])
+        lep_share = 0.02 + 0.35 * (race[3] + 0.6 * race[1]) / max(1, pop)
+        lep = int(rng.binomial(over5, min(lep_share, 0.6)))
+        disabled = int(rng.binomial(int(pop), 0.10 + 0.05 * float(poorer.iloc[i])))
+        parts += [
+            (hood, "race_ethnicity", c, int(v)) for c, v in zip(RACE_CODES, race, strict=True)
+        ]
+        parts += [(hood, "age", b, int(v)) for b, v in zip(AGE_BANDS, age, strict=True)]
+        parts += [
+            (hood, "limited_english", "lep", lep),
+            (hood, "limited_english", "not_lep", over5 - lep),
+        ]
+        parts += [
+            (hood, "disability", "with_disability", disabled),
+            (hood, "disability", "without_disability", int(pop) - disabled),
+        ]
+    return pd.DataFrame(parts, columns=["neighbourhood_id", "dimension", "category", "count"])
+
+
+def _staff_survey(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "staff_survey")
+    depts = city.departments
+    shares = depts["headcount"].to_numpy() * rng.uniform(0.6, 1.4, len(depts))
+    sizes = _split(city.profile.survey_respondents, shares, rng)
+    ids_ = depts["department_id"].to_numpy()
+    sizes[ids_ == "MO"] = 7  # a group below the threshold: survey outputs must withhold it
+    sizes[ids_ == SKILLS_GAP_DEPARTMENT] = max(24, int(sizes[ids_ == SKILLS_GAP_DEPARTMENT][0]))
+    roles = list(ROLE_MIX)
+    role_p = np.array(list(ROLE_MIX.values()))
+    rows = []
+    ids = rng.choice(36**6, size=int(sizes.sum()) * 2, replace=False)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    k = 0
+    for dept_id, size in zip(depts["department_id"], sizes, strict=True):
+        gap = dept_id == SKILLS_GAP_DEPARTMENT
+        for _ in range(int(size)):
+            code = int(ids[k])
+            k += 1
+            rid = "R" + "".join(alphabet[(code // 36**j) % 36] for j in range(6))
+            role = roles[int(rng.choice(len(roles), p=role_p))]
+            person = rng.normal(0, 0.5)
+            for skill in SKILL_EFFECT:
+                latent = 1.45 + ROLE_EFFECT[role] + SKILL_EFFECT[skill] + person
+                latent += DEPT_SKILL_BONUS.get((dept_id, skill), 0.0)
+                if gap and skill in GAP_SKILLS:
+                    latent -= 1.1
+                latent += rng.normal(0, 0.55)
+                level = LEVELS[int(np.clip(np.floor(latent), 0, 3))]
+                want = 0.75 if gap else 0.35 + 0.1 * (level in ("awareness", "working"))
+                rows.append((rid, dept_id, role, skill, level, bool(rng.random() < want)))
+    return pd.DataFrame(
+        rows,
+        columns=["respondent_id", "department_id", "role_family", "skill", "level",
+                 "training_interest"],
+    )  # fmt: skip
+
+
+def _programme_outcomes(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "programme_outcomes")
+    scale = max(1.0, (city.profile.population / 60_000) ** 0.6)
+    rows = []
+    programmes = [
+        ("WFP", "Workforce Pathways", "employed at 6 months", 0.60),
+        ("LSH", "Lead-Safe Homes", "home cleared of lead hazards", 0.82),
+        ("YSJ", "Youth Summer Jobs", "completed the summer placement", 0.74),
+    ]
+    race_p = RACE_MIX.copy()
+    race_p[2] *= 1.6
+    race_p[3] *= 1.5
+    age_groups = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
+                  "55-59", "60-64", "65-69"]  # fmt: skip
+    hood_ids = city.neighbourhoods["neighbourhood_id"].tolist()
+    hood_show = hood_ids[: min(len(hood_ids), 30)]
+    if hood_ids[city.slow_index] not in hood_show:
+        hood_show = [*hood_show[:-1], hood_ids[city.slow_index]]
+    for q in range(1, 5):
+        period = f"{YEAR}-Q{q}"
+        for pid, pname, measure, base in programmes:
+            total = int(rng.integers(90, 140) * scale)
+            groups: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+            race_rate = np.full(len(RACE_CODES), base)
+            if pid == "WFP":
+                race_rate = base + np.array([-0.08, 0.02, -0.10, -0.12, -0.06, -0.05, 0.06, -0.02])
+            groups["race_ethnicity"] = (RACE_CODES, race_p, race_rate)
+            ages = age_groups if pid != "YSJ" else ["15-19", "20-24"]
+            age_p = np.ones(len(ages))
+            age_rate = np.full(len(ages), base)
+            if pid == "WFP":
+                age_rate = np.array([base - 0.18 * (a >= "55") for a in ages])
+            groups["age"] = (ages, age_p, age_rate)
+            lep_rate = np.array([0.35, base]) if pid == "WFP" else np.array([base - 0.02, base])
+            groups["limited_english"] = (["lep", "not_lep"], np.array([0.22, 0.78]), lep_rate)
+            groups["disability"] = (
+                ["with_disability", "without_disability"],
+                np.array([0.13, 0.87]),
+                np.array([base - (0.10 if pid == "WFP" else 0.0), base]),
+            )
+            groups["sex"] = (SEX_CODES, np.array([0.52, 0.45, 0.012, 0.018]), np.full(4, base))
+            hood_rate = np.array(
+                [base - (0.15 if (pid == "YSJ" and h == hood_ids[city.slow_index]) else 0.0)
+                 for h in hood_show]
+            )  # fmt: skip
+            groups["neighbourhood"] = (hood_show, np.ones(len(hood_show)), hood_rate)
+            for dimension, (codes, shares, rates) in groups.items():
+                counts = _split(total, shares, rng)
+                for code, n_part, rate in zip(codes, counts, rates, strict=True):
+                    ok = int(rng.binomial(int(n_part), float(np.clip(rate, 0.02, 0.98))))
+                    rows.append((pid, pname, period, dimension, code, int(n_part), ok, measure))
+    return pd.DataFrame(
+        rows,
+        columns=["programme_id", "programme", "period", "dimension", "group", "participants",
+                 "successes", "outcome_measure"],
+    )  # fmt: skip
+
+
+def _data_inventory(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "data_inventory")
+    n = min(city.profile.datasets, len(DATASETS))
+    chosen = sorted(rng.choice(len(DATASETS), size=n, replace=False).tolist())
+    chosen = sorted(set(chosen) | {0, 17, 19})  # 311, rental assistance, homelessness always in
+    as_of = AS_OF.date()
+    rows = []
+    for k, idx in enumerate(chosen):
+        name, owner, freq, personal, fields, fmt = DATASETS[idx]
+        period = FREQ_DAYS[freq]
+        stale = rng.random() < 0.22 or idx in (11, 23)
+        if stale:
+            age = int(period * rng.uniform(3, 10) + rng.integers(60, 500))
+        else:
+            age = int(rng.integers(0, max(1, period)))
+        last = as_of - dt.timedelta(days=age)
+        documented = bool(rng.random() < (0.35 if stale else 0.8))
+        published = bool((not personal) and rng.random() < 0.6)
+        rows.append(
+            (f"DS{k + 1:03d}", name, owner, freq, last.isoformat(), published, personal,
+             documented, fields, fmt)
+        )  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["dataset_id", "dataset", "owner_department_id", "update_frequency",
+                 "last_updated", "published_openly", "contains_personal_data", "documented",
+                 "demographic_fields", "race_ethnicity_format"],
+    )  # fmt: skip
+
+
+def _maturity(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "maturity")
+    rows = []
+    for area, cid, base, progress in CRITERIA:
+        first = int(np.clip(round(base + rng.normal(0, 0.4)), 0, 3))
+        second = int(np.clip(round(first + progress + rng.normal(0, 0.3)), first, 3))
+        note = CRITERIA_NOTES.get(cid, "")
+        rows.append((area, cid, first, f"{YEAR}-01-15", note))
+        rows.append((area, cid, second, f"{YEAR}-07-15", note))
+    return pd.DataFrame(rows, columns=["practice_area", "criterion_id", "rating", "assessed_on",
+                                       "notes"])  # fmt: skip
+
+
+def _data_use_log(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "data_use_log")
+    n = min(len(DATA_USES), 8 + int(rng.integers(0, 5)))
+    picks = sorted(rng.choice(len(DATA_USES), size=n, replace=False).tolist())
+    days = np.sort(rng.choice(np.arange(0, 365), size=n, replace=False))
+    rows = []
+    for k, (idx, day) in enumerate(zip(picks, days, strict=True)):
+        dept, prog, decision, used, change, usd, outcome = DATA_USES[idx]
+        amount = round(usd * rng.uniform(0.7, 1.3), -3) if usd else np.nan
+        date = (dt.date(YEAR, 1, 1) + dt.timedelta(days=int(day))).isoformat()
+        rows.append((f"DU{k + 1:03d}", date, dept, prog, decision, used, change, amount, outcome))
+    return pd.DataFrame(
+        rows,
+        columns=["entry_id", "date", "department_id", "programme", "decision", "data_used",
+                 "change_made", "resources_redirected_usd", "outcome_measure"],
+    )  # fmt: skip
+
+
+def _metrics(city: _City) -> pd.DataFrame:
+    rng = _rng(city.seed, "metrics")
+    rows = []
+    scale = city.profile.population / 60_000
+    for mid, name, dept, unit, higher, target, shape in METRICS:
+        for m in range(1, 13):
+            t = (m - 1) / 11
+            if shape == "far":
+                value = (target or 0) * 0.70 + rng.normal(0, 2.5)
+            elif shape == "near":
+                value = (target or 0) * (1 + rng.normal(0, 0.03))
+            elif shape == "improving":
+                value = (target or 0) * (1.6 - 0.55 * t) + rng.normal(0, 1.5)
+            elif shape == "improving_up":
+                value = (target or 0) * (0.75 + 0.25 * t) + rng.normal(0, 2.0)
+            elif shape == "far_low":
+                value = (target or 0) * 1.8 * (1.3 if m in (1, 2, 12) else 1.0) * scale**0.5
+                value = float(rng.poisson(value))
+            elif shape == "above":
+                value = 9_000 * scale * (1.15 + 0.1 * np.sin(m / 2)) * rng.uniform(0.97, 1.03)
+            else:
+                value = float(rng.poisson(40 * scale**0.5 * (2.0 if m in (4, 10) else 0.5)))
+            tgt = target
+            if shape == "above":
+                tgt = round(9_000 * scale, 0)
+            elif shape == "far_low" and target is not None:
+                tgt = round(target * scale**0.5, 0)
+            if unit == "percent":
+                value = float(np.clip(value, 0, 100))
+            rows.append((mid, name, dept, f"{YEAR}-{m:02d}", round(float(value), 1), tgt, unit,
+                         higher))  # fmt: skip
+    return pd.DataFrame(
+        rows,
+        columns=["metric_id", "metric", "department_id", "period", "value", "target", "unit",
+                 "higher_is_better"],
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------------
+# service requests (chunked, Parquet)
+# --------------------------------------------------------------------------------------------------
+
+_SR_SCHEMA = pa.schema(
+    [
+        ("service_request_id", pa.string()),
+        ("status", pa.string()),
+        ("source_status", pa.string()),
+        ("service_name", pa.string()),
+        ("service_code", pa.string()),
+        ("agency_responsible", pa.string()),
+        ("requested_datetime", pa.timestamp("s")),
+        ("updated_datetime", pa.timestamp("s")),
+        ("expected_datetime", pa.timestamp("s")),
+        ("closed_datetime", pa.timestamp("s")),
+        ("zipcode", pa.string()),
+        ("lat", pa.float64()),
+        ("long", pa.float64()),
+        ("neighbourhood_id", pa.string()),
+    ]
+)
+
+
+def _month_chunks(profile: Profile) -> list[tuple[int, int, int]]:
+    """(month, chunk number within month, rows) for the months generated."""
+    months = list(range(13 - profile.months, 13))
+    # more requests in the warm months (a fixed shape, so counts are exact and deterministic)
+    shape = np.array([1.0 + 0.18 * np.sin((m - 4) / 12 * 2 * np.pi) for m in months])
+    per_month = list(np.floor(profile.requests * shape / shape.sum()).astype(int))
+    per_month[-1] += profile.requests - sum(per_month)
+    out = []
+    for m, rows in zip(months, per_month, strict=True):
+        pieces = max(1, -(-rows // profile.chunk_rows))
+        for c, part in enumerate(_split_even(rows, pieces)):
+            out.append((m, c, part))
+    return out
+
+
+def _split_even(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _service_weights(month: int) -> np.ndarray:
+    w = np.array([s[3] for s in SERVICES], dtype=float)
+    for i, s in enumerate(SERVICES):
+        peak = s[6]
+        if peak:
+            distance = min(abs(month - peak), 12 - abs(month - peak))
+            w[i] *= 0.45 + 1.4 * np.exp(-(distance**2) / 3.0)
+            if s[0] == "SNOW" and distance > 2:
+                w[i] *= 0.02
+    return np.asarray(w / w.sum(), dtype=float)
+
+
+def _iter_service_requests(city: _City) -> Iterator[pa.Table]:
+    hoods = city.neighbourhoods
+    n_h = len(hoods)
+    geo = _rng(city.seed, "geography")
+    centre_lat, centre_long = 41.0 + geo.uniform(-1, 1), -88.0 + geo.uniform(-2, 2)
+    side = int(np.ceil(np.sqrt(n_h)))
+    spread = 0.004 * side
+    grid = np.arange(n_h)
+    hood_lat = centre_lat + (grid // side - side / 2) * spread / side * 2
+    hood_long = centre_long + (grid % side - side / 2) * spread / side * 2.6
+    zips = np.array([f"000{(i // max(1, n_h // 60 + 1)) % 100:02d}" for i in range(n_h)])
+    hood_ids = hoods["neighbourhood_id"].to_numpy().astype(str)
+    income = hoods["median_household_income_usd"].to_numpy()
+    income = np.where(np.isnan(income), np.nanmedian(income), income)
+    poorer = (np.nanmax(income) - income) / max(1.0, np.nanmax(income) - np.nanmin(income))
+    hood_factor = 1.0 + 0.25 * poorer
+    hood_factor[city.slow_index] = SLOW_FACTOR
+    hood_weight = hoods["population"].to_numpy() * (1 + 0.3 * poorer)
+    hood_weight = hood_weight / hood_weight.sum()
+    names = np.array([s[1] for s in SERVICES])
+    codes = np.array([s[0] for s in SERVICES])
+    dept_names = dict((d[0], d[1]) for d in DEPARTMENTS)
+    agencies = np.array([dept_names[s[2]] for s in SERVICES])
+    slow_dept = np.array([s[2] in SLOW_DEPARTMENTS for s in SERVICES])
+    medians = np.array([s[4] for s in SERVICES])
+    sla = np.array([s[5] for s in SERVICES], dtype="int64")
+    open_statuses = np.array(OPEN_SOURCE_STATUSES)
+    as_of = np.datetime64(AS_OF, "s")
+    number = 0
+    for month, chunk, rows in _month_chunks(city.profile):
+        rng = _rng(city.seed, "service_requests", month, chunk)
+        start = np.datetime64(f"{YEAR}-{month:02d}-01T00:00:00", "s")
+        end = np.datetime64(f"{YEAR + (month == 12)}-{month % 12 + 1:02d}-01T00:00:00", "s")
+        seconds = int((end - start) / np.timedelta64(1, "s"))
+        svc = rng.choice(len(SERVICES), size=rows, p=_service_weights(month))
+        hood = rng.choice(n_h, size=rows, p=hood_weight)
+        day = rng.integers(0, seconds // 86400, size=rows)
+        hour = np.clip(rng.normal(13.0, 3.6, size=rows), 0, 23.99)
+        offset = day * 86400 + (hour * 3600).astype("int64")
+        order = np.argsort(offset, kind="stable")
+        svc, hood, offset = svc[order], hood[order], offset[order]
+        requested = start + offset.astype("timedelta64[s]")
+        factor = hood_factor[hood]
+        factor = np.where((hood == city.slow_index) & slow_dept[svc], factor * 1.25, factor)
+        days = rng.lognormal(np.log(medians[svc] * factor), 0.85)
+        never = rng.random(rows) < 0.015  # stuck in the backlog
+        closed_at = requested + (days * 86400).astype("int64").astype("timedelta64[s]")
+        is_closed = (closed_at <= as_of) & ~never
+        elapsed = (as_of - requested).astype("int64")
+        touched = requested + (elapsed * rng.uniform(0.05, 0.9, rows)).astype("timedelta64[s]")
+        updated = np.where(is_closed, closed_at, touched)
+        expected = requested + (sla[svc] * 86400).astype("timedelta64[s]")
+        source = np.where(is_closed, "Closed", open_statuses[rng.integers(0, 4, rows)])
+        lat = np.round(hood_lat[hood] + rng.normal(0, spread / side / 2.5, rows), 5)
+        lon = np.round(hood_long[hood] + rng.normal(0, spread / side / 2.0, rows), 5)
+        ids = [f"SR{YEAR % 100:02d}-{i:08d}" for i in range(number + 1, number + rows + 1)]
+        number += rows
+        closed_col = pa.array(
+            np.where(is_closed, closed_at, np.datetime64("NaT")), type=pa.timestamp("s")
+        )
+        yield pa.table(
+            {
+                "service_request_id": pa.array(ids, pa.string()),
+                "status": pa.array(np.where(is_closed, "closed", "open"), pa.string()),
+                "source_status": pa.array(source, pa.string()),
+                "service_name": pa.array(names[svc], pa.string()),
+                "service_code": pa.array(codes[svc], pa.string()),
+                "agency_responsible": pa.array(agencies[svc], pa.string()),
+                "requested_datetime": pa.array(requested, pa.timestamp("s")),
+                "updated_datetime": pa.array(updated.astype("datetime64[s]"), pa.timestamp("s")),
+                "expected_datetime": pa.array(expected, pa.timestamp("s")),
+                "closed_datetime": closed_col,
+                "zipcode": pa.array(zips[hood], pa.string()),
+                "lat": pa.array(lat, pa.float64()),
+                "long": pa.array(lon, pa.float64()),
+                "neighbourhood_id": pa.array(hood_ids[hood], pa.string()),
+            },
+            schema=_SR_SCHEMA,
+        )
+
+
+def _write_service_requests(city: _City, path: Path) -> int:
+    total = 0
+    with pq.ParquetWriter(
+        path,
+        _SR_SCHEMA,
+        compression="zstd",
+        compression_level=9,
+        use_byte_stream_split=["lat", "long"],
+        write_statistics=True,
+    ) as writer:
+        for table in _iter_service_requests(city):
+            writer.write_table(table, row_group_size=1_000_000)
+            total += table.num_rows
+    return total
+
+
+# --------------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------------
+
+TABLE_FILES = {
+    "departments": "departments.csv",
+    "neighbourhoods": "neighbourhoods.csv",
+    "staff_survey": "staff_survey.csv",
+    "service_requests": "service_requests.parquet",
+    "neighbourhood_demographics": "neighbourhood_demographics.csv",
+    "programme_outcomes": "programme_outcomes.csv",
+    "data_inventory": "data_inventory.csv",
+    "maturity_assessment": "maturity_assessment.csv",
+    "data_use_log": "data_use_log.csv",
+    "performance_metrics": "performance_metrics.csv",
+}
+
+
+def _invent_city_name(seed: int) -> str:
+    rng = _rng(seed, "city-name")
+    stem = NAME_STEMS[int(rng.integers(len(NAME_STEMS)))]
+    ending = CITY_ENDINGS[int(rng.integers(len(CITY_ENDINGS)))]
+    return f"{stem}{ending}"
+
+
+def _city_yaml(city_id: str, name: str, profile: Profile) -> str:
+    doc = {
+        "id": city_id,
+        "name": name,
+        "fictional": True,
+        "country": "US",
+        "state": profile.state,
+        "population": int(profile.population),
+        "timezone": profile.timezone,
+        "suppression_threshold": 11,
+    }
+    header = (
+        f"# {name} is a fictional city generated by cohort_tools.citydata.demo; every name and\n"
+        f"# number in this folder is invented. Data covers {YEAR}, extracted {AS_OF.date()}.\n"
+    )
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def _write_city(out: Path, seed: int, profile: Profile, city_id: str, name: str) -> Path:
+    departments = _departments(seed, profile)
+    neighbourhoods, slow = _neighbourhoods(seed, profile)
+    city = _City(seed, profile, departments, neighbourhoods, slow)
+    tables = {
+        "departments": departments,
+        "neighbourhoods": neighbourhoods,
+        "staff_survey": _staff_survey(city),
+        "neighbourhood_demographics": _demographics(city),
+        "programme_outcomes": _programme_outcomes(city),
+        "data_inventory": _data_inventory(city),
+        "maturity_assessment": _maturity(city),
+        "data_use_log": _data_use_log(city),
+        "performance_metrics": _metrics(city),
+    }
+    out = Path(out).resolve()
+    with staged_dir(out) as tmp:
+        tmp.chmod(0o755)  # mkdtemp makes it private; a city folder is ordinary data
+        (tmp / "city.yaml").write_text(_city_yaml(city_id, name, profile), encoding="utf-8")
+        for table, frame in tables.items():
+            (tmp / TABLE_FILES[table]).write_bytes(_csv_bytes(frame))
+        _write_service_requests(city, tmp / TABLE_FILES["service_requests"])
+    return out
+
+
+def generate_city(size: str, seed: int, out: Path, city_id: str | None = None) -> Path:
+    """Write a fictional city folder of ``size`` (small|medium|large) to ``out``; return ``out``.
+
+    Deterministic: the same arguments give the same bytes. ``out`` is replaced as a whole (the
+    folder is built beside it and swapped in), so a failed run never leaves a half-written city.
+    """
+    if size not in SIZES:
+        raise ValueError(f"unknown size '{size}'; choose one of {', '.join(SIZES)}.")
+    profile = SIZES[size]
+    name = _invent_city_name(seed)
+    rng = _rng(seed, "state")
+    state, timezone = STATES[int(rng.integers(len(STATES)))]
+    profile = replace(profile, state=state, timezone=timezone)
+    return _write_city(Path(out), seed, profile, city_id or _slug(name), name)
+
+
+def generate_demo_cohort_cities(root: Path | None = None) -> list[Path]:
+    """(Re)write the embedded demo cohort's cities under ``root`` (default: the package's)."""
+    base = Path(root) if root is not None else DEMO_CITIES_DIR
+    written = []
+    for city_id, (seed, profile) in DEMO_COHORT_CITIES.items():
+        assert profile.name is not None
+        written.append(_write_city(base / city_id, seed, profile, city_id, profile.name))
+    return written
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a city folder, by relative path (for determinism checks).
+
+    Hidden entries (the loader's ``.cda-cache/``) are not part of the city and are skipped.
+    """
+    root = Path(folder)
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
+
+
+def demo(
+    *, size: str = "small", seed: int = 1, out: Path = Path("demo-city"), city_id: str | None = None
+) -> Path:
+    """The ``cda data demo`` verb: generate a city and return its folder."""
+    return generate_city(size, seed, out, city_id)

@@ -1,0 +1,247 @@
+"""The one way notebooks load city data: validate, drop personal columns, cache normalised Parquet.
+
+``load(city, table)`` reads a table through its city.yaml instructions, validates it (the table's own
+schema plus its foreign keys), and caches the normalised result as Parquet under
+``<city_dir>/.cda-cache/`` (or, if that folder cannot be written, under the user's cache folder). The
+cache file name holds a hash of the source file's bytes, the table's city.yaml settings, the files of
+the tables it refers to, and :data:`~cohort_tools.citydata.schemas.SCHEMA_VERSION`, so a changed
+source (or schema) is never served from a stale cache. Cache files are written to a temporary name
+and renamed into place, so several processes may load the same city at once.
+
+``connect(city)`` gives a DuckDB connection with one view per table over the cached Parquet, for
+aggregating large cities in SQL instead of row-by-row pandas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from cohort_tools.errors import CdaError, Problem, errors_only
+
+from . import schemas
+from .check import (
+    CACHE_DIR_NAME,
+    CityFolder,
+    check_city,
+    check_prepared,
+    cross_check,
+    prepare_city_table,
+    scan_city,
+)
+from .config import CityConfig
+from .normalise import PreparedTable
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+def resolve_city_dir(city: str | Path, cohort: Path | None = None) -> Path:
+    """A Path (or a string holding a path separator) is a city folder; other strings are city ids."""
+    if isinstance(city, Path):
+        return city
+    if os.sep in city or (os.altsep and os.altsep in city):
+        return Path(city)
+    from cohort_tools.cohort import load_cohort
+
+    return Path(load_cohort(cohort).city(city).data_dir)
+
+
+def _usable_folder(city_dir: Path) -> tuple[CityFolder, CityConfig]:
+    folder = scan_city(city_dir)
+    if folder.config is None:
+        raise CdaError(errors_only(folder.problems), headline=f"{city_dir} has no valid city.yaml.")
+    return folder, folder.config
+
+
+def _check_table_name(table: str) -> None:
+    if table not in schemas.TABLES:
+        raise CdaError.single(
+            table,
+            f"'{table}' is not a city table.",
+            f"use one of: {', '.join(schemas.TABLES)}.",
+        )
+
+
+def _references(table: str) -> list[str]:
+    refs = [other for other, _ in schemas.foreign_keys(table).values()]
+    if table == "programme_outcomes":
+        refs.append("neighbourhoods")
+    return list(dict.fromkeys(refs))
+
+
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").hexdigest()
+
+
+def cache_key(folder: CityFolder, table: str) -> str:
+    """Hash of everything the normalised table depends on."""
+    config = folder.config
+    h = hashlib.blake2b(digest_size=12)
+    parts: dict[str, object] = {
+        "schema": schemas.SCHEMA_VERSION,
+        "table": table,
+        "config": folder.table_config(table).model_dump(mode="json"),
+        "timezone": config.timezone if config else None,
+        "source": _file_digest(folder.files[table]),
+        "refs": {
+            ref: _file_digest(folder.files[ref])
+            for ref in _references(table)
+            if ref in folder.files
+        },
+    }
+    h.update(json.dumps(parts, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def cache_dir_for(city_dir: Path) -> Path:
+    """``<city_dir>/.cda-cache``, or a per-city folder in the user cache if that is read-only."""
+    override = os.environ.get("CDA_CACHE_DIR")
+    if override:
+        digest = hashlib.blake2b(str(city_dir.resolve()).encode(), digest_size=8).hexdigest()
+        return Path(override) / digest
+    local = city_dir / CACHE_DIR_NAME
+    try:
+        local.mkdir(exist_ok=True)
+        if os.access(local, os.W_OK):
+            return local
+    except OSError:
+        pass
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.blake2b(str(city_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return base / "cohort-tools" / "citydata" / digest
+
+
+def normalised_frame(item: PreparedTable) -> pd.DataFrame:
+    """Every schema column in order (absent optional ones as typed blanks), a plain 0..n index."""
+    assert item.frame is not None
+    frame = item.frame
+    schema = schemas.TABLES[item.table]
+    out = {}
+    for column in schema.columns:
+        if column in frame:
+            out[column] = frame[column].reset_index(drop=True)
+        else:
+            dtype = schemas.KIND_DTYPES[schemas.kind_of(item.table, column)]
+            out[column] = pd.Series([None] * len(frame), dtype=dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list[Problem]]:
+    """Prepare one table and check it with its references; problems include warnings."""
+    item = prepare_city_table(folder, table)
+    problems = check_prepared(item, folder.city_id)
+    if item.frame is not None:
+        prepared = {table: item}
+        for ref in _references(table):
+            if ref in folder.files and ref != table:
+                prepared[ref] = prepare_city_table(folder, ref)
+        problems += [p for p in cross_check(prepared, folder.city_id) if p.file == str(item.path)]
+    return item, problems
+
+
+def _write_parquet_atomically(frame: pd.DataFrame, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def cached_table_path(folder: CityFolder, table: str) -> Path:
+    """The normalised Parquet for a table, validating and writing it first if not cached yet."""
+    _check_table_name(table)
+    if table not in folder.files:
+        raise CdaError.single(
+            folder.path,
+            f"the city has no {table} table.",
+            f"add {table}.csv (or .xlsx/.parquet) to the city folder; see `cda data dictionary`.",
+            city=folder.city_id,
+        )
+    key = cache_key(folder, table)
+    directory = cache_dir_for(folder.path)
+    target = directory / f"{table}-{key}.parquet"
+    if target.exists():
+        return target
+    item, problems = validated_table(folder, table)
+    errors = errors_only(problems)
+    if errors or item.frame is None:
+        raise CdaError(
+            errors,
+            headline=f"The {table} table of {folder.city_id or folder.path} is not valid; "
+            f"nothing was loaded. Run `cda data check {folder.path}` after fixing it.",
+        )
+    _write_parquet_atomically(normalised_frame(item), target)
+    for old in directory.glob(f"{table}-*.parquet"):
+        if old != target:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return target
+
+
+def load(city: str | Path, table: str, *, cohort: Path | None = None) -> pd.DataFrame:
+    """One validated, normalised table of a city (id in the cohort, or a city folder path).
+
+    Raises CdaError listing every problem if the table is invalid. Columns that look like personal
+    names or e-mail addresses are never returned.
+    """
+    _check_table_name(table)
+    folder, _ = _usable_folder(resolve_city_dir(city, cohort))
+    return pd.read_parquet(cached_table_path(folder, table))
+
+
+@dataclass
+class CityData:
+    """A city folder: its profile and its tables, loaded on demand through :func:`load`."""
+
+    path: Path
+    config: CityConfig
+    tables: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return load(self.path, name)
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def check(self) -> list[Problem]:
+        return check_city(self.path)
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return connect(self.path)
+
+
+def open_city(city: str | Path, cohort: Path | None = None) -> CityData:
+    """The city's profile and the list of tables it has."""
+    folder, config = _usable_folder(resolve_city_dir(city, cohort))
+    return CityData(folder.path, config, [t for t in schemas.TABLES if t in folder.files])
+
+
+def connect(
+    city: str | Path, *, cohort: Path | None = None, tables: list[str] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per (validated, cached) table of the city."""
+    import duckdb
+
+    folder, _ = _usable_folder(resolve_city_dir(city, cohort))
+    wanted = tables if tables is not None else [t for t in schemas.TABLES if t in folder.files]
+    con = duckdb.connect()
+    for table in wanted:
+        path = cached_table_path(folder, table)
+        literal = str(path).replace("'", "''")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+    return con

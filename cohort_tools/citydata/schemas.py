@@ -1,0 +1,588 @@
+"""The city data tables as pandera schemas: the single source for validation and the data dictionary.
+
+Each table is a :class:`pandera.pandas.DataFrameSchema` whose columns carry a plain-language
+``description`` and whose ``metadata`` records what pandera itself does not model: the column's kind
+(``str``, ``int``, ``float``, ``bool``, ``date``, ``datetime``), the table's purpose and its foreign
+keys. :mod:`cohort_tools.citydata.check` parses raw text into these types, runs pandera lazily (so every
+problem is reported in one run), then runs the cross-table checks (foreign keys) itself.
+:mod:`cohort_tools.citydata.dictionary` renders the same objects as the published data dictionary.
+
+Bump :data:`SCHEMA_VERSION` whenever a schema or the normalisation changes: it is part of the loader's
+cache key, so cached Parquet written under an older schema is never reused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import pandera.pandas as pa
+
+SCHEMA_VERSION = "1"
+
+Kind = Literal["str", "int", "float", "bool", "date", "datetime"]
+
+#: pandas dtype each kind is normalised to before pandera validates it.
+KIND_DTYPES: dict[str, Any] = {
+    "str": str,
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "datetime64[us]",
+    "datetime": "datetime64[us]",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "str": "text",
+    "int": "whole number",
+    "float": "number",
+    "bool": "true/false",
+    "date": "date (YYYY-MM-DD)",
+    "datetime": "date and time (YYYY-MM-DDTHH:MM[:SS])",
+}
+
+# --- code lists -------------------------------------------------------------------------------
+
+ROLE_FAMILIES = (
+    "executive",
+    "manager",
+    "analyst",
+    "specialist",
+    "frontline",
+    "administrative",
+    "technical",
+)
+SKILLS = (
+    "data_literacy",
+    "data_analysis",
+    "data_visualisation",
+    "performance_management",
+    "data_governance",
+    "data_engineering",
+    "statistics",
+    "data_ethics",
+)
+SKILL_LEVELS = ("awareness", "working", "practitioner", "expert")
+SERVICE_REQUEST_STATUSES = ("open", "closed")
+UPDATE_FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annually", "ad_hoc")
+DEMOGRAPHIC_FIELDS = ("race_ethnicity", "sex", "gender", "age", "disability", "language", "income")
+RACE_ETHNICITY_FORMATS = ("spd15_2024_combined", "two_question_1997", "custom", "none")
+
+#: SPD 15 (2024) minimum categories, plus MULTIPLE for people who selected more than one.
+RACE_ETHNICITY_CODES = ("AIAN", "ASIAN", "BLACK", "HISPANIC", "MENA", "NHPI", "WHITE", "MULTIPLE")
+#: Census five-year age bands.
+AGE_BANDS = (*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+")
+LIMITED_ENGLISH_CODES = ("lep", "not_lep")
+DISABILITY_CODES = ("with_disability", "without_disability")
+SEX_CODES = ("female", "male", "another", "not_reported")
+
+#: Categories allowed for each demographic dimension. ``neighbourhood`` (programme outcomes only)
+#: takes a neighbourhood_id, checked against the neighbourhoods table.
+DIMENSION_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "race_ethnicity": RACE_ETHNICITY_CODES,
+    "age": AGE_BANDS,
+    "limited_english": LIMITED_ENGLISH_CODES,
+    "disability": DISABILITY_CODES,
+    "sex": SEX_CODES,
+}
+DEMOGRAPHIC_DIMENSIONS = ("race_ethnicity", "age", "limited_english", "disability")
+OUTCOME_DIMENSIONS = (
+    "race_ethnicity",
+    "age",
+    "disability",
+    "limited_english",
+    "sex",
+    "neighbourhood",
+)
+
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+
+# --- personal data ----------------------------------------------------------------------------
+
+_PERSONAL_COLUMN = re.compile(
+    r"^(name|names|full_?name|first_?name|last_?name|middle_?name|given_?name|family_?name|surname|"
+    r"forename|preferred_?name|display_?name|(employee|staff|respondent|person|contact)_?name|"
+    r"e_?mail|e_?mail_?address|(work|personal|contact)_?e_?mail)$"
+)
+
+
+def normalise_column_name(name: str) -> str:
+    """Lower-case a header and turn runs of spaces and punctuation into single underscores."""
+    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
+
+
+def looks_personal(column: str) -> bool:
+    """True for headers that look like a person's name or e-mail (``Full Name``, ``e-mail``...)."""
+    return bool(_PERSONAL_COLUMN.match(normalise_column_name(column)))
+
+
+def personal_columns(table: str, columns: Iterable[str]) -> list[str]:
+    """Columns of ``table`` that are not in its schema and look like names or e-mail addresses."""
+    known = set(TABLES[table].columns)
+    return [c for c in columns if c not in known and looks_personal(c)]
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def col(
+    kind: Kind,
+    description: str,
+    *,
+    required: bool = True,
+    nullable: bool = False,
+    unique: bool = False,
+    allowed: Sequence[str] | None = None,
+    checks: Sequence[pa.Check] = (),
+    references: str | None = None,
+) -> pa.Column:
+    """A pandera column with its kind, description and (optionally) allowed values and reference."""
+    all_checks = list(checks)
+    if allowed is not None:
+        all_checks.insert(0, pa.Check.isin(list(allowed)))
+    metadata: dict[str, Any] = {"kind": kind}
+    if references:
+        metadata["references"] = references
+    return pa.Column(
+        KIND_DTYPES[kind],
+        checks=all_checks,
+        nullable=nullable,
+        unique=unique,
+        required=required,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def _matches(pattern: str, name: str, rule: str) -> pa.Check:
+    return pa.Check.str_matches(pattern, name=name, error=rule)
+
+
+def _not_email(name: str) -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.astype(str).str.contains(EMAIL_PATTERN, regex=True),
+        name="not_email",
+        error=f"{name} must be a pseudonymous code, not an e-mail address",
+    )
+
+
+def _categories_fit_dimension(category_column: str) -> pa.Check:
+    """Each row's category must be a code of its dimension (neighbourhood checked across tables)."""
+
+    def check(df: pd.DataFrame) -> pd.Series:
+        if "dimension" not in df or category_column not in df:
+            return pd.Series(True, index=df.index)
+        ok = pd.Series(True, index=df.index)
+        for dimension, codes in DIMENSION_CATEGORIES.items():
+            rows = df["dimension"] == dimension
+            ok &= ~rows | df[category_column].isin(codes) | df[category_column].isna()
+        return ok
+
+    return pa.Check(
+        check,
+        name=f"{category_column}_fits_dimension",
+        error=f"{category_column} must be a code of the row's dimension",
+    )
+
+
+def _successes_within_participants(df: pd.DataFrame) -> pd.Series:
+    if "successes" not in df or "participants" not in df:
+        return pd.Series(True, index=df.index)
+    bad = df["successes"].gt(df["participants"]).fillna(False)
+    return ~bad.astype(bool)
+
+
+def _demographic_fields_known(s: pd.Series) -> pd.Series:
+    allowed = set(DEMOGRAPHIC_FIELDS)
+
+    def ok(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = [p.strip() for p in value.split(";") if p.strip()]
+        return all(p in allowed for p in parts)
+
+    return s.map(ok).astype(bool)
+
+
+NON_NEGATIVE = pa.Check.ge(0)
+
+# --- the tables -------------------------------------------------------------------------------
+
+
+def _table(
+    name: str,
+    purpose: str,
+    columns: dict[str, pa.Column],
+    *,
+    unique: list[str] | None = None,
+    checks: Sequence[pa.Check] = (),
+    row: str,
+) -> pa.DataFrameSchema:
+    foreign_keys = {
+        column: str(spec.metadata["references"])
+        for column, spec in columns.items()
+        if spec.metadata and spec.metadata.get("references")
+    }
+    return pa.DataFrameSchema(
+        columns,
+        checks=list(checks),
+        unique=unique,
+        name=name,
+        title=name.replace("_", " ").capitalize(),
+        description=purpose,
+        metadata={"row": row, "foreign_keys": foreign_keys, "unique": unique or []},
+    )
+
+
+DEPARTMENTS = _table(
+    "departments",
+    "The city's departments: size, budget and how many staff work in dedicated data roles.",
+    {
+        "department_id": col("str", "Short stable code for the department, e.g. PW.", unique=True),
+        "department": col("str", "Department name as staff know it."),
+        "headcount": col(
+            "int", "Staff in post (full-time equivalent, rounded).", checks=[NON_NEGATIVE]
+        ),
+        "budget_usd": col("float", "Annual operating budget in US dollars.", checks=[NON_NEGATIVE]),
+        "data_roles": col(
+            "int",
+            "Staff in dedicated data roles (analysts, data engineers, GIS, performance).",
+            checks=[NON_NEGATIVE],
+        ),
+    },
+    row="one department",
+)
+
+STAFF_SURVEY = _table(
+    "staff_survey",
+    "The staff data-skills survey: each respondent's self-rated level in each skill. Respondents are "
+    "pseudonymous; columns holding names or e-mail addresses are never loaded.",
+    {
+        "respondent_id": col(
+            "str",
+            "Pseudonymous respondent code (never a name or e-mail address).",
+            checks=[_not_email("respondent_id")],
+        ),
+        "department_id": col(
+            "str", "The respondent's department.", references="departments.department_id"
+        ),
+        "role_family": col("str", "The respondent's kind of role.", allowed=ROLE_FAMILIES),
+        "skill": col("str", "The skill being rated.", allowed=SKILLS),
+        "level": col(
+            "str",
+            "Self-rated level: awareness < working < practitioner < expert.",
+            allowed=SKILL_LEVELS,
+        ),
+        "training_interest": col(
+            "bool", "Whether the respondent wants training in this skill.", nullable=True
+        ),
+    },
+    unique=["respondent_id", "skill"],
+    row="one respondent x one skill",
+)
+
+SERVICE_REQUESTS = _table(
+    "service_requests",
+    "Service requests (311), in Open311 GeoReport v2 fields plus closed_datetime and "
+    "neighbourhood_id. Import real exports with `cda data import` (presets: socrata_nyc_311, "
+    "open311_georeport_v2).",
+    {
+        "service_request_id": col("str", "The city's request number.", unique=True),
+        "status": col(
+            "str", "open or closed (normalised from the city's status).", allowed=("open", "closed")
+        ),
+        "source_status": col(
+            "str",
+            "The status exactly as the city's system wrote it (e.g. In Progress, Assigned).",
+            required=False,
+            nullable=True,
+        ),
+        "status_notes": col(
+            "str", "Explanation of the status (resolution text).", required=False, nullable=True
+        ),
+        "service_name": col(
+            "str", "The kind of service requested (e.g. Pothole).", required=False, nullable=True
+        ),
+        "service_code": col(
+            "str", "The city's code for the service type.", required=False, nullable=True
+        ),
+        "description": col("str", "Further detail on the request.", required=False, nullable=True),
+        "agency_responsible": col(
+            "str", "The agency or department handling it.", required=False, nullable=True
+        ),
+        "service_notice": col(
+            "str",
+            "Information about the service's expected handling.",
+            required=False,
+            nullable=True,
+        ),
+        "requested_datetime": col("datetime", "When the request was made (local time)."),
+        "updated_datetime": col(
+            "datetime", "When the request was last changed.", required=False, nullable=True
+        ),
+        "expected_datetime": col(
+            "datetime", "When the city expects to resolve it.", required=False, nullable=True
+        ),
+        "address": col("str", "Street address or intersection.", required=False, nullable=True),
+        "address_id": col(
+            "str", "The city's identifier for the address.", required=False, nullable=True
+        ),
+        "zipcode": col("str", "Postal code.", required=False, nullable=True),
+        "lat": col(
+            "float",
+            "Latitude (WGS84 decimal degrees); blank when not located.",
+            required=False,
+            nullable=True,
+            checks=[pa.Check.in_range(-90, 90)],
+        ),
+        "long": col(
+            "float",
+            "Longitude (WGS84 decimal degrees); blank when not located.",
+            required=False,
+            nullable=True,
+            checks=[pa.Check.in_range(-180, 180)],
+        ),
+        "media_url": col("str", "Link to a photo or file.", required=False, nullable=True),
+        "closed_datetime": col(
+            "datetime", "When the request was closed (extension).", required=False, nullable=True
+        ),
+        "neighbourhood_id": col(
+            "str",
+            "The neighbourhood it falls in (extension).",
+            required=False,
+            nullable=True,
+            references="neighbourhoods.neighbourhood_id",
+        ),
+    },
+    row="one service request",
+)
+
+NEIGHBOURHOODS = _table(
+    "neighbourhoods",
+    "The city's neighbourhoods (or tracts, wards): population and income.",
+    {
+        "neighbourhood_id": col("str", "Short stable code for the neighbourhood.", unique=True),
+        "name": col("str", "Neighbourhood name (a place name, not a person's)."),
+        "population": col("int", "Residents (latest estimate).", checks=[NON_NEGATIVE]),
+        "median_household_income_usd": col(
+            "float",
+            "Median household income in US dollars; blank if not published.",
+            required=False,
+            nullable=True,
+            checks=[NON_NEGATIVE],
+        ),
+    },
+    row="one neighbourhood",
+)
+
+NEIGHBOURHOOD_DEMOGRAPHICS = _table(
+    "neighbourhood_demographics",
+    "Residents of each neighbourhood by demographic group, in long format. race_ethnicity uses the "
+    "SPD 15 (2024) minimum categories plus MULTIPLE; age uses Census five-year bands; "
+    "limited_english counts residents aged 5+ who speak English less than 'very well'; disability "
+    "follows the Washington Group short set.",
+    {
+        "neighbourhood_id": col(
+            "str", "The neighbourhood.", references="neighbourhoods.neighbourhood_id"
+        ),
+        "dimension": col("str", "Which demographic dimension.", allowed=DEMOGRAPHIC_DIMENSIONS),
+        "category": col(
+            "str",
+            "Category code within the dimension: race_ethnicity "
+            + "|".join(RACE_ETHNICITY_CODES)
+            + "; age "
+            + ", ".join(AGE_BANDS)
+            + "; limited_english lep|not_lep; disability with_disability|without_disability.",
+        ),
+        "count": col("int", "Residents in the category.", checks=[NON_NEGATIVE]),
+    },
+    unique=["neighbourhood_id", "dimension", "category"],
+    checks=[_categories_fit_dimension("category")],
+    row="one neighbourhood x dimension x category",
+)
+
+PROGRAMME_OUTCOMES = _table(
+    "programme_outcomes",
+    "Programme outcomes disaggregated by demographic group, so gaps between groups are visible.",
+    {
+        "programme_id": col("str", "Short stable code for the programme."),
+        "programme": col("str", "Programme name."),
+        "period": col(
+            "str",
+            "Reporting period: YYYY, YYYY-Qn or YYYY-MM.",
+            checks=[
+                _matches(PERIOD_PATTERN, "period_format", "period must be YYYY, YYYY-Qn or YYYY-MM")
+            ],
+        ),
+        "dimension": col("str", "Which demographic dimension.", allowed=OUTCOME_DIMENSIONS),
+        "group": col(
+            "str",
+            "Group within the dimension: a category code (see neighbourhood_demographics; sex "
+            + "|".join(SEX_CODES)
+            + ") or, for dimension neighbourhood, a neighbourhood_id.",
+        ),
+        "participants": col("int", "People served in the group.", checks=[NON_NEGATIVE]),
+        "successes": col(
+            "int",
+            "Participants with the successful outcome (at most participants).",
+            checks=[NON_NEGATIVE],
+        ),
+        "outcome_measure": col("str", "What counts as success, e.g. 'employed at 6 months'."),
+    },
+    unique=["programme_id", "period", "dimension", "group"],
+    checks=[
+        _categories_fit_dimension("group"),
+        pa.Check(
+            _successes_within_participants,
+            name="successes_le_participants",
+            error="successes must not exceed participants",
+        ),
+    ],
+    row="one programme x period x group",
+)
+
+DATA_INVENTORY = _table(
+    "data_inventory",
+    "The city's data inventory: every dataset, who owns it, how fresh it is, whether it is open, "
+    "and which demographic fields it collects.",
+    {
+        "dataset_id": col("str", "Short stable code for the dataset.", unique=True),
+        "dataset": col("str", "Dataset name."),
+        "owner_department_id": col(
+            "str", "Department that owns the dataset.", references="departments.department_id"
+        ),
+        "update_frequency": col("str", "How often it is updated.", allowed=UPDATE_FREQUENCIES),
+        "last_updated": col("date", "Date of the latest update."),
+        "published_openly": col("bool", "Whether it is on the open data portal."),
+        "contains_personal_data": col("bool", "Whether it holds data about identifiable people."),
+        "documented": col("bool", "Whether it has a data dictionary or metadata."),
+        "demographic_fields": col(
+            "str",
+            "Demographic fields collected, ';'-separated from "
+            + "|".join(DEMOGRAPHIC_FIELDS)
+            + "; blank for none.",
+            nullable=True,
+            checks=[
+                pa.Check(
+                    _demographic_fields_known,
+                    name="demographic_fields_known",
+                    error="demographic_fields must be ';'-separated names from "
+                    + ", ".join(DEMOGRAPHIC_FIELDS),
+                )
+            ],
+        ),
+        "race_ethnicity_format": col(
+            "str",
+            "How race/ethnicity is collected: SPD 15 2024 combined question, the 1997 two-question "
+            "format, a custom list, or not at all.",
+            allowed=RACE_ETHNICITY_FORMATS,
+        ),
+    },
+    row="one dataset",
+)
+
+MATURITY_ASSESSMENT = _table(
+    "maturity_assessment",
+    "The city's data-maturity self-assessment: a rating per criterion per assessment.",
+    {
+        "practice_area": col("str", "Practice area, e.g. governance, analytics, open data."),
+        "criterion_id": col("str", "Code of the criterion being rated."),
+        "rating": col(
+            "int",
+            "0 not started, 1 beginning, 2 developing, 3 established.",
+            checks=[pa.Check.in_range(0, 3)],
+        ),
+        "assessed_on": col("date", "Date of the assessment."),
+        "notes": col("str", "Evidence or comments.", required=False, nullable=True),
+    },
+    unique=["criterion_id", "assessed_on"],
+    row="one criterion x one assessment date",
+)
+
+DATA_USE_LOG = _table(
+    "data_use_log",
+    "Decisions made with data: what was decided, with which data, what changed, and what it achieved.",
+    {
+        "entry_id": col("str", "Short stable code for the entry.", unique=True),
+        "date": col("date", "Date of the decision."),
+        "department_id": col(
+            "str", "Department that made the decision.", references="departments.department_id"
+        ),
+        "programme": col("str", "Programme or service concerned."),
+        "decision": col("str", "The decision taken."),
+        "data_used": col("str", "The data that informed it."),
+        "change_made": col("str", "What changed as a result."),
+        "resources_redirected_usd": col(
+            "float",
+            "Money moved as a result, in US dollars; blank if none or unknown.",
+            nullable=True,
+            checks=[NON_NEGATIVE],
+        ),
+        "outcome_measure": col("str", "How the effect is measured."),
+    },
+    row="one decision",
+)
+
+PERFORMANCE_METRICS = _table(
+    "performance_metrics",
+    "Monthly performance metrics by department, with targets.",
+    {
+        "metric_id": col("str", "Short stable code for the metric."),
+        "metric": col("str", "Metric name."),
+        "department_id": col(
+            "str", "Department accountable.", references="departments.department_id"
+        ),
+        "period": col(
+            "str",
+            "Month, YYYY-MM.",
+            checks=[_matches(MONTH_PATTERN, "month_format", "period must be a month, YYYY-MM")],
+        ),
+        "value": col("float", "Value for the month."),
+        "target": col("float", "Target for the month; blank if none.", nullable=True),
+        "unit": col("str", "Unit, e.g. days, percent, count."),
+        "higher_is_better": col("bool", "Whether a higher value is better."),
+    },
+    unique=["metric_id", "period"],
+    row="one metric x one month",
+)
+
+#: Every table, in dependency order (referenced tables first).
+TABLES: dict[str, pa.DataFrameSchema] = {
+    s.name: s
+    for s in (
+        DEPARTMENTS,
+        NEIGHBOURHOODS,
+        STAFF_SURVEY,
+        SERVICE_REQUESTS,
+        NEIGHBOURHOOD_DEMOGRAPHICS,
+        PROGRAMME_OUTCOMES,
+        DATA_INVENTORY,
+        MATURITY_ASSESSMENT,
+        DATA_USE_LOG,
+        PERFORMANCE_METRICS,
+    )
+    if s.name
+}
+
+
+def kind_of(table: str, column: str) -> str:
+    """The kind (str, int, float, bool, date, datetime) of a column."""
+    meta = TABLES[table].columns[column].metadata or {}
+    return str(meta.get("kind", "str"))
+
+
+def foreign_keys(table: str) -> dict[str, tuple[str, str]]:
+    """Column -> (referenced table, referenced column)."""
+    out: dict[str, tuple[str, str]] = {}
+    for column, ref in (TABLES[table].metadata or {}).get("foreign_keys", {}).items():
+        other, other_column = str(ref).split(".", 1)
+        out[column] = (other, other_column)
+    return out
+
+
+def required_columns(table: str) -> list[str]:
+    return [name for name, c in TABLES[table].columns.items() if c.required]
