@@ -214,30 +214,16 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
     # 3. Per-city events: mayor check-ins and showcases first (the mayor's diary is the hardest to
     #    move), then coaching, each in the first free slot for the city's team and its coach.
     requests: list[tuple[dt.date, str, str, str, int, tuple[Audience, ...], str]] = []
-    for m in programme.mayor_checkins:
-        requests.append(
-            (
-                _anchor(cohort, m.month, m.week_of_month),
-                "mayor_checkin",
-                m.id,
-                m.title,
-                m.duration_minutes,
-                tuple(m.audience),
-                m.purpose,
+    for kind, moments in (
+        ("mayor_checkin", programme.mayor_checkins),
+        ("showcase", programme.showcases),
+    ):
+        for m in moments:
+            earliest = _anchor(cohort, m.month, m.week_of_month)
+            audience = tuple(m.audience)
+            requests.append(
+                (earliest, kind, m.id, m.title, m.duration_minutes, audience, m.purpose)
             )
-        )
-    for m in programme.showcases:
-        requests.append(
-            (
-                _anchor(cohort, m.month, m.week_of_month),
-                "showcase",
-                m.id,
-                m.title,
-                m.duration_minutes,
-                tuple(m.audience),
-                m.purpose,
-            )
-        )
     k = programme.coaching
     total_weeks = (end_date - cohort.start_date).days // 7
     for n, week in enumerate(range(k.first_week, total_weeks + 1, k.cadence_weeks), start=1):
