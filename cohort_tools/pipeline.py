@@ -33,6 +33,26 @@ def step_check_cohort(ctx: DemoContext) -> None:
     ctx.say(summary(ctx.cohort, ctx.programme))
 
 
+def step_check_city_data(ctx: DemoContext) -> None:
+    from cohort_tools.citydata import check_city
+    from cohort_tools.errors import CdaError, errors_only
+
+    assert ctx.cohort is not None
+    problems = []
+    for city in ctx.cohort.cities:
+        found = check_city(city.data_dir)
+        errors = errors_only(found)
+        problems += errors
+        ctx.say(
+            f"  {city.name}: data folder {'has ' + str(len(errors)) + ' error(s)' if errors else 'valid'}"
+            f" ({len(found) - len(errors)} warning(s))"
+        )
+    if problems:
+        raise CdaError(
+            problems, headline="City data has errors; run `cda data check` on the folder."
+        )
+
+
 def step_calendar(ctx: DemoContext) -> None:
     assert ctx.cohort is not None
     calendar = build_calendar(ctx.cohort, ctx.programme)
@@ -49,6 +69,7 @@ def step_calendar(ctx: DemoContext) -> None:
 # invalid cohort.
 STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking the cohort", step_check_cohort),
+    ("Checking each city's data", step_check_city_data),
     ("Writing the programme calendar", step_calendar),
 ]
 
