@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cohort_tools import __version__, verbs
+from cohort_tools.book.cli import book_app
 from cohort_tools.citydata.cli import data_app
 from cohort_tools.cliutil import reports_errors
 from cohort_tools.errors import CdaError
@@ -23,6 +24,7 @@ cohort_app = typer.Typer(help="Cohorts of cities and their teams.", no_args_is_h
 app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
 app.add_typer(data_app, name="data")
+app.add_typer(book_app, name="book")
 
 CohortArg = Annotated[
     Path | None,

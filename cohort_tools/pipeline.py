@@ -65,12 +65,21 @@ def step_calendar(ctx: DemoContext) -> None:
     ctx.outputs["calendar"] = ics
 
 
+def step_book(ctx: DemoContext) -> None:
+    from cohort_tools.book import build_book
+
+    site = build_book(out=ctx.out / "book")
+    ctx.outputs["book"] = site / "index.html"
+    ctx.say(f"  built the curriculum book; open {site / 'index.html'} in a browser (works offline)")
+
+
 # The steps of the main job, in order. check_cohort must come first: nothing is written for an
 # invalid cohort.
 STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking the cohort", step_check_cohort),
     ("Checking each city's data", step_check_city_data),
     ("Writing the programme calendar", step_calendar),
+    ("Building the curriculum book", step_book),
 ]
 
 

@@ -1,0 +1,170 @@
+"""`cda book build` on a small copy of the project: one session notebook with an nbgrader exercise.
+
+The book is built once for the module (plus one incremental rebuild in the last test), through the
+typer sub-app the lead registers as `cda book`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cohort_tools.book import find_external_resources
+from cohort_tools.book.build import build_book
+from cohort_tools.book.cli import book_app
+from cohort_tools.errors import CdaError
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK = """\
+---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Data routines (test copy)
+
+```{code-cell} ipython3
+:tags: [parameters]
+
+city: str = "cedar-bend"  # city id in the cohort
+```
+
+```{code-cell} ipython3
+print(f"Running on {city}")
+```
+
+## Exercise
+
+```{code-cell} ipython3
+---
+nbgrader: {grade: false, grade_id: ex1, locked: false, schema_version: 3, solution: true}
+---
+### BEGIN SOLUTION
+answer = 42  # SECRET-SOLUTION
+### END SOLUTION
+```
+
+```{code-cell} ipython3
+---
+nbgrader: {grade: true, grade_id: ex1-test, locked: true, points: 1, schema_version: 3, solution: false}
+---
+assert isinstance(answer, int), "give a whole number"
+### BEGIN HIDDEN TESTS
+assert answer == 42  # SECRET-HIDDEN-TEST
+### END HIDDEN TESTS
+```
+
+```{code-cell} ipython3
+import altair as alt
+import pandas as pd
+
+alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [answer, 3]})).mark_bar().encode(
+    x="x:N", y="y:Q"
+).properties(description="Two bars: the answer and three.")
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(REPO / "book", root / "book")
+    (root / "curriculum").mkdir()
+    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
+    (root / "workshops").mkdir()
+    (root / "workshops" / "m1_workshop_a_data_routines.md").write_text(NOTEBOOK, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(small_project: Path) -> tuple[Path, str]:
+    out = small_project / "_build" / "site"
+    cda = typer.Typer()  # registered the way the lead registers it: `cda book build`
+    cda.add_typer(book_app, name="book")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CDA_HOME", str(small_project))
+        result = CliRunner().invoke(cda, ["book", "build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def _all_text(site: Path) -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".js", ".txt", ".json", ".ipynb", ".md"}
+    )
+
+
+def test_cli_builds_the_book_and_says_where_to_open_it(built: tuple[Path, str]) -> None:
+    out, output = built
+    assert (out / "index.html").is_file()
+    assert f"Open {out / 'index.html'}" in output
+    for page in ("programme", "lead-orientation", "coaching-guide", "glossary", "data-dictionary"):
+        assert (out / f"{page}.html").is_file(), page
+    assert (out / "modules" / "leadership" / "m1-workshop-a.html").is_file()
+
+
+def test_exercise_page_shows_no_solution_and_no_hidden_test(built: tuple[Path, str]) -> None:
+    out, _ = built
+    text = _all_text(out)
+    assert "SECRET" not in text  # pages, search index, any copied sources
+    page = (out / "modules" / "leadership" / "m1-workshop-a.html").read_text(encoding="utf-8")
+    assert "YOUR CODE HERE" in page and "give a whole number" in page
+    assert not (out / "_sources").exists()
+
+
+def test_session_notebook_ran_on_the_demo_city(built: tuple[Path, str]) -> None:
+    out, _ = built
+    page = (out / "modules" / "leadership" / "m1-workshop-a.html").read_text(encoding="utf-8")
+    assert "Running on riverton" in page
+
+
+def test_charts_are_offline_svg_images_with_their_description_as_alt_text(
+    built: tuple[Path, str],
+) -> None:
+    out, _ = built
+    page = (out / "modules" / "leadership" / "m1-workshop-a.html").read_text(encoding="utf-8")
+    assert 'alt="Two bars: the answer and three."' in page
+    assert 'src="data:image/svg+xml;base64,' in page
+    programme = (out / "programme.html").read_text(encoding="utf-8")
+    assert 'alt="Timeline of the 6-month programme' in programme
+    assert (out / "_images" / "programme-timeline.svg").is_file()
+
+
+def test_built_site_loads_nothing_from_other_hosts(built: tuple[Path, str]) -> None:
+    out, _ = built
+    assert find_external_resources(out) == []
+    html = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    for host in (
+        "unpkg.com",
+        "cdn.jsdelivr.net",
+        "fonts.googleapis",
+        "googletagmanager",
+        "mathjax",
+    ):
+        assert host not in html.lower(), host
+
+
+def test_broken_reference_fails_the_build_naming_the_page_and_keeps_the_old_site(
+    built: tuple[Path, str], small_project: Path
+) -> None:
+    out, _ = built
+    before = (out / "glossary.html").read_bytes()
+    glossary = small_project / "book" / "glossary.md"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "\nSee {doc}`no-such-page`.\n", encoding="utf-8"
+    )
+    with pytest.raises(CdaError) as caught:
+        build_book(out=out, root=small_project)
+    message = str(caught.value)
+    assert "book/glossary.md" in message and "no-such-page" in message
+    assert (out / "glossary.html").read_bytes() == before  # the last good site is untouched

@@ -1,0 +1,144 @@
+"""The built curriculum book in a real browser (Debian's Chromium through Playwright).
+
+One build per session (fixture in conftest.py), served on 127.0.0.1. Every request that is not to
+that server is blocked and counted as a failure, so the tests also prove the book works offline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from cohort_tools.programme import Programme
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+@dataclass
+class PageVisit:
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def visit(page: Any, url: str) -> PageVisit:
+    """Open ``url``; record failed or off-site requests, HTTP errors and console errors."""
+    seen = PageVisit()
+    host = urlsplit(url).netloc
+
+    def route(r: Any) -> None:
+        target = urlsplit(r.request.url)
+        if target.scheme in {"http", "https"} and target.netloc != host:
+            seen.failed.append(f"off-site request blocked: {r.request.url}")
+            r.abort()
+        else:
+            r.continue_()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: seen.failed.append(f"failed: {req.url}"))
+    page.on(
+        "response",
+        lambda resp: (
+            seen.failed.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
+        ),
+    )
+    page.on(
+        "console", lambda msg: seen.console_errors.append(msg.text) if msg.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: seen.console_errors.append(f"uncaught: {exc}"))
+    page.goto(url, wait_until="networkidle")
+    return seen
+
+
+def test_every_page_loads_with_no_failed_request_and_no_console_error(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    pages = book_pages
+    assert "index.html" in pages and len(pages) >= 10
+    problems: dict[str, PageVisit] = {}
+    for rel in pages:
+        seen = visit(page, f"{book_url}/{rel}")
+        if seen.failed or seen.console_errors:
+            problems[rel] = seen
+    assert not problems, problems
+
+
+def test_search_page_finds_a_term_from_the_glossary(page: Any, book_url: str) -> None:
+    visit(page, f"{book_url}/search.html?q=suppression")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    titles = " ".join(results.all_inner_texts())
+    assert "Small numbers" in titles, titles
+
+
+def test_navigation_from_the_landing_page_reaches_every_module(
+    page: Any, book_url: str, programme: Programme
+) -> None:
+    visit(page, f"{book_url}/index.html")
+    nav = page.locator("nav.bd-docs-nav")
+    hrefs = nav.locator("a.reference.internal").evaluate_all("els => els.map(e => e.href)")
+    reached: set[str] = set()
+    for href in hrefs:
+        page.goto(href, wait_until="domcontentloaded")
+        reached.add(page.locator("article h1").first.inner_text())
+    for module in programme.modules:
+        assert any(f"Module {module.number}: {module.title}" in h for h in reached), (
+            module.id,
+            reached,
+        )
+
+
+def test_axe_core_reports_no_serious_or_critical_violation_on_any_page(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    for rel in book_pages:
+        visit(page, f"{book_url}/{rel}")
+        result = axe.run(page)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
+            for v in result.response["violations"]
+            if v.get("impact") in {"serious", "critical"}
+        ]
+        if bad:
+            found[rel] = bad
+    assert not found, found
+
+
+def test_every_chart_and_image_has_a_text_alternative(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    from cohort_tools.book.kernel import NO_DESCRIPTION
+
+    missing: dict[str, list[str]] = {}
+    images_seen = 0
+    for rel in book_pages:
+        visit(page, f"{book_url}/{rel}")
+        images = page.locator("article img, article svg[role='img']").evaluate_all(
+            """els => els.map(e => ({src: e.getAttribute('src') || e.tagName,
+                                      alt: e.getAttribute('alt') || e.getAttribute('aria-label') || ''}))"""
+        )
+        images_seen += len(images)
+        bad = [
+            i["src"][:80]
+            for i in images
+            if not i["alt"].strip() or i["alt"] == i["src"] or i["alt"] == NO_DESCRIPTION
+        ]
+        if bad:
+            missing[rel] = bad
+    assert images_seen >= 1  # at least the programme timeline
+    assert not missing, missing
+
+
+def test_the_timeline_has_a_table_equivalent(
+    page: Any, book_url: str, programme: Programme
+) -> None:
+    visit(page, f"{book_url}/programme.html")
+    table_text = page.locator("article table").first.inner_text()
+    for session in programme.sessions():
+        assert session.title in table_text, session.id
