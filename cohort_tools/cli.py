@@ -12,6 +12,7 @@ from cohort_tools.book.cli import book_app
 from cohort_tools.citydata.cli import data_app
 from cohort_tools.cliutil import reports_errors
 from cohort_tools.errors import CdaError
+from cohort_tools.packet.cli import packets_command
 
 app = typer.Typer(
     help="Run the City Data Alliance Accelerator curriculum for a cohort of cities.",
@@ -25,6 +26,7 @@ app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
 app.add_typer(data_app, name="data")
 app.add_typer(book_app, name="book")
+app.command("packets")(packets_command)
 
 CohortArg = Annotated[
     Path | None,

@@ -65,6 +65,17 @@ def step_calendar(ctx: DemoContext) -> None:
     ctx.outputs["calendar"] = ics
 
 
+def step_packets(ctx: DemoContext) -> None:
+    from cohort_tools.errors import CdaError
+    from cohort_tools.packet import run_packets
+
+    report = run_packets(cohort=ctx.cohort_file, out=ctx.out / "packets", quiet=True)
+    ctx.say(report.summary())
+    ctx.outputs["packets"] = report.index
+    if not report.ok:
+        raise CdaError(headline=f"Some packets failed; see {report.index}.")
+
+
 def step_book(ctx: DemoContext) -> None:
     from cohort_tools.book import build_book
 
@@ -79,6 +90,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking the cohort", step_check_cohort),
     ("Checking each city's data", step_check_city_data),
     ("Writing the programme calendar", step_calendar),
+    ("Making each city's coaching packets", step_packets),
     ("Building the curriculum book", step_book),
 ]
 

@@ -60,7 +60,9 @@ def test_check_of_a_missing_folder_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "does not exist" in result.output
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="shared real fixtures not present")
+@pytest.mark.skipif(
+    not REAL.is_dir(), reason="shared real fixtures not present (CI must have them)"
+)
 @pytest.mark.parametrize("ext", ["csv", "json"])
 def test_import_nyc_export_then_load_gives_the_readme_counts(city: Path, ext: str) -> None:
     source = REAL / f"{STEM}.{ext}"

@@ -13,7 +13,9 @@ from cohort_tools.citydata.normalise import prepare_table
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "real"
 STEM = "nyc-311-socrata-export-2024-05"
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared real fixtures not present")
+pytestmark = pytest.mark.skipif(
+    not REAL.is_dir(), reason="shared real fixtures not present (CI must have them)"
+)
 
 
 def normalised(ext: str) -> pd.DataFrame:

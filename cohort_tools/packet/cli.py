@@ -1,0 +1,84 @@
+"""``cda packets``: a thin typer layer over :func:`cohort_tools.packet.engine.run_packets`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cohort_tools.errors import CdaError
+
+
+def packets_command(
+    cohort: Annotated[
+        Path | None,
+        typer.Option("--cohort", help="Cohort file (YAML). Default: the embedded demo cohort."),
+    ] = None,
+    city: Annotated[
+        list[str] | None,
+        typer.Option("--city", help="Only this city id (repeatable). Default: every city."),
+    ] = None,
+    template: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--template", help="Only this coaching template name (repeatable). Default: all."
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("packets"),
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Notebooks run at once. Default: the number of cores."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-run every packet, even unchanged ones.")
+    ] = False,
+    show_code: Annotated[
+        bool, typer.Option("--show-code", help="Show the code cells in the pages.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="No progress bar (for CI); the summary is printed.")
+    ] = False,
+    timeout: Annotated[
+        int, typer.Option("--timeout", min=1, help="Seconds one notebook cell may run.")
+    ] = 300,
+) -> None:
+    """Make the coaching packets: one page per template and one PDF per city, plus an index."""
+    from cohort_tools.packet.engine import run_packets
+
+    try:
+        report = run_packets(
+            cohort=cohort,
+            cities=city or None,
+            templates=template or None,
+            out=out,
+            jobs=jobs,
+            scheduler=scheduler,
+            force=force,
+            show_code=show_code,
+            quiet=quiet,
+            timeout=timeout,
+        )
+    except CdaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo(
+            "Interrupted. Pages already made are kept and the index lists them; "
+            "run the same command again to finish.",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    typer.echo(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+packets_app = typer.Typer(help="Coaching packets per city.")
+packets_app.command("packets")(packets_command)

@@ -1,0 +1,267 @@
+"""A pool of warm, single-use IPython kernels forked from one pre-imported zygote process.
+
+Design (measured on the 2-core project machine; see bench/packets.py and the engine docstring):
+
+* A fresh ``python -m ipykernel`` per notebook costs about 0.6 s to start plus about 2 s to
+  ``import altair`` - most of papermill's per-notebook time.
+* Reusing one kernel with ``%reset -f`` between notebooks is fast but only *trusts* the reset: imported
+  modules, module-level caches, ``os.environ``, the working directory, altair's theme registry and
+  ``sys.modules`` entries for helper files all survive it.
+* Here a zygote process imports the heavy libraries once and then, per notebook, ``fork()``s a child
+  that becomes a new ipykernel. The child starts in well under a second with everything already
+  imported, and it is *thrown away* after one notebook. Isolation is structural: city B's kernel is a
+  copy of the zygote, which has never run any notebook code, so nothing of city A can be in it.
+
+The engine talks to a forked kernel through a normal :class:`jupyter_client.AsyncKernelManager` whose
+provisioner is replaced by :class:`_ForkedProcess` (poll, signal, kill by pid), so nbclient's timeout,
+interrupt and dead-kernel detection work unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+
+
+class KernelStartError(RuntimeError):
+    """The zygote or a forked kernel could not be started."""
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent pid of ``pid`` from /proc, or None if the process is gone (Linux)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    # The command name (field 2) is in parentheses and may contain spaces.
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return None
+    return int(fields[1])
+
+
+class _ForkedProcess:
+    """The slice of jupyter_client's provisioner API that a KernelManager uses for a forked pid."""
+
+    def __init__(self, pid: int, zygote_pid: int) -> None:
+        self.pid = pid
+        self.zygote_pid = zygote_pid
+
+    def _alive(self) -> bool:
+        if Path("/proc").is_dir():
+            # Checking the parent guards against signalling a recycled pid.
+            return _parent_of(self.pid) == self.zygote_pid
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    @property
+    def has_process(self) -> bool:
+        return True
+
+    async def poll(self) -> int | None:
+        return None if self._alive() else -1
+
+    async def wait(self) -> int | None:
+        import asyncio
+
+        while self._alive():
+            await asyncio.sleep(0.02)
+        return -1
+
+    async def send_signal(self, signum: int) -> None:
+        if self._alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    async def kill(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGKILL)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.send_signal(signal.SIGTERM)
+
+    def kill_now(self) -> None:
+        if self._alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def get_shutdown_wait_time(self, recommended: float = 5.0) -> float:
+        return recommended
+
+    async def shutdown_requested(self, restart: bool = False) -> None:
+        return None
+
+    async def cleanup(self, restart: bool = False) -> None:
+        return None
+
+
+@dataclass
+class ForkedKernel:
+    """One single-use kernel: its manager (for nbclient) and its process."""
+
+    km: AsyncKernelManager
+    process: _ForkedProcess
+    connection_file: Path
+    log_file: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def log_tail(self, limit: int = 4000) -> str:
+        try:
+            return self.log_file.read_text(errors="replace")[-limit:]
+        except FileNotFoundError:
+            return ""
+
+    def kill(self) -> None:
+        self.process.kill_now()
+        deadline = time.monotonic() + 5
+        while self.process._alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for path in (self.connection_file, self.log_file):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+class KernelPool:
+    """Hands out fresh kernels forked from a warm zygote; thread-safe; always :meth:`close` it.
+
+    ``size`` is how many notebooks may run at once (the engine runs that many worker threads).
+    Use as a context manager so the zygote and every kernel are shut down, even on Ctrl-C.
+    """
+
+    def __init__(self, size: int = 1, *, python: str | None = None) -> None:
+        self.size = max(1, size)
+        self.python = python or sys.executable
+        self._lock = threading.Lock()
+        self._live: set[int] = set()
+        self._kernels: dict[int, ForkedKernel] = {}
+        self._dir = Path(tempfile.mkdtemp(prefix="cda-kernels-"))
+        self._zygote: subprocess.Popen[str] | None = None
+        self._zygote_log: Any = None
+        self.zygote_pid = 0
+        self.forks = 0
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def start(self) -> KernelPool:
+        if self._zygote is not None:
+            return self
+        env = dict(os.environ)
+        env.pop("JPY_PARENT_PID", None)
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
+        self._zygote = subprocess.Popen(
+            [self.python, "-m", "cohort_tools.packet._zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._zygote_log,
+            text=True,
+            bufsize=1,
+            env=env,
+            cwd=str(self._dir),
+            # Own session: a Ctrl-C in the terminal reaches the engine only, which then cleans up.
+            start_new_session=True,
+        )
+        assert self._zygote.stdout is not None
+        line = self._zygote.stdout.readline()
+        if not line:
+            log = (self._dir / "zygote.log").read_text(errors="replace")[-2000:]
+            self.close()
+            raise KernelStartError(f"the kernel zygote did not start:\n{log}")
+        self.zygote_pid = int(json.loads(line)["pid"])
+        return self
+
+    def __enter__(self) -> KernelPool:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill every kernel still alive, stop the zygote, remove connection files."""
+        with self._lock:
+            kernels = list(self._kernels.values())
+            self._kernels.clear()
+        for kernel in kernels:
+            kernel.kill()
+        zygote, self._zygote = self._zygote, None
+        if zygote is not None:
+            with contextlib.suppress(Exception):
+                assert zygote.stdin is not None
+                zygote.stdin.close()
+            try:
+                zygote.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                zygote.kill()
+                zygote.wait(timeout=5)
+            if zygote.stdout is not None:
+                zygote.stdout.close()
+        if self._zygote_log is not None:
+            self._zygote_log.close()
+            self._zygote_log = None
+        import shutil
+
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    # -- kernels ----------------------------------------------------------------------------------
+
+    def fork_kernel(
+        self, *, cwd: Path, sys_path: list[str] | None = None, env: dict[str, str] | None = None
+    ) -> ForkedKernel:
+        """Fork a new kernel whose working directory is ``cwd``; the caller must :meth:`discard` it."""
+        if self._zygote is None:
+            self.start()
+        assert self._zygote is not None and self._zygote.stdin and self._zygote.stdout
+        km = AsyncKernelManager(kernel_name="python3")
+        with self._lock:
+            self.forks += 1
+            name = f"kernel-{os.getpid()}-{self.forks}"
+        connection_file = self._dir / f"{name}.json"
+        log_file = self._dir / f"{name}.log"
+        km.connection_file = str(connection_file)
+        km.write_connection_file()
+        request = {
+            "connection_file": str(connection_file),
+            "cwd": str(cwd),
+            "sys_path": sys_path or [],
+            "env": env or {},
+            "log_file": str(log_file),
+        }
+        with self._lock:
+            try:
+                self._zygote.stdin.write(json.dumps(request) + "\n")
+                self._zygote.stdin.flush()
+                reply = self._zygote.stdout.readline()
+            except (BrokenPipeError, ValueError) as exc:
+                raise KernelStartError("the kernel zygote has stopped") from exc
+            if not reply:
+                raise KernelStartError("the kernel zygote has stopped")
+            pid = int(json.loads(reply)["pid"])
+            process = _ForkedProcess(pid, self.zygote_pid)
+            km.provisioner = process  # type: ignore[assignment]
+            kernel = ForkedKernel(km, process, connection_file, log_file)
+            self._kernels[pid] = kernel
+        return kernel
+
+    def discard(self, kernel: ForkedKernel) -> None:
+        """Kill a used kernel. Kernels are never reused: isolation comes from a fresh process."""
+        with self._lock:
+            self._kernels.pop(kernel.process.pid, None)
+        kernel.kill()
+
+    def live_kernel_pids(self) -> list[int]:
+        with self._lock:
+            return [pid for pid, k in self._kernels.items() if k.process._alive()]

@@ -1,0 +1,305 @@
+"""Turning executed notebooks into packet pages, error pages, a city PDF and the cohort index.
+
+Pages are self-contained and work offline: no script, no CDN, no web font. Charts arrive from the
+kernel as Vega-Lite JSON (the kernel's altair renderer is ``mimetype``) and are drawn here to static
+SVG with vl-convert, embedded as ``<img>`` with the chart's ``description`` as its ``alt`` text and
+repeated in a visible caption, so the same page prints to PDF with WeasyPrint and reads aloud in a
+screen reader. A chart without a description gets a generated one (title and encodings) rather than
+none.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import nbformat
+
+_VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
+_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; line-height: 1.5;
+       color: #1b1b1b; max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.25rem; margin-top: 1.6rem; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
+th, td { border: 1px solid #b5b5b5; padding: 0.25rem 0.55rem; text-align: left; }
+th { background: #eef1f4; }
+figure.cda-chart { margin: 1rem 0; page-break-inside: avoid; }
+figure.cda-chart img { max-width: 100%; height: auto; }
+figure.cda-chart figcaption { font-size: 0.85rem; color: #444; }
+pre { background: #f5f5f5; padding: 0.6rem; white-space: pre-wrap;
+      font-size: 0.82rem; }
+.cda-meta { color: #555; font-size: 0.85rem; }
+.cda-error { border-left: 4px solid #b50909; padding-left: 1rem; }
+.status-ok { color: #1a6b1a; } .status-error { color: #b50909; font-weight: bold; }
+a { color: #0b4f9c; }
+@page { size: A4; margin: 16mm; }
+"""
+
+
+def page(title: str, body: str, *, lang: str = "en") -> str:
+    """A complete, self-contained HTML document."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+# -- charts -----------------------------------------------------------------------------------------
+
+
+def _fallback_description(spec: dict[str, Any]) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    mark = spec.get("mark")
+    mark = mark.get("type") if isinstance(mark, dict) else mark
+    fields = []
+    for channel, enc in (spec.get("encoding") or {}).items():
+        if isinstance(enc, dict) and enc.get("field"):
+            fields.append(f"{enc['field']} on {channel}")
+    parts = [f"Chart: {title}" if title else "Chart"]
+    if mark:
+        parts.append(f"{mark} marks")
+    if fields:
+        parts.append("showing " + ", ".join(fields))
+    return "; ".join(parts) + "."
+
+
+def chart_description(spec: dict[str, Any]) -> str:
+    """The chart's text alternative: its ``description``, else one generated from the spec."""
+    text = spec.get("description")
+    return str(text).strip() if text else _fallback_description(spec)
+
+
+def vegalite_to_svg(spec: dict[str, Any]) -> str:
+    import vl_convert
+
+    version = None
+    match = _SCHEMA_VERSION.search(str(spec.get("$schema", "")))
+    if match:
+        candidate = f"{match.group(1)}.{match.group(2)}"
+        supported = vl_convert.get_vegalite_versions()
+        if candidate in supported:
+            version = candidate
+        else:
+            same_major = [v for v in supported if v.split(".")[0] == match.group(1)]
+            version = same_major[-1] if same_major else None
+    svg: str = (
+        vl_convert.vegalite_to_svg(spec, vl_version=version)
+        if version
+        else vl_convert.vegalite_to_svg(spec)
+    )
+    return svg
+
+
+def chart_figure(spec: dict[str, Any]) -> str:
+    svg = vegalite_to_svg(spec)
+    alt = chart_description(spec)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<figure class="cda-chart"><img src="data:image/svg+xml;base64,{data}" '
+        f'alt="{html.escape(alt, quote=True)}">'
+        f"<figcaption>Chart description: {html.escape(alt)}</figcaption></figure>"
+    )
+
+
+def charts_to_static(nb: nbformat.NotebookNode, *, keep_stderr: bool = False) -> int:
+    """Replace every Vega-Lite output by a static figure (in place); returns the number of charts."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                if keep_stderr:
+                    kept.append(output)
+                continue
+            data = output.get("data") or {}
+            key = next((k for k in data if _VEGALITE_MIME.match(k)), None)
+            if key is not None:
+                spec = data[key]
+                output["data"] = {"text/html": chart_figure(dict(spec))}
+                output.setdefault("metadata", {})
+                count += 1
+            kept.append(output)
+        cell["outputs"] = kept
+    return count
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+_local = threading.local()
+
+
+def _exporter(show_code: bool) -> Any:
+    """One nbconvert HTML exporter per thread and setting: building one costs about 0.1 s."""
+    cache: dict[bool, Any] = _local.__dict__.setdefault("exporters", {})
+    if show_code not in cache:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        # Packets hide code (templates tag cells remove-cell / remove-input); show_code shows all.
+        config.TagRemovePreprocessor.enabled = not show_code
+        config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+        config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "hide-input"}
+        config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
+        cache[show_code] = HTMLExporter(  # type: ignore[no-untyped-call]
+            config=config,
+            template_name="basic",
+            exclude_input=not show_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+    return cache[show_code]
+
+
+def notebook_page(
+    nb: nbformat.NotebookNode, *, title: str, city_name: str, show_code: bool, footer: str = ""
+) -> str:
+    """An executed notebook as a self-contained page (code hidden unless ``show_code``)."""
+    nb = nbformat.from_dict(nb)  # type: ignore[no-untyped-call]
+    charts_to_static(nb, keep_stderr=show_code)
+    if not show_code:
+        # The parameters cells are plumbing, not content.
+        nb.cells = [
+            c
+            for c in nb.cells
+            if not {"parameters", "injected-parameters"}
+            & set(c.get("metadata", {}).get("tags", []))
+        ]
+    body, _ = _exporter(show_code).from_notebook_node(nb)
+    meta = f'<p class="cda-meta">{html.escape(city_name)} · {html.escape(footer)}</p>'
+    return page(f"{title} - {city_name}", body + "\n" + meta)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a packet could not be made, in plain words, with the evidence."""
+
+    kind: str  # "error", "timeout", "died", "setup"
+    summary: str
+    cell_source: str = ""
+    cell_number: int | None = None
+    traceback: str = ""
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def error_page(*, title: str, city_name: str, failure: Failure, footer: str = "") -> str:
+    where = (
+        f"<p>It stopped at code cell {failure.cell_number} of the template.</p>"
+        if failure.cell_number
+        else ""
+    )
+    cell = (
+        f"<h2>The cell that failed</h2>\n<pre>{html.escape(failure.cell_source)}</pre>"
+        if failure.cell_source
+        else ""
+    )
+    trace = (
+        f"<h2>Technical details (traceback)</h2>\n<pre>{html.escape(strip_ansi(failure.traceback))}"
+        "</pre>"
+        if failure.traceback
+        else ""
+    )
+    body = (
+        f'<div class="cda-error"><h1>{html.escape(title)}: not made</h1>\n'
+        f"<p><strong>{html.escape(city_name)}</strong>: this packet could not be produced. "
+        f"{html.escape(failure.summary)}</p>\n{where}\n"
+        "<p>The other packets were still made. Fix the template or the city's data and run "
+        "<code>cda packets</code> again; unchanged packets are skipped.</p></div>\n"
+        f"{cell}\n{trace}\n"
+        f'<p class="cda-meta">{html.escape(footer)}</p>'
+    )
+    return page(f"{title} (not made) - {city_name}", body)
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    city_id: str
+    city_name: str
+    template: str
+    title: str
+    status: str  # "ok", "error", "timeout", "died", "missing"
+    href: str | None
+    seconds: float | None
+    finished: str
+
+
+def index_page(
+    *, cohort_name: str, rows: Sequence[IndexRow], pdfs: dict[str, str], note: str = ""
+) -> str:
+    """The cohort's index: every city and template, with status and links."""
+    by_city: dict[str, list[IndexRow]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        by_city.setdefault(row.city_id, []).append(row)
+        names[row.city_id] = row.city_name
+    parts = [
+        f"<h1>Coaching packets: {html.escape(cohort_name)}</h1>",
+        f'<p class="cda-meta">{html.escape(note)}</p>' if note else "",
+        "<table>\n<caption>Every city and coaching template, with its status.</caption>",
+        '<thead><tr><th scope="col">City</th><th scope="col">Template</th>'
+        '<th scope="col">Status</th><th scope="col">Made</th><th scope="col">Time</th>'
+        '<th scope="col">Packet PDF</th></tr></thead><tbody>',
+    ]
+    status_words = {
+        "ok": "made",
+        "error": "failed: the notebook raised an error",
+        "timeout": "failed: a cell ran past the time limit",
+        "died": "failed: the notebook's Python process stopped",
+        "setup": "failed: could not start",
+        "missing": "not made yet",
+    }
+    for city_id, city_rows in by_city.items():
+        pdf = pdfs.get(city_id)
+        pdf_cell = f'<a href="{html.escape(pdf)}">PDF</a>' if pdf else "none"
+        for i, row in enumerate(city_rows):
+            label = html.escape(row.title)
+            link = f'<a href="{html.escape(row.href)}">{label}</a>' if row.href else label
+            css = "status-ok" if row.status == "ok" else "status-error"
+            if row.status == "missing":
+                css = ""
+            seconds = f"{row.seconds:.1f} s" if row.seconds is not None else ""
+            city_cell = (
+                f'<th scope="rowgroup" rowspan="{len(city_rows)}">{html.escape(names[city_id])}</th>'
+                if i == 0
+                else ""
+            )
+            pdf_td = f'<td rowspan="{len(city_rows)}">{pdf_cell}</td>' if i == 0 else ""
+            parts.append(
+                f"<tr>{city_cell}<td>{link}</td>"
+                f'<td class="{css}">{html.escape(status_words.get(row.status, row.status))}</td>'
+                f"<td>{html.escape(row.finished)}</td><td>{seconds}</td>{pdf_td}</tr>"
+            )
+    parts.append("</tbody></table>")
+    return page(f"Coaching packets: {cohort_name}", "\n".join(parts))
+
+
+def pdf_from_pages(pages: Sequence[str], *, base_url: str | None = None) -> bytes:
+    """One PDF from several self-contained pages, in order (WeasyPrint)."""
+    from weasyprint import HTML
+
+    documents = [HTML(string=p, base_url=base_url).render() for p in pages]
+    all_pages = [pg for doc in documents for pg in doc.pages]
+    # A tagged PDF carries the structure and each chart's alt text for screen readers.
+    pdf: bytes = documents[0].copy(all_pages).write_pdf(pdf_tags=True)
+    return pdf

@@ -1,0 +1,75 @@
+"""Scale-out: the same jobs on a Dask cluster, each worker with its own warm kernel pool."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cohort_tools.packet.engine import CityTarget, run_jobs
+from cohort_tools.packet.notebooks import discover_templates
+
+pytestmark = pytest.mark.slow
+
+TEMPLATE = """---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# On a cluster
+
+```{code-cell} ipython3
+:tags: [parameters]
+
+city: str = "riverton"  # city id in the cohort
+cohort_file: str = ""  # cohort file
+city_name: str = "Riverton"  # display name
+```
+
+```{code-cell} ipython3
+print("HELLO FROM " + city_name)
+```
+"""
+
+
+def _zygotes_of_this_process() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"packets._zygote" in (entry / "cmdline").read_bytes():
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if ppid == os.getpid():
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_packets_run_on_a_dask_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "hello.md").write_text(TEMPLATE, encoding="utf-8")
+    cities = []
+    for cid, name in (("north", "North Bay"), ("south", "San José")):
+        (tmp_path / cid).mkdir()
+        cities.append(CityTarget(cid, name, tmp_path / cid))
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        report = run_jobs(
+            cities,
+            discover_templates(templates),
+            out=tmp_path / "out",
+            scheduler=cluster.scheduler_address,
+            quiet=True,
+        )
+    assert report.ok, report.summary()
+    assert _zygotes_of_this_process() == []  # the worker plugin shut its kernel pool down
+    assert {r.city_id for r in report.executed} == {"north", "south"}
+    page = (tmp_path / "out" / "south" / "hello.html").read_text(encoding="utf-8")
+    assert "HELLO FROM San José" in page
+    assert (tmp_path / "out" / "index.html").is_file()
