@@ -7,13 +7,16 @@ it is missing they skip with the reason, except under CI (CI=true), where they f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,16 +66,8 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def book_url(built_book: Path) -> Iterator[str]:
     """The built book served by a local http.server thread on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(built_book) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +102,53 @@ def book_pages(built_book: Path) -> list[str]:
         for p in built_book.rglob("*.html")
         if "_static" not in p.parts and not p.name.startswith("_")
     )
+
+
+@dataclass
+class PageVisit:
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def visit(page: Any, url: str) -> PageVisit:
+    """Open ``url``; record failed or off-site requests, HTTP errors and console errors."""
+    seen = PageVisit()
+    host = urlsplit(url).netloc
+
+    def route(r: Any) -> None:
+        target = urlsplit(r.request.url)
+        if target.scheme in {"http", "https"} and target.netloc != host:
+            seen.failed.append(f"off-site request blocked: {r.request.url}")
+            r.abort()
+        else:
+            r.continue_()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: seen.failed.append(f"failed: {req.url}"))
+    page.on(
+        "response",
+        lambda resp: (
+            seen.failed.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
+        ),
+    )
+    page.on(
+        "console", lambda msg: seen.console_errors.append(msg.text) if msg.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: seen.console_errors.append(f"uncaught: {exc}"))
+    page.goto(url, wait_until="networkidle")
+    return seen
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 from a thread; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -6,50 +6,14 @@ that server is blocked and counted as a failure, so the tests also prove the boo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from cohort_tools.programme import Programme
+from tests.integration.conftest import PageVisit, visit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-
-@dataclass
-class PageVisit:
-    failed: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-
-
-def visit(page: Any, url: str) -> PageVisit:
-    """Open ``url``; record failed or off-site requests, HTTP errors and console errors."""
-    seen = PageVisit()
-    host = urlsplit(url).netloc
-
-    def route(r: Any) -> None:
-        target = urlsplit(r.request.url)
-        if target.scheme in {"http", "https"} and target.netloc != host:
-            seen.failed.append(f"off-site request blocked: {r.request.url}")
-            r.abort()
-        else:
-            r.continue_()
-
-    page.route("**/*", route)
-    page.on("requestfailed", lambda req: seen.failed.append(f"failed: {req.url}"))
-    page.on(
-        "response",
-        lambda resp: (
-            seen.failed.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
-        ),
-    )
-    page.on(
-        "console", lambda msg: seen.console_errors.append(msg.text) if msg.type == "error" else None
-    )
-    page.on("pageerror", lambda exc: seen.console_errors.append(f"uncaught: {exc}"))
-    page.goto(url, wait_until="networkidle")
-    return seen
 
 
 def test_every_page_loads_with_no_failed_request_and_no_console_error(
