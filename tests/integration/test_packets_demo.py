@@ -55,3 +55,13 @@ def test_no_person_name_or_email_from_the_cohort_reaches_a_brief(demo_packets: P
         assert person.name not in text
         assert person.email not in text
     assert "@" not in re.sub(r"<style.*?</style>", "", text, flags=re.S)
+
+
+def test_each_brief_names_its_own_city_and_no_other(demo_packets: Path) -> None:
+    cities = load_cohort(None).cities
+    for city in cities:
+        text = (demo_packets / city.id / "pre_session_brief.html").read_text(encoding="utf-8")
+        assert f"<strong>{city.name}</strong>" in text, city.id
+        for other in cities:
+            if other.id != city.id:
+                assert f"<strong>{other.name}</strong>" not in text, (city.id, other.name)
