@@ -60,12 +60,9 @@ def cohort_check(cohort: CohortArg = None, programme: ProgrammeOpt = None) -> No
     """Check a cohort file against the programme's rules; list every problem; exit 1 on errors."""
     result = verbs.cohort_check(cohort=cohort, programme=programme)
     if result.ok and result.cohort is not None:
-        from cohort_tools.cohort import summary
-        from cohort_tools.programme import load_programme
-
         for p in result.problems:
             typer.echo(f"warning: {p}", err=True)
-        typer.echo(summary(result.cohort, load_programme(programme)))
+        typer.echo(result.summary)
         typer.echo("The cohort is valid.")
         return
     raise CdaError(result.problems, headline=f"{cohort or 'The demo cohort'} has problems.")

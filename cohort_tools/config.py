@@ -41,8 +41,8 @@ def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            out[(*loc, key)] = key_node.start_mark.line + 1
             _index_lines(value_node, (*loc, key), out)
+            # A field's line is the line of its key, which is where a person looks for it.
             out[(*loc, key)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

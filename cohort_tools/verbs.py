@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cohort_tools.cohort import Cohort, check_cohort, load_cohort
+from cohort_tools.cohort import Cohort, check_cohort, load_cohort, summary
 from cohort_tools.errors import CdaError, Problem, errors_only
 from cohort_tools.programme import Programme, load_programme, outline
 from cohort_tools.schedule import Calendar, Event, build_calendar, write_calendar
@@ -24,6 +24,7 @@ def programme_show(*, programme: Path | None = None) -> str:
 class CohortCheck:
     cohort: Cohort | None
     problems: list[Problem]
+    summary: str = ""  # a readable summary of a valid cohort
 
     @property
     def ok(self) -> bool:
@@ -32,8 +33,9 @@ class CohortCheck:
 
 def cohort_check(*, cohort: Path | None = None, programme: Path | None = None) -> CohortCheck:
     """Validate a cohort file (None = the embedded demo cohort) against the programme's rules."""
-    found, problems = check_cohort(cohort, load_programme(programme))
-    return CohortCheck(found, problems)
+    prog = load_programme(programme)
+    found, problems = check_cohort(cohort, prog)
+    return CohortCheck(found, problems, summary(found, prog) if found else "")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.errors import CdaError
+from cohort_tools.cliutil import reports_errors
 
 book_app = typer.Typer(
     help="The curriculum book (a static, offline website).", no_args_is_help=True
@@ -15,6 +15,7 @@ book_app = typer.Typer(
 
 
 @book_app.command("build")
+@reports_errors
 def build(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the built site (replaced on success).")
@@ -29,11 +30,5 @@ def build(
     """Build the curriculum book offline (warnings are errors); print where to open it."""
     from cohort_tools.book.build import build_book_report
 
-    try:
-        result = build_book_report(
-            out=out, strict=not no_strict, execute_city=city, echo=typer.echo
-        )
-    except CdaError as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
+    result = build_book_report(out=out, strict=not no_strict, execute_city=city, echo=typer.echo)
     typer.echo(f"Open {result.index} in a browser (works offline).")

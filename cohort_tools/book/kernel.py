@@ -11,6 +11,8 @@ import base64
 import html
 from typing import Any
 
+from cohort_tools.charts import chart_title
+
 NO_DESCRIPTION = "Chart (no description given: set the chart's description)"
 
 
@@ -19,14 +21,7 @@ def chart_alt_text(spec: dict[str, Any]) -> str:
     description = spec.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    if isinstance(title, list):
-        title = " ".join(str(t) for t in title)
-    if isinstance(title, str) and title.strip():
-        return title.strip()
-    return NO_DESCRIPTION
+    return chart_title(spec) or NO_DESCRIPTION
 
 
 def _offline_svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:

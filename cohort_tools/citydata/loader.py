@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cohort_tools.errors import CdaError, Problem, errors_only
+from cohort_tools.fileio import atomic_path
 
 from . import schemas
 from .check import (
@@ -150,16 +150,8 @@ def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list
 
 
 def _write_parquet_atomically(frame: pd.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_path(target) as tmp:
         frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def cached_table_path(folder: CityFolder, table: str) -> Path:

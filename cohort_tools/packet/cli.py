@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.errors import CdaError
+from cohort_tools.cliutil import reports_errors
 
 
+@reports_errors
 def packets_command(
     cohort: Annotated[
         Path | None,
@@ -65,9 +66,6 @@ def packets_command(
             quiet=quiet,
             timeout=timeout,
         )
-    except CdaError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo(
             "Interrupted. Pages already made are kept and the index lists them; "
@@ -78,7 +76,3 @@ def packets_command(
     typer.echo(report.summary())
     if not report.ok:
         raise typer.Exit(1)
-
-
-packets_app = typer.Typer(help="Coaching packets per city.")
-packets_app.command("packets")(packets_command)

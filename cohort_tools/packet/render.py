@@ -20,6 +20,8 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.charts import chart_title
+
 _VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -59,11 +61,7 @@ def page(title: str, body: str, *, lang: str = "en") -> str:
 
 
 def _fallback_description(spec: dict[str, Any]) -> str:
-    title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    if isinstance(title, list):
-        title = " ".join(map(str, title))
+    title = chart_title(spec)
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
     fields = []
