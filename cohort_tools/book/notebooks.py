@@ -59,12 +59,16 @@ def strip_for_book(nb: NotebookNode, *, keep_executable: bool = True) -> Noteboo
     """
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
+    from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+
     original = copy.deepcopy(nb)
     clean = copy.deepcopy(nb)
     clean.metadata.setdefault("kernelspec", {}).setdefault("language", "python")
     # enforce_metadata=False: a region outside a cell marked as a solution is still stripped
     # (a learner must never see it), instead of nbgrader refusing the notebook.
-    clean, resources = ClearSolutions(enforce_metadata=False).preprocess(clean, {})
+    clean, resources = ClearSolutions(
+        enforce_metadata=False, code_stub=NBGRADER_CODE_STUB
+    ).preprocess(clean, {})
     clean, resources = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
 
     out_cells: list[NotebookNode] = []

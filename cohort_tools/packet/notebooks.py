@@ -39,10 +39,10 @@ class Template:
     reads_other_cities: bool  # from the header: its output depends on every city's data
 
     def notebook(self) -> nbformat.NotebookNode:
-        return _read_myst(self.source)
+        return read_myst(self.source)
 
 
-def _read_myst(source: str) -> nbformat.NotebookNode:
+def read_myst(source: str) -> nbformat.NotebookNode:
     """Read MyST text into a v4 notebook shaped the way papermill's own loader leaves it."""
     nb: nbformat.NotebookNode = nbformat.v4.upgrade(  # type: ignore[no-untyped-call]
         jupytext.reads(source, fmt="md:myst")
@@ -86,7 +86,7 @@ def load_template(path: Path) -> Template:
     """Read and check one template; raises CdaError naming the file and the fix."""
     source = path.read_text(encoding="utf-8")
     try:
-        nb = _read_myst(source)
+        nb = read_myst(source)
     except Exception as exc:  # jupytext raises several types for malformed MyST
         raise CdaError.single(
             path, f"this is not a readable MyST notebook ({exc}).", "fix the markdown syntax."

@@ -1,0 +1,169 @@
+"""Checkpoints for applied exercises: plain-language verdicts instead of bare AssertionErrors.
+
+Senior team members are not programmers. A checkpoint cell (an nbgrader autograded test cell) calls
+these helpers; when an answer does not hold up, the learner sees what is wrong and what to try, with
+no Python traceback. nbgrader still sees an error in the cell, so the test counts as failed.
+
+    from cohort_tools.checkpoints import Checkpoint
+    with Checkpoint("Baseline: median days to close") as cp:
+        cp.is_number(baseline_days, "baseline_days")
+        cp.close_to(baseline_days, expected, tolerance=0.2, what="the median days to close",
+                    hint="Use the median of closed requests, not the mean.")
+
+IPython shows an exception through its ``_render_traceback_`` method when it has one; that is how the
+traceback is replaced by the hint.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from types import TracebackType
+from typing import Any
+
+
+class CheckpointFailed(AssertionError):
+    """A checkpoint that did not pass; renders as plain text in Jupyter (no traceback)."""
+
+    def __init__(self, title: str, problems: list[tuple[str, str]]) -> None:
+        self.title = title
+        self.problems = problems
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        lines = [f"Checkpoint not passed yet: {self.title}"]
+        for what, hint in self.problems:
+            lines.append(f"  - {what}")
+            if hint:
+                lines.append(f"    Try: {hint}")
+        return "\n".join(lines)
+
+    def _render_traceback_(self) -> list[str]:
+        return self.text().splitlines()
+
+
+class Checkpoint:
+    """Collect every problem with an answer, then pass or fail once, in plain words."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.problems: list[tuple[str, str]] = []
+
+    # -- checks: each records a problem instead of raising, so the learner sees them all ----------
+
+    def require(self, condition: bool, what: str, hint: str = "") -> bool:
+        if not condition:
+            self.problems.append((what, hint))
+        return bool(condition)
+
+    def is_filled(self, value: Any, name: str) -> bool:
+        empty = value is None or value is ... or (isinstance(value, str) and not value.strip())
+        return self.require(
+            not empty,
+            f"'{name}' is still empty.",
+            f"replace the placeholder in the answer cell with your answer for {name}.",
+        )
+
+    def is_number(self, value: Any, name: str) -> bool:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = ok and math.isfinite(float(value))
+        return self.require(
+            ok,
+            f"'{name}' should be a single number, but it is {_describe(value)}.",
+            "write a number such as 4.5 (no quotes, no units).",
+        )
+
+    def close_to(
+        self, value: Any, expected: float, *, tolerance: float, what: str, hint: str = ""
+    ) -> bool:
+        if not (isinstance(value, int | float) and not isinstance(value, bool)):
+            return False  # is_number reports this case
+        return self.require(
+            abs(float(value) - expected) <= tolerance,
+            f"{what} does not match the city's data (you have {value:g}).",
+            hint,
+        )
+
+    def between(self, value: Any, low: float, high: float, *, what: str, hint: str = "") -> bool:
+        if not (isinstance(value, int | float) and not isinstance(value, bool)):
+            return False
+        return self.require(
+            low <= float(value) <= high,
+            f"{what} is {value:g}, outside the range that makes sense here ({low:g} to {high:g}).",
+            hint,
+        )
+
+    def one_of(self, value: Any, allowed: Collection[Any], *, name: str, hint: str = "") -> bool:
+        shown = ", ".join(repr(a) for a in allowed)
+        return self.require(
+            value in allowed, f"'{name}' is {_describe(value)}; it must be one of {shown}.", hint
+        )
+
+    def all_in(
+        self, values: Iterable[Any], allowed: Collection[Any], *, name: str, hint: str = ""
+    ) -> bool:
+        unknown = [v for v in values if v not in allowed]
+        return self.require(
+            not unknown,
+            f"'{name}' has entries that are not in the list: {', '.join(map(repr, unknown))}.",
+            hint or f"copy the names exactly as listed: {', '.join(map(repr, allowed))}.",
+        )
+
+    def count_between(
+        self, values: Collection[Any], low: int, high: int, *, name: str, hint: str = ""
+    ) -> bool:
+        n = len(values)
+        return self.require(
+            low <= n <= high,
+            f"'{name}' has {n} entries; it needs {low} to {high}.",
+            hint,
+        )
+
+    # -- verdict ---------------------------------------------------------------------------------
+
+    def verdict(self) -> None:
+        if self.problems:
+            raise CheckpointFailed(self.title, self.problems)
+        print(f"Checkpoint passed: {self.title}")
+
+    def __enter__(self) -> Checkpoint:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is NameError and exc is not None:
+            # The learner has not run (or has deleted) the answer cell.
+            name = str(exc).split("'")[1] if "'" in str(exc) else "an answer"
+            raise CheckpointFailed(
+                self.title,
+                [
+                    (
+                        f"the answer '{name}' is not defined.",
+                        "run the answer cell above, then this one.",
+                    )
+                ],
+            ) from None
+        if exc_type is None:
+            self.verdict()
+
+
+def _describe(value: Any) -> str:
+    if value is None or value is ...:
+        return "empty"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list | tuple | set):
+        return f"a list of {len(value)}"
+    return f"{type(value).__name__} {value!r}"
+
+
+# What nbgrader leaves in an answer cell in place of the solution. Answer cells start with a
+# placeholder line (``baseline_days = None  # replace None with ...``) above the solution region,
+# so the stub is only a pointer to it; nbgrader's default stub (``raise NotImplementedError()``)
+# would show learners an error before they have done anything. Used by the course's
+# nbgrader_config (ClearSolutions.code_stub) and by the tests that build learner copies.
+NBGRADER_CODE_STUB = {"python": "# (write your answer in the line above)"}

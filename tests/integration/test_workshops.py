@@ -1,0 +1,135 @@
+"""Workshop notebooks: parameters match the programme, they run on every demo city, and each
+checkpoint passes for a correct answer and fails with a helpful hint for each common wrong answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+import pytest
+from nbclient import NotebookClient
+from nbgrader.preprocessors import ClearSolutions
+from papermill.parameterize import parameterize_notebook
+
+from cohort_tools import paths
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.cohort import load_cohort
+from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.programme import Programme
+
+pytestmark = pytest.mark.slow
+
+WORKSHOPS = sorted(paths.workshops_dir().glob("*.md"))
+ROUTINES = paths.workshops_dir() / "m1_workshop_a_data_routines.md"
+
+
+def _grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+@pytest.mark.parametrize("source", WORKSHOPS, ids=[p.name for p in WORKSHOPS])
+def test_workshop_has_one_typed_commented_parameters_cell(source: Path, tmp_path: Path) -> None:
+    nb = jupytext.read(source)
+    assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1
+    ipynb = tmp_path / "nb.ipynb"
+    nbformat.write(nb, ipynb)
+    params = papermill.inspect_notebook(str(ipynb))
+    assert params["city"]["inferred_type_name"] == "str" and params["city"]["help"]
+    assert params["cohort_file"]["inferred_type_name"] == "str"
+
+
+def test_every_workshop_is_a_session_in_the_programme(programme: Programme) -> None:
+    listed = {s.notebook for s in programme.sessions() if s.notebook}
+    for source in WORKSHOPS:
+        assert f"workshops/{source.name}" in listed, source.name
+
+
+def _run(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> dict[str, str]:
+    """Execute with the city injected; return each graded cell's text output (errors included)."""
+    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
+    NotebookClient(
+        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    out: dict[str, str] = {}
+    for gid, cell in _grade_ids(nb).items():
+        texts = []
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                texts.append(o["text"])
+            elif o.get("output_type") == "error":
+                texts.append("\n".join(o["traceback"]))
+        out[gid] = "\n".join(texts)
+    return out
+
+
+@pytest.mark.parametrize("city", [c.id for c in load_cohort(None).cities])
+def test_routines_workshop_solutions_pass_every_checkpoint_on_each_demo_city(
+    city: str, tmp_path: Path
+) -> None:
+    out = _run(read_myst(ROUTINES.read_text(encoding="utf-8")), city, tmp_path)
+    checks = {gid: text for gid, text in out.items() if gid.startswith("check-")}
+    assert len(checks) == 4
+    for gid, text in checks.items():
+        assert "Checkpoint passed" in text, (gid, text)
+
+
+def _with_answers(answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
+    nb = read_myst(ROUTINES.read_text(encoding="utf-8"))
+    nb, _ = ClearSolutions(code_stub=NBGRADER_CODE_STUB).preprocess(nb, {})
+    cells = _grade_ids(nb)
+    for gid, line in answers.items():
+        cells[gid].source += "\n" + line + "\n"
+    return nb
+
+
+COMMON_WRONG = [
+    (
+        {
+            "answer-priority-metrics": 'priority_metrics = ["PRK-TREE", "PW-POT3", "CS-ANS60"]',
+            "answer-baseline": 'baseline_days = float(close_times.loc[top_service, "average_days"])',
+            "answer-target": 'target_days = float(close_times.loc[top_service, "median_days"]) + 1',
+        },
+        {
+            "check-priority-metrics": "PRK-TREE has no target",
+            "check-baseline": "the average, not the median",
+            "check-target": "is not faster than today's",
+            "check-stat-meeting": "'cadence' is empty",
+        },
+    ),
+    (
+        {
+            "answer-priority-metrics": 'priority_metrics = ["PW-POT3", "CS-ANS60"]',
+            "answer-baseline": 'baseline_days = float(close_times.loc[top_service, "median_days"]) * 24',
+            "answer-target": 'target_days = float(close_times.loc[top_service, "median_days"]) * 0.3',
+            "answer-stat-meeting": 'stat_meeting = {"cadence": "daily", "chair": "mayor", "first_metric": "LIB-VIS"}',
+        },
+        {
+            "check-priority-metrics": "it needs 3 to 3",
+            "check-baseline": "looks like hours, not days",
+            "check-target": "more than half",
+            "check-stat-meeting": "not one of your priority metrics",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("answers,hints", COMMON_WRONG, ids=["wrong-set-1", "wrong-set-2"])
+def test_common_wrong_answers_fail_with_the_matching_plain_hint(
+    answers: dict[str, str], hints: dict[str, str], tmp_path: Path
+) -> None:
+    out = _run(_with_answers(answers), "riverton", tmp_path)
+    for gid, hint in hints.items():
+        assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
+        assert hint in out[gid], (gid, out[gid])
+        assert "Traceback" not in out[gid] and "File " not in out[gid]
+
+
+def test_an_untouched_learner_copy_fails_every_checkpoint_plainly(tmp_path: Path) -> None:
+    out = _run(_with_answers({}), "port-alder", tmp_path)
+    answers = {gid: text for gid, text in out.items() if gid.startswith("answer-")}
+    assert all(text == "" for text in answers.values()), answers  # no NotImplementedError
+    for gid in ("check-priority-metrics", "check-baseline", "check-target"):
+        assert "is still empty" in out[gid], (gid, out[gid])
