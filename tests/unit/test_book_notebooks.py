@@ -14,6 +14,7 @@ from cohort_tools.book.notebooks import (
     strip_for_book,
     visible_text,
 )
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
 
 SOLUTION = "answer = 42  # SECRET-SOLUTION"
 HIDDEN = "assert answer == 42  # SECRET-HIDDEN"
@@ -66,7 +67,7 @@ def test_solutions_and_hidden_tests_are_not_visible_after_stripping() -> None:
     book = strip_for_book(synthetic_notebook())
     shown = visible_text(book)
     assert "SECRET" not in shown
-    assert "# YOUR CODE HERE" in shown and "YOUR ANSWER HERE" in shown
+    assert NBGRADER_CODE_STUB["python"] in shown and "YOUR ANSWER HERE" in shown
     assert 'assert isinstance(answer, int), "a whole number"' in shown  # visible test stays
     assert "SECRET-OUTPUT" not in nbformat.writes(book)  # outputs are cleared
 
@@ -79,7 +80,7 @@ def test_a_test_cell_holding_only_hidden_tests_is_dropped() -> None:
 
 def test_solution_runs_hidden_so_later_cells_still_execute() -> None:
     book = strip_for_book(synthetic_notebook())
-    stub = next(c for c in book.cells if "YOUR CODE HERE" in c.source)
+    stub = next(c for c in book.cells if NBGRADER_CODE_STUB["python"] in c.source)
     runner = book.cells[book.cells.index(stub) + 1]
     assert SKIP_EXECUTION in stub.metadata["tags"]
     assert REMOVE_CELL in runner.metadata["tags"]
