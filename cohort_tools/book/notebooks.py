@@ -35,7 +35,7 @@ REMOVE_CELL = "remove-cell"
 # chart's description as alt text, so no page loads vega from a CDN.
 OFFLINE_CHARTS_CELL = (
     "# Added by cohort_tools.book: charts render offline, with a text alternative.\n"
-    "from cohort_tools.book.kernel import enable_offline_charts\n"
+    "from cohort_tools.charts import enable_offline_charts\n"
     "enable_offline_charts()\n"
 )
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cohort_tools.book import find_external_resources
 from cohort_tools.book.build import build_book
 from cohort_tools.book.cli import book_app
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.errors import CdaError
 
 pytestmark = pytest.mark.slow
@@ -118,7 +119,7 @@ def test_exercise_page_shows_no_solution_and_no_hidden_test(built: tuple[Path, s
     text = _all_text(out)
     assert "SECRET" not in text  # pages, search index, any copied sources
     page = (out / "modules" / "leadership" / "m1-workshop-a.html").read_text(encoding="utf-8")
-    assert "YOUR CODE HERE" in page and "give a whole number" in page
+    assert NBGRADER_CODE_STUB["python"] in page and "give a whole number" in page
     assert not (out / "_sources").exists()
 
 

@@ -77,7 +77,7 @@ def test_axe_core_reports_no_serious_or_critical_violation_on_any_page(
 def test_every_chart_and_image_has_a_text_alternative(
     page: Any, book_pages: list[str], book_url: str
 ) -> None:
-    from cohort_tools.book.kernel import NO_DESCRIPTION
+    from cohort_tools.charts import NO_DESCRIPTION
 
     missing: dict[str, list[str]] = {}
     images_seen = 0

@@ -10,8 +10,8 @@ import yaml
 
 from cohort_tools.book import pages
 from cohort_tools.book.build import problems_from_log, sync
-from cohort_tools.book.kernel import NO_DESCRIPTION, chart_alt_text
 from cohort_tools.book.timeline import alt_text, timeline_rows
+from cohort_tools.charts import NO_DESCRIPTION, chart_alt_text
 from cohort_tools.programme import Programme
 
 

@@ -1,0 +1,84 @@
+"""Keynote notebooks run on every demo city and on the real NYC 311 export (three hours of data),
+where they must say what thin data cannot support instead of failing or drawing a trend."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from nbclient import NotebookClient
+from papermill.parameterize import parameterize_notebook
+
+from cohort_tools import paths
+from cohort_tools.charts import NO_DESCRIPTION
+from cohort_tools.citydata import import_table
+from cohort_tools.cohort import load_cohort
+from cohort_tools.packet.notebooks import read_myst
+from tests.conftest import SHARED_FIXTURES
+
+pytestmark = pytest.mark.slow
+
+KEYNOTES = sorted(paths.curriculum_dir().glob("m*_keynote.md"))
+
+
+def _run(source: Path, city: str, tmp_path: Path) -> tuple[list[str], list[str], list[str]]:
+    """Execute; return the markdown texts, each chart's alt text and any errors."""
+    nb = read_myst(source.read_text(encoding="utf-8"))
+    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    texts, charts, errors = [], [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            texts.append(data.get("text/markdown", ""))
+            charts += re.findall(r'<img class="cda-chart" alt="([^"]*)"', data.get("text/html", ""))
+            assert "cdn.jsdelivr" not in data.get("text/html", ""), "charts must not need a CDN"
+            if out.get("output_type") == "error":
+                errors.append(out["ename"])
+    return texts, charts, errors
+
+
+@pytest.fixture(scope="module")
+def nyc_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("shared real fixtures not present (CI must have them)")
+    city = tmp_path_factory.mktemp("nyc")
+    (city / "city.yaml").write_text(
+        "id: nyc\nname: New York City\ncountry: US\nstate: NY\npopulation: 8300000\n"
+        "timezone: America/New_York\n",
+        encoding="utf-8",
+    )
+    import_table(
+        SHARED_FIXTURES / "nyc-311-socrata-export-2024-05.json",
+        city_dir=city,
+        table="service_requests",
+        preset="socrata_nyc_311",
+    )
+    return city
+
+
+@pytest.mark.parametrize("source", KEYNOTES, ids=[p.name for p in KEYNOTES])
+@pytest.mark.parametrize("city", [c.id for c in load_cohort(None).cities])
+def test_keynote_runs_on_each_demo_city_with_a_takeaway_and_alt_text_per_chart(
+    source: Path, city: str, tmp_path: Path
+) -> None:
+    texts, charts, errors = _run(source, city, tmp_path)
+    assert not errors
+    name = load_cohort(None).city(city).name
+    assert any(name in t for t in texts)
+    assert charts, "a keynote on a full demo city shows its exhibits"
+    assert all(alt.strip() and alt != NO_DESCRIPTION for alt in charts)
+    assert sum("**Takeaway:**" in t for t in texts) >= len(charts)
+
+
+@pytest.mark.parametrize("source", KEYNOTES, ids=[p.name for p in KEYNOTES])
+def test_keynote_on_three_hours_of_real_nyc_data_says_it_is_a_snapshot_and_draws_no_trend(
+    source: Path, nyc_city: Path, tmp_path: Path
+) -> None:
+    texts, charts, errors = _run(source, str(nyc_city), tmp_path)
+    assert not errors
+    joined = "\n".join(texts)
+    assert "about 3 hours" in joined and "too short to show a trend" in joined
+    assert not any("per week" in alt for alt in charts)
+    assert "not linked to neighbourhoods" in joined
