@@ -60,6 +60,7 @@ class Convening(Strict):
     rules: list[str]
     objectives: list[str]
     agenda: list[ConveningBlock]
+    notebook: str | None = None  # the mayor's workbook, a MyST source under curriculum/
 
 
 class Session(Strict):

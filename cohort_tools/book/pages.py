@@ -11,17 +11,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cohort_tools.programme import AUDIENCE_LABELS, Module, Programme, Session
+from cohort_tools.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
 
 KIND_LABELS = {"keynote": "Keynote", "workshop": "Workshop", "studio": "Strategy studio"}
 TIMELINE_FILE = "programme-timeline.svg"
+CONVENING_DOC = "convening-workbook"
 
 
 @dataclass
 class SessionPage:
     """A session whose notebook exists, staged as ``docname`` (no suffix) in the book."""
 
-    session: Session
+    session: Session | Convening
     source: Path
     docname: str
 
@@ -57,6 +58,9 @@ def find_notebooks(programme: Programme, root: Path) -> tuple[list[SessionPage],
     """Sessions whose ``notebook`` file exists under ``root`` (in programme order), and the rest."""
     found: list[SessionPage] = []
     missing: list[Session] = []
+    conv = programme.convening
+    if conv.notebook and (root / conv.notebook).is_file():
+        found.append(SessionPage(conv, root / conv.notebook, CONVENING_DOC))
     for m in programme.modules:
         for s in m.sessions:
             if s.notebook and (root / s.notebook).is_file():
@@ -338,7 +342,11 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
 
     by_module: dict[str, list[str]] = {}
     for page in notebooks:
-        by_module.setdefault(page.docname.split("/")[1], []).append(page.docname)
+        if page.docname.startswith("modules/"):
+            by_module.setdefault(page.docname.split("/")[1], []).append(page.docname)
+    convening = (
+        [{"file": CONVENING_DOC}] if any(p.docname == CONVENING_DOC for p in notebooks) else []
+    )
 
     def chapter(doc: str, module_id: str) -> dict[str, object]:
         # The part caption names the module; the page's own title would repeat it in the sidebar.
@@ -352,6 +360,7 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
             "caption": "The programme",
             "chapters": [
                 {"file": "programme"},
+                *convening,
                 {"file": "lead-orientation"},
                 {"file": "coaching-guide"},
             ],

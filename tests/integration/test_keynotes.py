@@ -82,3 +82,37 @@ def test_keynote_on_three_hours_of_real_nyc_data_says_it_is_a_snapshot_and_draws
     assert "about 3 hours" in joined and "too short to show a trend" in joined
     assert not any("per week" in alt for alt in charts)
     assert "not linked to neighbourhoods" in joined
+
+
+WORKBOOK = paths.curriculum_dir() / "m0_convening_workbook.md"
+
+
+def _run_allowing_checkpoints(city: str, tmp_path: Path) -> tuple[str, list[str]]:
+    nb = read_myst(WORKBOOK.read_text(encoding="utf-8"))
+    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
+    client = NotebookClient(
+        nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    texts, errors = [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts.append(out.get("data", {}).get("text/markdown", "") + out.get("text", ""))
+            if out.get("output_type") == "error":
+                assert "raises-exception" in cell.metadata.get("tags", []), out["ename"]
+                errors.append("\n".join(out["traceback"]))
+    return "\n".join(texts), errors
+
+
+@pytest.mark.parametrize("city", ["riverton", "nyc"])
+def test_convening_workbook_shows_the_city_at_a_glance_and_asks_for_the_vision(
+    city: str, nyc_city: Path, tmp_path: Path
+) -> None:
+    text, errors = _run_allowing_checkpoints(str(nyc_city) if city == "nyc" else city, tmp_path)
+    assert "at a glance" in text and "**Population:**" in text
+    if city == "nyc":
+        assert "too short to show a trend" in text and "hours" in text
+    [checkpoint] = errors  # the empty workbook: only the vision checkpoint speaks, plainly
+    assert (
+        "Checkpoint not passed yet" in checkpoint and "'data_vision' is still empty" in checkpoint
+    )
