@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 
 WORKSHOPS = sorted(paths.workshops_dir().glob("*.md"))
 ROUTINES = paths.workshops_dir() / "m1_workshop_a_data_routines.md"
+PROTOCOL = paths.workshops_dir() / "m1_workshop_b_data_use_protocol.md"
 
 
 def _grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
@@ -64,20 +65,21 @@ def _run(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> dict[str, str]
     return out
 
 
+@pytest.mark.parametrize("source", WORKSHOPS, ids=[p.stem for p in WORKSHOPS])
 @pytest.mark.parametrize("city", [c.id for c in load_cohort(None).cities])
-def test_routines_workshop_solutions_pass_every_checkpoint_on_each_demo_city(
-    city: str, tmp_path: Path
+def test_workshop_solutions_pass_every_checkpoint_on_each_demo_city(
+    source: Path, city: str, tmp_path: Path
 ) -> None:
-    out = _run(read_myst(ROUTINES.read_text(encoding="utf-8")), city, tmp_path)
+    out = _run(read_myst(source.read_text(encoding="utf-8")), city, tmp_path)
     checks = {gid: text for gid, text in out.items() if gid.startswith("check-")}
-    assert len(checks) == 4
+    assert len(checks) >= 2
     for gid, text in checks.items():
         assert "Checkpoint passed" in text, (gid, text)
 
 
-def _with_answers(answers: dict[str, str]) -> nbformat.NotebookNode:
+def _with_answers(answers: dict[str, str], source: Path = ROUTINES) -> nbformat.NotebookNode:
     """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
-    nb = read_myst(ROUTINES.read_text(encoding="utf-8"))
+    nb = read_myst(source.read_text(encoding="utf-8"))
     nb, _ = ClearSolutions(code_stub=NBGRADER_CODE_STUB).preprocess(nb, {})
     cells = _grade_ids(nb)
     for gid, line in answers.items():
@@ -125,6 +127,48 @@ def test_common_wrong_answers_fail_with_the_matching_plain_hint(
         assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
         assert hint in out[gid], (gid, out[gid])
         assert "Traceback" not in out[gid] and "File " not in out[gid]
+
+
+COMMON_WRONG_PROTOCOL = [
+    (
+        {
+            "answer-protocol-fields": 'protocol_fields = ["date", "programme", "decision", "resident_names"]',
+            "answer-protocol-roles": 'protocol_roles = {"records": "analyst", "reviews": "Analyst", "review_cadence": "monthly"}',
+            "answer-departments-without": 'departments_without_entries = sorted(set(log["department_id"]))[:1]',
+            "answer-share-redirecting": 'share_redirecting = 100 * float((log["resources_redirected_usd"].fillna(0) > 0).mean())',
+        },
+        {
+            "check-protocol-fields": "residents' names",
+            "check-protocol-roles": "the same role records and reviews",
+            "check-departments-without": "do have entries in the log",
+            "check-share-redirecting": "looks like a percentage",
+        },
+    ),
+    (
+        {
+            "answer-protocol-fields": 'protocol_fields = ["date", "programme", "decision", "data_used"]',
+            "answer-protocol-roles": 'protocol_roles = {"records": "analyst", "reviews": "mayor", "review_cadence": "annually"}',
+            "answer-departments-without": "departments_without_entries = sorted(set(departments.index) - set(log['department_id']))[1:]",
+            "answer-share-redirecting": "share_redirecting = 0.99",
+        },
+        {
+            "check-protocol-fields": "missing change_made, outcome_measure",
+            "check-protocol-roles": "'review_cadence' is the text 'annually'",
+            "check-departments-without": "the list is incomplete",
+            "check-share-redirecting": "does not match the city's data",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("answers,hints", COMMON_WRONG_PROTOCOL, ids=["wrong-set-1", "wrong-set-2"])
+def test_protocol_workshop_common_wrong_answers_fail_with_the_matching_hint(
+    answers: dict[str, str], hints: dict[str, str], tmp_path: Path
+) -> None:
+    out = _run(_with_answers(answers, PROTOCOL), "riverton", tmp_path)
+    for gid, hint in hints.items():
+        assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
+        assert hint in out[gid], (gid, out[gid])
 
 
 def test_an_untouched_learner_copy_fails_every_checkpoint_plainly(tmp_path: Path) -> None:
