@@ -57,3 +57,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
     if os.environ.get("CI") == "true" and not SHARED_FIXTURES.is_dir():
         raise pytest.UsageError(f"CI=true but the real fixtures are missing at {SHARED_FIXTURES}")
+
+
+@pytest.fixture(scope="session")
+def nyc_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A city folder whose only data is the real NYC 311 export (three hours of requests)."""
+    from cohort_tools.citydata import import_table
+
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("shared real fixtures not present (CI must have them)")
+    city = tmp_path_factory.mktemp("nyc")
+    (city / "city.yaml").write_text(
+        "id: nyc\nname: New York City\ncountry: US\nstate: NY\npopulation: 8300000\n"
+        "timezone: America/New_York\n",
+        encoding="utf-8",
+    )
+    import_table(
+        SHARED_FIXTURES / "nyc-311-socrata-export-2024-05.json",
+        city_dir=city,
+        table="service_requests",
+        preset="socrata_nyc_311",
+    )
+    return city

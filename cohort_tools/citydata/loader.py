@@ -210,11 +210,33 @@ class CityData:
     def has(self, name: str) -> bool:
         return name in self.tables
 
+    def table_or_empty(self, name: str) -> pd.DataFrame:
+        """The table, or an empty one with its columns when the city has not shared it.
+
+        Lets a notebook say "this city has not shared X" and still run the cells after it.
+        """
+        if self.has(name):
+            return self.table(name)
+        _check_table_name(name)
+        schema = schemas.TABLES[name]
+        return pd.DataFrame(
+            {col: pd.Series(dtype=_empty_dtype(c)) for col, c in schema.columns.items()}
+        )
+
     def check(self) -> list[Problem]:
         return check_city(self.path)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return connect(self.path)
+
+
+def _empty_dtype(column: object) -> str:
+    dtype = str(getattr(column, "dtype", "") or "object")
+    return (
+        "datetime64[ns]"
+        if "datetime" in dtype
+        else ("object" if dtype in {"str", "string"} else dtype)
+    )
 
 
 def open_city(city: str | Path, cohort: Path | None = None) -> CityData:

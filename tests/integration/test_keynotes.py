@@ -12,10 +12,8 @@ from papermill.parameterize import parameterize_notebook
 
 from cohort_tools import paths
 from cohort_tools.charts import NO_DESCRIPTION
-from cohort_tools.citydata import import_table
 from cohort_tools.cohort import load_cohort
 from cohort_tools.packet.notebooks import read_myst
-from tests.conftest import SHARED_FIXTURES
 
 pytestmark = pytest.mark.slow
 
@@ -37,25 +35,6 @@ def _run(source: Path, city: str, tmp_path: Path) -> tuple[list[str], list[str],
             if out.get("output_type") == "error":
                 errors.append(out["ename"])
     return texts, charts, errors
-
-
-@pytest.fixture(scope="module")
-def nyc_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SHARED_FIXTURES.is_dir():
-        pytest.skip("shared real fixtures not present (CI must have them)")
-    city = tmp_path_factory.mktemp("nyc")
-    (city / "city.yaml").write_text(
-        "id: nyc\nname: New York City\ncountry: US\nstate: NY\npopulation: 8300000\n"
-        "timezone: America/New_York\n",
-        encoding="utf-8",
-    )
-    import_table(
-        SHARED_FIXTURES / "nyc-311-socrata-export-2024-05.json",
-        city_dir=city,
-        table="service_requests",
-        preset="socrata_nyc_311",
-    )
-    return city
 
 
 @pytest.mark.parametrize("source", KEYNOTES, ids=[p.name for p in KEYNOTES])

@@ -77,6 +77,28 @@ def test_workshop_solutions_pass_every_checkpoint_on_each_demo_city(
         assert "Checkpoint passed" in text, (gid, text)
 
 
+@pytest.mark.parametrize("source", WORKSHOPS, ids=[p.stem for p in WORKSHOPS])
+def test_workshop_on_three_hours_of_real_nyc_data_runs_and_says_what_is_missing(
+    source: Path, nyc_city: Path, tmp_path: Path
+) -> None:
+    nb = read_myst(source.read_text(encoding="utf-8"))
+    nb = parameterize_notebook(
+        nb, {"city": str(nyc_city)}, kernel_name="python3", language="python"
+    )
+    NotebookClient(
+        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    texts, errors = [], []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts.append(out.get("text", "") + out.get("data", {}).get("text/markdown", ""))
+            if out.get("output_type") == "error":
+                errors.append(out["ename"])
+    assert set(errors) <= {"CheckpointFailed"}, errors  # plain checkpoints, never a crash
+    joined = "\n".join(texts)
+    assert "New York City has not shared" in joined
+
+
 def _with_answers(answers: dict[str, str], source: Path = ROUTINES) -> nbformat.NotebookNode:
     """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
     nb = read_myst(source.read_text(encoding="utf-8"))
