@@ -11,6 +11,8 @@ from cohort_tools import __version__, verbs
 from cohort_tools.book.cli import book_app
 from cohort_tools.citydata.cli import data_app
 from cohort_tools.cliutil import reports_errors
+from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
+from cohort_tools.course.cli import course_app
 from cohort_tools.errors import CdaError
 from cohort_tools.packet.cli import packets_command
 
@@ -27,6 +29,9 @@ app.add_typer(cohort_app, name="cohort")
 app.add_typer(data_app, name="data")
 app.add_typer(book_app, name="book")
 app.command("packets")(packets_command)
+app.add_typer(course_app, name="course")
+for _name, _command in COURSE_COMMANDS:  # cda release | autograde | feedback | progress
+    app.command(_name)(_command)
 
 CohortArg = Annotated[
     Path | None,

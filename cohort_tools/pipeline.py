@@ -76,6 +76,15 @@ def step_packets(ctx: DemoContext) -> None:
         raise CdaError(headline=f"Some packets failed; see {report.index}.")
 
 
+def step_course(ctx: DemoContext) -> None:
+    from cohort_tools.course import run_course_demo
+
+    table = run_course_demo(out=ctx.out, cohort=ctx.cohort_file)
+    ctx.say(table)
+    ctx.outputs["course"] = ctx.out / "course"
+    ctx.outputs["progress chart"] = ctx.out / "course" / "progress" / "progress.svg"
+
+
 def step_book(ctx: DemoContext) -> None:
     from cohort_tools.book import build_book
 
@@ -91,6 +100,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking each city's data", step_check_city_data),
     ("Writing the programme calendar", step_calendar),
     ("Making each city's coaching packets", step_packets),
+    ("Releasing the workshops, grading sample submissions", step_course),
     ("Building the curriculum book", step_book),
 ]
 

@@ -152,3 +152,201 @@ def serve(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+# -- JupyterLab, started and stopped by a test -------------------------------------------------------
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab server: its base URL, token, root folder, log and process id."""
+
+    url: str
+    token: str
+    root_dir: Path
+    log: Path
+    pid: int
+
+    def lab_url(self, path: str) -> str:
+        """The URL that opens ``path`` (relative to the root folder) in JupyterLab."""
+        return f"{self.url}/lab/tree/{path}?token={self.token}"
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _lab_env(state: Path) -> dict[str, str]:
+    """The environment for a throw-away server: every per-user Jupyter/IPython folder under ``state``.
+
+    The nbgrader lab and server extensions stay enabled: they are installed in the venv's
+    share/jupyter and etc/jupyter, which Jupyter searches whatever these variables say.
+    """
+    env = dict(os.environ)
+    for var, sub in {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "IPYTHONDIR": "ipython",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+    }.items():
+        (state / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(state / sub)
+    # Answer JupyterLab's "Would you like to get notified about official Jupyter news?" with no,
+    # so the prompt neither covers the notebook nor leads to a request for the news feed.
+    notification = state / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True, exist_ok=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false"}', encoding="utf-8"
+    )
+    env.pop("JUPYTER_PATH", None)
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    env["JUPYTER_PLATFORM_DIRS"] = "1"  # the new folder layout, without jupyter_core's warning
+    # ipykernel's debugger otherwise warns about frozen modules on every kernel start (Python 3.11)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    return env
+
+
+def _wait_for_server(proc: Any, runtime: Path, log: Path, timeout: float) -> tuple[str, str]:
+    """Poll the runtime folder for the server's info file, then its status API; return url, token."""
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+
+    # A hang guard for a server that never comes up (not a speed check): it fails with the log.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()}")
+        for info_file in runtime.glob("jpserver-*.json"):
+            with contextlib.suppress(ValueError, OSError):
+                info = json.loads(info_file.read_text())
+                if info.get("pid") != proc.pid:
+                    continue
+                url = f"http://127.0.0.1:{info['port']}"
+                request = urllib.request.Request(
+                    f"{url}/api/status", headers={"Authorization": f"token {info['token']}"}
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        if response.status == 200:
+                            return url, info["token"]
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+        time.sleep(0.25)
+    raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s:\n{log.read_text()}")
+
+
+def _stop_server(proc: Any, url: str | None, token: str | None) -> None:
+    """Shut the server down through its API (which stops its kernels), then make sure.
+
+    Kernels run in their own sessions (jupyter_client starts them with start_new_session), so
+    killing the server's process group would orphan them: every process the server started is
+    recorded first (psutil, installed with distributed) and ended by its id if still alive.
+    """
+    import signal
+    import subprocess
+    import urllib.request
+
+    import psutil
+
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if url and token and proc.poll() is None:
+        with contextlib.suppress(OSError):
+            request = urllib.request.Request(
+                f"{url}/api/shutdown",
+                method="POST",
+                headers={"Authorization": f"token {token}"},
+            )
+            urllib.request.urlopen(request, timeout=10).close()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    for child in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(alive, timeout=10)
+
+
+@contextlib.contextmanager
+def jupyterlab(
+    root_dir: Path, state_dir: Path, *, startup_timeout: float = 180
+) -> Iterator[LabServer]:
+    """Run JupyterLab on 127.0.0.1 (a free port, a token) serving ``root_dir``; always stop it.
+
+    Per-user Jupyter folders live under ``state_dir``, so the user's own settings are neither read
+    nor changed. News and update checks are off: the server makes no outside requests.
+    """
+    import json
+    import secrets
+    import subprocess
+    import sys
+
+    env = _lab_env(state_dir)
+    token = secrets.token_hex(24)
+    log = state_dir / "jupyterlab.log"
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port=0",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.allow_root=True",
+        f"--ServerApp.root_dir={root_dir}",
+        "--ServerApp.open_browser=False",
+    ]
+    # In a config file, not on the command line: there "None" would be read as a URL string.
+    (state_dir / "config" / "jupyter_server_config.json").write_text(
+        json.dumps(
+            {
+                "LabApp": {
+                    "news_url": None,
+                    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    url: str | None = None
+    with log.open("wb") as log_file:
+        # nbgrader's Validate handler reads nbgrader_config.py from the server's working folder.
+        proc = subprocess.Popen(
+            command,
+            cwd=root_dir,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            url, token = _wait_for_server(proc, state_dir / "runtime", log, startup_timeout)
+            yield LabServer(url=url, token=token, root_dir=root_dir, log=log, pid=proc.pid)
+        finally:
+            _stop_server(proc, url, token)
+
+
+@pytest.fixture
+def lab_server(tmp_path: Path) -> Iterator[LabServer]:
+    """A fresh JupyterLab serving ``tmp_path / "learner"`` (empty; the test puts files there)."""
+    require_chromium()
+    root = tmp_path / "learner"
+    root.mkdir()
+    with jupyterlab(root, tmp_path / "jupyter-state") as server:
+        yield server

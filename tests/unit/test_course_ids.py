@@ -1,0 +1,44 @@
+"""Learner ids are pseudonymous and stable; gradebook writes are one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cohort_tools.course.layout import (
+    Course,
+    assignment_id,
+    one_transaction,
+    split_assignment_id,
+    student_id,
+)
+
+
+def test_student_id_is_stable_pseudonymous_and_case_insensitive() -> None:
+    a = student_id("riverton", "Priya.Raman@riverton.example")
+    assert a == student_id("riverton", "priya.raman@riverton.example ")
+    assert a.startswith("riverton-") and "priya" not in a and "@" not in a
+    assert a != student_id("riverton", "luis.ortega@riverton.example")
+
+
+def test_assignment_id_round_trips() -> None:
+    aid = assignment_id("m1_workshop_a_data_routines", "cedar-bend")
+    assert split_assignment_id(aid) == ("m1_workshop_a_data_routines", "cedar-bend")
+    assert "+" not in aid  # nbgrader forbids it
+
+
+def test_a_failed_submission_write_leaves_the_gradebook_unchanged(tmp_path: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    from cohort_tools.course.layout import tools_on_path
+
+    tools_on_path()
+    course = Course(tmp_path)
+    with Gradebook(course.db_url) as gb:
+        gb.add_student("keep")
+    with Gradebook(course.db_url) as gb, pytest.raises(RuntimeError), one_transaction(gb):
+        gb.add_student("half-written")  # nbgrader commits inside; here it only flushes
+        raise RuntimeError("crash in the middle")
+    with Gradebook(course.db_url) as gb:
+        assert [s.id for s in gb.students] == ["keep"]
