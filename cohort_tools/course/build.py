@@ -1,0 +1,304 @@
+"""Build the nbgrader course from the MyST workshops and release it, one assignment per city.
+
+Design: **one nbgrader assignment per workshop per city** (``m1_workshop_a_data_routines--riverton``).
+
+* The city's values are injected into the *source* notebook with papermill's own
+  ``parameterize_notebook`` (as the packet engine does), and the injected cell is given locked
+  nbgrader metadata (``grade_id: city-parameters``). nbgrader's ``generate_assignment`` then stores
+  that cell, with its checksum, in the gradebook like any other locked cell.
+* When a learner edits the city in the released notebook, nbgrader's ``OverwriteCells`` puts the
+  released source back before grading, so every submission is graded against the city the learner
+  was released - never the one they typed. The grader reports the change (see ``grade.py``). A
+  learner who *deletes* the cell gets it restored from the gradebook by the grader (nbgrader restores
+  only deleted checkpoint cells by itself).
+* Per-city assignments also keep grades, feedback and progress naturally split by city, and each
+  assignment's checksums describe exactly the notebook that city received.
+
+The alternative - one assignment for all cities and re-injecting parameters before grading - would
+leave the released notebook's parameters unlocked (a learner could grade against another city in the
+Validate button) and would need our own code in the middle of nbgrader's pipeline.
+
+Names and emails are written only to the gradebook (nbgrader's student table); every other output
+uses the pseudonymous learner id from :func:`cohort_tools.course.layout.student_id`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from cohort_tools import paths
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.cohort import Cohort, load_cohort
+from cohort_tools.errors import CdaError, Problem
+from cohort_tools.fileio import atomic_write_text
+from cohort_tools.packet.notebooks import read_myst
+
+from .layout import (
+    COURSE_ID,
+    DEFAULT_TIMEOUT,
+    DEFAULTS_GRADE_ID,
+    NBGRADER_CONFIG,
+    PARAMETERS_GRADE_ID,
+    Course,
+    Learner,
+    assignment_id,
+    gradebook_lock,
+    student_id,
+    tools_on_path,
+)
+
+BUILD_RECORD = ".cda-build.json"
+
+
+@dataclass(frozen=True)
+class Workshop:
+    name: str
+    path: Path
+    source: str
+
+
+@dataclass
+class BuildReport:
+    course: Path
+    assignments: list[str]
+    workshops: list[str]
+    cities: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"Course built at {self.course}: {len(self.workshops)} workshop(s) x "
+            f"{len(self.cities)} city(ies) = {len(self.assignments)} assignment(s)."
+        )
+
+
+@dataclass
+class ReleaseReport:
+    course: Path
+    learners: list[Learner]
+    released: dict[str, list[Path]] = field(default_factory=dict)  # city -> notebooks
+
+    def summary(self) -> str:
+        cities = sorted({ln.city for ln in self.learners})
+        n = sum(len(v) for v in self.released.values())
+        return (
+            f"Released {n} notebook(s) to {len(self.learners)} learner(s) in {len(cities)} "
+            f"city(ies) ({', '.join(cities)}). Released notebooks: {self.course / 'release'}"
+        )
+
+
+def discover_workshops(folder: Path) -> list[Workshop]:
+    found = [p for p in sorted(folder.glob("*.md")) if not p.name.startswith(("_", ".", "README"))]
+    if not found:
+        raise CdaError.single(
+            folder, "there are no workshop notebooks (*.md) here.", "add a MyST workshop notebook."
+        )
+    return [Workshop(p.stem, p, p.read_text(encoding="utf-8")) for p in found]
+
+
+def _check_workshop(ws: Workshop, nb: nbformat.NotebookNode) -> None:
+    from papermill.inspection import _infer_parameters
+
+    problems = []
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(params) != 1:
+        problems.append(
+            Problem(
+                str(ws.path),
+                f"a workshop needs exactly one code cell tagged 'parameters'; found {len(params)}.",
+                'tag one code cell `:tags: [parameters]` holding `city: str = "riverton"  # city id '
+                'in the cohort` and `cohort_file: str = ""  # ...`.',
+            )
+        )
+    else:
+        names = {p.name for p in _infer_parameters(nb)}
+        missing = [p for p in ("city", "cohort_file") if p not in names]
+        if missing:
+            problems.append(
+                Problem(
+                    str(ws.path),
+                    f"the parameters cell does not declare {', '.join(missing)}.",
+                    'declare `city: str = "riverton"` and `cohort_file: str = ""`, one per line.',
+                    field="parameters",
+                )
+            )
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    if not graded:
+        problems.append(
+            Problem(
+                str(ws.path),
+                "no cell is graded (nbgrader metadata with grade: true).",
+                "give each checkpoint cell nbgrader metadata with grade: true and points.",
+            )
+        )
+    if problems:
+        raise CdaError(problems)
+
+
+def _lock(cell: nbformat.NotebookNode, grade_id: str) -> None:
+    cell.metadata["nbgrader"] = {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": True,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
+    cell.metadata["editable"] = False
+    cell.metadata["deletable"] = False
+
+
+def city_source(ws: Workshop, city: str, cohort_file: str) -> nbformat.NotebookNode:
+    """The workshop for one city: papermill-injected parameters in a locked nbgrader cell."""
+    from papermill.parameterize import parameterize_notebook
+
+    nb = read_myst(ws.source)
+    _check_workshop(ws, nb)
+    nb = parameterize_notebook(
+        nb, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
+    )
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            _lock(cell, PARAMETERS_GRADE_ID)
+        elif "parameters" in tags and "nbgrader" not in cell.metadata:
+            _lock(cell, DEFAULTS_GRADE_ID)
+    # Cell ids must be unique and stable: nbgrader keys cells by grade_id, the rest by position.
+    nb.metadata["cda"] = {"workshop": ws.name, "city": city}
+    return nb
+
+
+def _api(course: Course) -> Any:
+    from nbgrader.apps import NbGraderAPI
+
+    return NbGraderAPI(coursedir=course.coursedir(), config=course.nbgrader_config())
+
+
+def _nbgrader(result: dict[str, Any], what: str, where: Path) -> None:
+    if not result.get("success"):
+        detail = (result.get("error") or result.get("log") or "").strip().splitlines()[-8:]
+        raise CdaError.single(
+            where,
+            f"nbgrader could not {what}: " + " | ".join(detail),
+            "fix the workshop's nbgrader metadata (see the message), then run again.",
+        )
+
+
+def _resolve_cohort(cohort: Cohort | Path | None) -> Cohort:
+    return cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
+
+
+def build_course(
+    *,
+    workshops_dir: Path | None = None,
+    course_dir: Path = Path("course"),
+    cohort: Cohort | Path | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> BuildReport:
+    """Make (or update) the nbgrader course folder: config, gradebook and per-city sources.
+
+    Sources are converted from MyST in memory; ``.ipynb`` files are written only inside
+    ``course_dir`` (git-ignored). An existing gradebook is kept, with its grades.
+    """
+    tools_on_path()
+    loaded = _resolve_cohort(cohort)
+    workshops = discover_workshops(workshops_dir or paths.workshops_dir())
+    course = Course(course_dir.resolve())
+    course.root.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(
+        course.config_file,
+        NBGRADER_CONFIG.format(
+            course_id=COURSE_ID, timeout=int(timeout), code_stub=NBGRADER_CODE_STUB
+        ),
+    )
+    cohort_file = str(loaded.path)
+    assignments = []
+    for ws in workshops:
+        for city in loaded.cities:
+            aid = assignment_id(ws.name, city.id)
+            nb = city_source(ws, city.id, cohort_file)
+            atomic_write_text(
+                course.source(aid) / f"{ws.name}.ipynb",
+                nbformat.writes(nb),  # type: ignore[no-untyped-call]
+            )
+            assignments.append(aid)
+    # Remove sources of workshops or cities that are gone (their grades stay in the gradebook).
+    import shutil
+
+    for old in set(course.assignments()) - set(assignments):
+        shutil.rmtree(course.source(old), ignore_errors=True)
+    from nbgrader.api import Gradebook
+
+    with gradebook_lock(course), Gradebook(course.db_url, course_id=COURSE_ID):
+        pass  # creates the gradebook's tables
+    atomic_write_text(
+        course.root / BUILD_RECORD,
+        json.dumps({"cohort": cohort_file, "workshops": [w.name for w in workshops]}, indent=1),
+    )
+    return BuildReport(
+        course.root, assignments, [w.name for w in workshops], [c.id for c in loaded.cities]
+    )
+
+
+def _learners(loaded: Cohort) -> tuple[list[Learner], dict[str, dict[str, str]]]:
+    learners: list[Learner] = []
+    private: dict[str, dict[str, str]] = {}
+    seen: dict[str, str] = {}
+    for city in loaded.cities:
+        for member in city.senior_team:
+            sid = student_id(city.id, str(member.email))
+            if sid in private:
+                continue  # listed twice in one city (the cohort check reports it)
+            if sid in seen:
+                raise CdaError.single(
+                    loaded.path,
+                    f"two senior team members get the same learner id {sid}.",
+                    "give each member a distinct email.",
+                    city=city.id,
+                )
+            seen[sid] = city.id
+            first, _, last = member.name.partition(" ")
+            private[sid] = {"first_name": first, "last_name": last, "email": str(member.email)}
+            learners.append(Learner(sid, city.id, member.role))
+    return learners, private
+
+
+def release(
+    *,
+    cohort: Cohort | Path | None = None,
+    course_dir: Path = Path("course"),
+    workshops_dir: Path | None = None,
+) -> ReleaseReport:
+    """Register every senior team member as a learner and release each city's notebooks.
+
+    Builds the course first when it has not been built. Released notebooks carry the city's
+    parameters in a locked cell and contain no solutions or hidden tests (nbgrader's
+    ``generate_assignment``).
+    """
+    tools_on_path()
+    loaded = _resolve_cohort(cohort)
+    course = Course(course_dir.resolve())
+    if not course.config_file.is_file() or not course.assignments():
+        build_course(workshops_dir=workshops_dir, course_dir=course_dir, cohort=loaded)
+    learners, private = _learners(loaded)
+    from nbgrader.api import Gradebook
+
+    api = _api(course)
+    city_ids = {c.id for c in loaded.cities}
+    released: dict[str, list[Path]] = {c: [] for c in sorted(city_ids)}
+    with gradebook_lock(course):
+        for aid in course.assignments():
+            _, city = aid.split("--", 1) if "--" in aid else (aid, "")
+            if city not in city_ids:
+                continue
+            _nbgrader(api.generate_assignment(aid), f"release {aid}", course.source(aid))
+            released[city].extend(sorted(course.release(aid).glob("*.ipynb")))
+        with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
+            for ln in learners:
+                gb.update_or_create_student(ln.id, **private[ln.id])
+    course.write_learners(learners)
+    return ReleaseReport(course.root, learners, released)

@@ -1,0 +1,190 @@
+"""The course folder: where nbgrader's files live, the ids we give assignments and learners.
+
+::
+
+    course/
+      nbgrader_config.py        written by build_course (nbgrader's own config file)
+      gradebook.db              nbgrader's SQLite gradebook (names and emails live only here)
+      learners.json             pseudonymous id -> city and role (no names, no emails)
+      source/<workshop>--<city>/<workshop>.ipynb      per-city source, with solutions
+      release/<workshop>--<city>/<workshop>.ipynb     what the city's learners get
+      submitted/<student>/<workshop>--<city>/<workshop>.ipynb
+      autograded/..., feedback/...                    nbgrader's usual folders
+      .gradebook.lock           serialises every gradebook write (see :func:`gradebook_lock`)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cohort_tools.fileio import atomic_write_text
+
+COURSE_ID = "cda"
+SEPARATOR = "--"  # between the workshop and the city in an assignment id (nbgrader forbids "+")
+PARAMETERS_GRADE_ID = "city-parameters"
+DEFAULTS_GRADE_ID = "parameter-defaults"
+LEARNERS_FILE = "learners.json"
+DEFAULT_TIMEOUT = 60
+
+NBGRADER_CONFIG = """\
+# Written by cohort_tools (cda course build). Used by cda's in-process grader and by the
+# `nbgrader` command alike, so both grade the same way.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = "{course_id}"
+# Every cell may run this many seconds; then it is interrupted and scores zero.
+c.Execute.timeout = {timeout}
+# A learner who deletes a checkpoint cell gets it back (and it runs) when graded.
+c.OverwriteCells.add_missing_cells = True
+# Answer cells start with a placeholder line to edit; the stub only points at it (no
+# NotImplementedError for learners). See cohort_tools.checkpoints.NBGRADER_CODE_STUB.
+c.ClearSolutions.code_stub = {code_stub!r}
+"""
+
+
+def assignment_id(workshop: str, city: str) -> str:
+    return f"{workshop}{SEPARATOR}{city}"
+
+
+def split_assignment_id(value: str) -> tuple[str, str]:
+    """(workshop, city) from an assignment id; city is '' for a malformed id."""
+    workshop, _, city = value.partition(SEPARATOR)
+    return workshop, city
+
+
+def student_id(city: str, email: str) -> str:
+    """A stable pseudonymous id: the city id and a short hash of the (lower-cased) email."""
+    digest = hashlib.sha256(f"cohort-tools:{email.strip().lower()}".encode()).hexdigest()
+    return f"{city}-{digest[:8]}"
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A registered learner as outputs may show them: no name, no email."""
+
+    id: str
+    city: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Course:
+    """Paths inside one course folder."""
+
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "nbgrader_config.py"
+
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.gradebook}"
+
+    def folder(self, kind: str) -> Path:
+        return self.root / kind
+
+    def source(self, assignment: str) -> Path:
+        return self.root / "source" / assignment
+
+    def release(self, assignment: str) -> Path:
+        return self.root / "release" / assignment
+
+    def submitted(self, student: str, assignment: str) -> Path:
+        return self.root / "submitted" / student / assignment
+
+    def autograded(self, student: str, assignment: str) -> Path:
+        return self.root / "autograded" / student / assignment
+
+    def feedback(self, student: str, assignment: str) -> Path:
+        return self.root / "feedback" / student / assignment
+
+    def learners(self) -> dict[str, Learner]:
+        path = self.root / LEARNERS_FILE
+        if not path.is_file():
+            return {}
+        data: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
+        return {k: Learner(k, v["city"], v["role"]) for k, v in data.items()}
+
+    def write_learners(self, learners: list[Learner]) -> None:
+        data = {ln.id: {"city": ln.city, "role": ln.role} for ln in learners}
+        atomic_write_text(self.root / LEARNERS_FILE, json.dumps(data, indent=1, sort_keys=True))
+
+    def assignments(self) -> list[str]:
+        folder = self.root / "source"
+        return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+    def nbgrader_config(self) -> Any:
+        """The course's nbgrader configuration (a traitlets Config)."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        return PyFileConfigLoader(self.config_file.name, path=str(self.root)).load_config()
+
+    def coursedir(self) -> Any:
+        from nbgrader.coursedir import CourseDirectory
+
+        return CourseDirectory(root=str(self.root), config=self.nbgrader_config())
+
+
+_THREAD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def gradebook_lock(course: Course) -> Iterator[None]:
+    """Hold the course's gradebook write lock: one writer at a time, across threads and processes.
+
+    SQLite itself serialises transactions, but nbgrader commits after every cell; holding this lock
+    around a whole submission (and committing once) means a reader never sees half a student's
+    grades, and two ``cda autograde`` runs never interleave. ``fcntl.flock`` is used directly (POSIX,
+    like the forked kernels) rather than adding a dependency for a dozen lines.
+    """
+    course.root.mkdir(parents=True, exist_ok=True)
+    with _THREAD_LOCK, open(course.root / ".gradebook.lock", "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def one_transaction(gradebook: Any) -> Iterator[Any]:
+    """Make nbgrader's per-cell ``commit()`` calls flushes, and commit once at the end.
+
+    On any error the whole submission is rolled back, so the gradebook keeps the previous grades.
+    """
+    session = gradebook.db
+    real_commit = session.commit
+    session.commit = session.flush
+    try:
+        yield gradebook
+    except BaseException:
+        del session.commit
+        session.rollback()
+        raise
+    del session.commit
+    real_commit()
+
+
+def tools_on_path() -> None:
+    """Put this Python's scripts folder on PATH: nbgrader runs the ``alembic`` command by name
+    when it creates a gradebook, which fails when the virtualenv is not activated (e.g. under make).
+    """
+    import os
+    import sys
+
+    scripts = str(Path(sys.executable).parent)
+    current = os.environ.get("PATH", "")
+    if scripts not in current.split(os.pathsep):
+        os.environ["PATH"] = scripts + (os.pathsep + current if current else "")

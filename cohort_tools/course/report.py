@@ -1,0 +1,241 @@
+"""Feedback pages (nbgrader's generate_feedback, hidden tests removed) and the progress table/chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cohort_tools.errors import CdaError
+from cohort_tools.fileio import atomic_write_text
+
+from .layout import COURSE_ID, Course, split_assignment_id, tools_on_path
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+def _hide_hidden_tests(nb: Any) -> Any:
+    """Remove hidden tests from grade cells, and replace the tracebacks of cells that had them.
+
+    A traceback quotes the failing source line, which may be a hidden test; the plain verdict
+    (the exception's name and message, e.g. a checkpoint's hint) is kept.
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "code" or HIDDEN_BEGIN not in cell.source:
+            continue
+        kept, hidden = [], False
+        for line in cell.source.splitlines():
+            if HIDDEN_BEGIN in line:
+                hidden = True
+            elif HIDDEN_END in line:
+                hidden = False
+            elif not hidden:
+                kept.append(line)
+        cell.source = "\n".join(kept)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+    return nb
+
+
+def feedback(*, course_dir: Path = Path("course")) -> list[Path]:
+    """Write each graded submission's HTML feedback page (course/feedback/<learner>/<assignment>/).
+
+    nbgrader's GenerateFeedback makes the page from the autograded notebook after hidden tests (and
+    tracebacks that could quote them) are removed. Pages name the learner only by pseudonymous id.
+    """
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.preprocessors import GetGrades
+
+    tools_on_path()
+    course = Course(course_dir.resolve())
+    if not course.gradebook.is_file():
+        raise CdaError.single(
+            course.root, "this is not a built course folder.", "run `cda course build`."
+        )
+    # nbgrader's own converter, used only to configure the exporter exactly as generate_feedback does.
+    conv = GenerateFeedback(coursedir=course.coursedir(), config=course.nbgrader_config())
+    exporter = HTMLExporter(config=conv.config)
+    exporter.register_preprocessor(GetGrades(config=conv.config), enabled=True)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
+    written = []
+    root = course.folder("autograded")
+    for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
+        student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
+        nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        resources = {
+            "unique_key": notebook,
+            "output_files_dir": f"{notebook}_files",
+            "nbgrader": {
+                "student": student,
+                "assignment": assignment,
+                "notebook": notebook,
+                "db_url": course.db_url,
+            },
+            "metadata": {"name": notebook, "path": str(path.parent)},
+        }
+        # GetGrades reads the scores first (it needs the original cells), then hidden tests go.
+        nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
+        nb = _hide_hidden_tests(nb)
+        plain = HTMLExporter(config=conv.config)
+        plain.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
+        html, _ = plain.from_notebook_node(nb, resources=resources)
+        target = course.feedback(student, assignment) / f"{notebook}.html"
+        atomic_write_text(target, html)
+        written.append(target)
+    del exporter
+    return written
+
+
+@dataclass
+class ProgressRow:
+    city: str
+    learner: str
+    role: str
+    module: str
+    workshop: str
+    status: str  # "graded", "not submitted"
+    score: float | None
+    max_score: float
+    awaiting_coach: bool
+
+
+def _module(workshop: str) -> str:
+    head = workshop.split("_", 1)[0]
+    return head if head.startswith("m") and head[1:].isdigit() else "other"
+
+
+def progress_rows(course: Course) -> list[ProgressRow]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    rows = []
+    with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
+        for ln in sorted(course.learners().values(), key=lambda x: (x.city, x.role, x.id)):
+            for aid in course.assignments():
+                workshop, city = split_assignment_id(aid)
+                if city != ln.city:
+                    continue
+                try:
+                    sub = gb.find_submission(aid, ln.id)
+                    a = gb.find_assignment(aid)
+                    rows.append(
+                        ProgressRow(
+                            city,
+                            ln.id,
+                            ln.role,
+                            _module(workshop),
+                            workshop,
+                            "graded",
+                            float(sub.score),
+                            float(a.max_score),
+                            bool(sub.needs_manual_grade),
+                        )
+                    )
+                except MissingEntry:
+                    try:
+                        max_score = float(gb.find_assignment(aid).max_score)
+                    except MissingEntry:
+                        max_score = 0.0
+                    rows.append(
+                        ProgressRow(
+                            city,
+                            ln.id,
+                            ln.role,
+                            _module(workshop),
+                            workshop,
+                            "not submitted",
+                            None,
+                            max_score,
+                            False,
+                        )
+                    )
+    return rows
+
+
+def progress_table(rows: list[ProgressRow]) -> str:
+    header = ("city", "learner", "role", "module", "workshop", "status", "score")
+    body = [
+        (
+            r.city,
+            r.learner,
+            r.role,
+            r.module,
+            r.workshop,
+            r.status,
+            "-"
+            if r.score is None
+            else f"{r.score:g}/{r.max_score:g}" + (" (+coach)" if r.awaiting_coach else ""),
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=False)]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True))
+        for row in [header, *body]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    cities = sorted({r.city for r in rows})
+    for city in cities:
+        mine = [r for r in rows if r.city == city]
+        done = [r for r in mine if r.status == "graded"]
+        pct = (
+            100 * sum(r.score or 0 for r in done) / sum(r.max_score for r in done)
+            if done and sum(r.max_score for r in done)
+            else 0
+        )
+        lines.append(f"{city}: {len(done)}/{len(mine)} submitted; average score {pct:.0f}%")
+    return "\n".join(lines)
+
+
+def progress(*, course_dir: Path = Path("course"), out: Path | None = None) -> str:
+    """The progress table (returned and, with ``out``, saved with an SVG chart and its text)."""
+    tools_on_path()
+    course = Course(course_dir.resolve())
+    if not course.gradebook.is_file():
+        raise CdaError.single(
+            course.root, "this is not a built course folder.", "run `cda course build`."
+        )
+    rows = progress_rows(course)
+    text = progress_table(rows)
+    if out is not None:
+        import altair as alt
+        import pandas as pd
+        import vl_convert as vlc
+
+        frame = pd.DataFrame(
+            [
+                {
+                    "city": r.city,
+                    "learner": r.learner,
+                    "percent": 0.0
+                    if r.score is None or not r.max_score
+                    else 100 * r.score / r.max_score,
+                    "status": r.status,
+                }
+                for r in rows
+            ]
+        )
+        alt_text = (
+            "Bar chart of each learner's autograded score as a percent of the points, grouped by "
+            "city; learners who have not submitted show no bar. " + text.splitlines()[-1]
+        )
+        chart = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                y=alt.Y("learner:N", title="Learner (pseudonymous id)"),
+                x=alt.X("percent:Q", title="Score (% of points)", scale=alt.Scale(domain=[0, 100])),
+                color=alt.Color("city:N", title="City"),
+            )
+            .properties(title="Workshop progress", description=alt_text, width=360)
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        svg = vlc.vegalite_to_svg(chart.to_dict())
+        atomic_write_text(out / "progress.svg", svg)
+        atomic_write_text(out / "progress.txt", text + "\n")
+        atomic_write_text(out / "progress-chart-description.txt", alt_text + "\n")
+    return text

@@ -1,0 +1,133 @@
+"""Sample submissions (correct, partly correct, wrong) for the demo and the benchmark.
+
+A sample starts from the city's *released* notebook (what a learner receives) and fills its answer
+cells: "correct" takes the answer from the city's source notebook (the solution, markers removed),
+"wrong" uses a typical mistake from :data:`WRONG_ANSWERS` (or leaves the placeholder), and
+"partial" answers the first half of the exercises correctly and the rest wrongly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.cohort import Cohort
+from cohort_tools.fileio import atomic_write_text
+
+from .layout import Course, split_assignment_id
+
+KINDS = ("correct", "partial", "wrong")
+
+#: Typical mistakes, by answer cell grade_id (workshop A); other answer cells keep the placeholder.
+WRONG_ANSWERS = {
+    "answer-priority-metrics": "priority_metrics = list(metric_table.index[:2])  # only two",
+    "answer-baseline": 'baseline_days = float(close_times.loc[top_service, "average_days"]) * 24',
+    "answer-target": 'target_days = round(float(close_times.loc[top_service, "median_days"]) * 0.2, 2)',
+    "answer-stat-meeting": (
+        'stat_meeting = {"cadence": "daily", "chair": "", "first_metric": "NOT-A-METRIC"}'
+    ),
+    "reflection-missed-target": 'reflection = "not sure"',
+}
+
+
+def _solution(source: str) -> str:
+    lines = [ln for ln in source.splitlines() if "### BEGIN SOLUTION" not in ln]
+    return "\n".join(ln for ln in lines if "### END SOLUTION" not in ln)
+
+
+def _placeholder(source: str) -> str:
+    drop = (NBGRADER_CODE_STUB["python"], "YOUR ANSWER HERE")
+    return "\n".join(ln for ln in source.splitlines() if ln.strip() not in drop)
+
+
+def _is_answer(cell: nbformat.NotebookNode) -> bool:
+    return bool(cell.metadata.get("nbgrader", {}).get("solution"))
+
+
+def sample_notebook(course: Course, assignment: str, kind: str) -> nbformat.NotebookNode:
+    """The released notebook of ``assignment`` with its answers filled in as ``kind``."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    workshop, _ = split_assignment_id(assignment)
+    released = nbformat.read(  # type: ignore[no-untyped-call]
+        course.release(assignment) / f"{workshop}.ipynb", as_version=4
+    )
+    source = nbformat.read(  # type: ignore[no-untyped-call]
+        course.source(assignment) / f"{workshop}.ipynb", as_version=4
+    )
+    solutions = {
+        c.metadata["nbgrader"]["grade_id"]: _solution(c.source)
+        for c in source.cells
+        if _is_answer(c)
+    }
+    answers = [c for c in released.cells if _is_answer(c) and c.cell_type == "code"]
+    half = (len(answers) + 1) // 2
+    for i, cell in enumerate(answers):
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        right = kind == "correct" or (kind == "partial" and i < half)
+        if right:
+            cell.source = solutions.get(gid, _placeholder(cell.source))
+        else:
+            cell.source = WRONG_ANSWERS.get(gid, _placeholder(cell.source))
+    return released
+
+
+def write_submission(
+    course: Course, student: str, assignment: str, nb: nbformat.NotebookNode | str | bytes
+) -> Path:
+    """Put a notebook (or raw text/bytes, for broken files) where nbgrader expects a submission."""
+    workshop, _ = split_assignment_id(assignment)
+    target = course.submitted(student, assignment) / f"{workshop}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(nb, bytes):
+        target.write_bytes(nb)
+    elif isinstance(nb, str):
+        target.write_text(nb, encoding="utf-8")
+    else:
+        atomic_write_text(target, nbformat.writes(nb))  # type: ignore[no-untyped-call]
+    return target
+
+
+def make_sample_submissions(
+    *, course_dir: Path = Path("course"), cohort: Cohort | Path | None = None
+) -> dict[str, str]:
+    """For every registered learner of the cohort's cities: a correct, partial or wrong submission
+    (in turn, per city) of each of their city's assignments. Returns learner id -> kind."""
+    from .build import _resolve_cohort
+
+    course = Course(course_dir.resolve())
+    cities = {c.id for c in _resolve_cohort(cohort).cities}
+    kinds: dict[str, str] = {}
+    for city in sorted(cities):
+        members = sorted((ln for ln in course.learners().values() if ln.city == city), key=str)
+        for i, ln in enumerate(members):
+            kind = KINDS[i % len(KINDS)]
+            kinds[ln.id] = kind
+            for aid in course.assignments():
+                if split_assignment_id(aid)[1] == city:
+                    write_submission(course, ln.id, aid, sample_notebook(course, aid, kind))
+    return kinds
+
+
+def run_course_demo(*, out: Path, cohort: Cohort | Path | None = None) -> str:
+    """Build, release, submit samples, autograde, feedback and progress into ``out/course``.
+
+    Returns the progress table text (also saved with its chart under ``out/course/progress``).
+    """
+    from cohort_tools.errors import CdaError
+
+    from .build import build_course, release
+    from .grade import autograde
+    from .report import feedback, progress
+
+    course_dir = out / "course"
+    build_course(course_dir=course_dir, cohort=cohort)
+    release(course_dir=course_dir, cohort=cohort)
+    make_sample_submissions(course_dir=course_dir, cohort=cohort)
+    report = autograde(course_dir=course_dir)
+    if not report.ok:
+        raise CdaError.single(course_dir, "autograding failed:\n" + report.summary())
+    feedback(course_dir=course_dir)
+    return progress(course_dir=course_dir, out=course_dir / "progress")
