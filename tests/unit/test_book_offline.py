@@ -63,3 +63,12 @@ def test_site_scan_names_the_file_and_reads_stylesheets(tmp_path: Path) -> None:
         ("_static/theme.css", "https://fonts.gstatic.com/s/lato.woff2")
     ]
     assert "theme.css" in str(found[0])
+
+
+def test_sidebar_toggles_get_an_accessible_name(tmp_path: Path) -> None:
+    from cohort_tools.book.build import NAV_TOGGLE, name_navigation_toggles
+
+    page = tmp_path / "page.html"
+    page.write_text(f"<nav>{NAV_TOGGLE}<i></i></span></summary></nav>", encoding="utf-8")
+    assert name_navigation_toggles(tmp_path) == 1
+    assert '<summary aria-label="Show or hide the pages of this section">' in page.read_text()

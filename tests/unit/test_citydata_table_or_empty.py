@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from cohort_tools.citydata import open_city
@@ -21,6 +22,8 @@ def test_a_missing_table_comes_back_empty_with_its_schema_columns(tmp_path: Path
     assert str(log["date"].dtype).startswith("datetime64")
 
 
-def test_a_present_table_is_the_loaded_table() -> None:
-    city = open_city(VALID)
+def test_a_present_table_is_the_loaded_table(tmp_path: Path) -> None:
+    # a copy: loading writes a cache, and the shared fixture folder must stay untouched
+    shutil.copytree(VALID, tmp_path / "city")
+    city = open_city(tmp_path / "city")
     assert len(city.table_or_empty("departments")) == len(city.table("departments")) > 0
