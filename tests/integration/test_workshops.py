@@ -158,12 +158,14 @@ COMMON_WRONG_PROTOCOL = [
             "answer-protocol-roles": 'protocol_roles = {"records": "analyst", "reviews": "Analyst", "review_cadence": "monthly"}',
             "answer-departments-without": 'departments_without_entries = sorted(set(log["department_id"]))[:1]',
             "answer-share-redirecting": 'share_redirecting = 100 * float((log["resources_redirected_usd"].fillna(0) > 0).mean())',
+            "answer-first-record": 'first_record = {"date": "2025-03-01", "programme": "Potholes"}',
         },
         {
             "check-protocol-fields": "residents' names",
             "check-protocol-roles": "the same role records and reviews",
             "check-departments-without": "do have entries in the log",
             "check-share-redirecting": "looks like a percentage",
+            "check-first-record": "the record has no value for decision",
         },
     ),
     (
