@@ -120,39 +120,27 @@ def progress_rows(course: Course) -> list[ProgressRow]:
                 if city != ln.city:
                     continue
                 try:
-                    sub = gb.find_submission(aid, ln.id)
-                    a = gb.find_assignment(aid)
-                    rows.append(
-                        ProgressRow(
-                            city,
-                            ln.id,
-                            ln.role,
-                            _module(workshop),
-                            workshop,
-                            "graded",
-                            float(sub.score),
-                            float(a.max_score),
-                            bool(sub.needs_manual_grade),
-                        )
-                    )
+                    max_score = float(gb.find_assignment(aid).max_score)
                 except MissingEntry:
-                    try:
-                        max_score = float(gb.find_assignment(aid).max_score)
-                    except MissingEntry:
-                        max_score = 0.0
-                    rows.append(
-                        ProgressRow(
-                            city,
-                            ln.id,
-                            ln.role,
-                            _module(workshop),
-                            workshop,
-                            "not submitted",
-                            None,
-                            max_score,
-                            False,
-                        )
+                    max_score = 0.0
+                try:
+                    sub = gb.find_submission(aid, ln.id)
+                    status, score, manual = "graded", float(sub.score), bool(sub.needs_manual_grade)
+                except MissingEntry:
+                    status, score, manual = "not submitted", None, False
+                rows.append(
+                    ProgressRow(
+                        city,
+                        ln.id,
+                        ln.role,
+                        _module(workshop),
+                        workshop,
+                        status,
+                        score,
+                        max_score,
+                        manual,
                     )
+                )
     return rows
 
 

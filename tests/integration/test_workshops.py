@@ -140,17 +140,6 @@ COMMON_WRONG = [
 ]
 
 
-@pytest.mark.parametrize("answers,hints", COMMON_WRONG, ids=["wrong-set-1", "wrong-set-2"])
-def test_common_wrong_answers_fail_with_the_matching_plain_hint(
-    answers: dict[str, str], hints: dict[str, str], tmp_path: Path
-) -> None:
-    out = _run(_with_answers(answers), "riverton", tmp_path)
-    for gid, hint in hints.items():
-        assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
-        assert hint in out[gid], (gid, out[gid])
-        assert "Traceback" not in out[gid] and "File " not in out[gid]
-
-
 COMMON_WRONG_PROTOCOL = [
     (
         {
@@ -185,14 +174,26 @@ COMMON_WRONG_PROTOCOL = [
 ]
 
 
-@pytest.mark.parametrize("answers,hints", COMMON_WRONG_PROTOCOL, ids=["wrong-set-1", "wrong-set-2"])
-def test_protocol_workshop_common_wrong_answers_fail_with_the_matching_hint(
-    answers: dict[str, str], hints: dict[str, str], tmp_path: Path
+WRONG_CASES = [
+    (ROUTINES, answers, hints, f"routines-wrong-set-{i}")
+    for i, (answers, hints) in enumerate(COMMON_WRONG, start=1)
+] + [
+    (PROTOCOL, answers, hints, f"protocol-wrong-set-{i}")
+    for i, (answers, hints) in enumerate(COMMON_WRONG_PROTOCOL, start=1)
+]
+
+
+@pytest.mark.parametrize(
+    "source,answers,hints", [c[:3] for c in WRONG_CASES], ids=[c[3] for c in WRONG_CASES]
+)
+def test_common_wrong_answers_fail_with_the_matching_plain_hint(
+    source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = _run(_with_answers(answers, PROTOCOL), "riverton", tmp_path)
+    out = _run(_with_answers(answers, source), "riverton", tmp_path)
     for gid, hint in hints.items():
         assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
         assert hint in out[gid], (gid, out[gid])
+        assert "Traceback" not in out[gid] and "File " not in out[gid]
 
 
 def test_an_untouched_learner_copy_fails_every_checkpoint_plainly(tmp_path: Path) -> None:
