@@ -52,10 +52,22 @@ def test_keynote_runs_on_each_demo_city_with_a_takeaway_and_alt_text_per_chart(
 
 
 @pytest.mark.parametrize("source", KEYNOTES, ids=[p.name for p in KEYNOTES])
-def test_keynote_on_three_hours_of_real_nyc_data_says_it_is_a_snapshot_and_draws_no_trend(
+def test_keynote_on_a_city_with_only_real_nyc_311_data_runs_and_names_what_is_missing(
     source: Path, nyc_city: Path, tmp_path: Path
 ) -> None:
     texts, charts, errors = _run(source, str(nyc_city), tmp_path)
+    assert not errors
+    assert all(alt.strip() and alt != NO_DESCRIPTION for alt in charts)
+    assert "has not shared" in "\n".join(texts)  # names the missing tables
+
+
+M1_KEYNOTE = paths.curriculum_dir() / "m1_keynote.md"
+
+
+def test_m1_keynote_on_three_hours_of_real_nyc_data_says_it_is_a_snapshot_and_draws_no_trend(
+    nyc_city: Path, tmp_path: Path
+) -> None:
+    texts, charts, errors = _run(M1_KEYNOTE, str(nyc_city), tmp_path)
     assert not errors
     joined = "\n".join(texts)
     assert "about 3 hours" in joined and "too short to show a trend" in joined

@@ -10,11 +10,10 @@ import nbformat
 import papermill
 import pytest
 from nbclient import NotebookClient
-from nbgrader.preprocessors import ClearSolutions
+from notebook_runs import assert_hints, run_graded, with_answers
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools import paths
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.cohort import load_cohort
 from cohort_tools.packet.notebooks import read_myst
 from cohort_tools.programme import Programme
@@ -24,10 +23,6 @@ pytestmark = pytest.mark.slow
 WORKSHOPS = sorted(paths.workshops_dir().glob("*.md"))
 ROUTINES = paths.workshops_dir() / "m1_workshop_a_data_routines.md"
 PROTOCOL = paths.workshops_dir() / "m1_workshop_b_data_use_protocol.md"
-
-
-def _grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
-    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
 
 
 @pytest.mark.parametrize("source", WORKSHOPS, ids=[p.name for p in WORKSHOPS])
@@ -47,30 +42,12 @@ def test_every_workshop_is_a_session_in_the_programme(programme: Programme) -> N
         assert f"workshops/{source.name}" in listed, source.name
 
 
-def _run(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> dict[str, str]:
-    """Execute with the city injected; return each graded cell's text output (errors included)."""
-    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
-    NotebookClient(
-        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
-    out: dict[str, str] = {}
-    for gid, cell in _grade_ids(nb).items():
-        texts = []
-        for o in cell.get("outputs", []):
-            if o.get("output_type") == "stream":
-                texts.append(o["text"])
-            elif o.get("output_type") == "error":
-                texts.append("\n".join(o["traceback"]))
-        out[gid] = "\n".join(texts)
-    return out
-
-
 @pytest.mark.parametrize("source", WORKSHOPS, ids=[p.stem for p in WORKSHOPS])
 @pytest.mark.parametrize("city", [c.id for c in load_cohort(None).cities])
 def test_workshop_solutions_pass_every_checkpoint_on_each_demo_city(
     source: Path, city: str, tmp_path: Path
 ) -> None:
-    out = _run(read_myst(source.read_text(encoding="utf-8")), city, tmp_path)
+    out = run_graded(read_myst(source.read_text(encoding="utf-8")), city, tmp_path)
     checks = {gid: text for gid, text in out.items() if gid.startswith("check-")}
     assert len(checks) >= 2
     for gid, text in checks.items():
@@ -97,16 +74,6 @@ def test_workshop_on_three_hours_of_real_nyc_data_runs_and_says_what_is_missing(
     assert set(errors) <= {"CheckpointFailed"}, errors  # plain checkpoints, never a crash
     joined = "\n".join(texts)
     assert "New York City has not shared" in joined
-
-
-def _with_answers(answers: dict[str, str], source: Path = ROUTINES) -> nbformat.NotebookNode:
-    """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
-    nb = read_myst(source.read_text(encoding="utf-8"))
-    nb, _ = ClearSolutions(code_stub=NBGRADER_CODE_STUB).preprocess(nb, {})
-    cells = _grade_ids(nb)
-    for gid, line in answers.items():
-        cells[gid].source += "\n" + line + "\n"
-    return nb
 
 
 COMMON_WRONG = [
@@ -189,15 +156,12 @@ WRONG_CASES = [
 def test_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = _run(_with_answers(answers, source), "riverton", tmp_path)
-    for gid, hint in hints.items():
-        assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
-        assert hint in out[gid], (gid, out[gid])
-        assert "Traceback" not in out[gid] and "File " not in out[gid]
+    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
+    assert_hints(out, hints)
 
 
 def test_an_untouched_learner_copy_fails_every_checkpoint_plainly(tmp_path: Path) -> None:
-    out = _run(_with_answers({}), "port-alder", tmp_path)
+    out = run_graded(with_answers({}, ROUTINES), "port-alder", tmp_path)
     answers = {gid: text for gid, text in out.items() if gid.startswith("answer-")}
     assert all(text == "" for text in answers.values()), answers  # no NotImplementedError
     for gid in ("check-priority-metrics", "check-baseline", "check-target"):

@@ -1,0 +1,65 @@
+"""Shared helpers for tests that execute workshop and keynote notebooks.
+
+Import in a test module with ``from notebook_runs import ...`` (pytest puts this folder on the path).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbgrader.preprocessors import ClearSolutions
+from papermill.parameterize import parameterize_notebook
+
+from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.packet.notebooks import read_myst
+
+
+def grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    """Cells by nbgrader grade_id."""
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def execute(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> nbformat.NotebookNode:
+    """Execute ``nb`` with the city injected (errors kept as outputs); return the executed copy."""
+    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
+    NotebookClient(
+        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    return nb
+
+
+def cell_text(cell: nbformat.NotebookNode) -> str:
+    """A cell's printed text and error tracebacks."""
+    texts = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            texts.append(o["text"])
+        elif o.get("output_type") == "error":
+            texts.append("\n".join(o["traceback"]))
+    return "\n".join(texts)
+
+
+def run_graded(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> dict[str, str]:
+    """Execute with the city injected; return each graded cell's text output (errors included)."""
+    executed = execute(nb, city, tmp_path)
+    return {gid: cell_text(cell) for gid, cell in grade_ids(executed).items()}
+
+
+def with_answers(answers: dict[str, str], source: Path) -> nbformat.NotebookNode:
+    """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
+    nb = read_myst(source.read_text(encoding="utf-8"))
+    nb, _ = ClearSolutions(code_stub=NBGRADER_CODE_STUB).preprocess(nb, {})
+    cells = grade_ids(nb)
+    for gid, line in answers.items():
+        cells[gid].source += "\n" + line + "\n"
+    return nb
+
+
+def assert_hints(out: dict[str, str], hints: dict[str, str]) -> None:
+    """Each named checkpoint failed plainly, with the expected hint and no traceback."""
+    for gid, hint in hints.items():
+        assert "Checkpoint not passed yet" in out[gid], (gid, out[gid])
+        assert hint in out[gid], (gid, out[gid])
+        assert "Traceback" not in out[gid] and "File " not in out[gid]
