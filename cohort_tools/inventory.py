@@ -26,9 +26,11 @@ MAX_AGE_DAYS: dict[str, int] = {
 def with_freshness(inventory: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """The inventory with ``age_days`` and ``fresh`` columns (see the module note)."""
     frame = inventory.copy()
+    if frame.empty:
+        return frame.assign(age_days=pd.Series(dtype="int64"), fresh=pd.Series(dtype=bool))
     last = pd.to_datetime(frame["last_updated"])
     if as_of is None:
-        as_of = last.max() if len(frame) else pd.Timestamp.today().normalize()
+        as_of = last.max()
     frame["age_days"] = (as_of - last).dt.days
     limit = frame["update_frequency"].map(MAX_AGE_DAYS).fillna(365)
     frame["fresh"] = frame["age_days"] <= limit
