@@ -15,6 +15,7 @@ from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
 from cohort_tools.course.cli import course_app
 from cohort_tools.errors import CdaError
 from cohort_tools.packet.cli import packets_command
+from cohort_tools.strategy.cli import strategy_command
 
 app = typer.Typer(
     help="Run the City Data Alliance Accelerator curriculum for a cohort of cities.",
@@ -29,6 +30,7 @@ app.add_typer(cohort_app, name="cohort")
 app.add_typer(data_app, name="data")
 app.add_typer(book_app, name="book")
 app.command("packets")(packets_command)
+app.command("strategy")(strategy_command)
 app.add_typer(course_app, name="course")
 for _name, _command in COURSE_COMMANDS:  # cda release | autograde | feedback | progress
     app.command(_name)(_command)

@@ -112,6 +112,9 @@ class DeliverablePart(Strict):
     title: str
     description: str
     produced_by: list[str] = Field(min_length=1)
+    #: The named answers this part is built from: session id -> variable names assigned in that
+    #: session's workshop notebook (read from the team's graded submissions by `cda strategy`).
+    answers: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Deliverable(Strict):
@@ -157,6 +160,12 @@ class Programme(Strict):
                 if ref not in known:
                     problems.append(
                         f"deliverable part '{part.id}' is produced by unknown session '{ref}'"
+                    )
+            for ref in part.answers:
+                if ref not in part.produced_by:
+                    problems.append(
+                        f"deliverable part '{part.id}' takes answers from '{ref}', which is not "
+                        "in its produced_by list"
                     )
         events: list[Session | CityMoment] = [
             *self.sessions(),

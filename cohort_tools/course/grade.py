@@ -54,6 +54,7 @@ import nbformat
 from cohort_tools.errors import CdaError
 from cohort_tools.fileio import atomic_write_text
 
+from .answers import answer_names, answers_file, dump_code
 from .layout import (
     COURSE_ID,
     PARAMETERS_GRADE_ID,
@@ -382,8 +383,14 @@ def _roundtrip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
 
 
-async def _execute_async(execute: Any, nb: Any, resources: Any, km: Any) -> None:
-    """nbconvert's ExecutePreprocessor.preprocess, awaited in our own event loop with ``km``."""
+async def _execute_async(
+    execute: Any, nb: Any, resources: Any, km: Any, after: str | None = None
+) -> None:
+    """nbconvert's ExecutePreprocessor.preprocess, awaited in our own event loop with ``km``.
+
+    ``after`` is code run silently in the same kernel once every cell has run (it saves the named
+    answers); it is not added to the notebook.
+    """
     from nbclient import NotebookClient
     from nbclient.util import ensure_async
 
@@ -396,6 +403,9 @@ async def _execute_async(execute: Any, nb: Any, resources: Any, km: Any) -> None
             execute.nb.metadata["language_info"] = info["content"]["language_info"]
             for index, cell in enumerate(execute.nb.cells):
                 await execute.async_execute_cell(cell, index, store_history=True)
+            if after:
+                msg_id = await ensure_async(execute.kc.execute(after, store_history=False))
+                await execute.async_wait_for_reply(msg_id)
         execute.set_widgets_metadata()
     finally:
         if execute.kc is not None:
@@ -499,6 +509,14 @@ class Grader:
             if assignment not in self._info:
                 self._info[assignment] = _assignment_info(self.course, assignment)
             return self._info[assignment]
+
+    def _answers_code(self, assignment: str, notebook: str, out_dir: Path) -> str | None:
+        """Code that saves the notebook's named answers beside the autograded copy."""
+        src = self.course.source(assignment) / f"{notebook}.ipynb"
+        if not src.is_file():
+            return None
+        names = answer_names(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+        return dump_code(names, str(answers_file(out_dir, notebook))) if names else None
 
     def _preprocessors(self, names: list[type]) -> list[Any]:
         return [cls(config=self.config) for cls in names]
@@ -628,11 +646,14 @@ class Grader:
                 reached["index"] = cell_index
 
             execute.on_cell_start = on_cell_start
+            dump = self._answers_code(assignment, info.name, out_dir)
             try:
                 from nbclient.exceptions import DeadKernelError
 
                 try:
-                    asyncio.run(_execute_async(execute, nb, resources, kernel.km))
+                    asyncio.run(
+                        _execute_async(execute, nb, resources, kernel.km, after=dump)
+                    )
                 except DeadKernelError:
                     _mark_unreached(nb, reached["index"])
             finally:

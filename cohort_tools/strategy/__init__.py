@@ -1,0 +1,123 @@
+"""`cda strategy`: the citywide data strategy, assembled from the team's answers and the city's data.
+
+Outputs per city, in ``OUT/<city>/``: ``strategy.html``, ``strategy.pdf``, ``strategy.docx`` (an
+editable Word copy), ``completeness.md`` and ``completeness.json``. The folder is built beside the
+old one and swapped in only when every file is written, so a failed run leaves the last good
+strategy in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from cohort_tools.cohort import Cohort, load_cohort
+from cohort_tools.errors import CdaError, Problem
+from cohort_tools.fileio import atomic_write_bytes, staged_dir
+from cohort_tools.programme import Programme, load_programme
+
+from .build import assemble
+from .collect import TeamAnswers, collect_team_answers
+from .document import Strategy
+from .render import completeness_json, completeness_markdown, to_docx, to_html, to_pdf
+
+__all__ = [
+    "Strategy",
+    "StrategyResult",
+    "TeamAnswers",
+    "build_strategies",
+    "build_strategy",
+    "collect_team_answers",
+]
+
+FILES = ("strategy.html", "strategy.pdf", "strategy.docx", "completeness.md", "completeness.json")
+
+
+@dataclass
+class StrategyResult:
+    strategy: Strategy
+    folder: Path
+
+    def summary(self) -> str:
+        s = self.strategy
+        done = sum(sec.complete for sec in s.sections)
+        text = f"  {s.city_name}: {done} of {len(s.sections)} sections complete"
+        if s.gaps:
+            text += f", {len(s.gaps)} gap(s) listed in {self.folder / 'completeness.md'}"
+        return text
+
+
+def _course_problem(course_dir: Path) -> Problem | None:
+    if (course_dir / "gradebook.db").is_file():
+        return None
+    return Problem(
+        file=str(course_dir),
+        message="there is no course here (no gradebook.db), so there are no workshop answers to "
+        "build the strategy from.",
+        fix="pass the course folder with --course, or run `cda course build`, `cda release` and "
+        "`cda autograde` first.",
+    )
+
+
+def build_strategy(
+    *,
+    city: str,
+    cohort: Cohort | Path | None = None,
+    course_dir: Path = Path("course"),
+    out: Path = Path("strategy"),
+    programme: Programme | None = None,
+    made_on: dt.date | None = None,
+) -> StrategyResult:
+    """Assemble ``city``'s strategy and write its five files to ``out/<city>/`` (all or nothing)."""
+    loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
+    programme = programme or load_programme()
+    target = loaded.city(city)  # CdaError naming the cohort file and the known cities
+    problem = _course_problem(course_dir)
+    if problem:
+        raise CdaError([problem], headline=f"Cannot build {target.name}'s strategy.")
+    team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
+    if problems:
+        raise CdaError(
+            problems,
+            headline=f"{target.name}'s strategy was not built (the last good one is kept): "
+            "a submission it needs did not run to the end.",
+        )
+    strategy = assemble(target, team, programme, loaded, made_on=made_on)
+    files = {
+        "strategy.html": to_html(strategy).encode("utf-8"),
+        "strategy.pdf": to_pdf(strategy),
+        "strategy.docx": to_docx(strategy),
+        "completeness.md": completeness_markdown(strategy).encode("utf-8"),
+        "completeness.json": completeness_json(strategy).encode("utf-8"),
+    }
+    final = out / city
+    with staged_dir(final) as tmp:
+        for name, data in files.items():
+            atomic_write_bytes(tmp / name, data)
+    return StrategyResult(strategy, final)
+
+
+def build_strategies(
+    *,
+    cohort: Cohort | Path | None = None,
+    course_dir: Path = Path("course"),
+    out: Path = Path("strategy"),
+) -> list[StrategyResult]:
+    """Every city's strategy. A city whose submissions crashed is reported; the others are built."""
+    loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
+    programme = load_programme()
+    results: list[StrategyResult] = []
+    problems: list[Problem] = []
+    for c in loaded.cities:
+        try:
+            results.append(
+                build_strategy(
+                    city=c.id, cohort=loaded, course_dir=course_dir, out=out, programme=programme
+                )
+            )
+        except CdaError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CdaError(problems, headline="Some strategies were not built.")
+    return results

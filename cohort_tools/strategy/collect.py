@@ -1,0 +1,156 @@
+"""Read a city team's named answers from its graded workshop submissions.
+
+For each workshop the city's team submitted, the grader left an autograded notebook and the
+team's named answers (``<notebook>.answers.json``, see :mod:`cohort_tools.course.answers`). When
+several team members submitted the same workshop, the submission with the most checkpoints passed
+is the team's (ties: the latest). A checkpoint that did not pass marks its answers as inconsistent;
+any other error (a cell that crashed, ran out of time, or a notebook that stopped) means the
+submission failed to execute, which :func:`collect_team_answers` reports as a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
+from cohort_tools.course.layout import Course, assignment_id
+from cohort_tools.errors import Problem
+from cohort_tools.packet.render import strip_ansi
+from cohort_tools.programme import Programme, Session
+
+CHECKPOINT_ERROR = "CheckpointFailed"
+
+
+@dataclass
+class Checkpoint:
+    grade_id: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)  # the checkpoint's plain words
+
+
+@dataclass
+class Submission:
+    """The team's graded submission of one workshop."""
+
+    session: Session
+    learner: str
+    notebook: Path
+    answers: dict[str, Any] | None
+    checkpoints: dict[str, Checkpoint]
+    checkpoint_of: dict[str, str]  # answer name -> checkpoint grade_id
+    crashes: list[str]  # plain descriptions of cells that failed for another reason
+
+    @property
+    def passed(self) -> int:
+        return sum(c.passed for c in self.checkpoints.values())
+
+
+@dataclass
+class TeamAnswers:
+    city: str
+    submissions: dict[str, Submission]  # session id -> the team's submission
+    course_dir: Path
+
+    def submission(self, session_id: str) -> Submission | None:
+        return self.submissions.get(session_id)
+
+
+def _checkpoint_problems(output: dict[str, Any]) -> list[str]:
+    """The '- ...' lines of a CheckpointFailed message (what is wrong, and the hint)."""
+    text = strip_ansi("\n".join(output.get("traceback") or []) or str(output.get("evalue", "")))
+    lines = [ln.strip() for ln in text.splitlines()]
+    return [ln.lstrip("-• ").strip() for ln in lines if ln.startswith(("-", "•"))] or [
+        str(output.get("evalue", "")).strip()
+    ]
+
+
+def read_graded_notebook(
+    path: Path,
+) -> tuple[dict[str, Checkpoint], list[str], nbformat.NotebookNode]:
+    """Checkpoint results and crashes of an autograded notebook."""
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    checkpoints: dict[str, Checkpoint] = {}
+    crashes: list[str] = []
+    for index, cell in enumerate(nb.cells, start=1):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = str(meta.get("grade_id") or f"cell {index}")
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if meta.get("grade") and not meta.get("solution"):
+            failed = [o for o in errors if o.get("ename") == CHECKPOINT_ERROR]
+            checkpoints[gid] = Checkpoint(
+                gid, not errors, [p for o in failed for p in _checkpoint_problems(o)]
+            )
+        for o in errors:
+            if o.get("ename") != CHECKPOINT_ERROR:
+                detail = strip_ansi(str(o.get("evalue", ""))).strip().splitlines()
+                crashes.append(
+                    f"cell '{gid}' stopped with {o.get('ename')}"
+                    + (f": {detail[0][:160]}" if detail else "")
+                )
+    return checkpoints, crashes, nb
+
+
+def _workshop_sessions(programme: Programme) -> list[Session]:
+    return [s for s in programme.sessions() if s.notebook and s.notebook.startswith("workshops/")]
+
+
+def collect_team_answers(
+    city: str, *, course_dir: Path, programme: Programme
+) -> tuple[TeamAnswers, list[Problem]]:
+    """The city team's submission of each workshop, and a problem per submission that crashed."""
+    course = Course(course_dir.resolve())
+    found: dict[str, Submission] = {}
+    problems: list[Problem] = []
+    root = course.folder("autograded")
+    for session in _workshop_sessions(programme):
+        workshop = Path(str(session.notebook)).stem
+        aid = assignment_id(workshop, city)
+        candidates: list[tuple[tuple[int, int, float], Submission]] = []
+        for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else []:
+            path = folder / f"{workshop}.ipynb"
+            if not path.is_file():
+                continue
+            checkpoints, crashes, _ = read_graded_notebook(path)
+            sub = Submission(
+                session=session,
+                learner=folder.parent.name,
+                notebook=path,
+                answers=read_answers(answers_file(folder, workshop)),
+                checkpoints=checkpoints,
+                checkpoint_of=_checkpoint_map(course, aid, workshop),
+                crashes=crashes,
+            )
+            rank = (sub.passed, -len(crashes), path.stat().st_mtime)
+            candidates.append((rank, sub))
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda c: c[0])[1]
+        found[session.id] = best
+        if best.crashes or best.answers is None:
+            why = "; ".join(best.crashes) or (
+                "the notebook stopped before its answers could be read"
+            )
+            problems.append(
+                Problem(
+                    file=str(best.notebook),
+                    city=city,
+                    field=session.id,
+                    message=f"the team's submission of '{session.title}' (learner "
+                    f"{best.learner}) failed to execute: {why}",
+                    fix="open the notebook, fix that cell so it runs, submit again and run "
+                    "`cda course autograde`; the strategy is built from a notebook that runs "
+                    "to the end",
+                )
+            )
+    return TeamAnswers(city, found, course_dir), problems
+
+
+def _checkpoint_map(course: Course, aid: str, workshop: str) -> dict[str, str]:
+    src = course.source(aid) / f"{workshop}.ipynb"
+    if not src.is_file():
+        return {}
+    return checkpoint_for(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
