@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from cohort_tools import __version__, verbs
 from cohort_tools.book.cli import book_app
 from cohort_tools.citydata.cli import data_app
 from cohort_tools.cliutil import reports_errors
+from cohort_tools.cohort import load_cohort
 from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
 from cohort_tools.course.cli import course_app
 from cohort_tools.errors import CdaError
@@ -32,6 +34,8 @@ app.add_typer(book_app, name="book")
 app.command("packets")(packets_command)
 app.command("strategy")(strategy_command)
 app.add_typer(course_app, name="course")
+coaching_app = typer.Typer(help="The coaching record of each city.", no_args_is_help=True)
+app.add_typer(coaching_app, name="coaching")
 for _name, _command in COURSE_COMMANDS:  # cda release | autograde | feedback | progress
     app.command(_name)(_command)
 
@@ -75,6 +79,23 @@ def cohort_check(cohort: CohortArg = None, programme: ProgrammeOpt = None) -> No
     raise CdaError(result.problems, headline=f"{cohort or 'The demo cohort'} has problems.")
 
 
+@cohort_app.command("view")
+@reports_errors
+def cohort_view(
+    cohort: CohortArg = None,
+    course: Annotated[
+        Path | None,
+        typer.Option("--course", help="Course folder (progress, answers). Default: ./course."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the page.")] = Path("cohort-view"),
+) -> None:
+    """One page across the cohort: progress, maturity, strategy, commitments, showcases."""
+    from cohort_tools.cohort_view import write_cohort_view
+
+    course_dir = course or (Path("course") if Path("course", "gradebook.db").is_file() else None)
+    typer.echo(f"wrote {write_cohort_view(cohort=cohort, course_dir=course_dir, out=out)}")
+
+
 @app.command("schedule")
 @reports_errors
 def schedule(
@@ -95,6 +116,112 @@ def schedule(
     typer.echo(summarise(result.calendar, result.events))
     for path in result.written:
         typer.echo(f"wrote {path}")
+
+
+CohortOpt = Annotated[
+    Path | None, typer.Option("--cohort", help="Cohort file (YAML). Default: the demo cohort.")
+]
+CityOpt = Annotated[str, typer.Option("--city", help="City id in the cohort.")]
+DateOpt = Annotated[str, typer.Option("--date", help="Session date, YYYY-MM-DD.")]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CdaError.single(
+            option, f"'{value}' is not a date.", "write it as YYYY-MM-DD, e.g. 2027-02-01."
+        ) from None
+
+
+@coaching_app.command("log")
+@reports_errors
+def coaching_log(
+    city: CityOpt,
+    date: DateOpt,
+    attendee: Annotated[
+        list[str], typer.Option("--attendee", help="A role that attended (repeat the option).")
+    ],
+    discussion: Annotated[str, typer.Option("--discussion", help="What was discussed.")],
+    commitment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--commitment",
+            help='"what | owner_role | YYYY-MM-DD" (repeat for each commitment).',
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="coaching, or a showcase or check-in id.")
+    ] = "coaching",
+    cohort: CohortOpt = None,
+) -> None:
+    """Add one session to the city's coaching log (validated; nothing is written if it is bad)."""
+    from cohort_tools.coaching import add_entry
+
+    target = load_cohort(cohort).city(city)
+    path = add_entry(
+        city_dir=target.data_dir,
+        city=city,
+        date=_date(date, "--date"),
+        attendees=attendee,
+        discussion=discussion,
+        commitments=commitment or [],
+        kind=kind,
+    )
+    typer.echo(f"added the {date} session to {path}")
+
+
+@coaching_app.command("check")
+@reports_errors
+def coaching_check(
+    cohort: CohortOpt = None,
+    city: Annotated[str | None, typer.Option("--city", help="Only this city.")] = None,
+) -> None:
+    """Validate the coaching logs of the cohort's cities; list every problem."""
+    from cohort_tools.coaching import LOG_FILE, check_log
+
+    loaded = load_cohort(cohort)
+    cities = [loaded.city(city)] if city else loaded.cities
+    problems = []
+    for c in cities:
+        path = c.data_dir / LOG_FILE
+        if not path.is_file():
+            typer.echo(f"{c.name}: no coaching log yet")
+            continue
+        log, found = check_log(path, city=c.id)
+        problems += found
+        if log is not None:
+            typer.echo(
+                f"{c.name}: {len(log.sessions)} session(s), "
+                f"{len(log.open_commitments())} open commitment(s)"
+            )
+    if problems:
+        raise CdaError(problems, headline="Some coaching logs have problems.")
+
+
+@coaching_app.command("update")
+@reports_errors
+def coaching_update(
+    city: CityOpt,
+    date: DateOpt,
+    commitment: Annotated[
+        int, typer.Option("--commitment", min=1, help="Its number in that session, from 1.")
+    ],
+    status: Annotated[str, typer.Option("--status", help="open, done or dropped.")],
+    cohort: CohortOpt = None,
+) -> None:
+    """Change the status of one commitment."""
+    from cohort_tools.coaching import update_commitment
+
+    target = load_cohort(cohort).city(city)
+    c = update_commitment(
+        city_dir=target.data_dir,
+        city=city,
+        date=_date(date, "--date"),
+        number=commitment,
+        status=status,
+    )
+    typer.echo(f"'{c.text}' is now {c.status}")
 
 
 @app.command("demo")

@@ -69,7 +69,12 @@ def step_packets(ctx: DemoContext) -> None:
     from cohort_tools.errors import CdaError
     from cohort_tools.packet import run_packets
 
-    report = run_packets(cohort=ctx.cohort_file, out=ctx.out / "packets", quiet=True)
+    report = run_packets(
+        cohort=ctx.cohort_file,
+        out=ctx.out / "packets",
+        quiet=True,
+        course_dir=ctx.out / "course",
+    )
     ctx.say(report.summary())
     ctx.outputs["packets"] = report.index
     if not report.ok:
@@ -85,6 +90,27 @@ def step_course(ctx: DemoContext) -> None:
     ctx.outputs["progress chart"] = ctx.out / "course" / "progress" / "progress.svg"
 
 
+def step_strategies(ctx: DemoContext) -> None:
+    from cohort_tools.strategy import build_strategies
+
+    results = build_strategies(
+        cohort=ctx.cohort_file, course_dir=ctx.out / "course", out=ctx.out / "strategy"
+    )
+    for result in results:
+        ctx.say(result.summary())
+    ctx.outputs["strategies"] = ctx.out / "strategy"
+
+
+def step_cohort_view(ctx: DemoContext) -> None:
+    from cohort_tools.cohort_view import write_cohort_view
+
+    page = write_cohort_view(
+        cohort=ctx.cohort_file, course_dir=ctx.out / "course", out=ctx.out / "cohort-view"
+    )
+    ctx.outputs["cohort view"] = page
+    ctx.say(f"  one page across the cohort: {page}")
+
+
 def step_book(ctx: DemoContext) -> None:
     from cohort_tools.book import build_book
 
@@ -94,13 +120,16 @@ def step_book(ctx: DemoContext) -> None:
 
 
 # The steps of the main job, in order. check_cohort must come first: nothing is written for an
-# invalid cohort.
+# invalid cohort. The course comes before the strategies, packets and cohort view, which read the
+# team's graded answers.
 STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking the cohort", step_check_cohort),
     ("Checking each city's data", step_check_city_data),
     ("Writing the programme calendar", step_calendar),
-    ("Making each city's coaching packets", step_packets),
     ("Releasing the workshops, grading sample submissions", step_course),
+    ("Assembling each city's data strategy", step_strategies),
+    ("Making each city's coaching packets", step_packets),
+    ("Writing the cohort view", step_cohort_view),
     ("Building the curriculum book", step_book),
 ]
 

@@ -45,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -998,7 +999,12 @@ def generate_demo_cohort_cities(root: Path | None = None) -> list[Path]:
     written = []
     for city_id, (seed, profile) in DEMO_COHORT_CITIES.items():
         assert profile.name is not None
-        written.append(_write_city(base / city_id, seed, profile, city_id, profile.name))
+        folder = _write_city(base / city_id, seed, profile, city_id, profile.name)
+        # The demo coaching record is written by hand (cohort_tools/demo/coaching/), not generated.
+        log = DEMO_DIR / "coaching" / f"{city_id}.yaml"
+        if log.is_file():
+            shutil.copyfile(log, folder / "coaching_log.yaml")
+        written.append(folder)
     return written
 
 

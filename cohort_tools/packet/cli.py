@@ -49,6 +49,14 @@ def packets_command(
     timeout: Annotated[
         int, typer.Option("--timeout", min=1, help="Seconds one notebook cell may run.")
     ] = 300,
+    course: Annotated[
+        Path | None,
+        typer.Option(
+            "--course",
+            help="Course folder with the graded workshops (strategy review, maturity, mayor "
+            "brief). Default: ./course when it exists.",
+        ),
+    ] = None,
 ) -> None:
     """Make the coaching packets: one page per template and one PDF per city, plus an index."""
     from cohort_tools.packet.engine import run_packets
@@ -65,6 +73,8 @@ def packets_command(
             show_code=show_code,
             quiet=quiet,
             timeout=timeout,
+            course_dir=course
+            or (Path("course") if Path("course", "gradebook.db").is_file() else None),
         )
     except KeyboardInterrupt:
         typer.echo(

@@ -160,6 +160,18 @@ def folder_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+def course_answers_digest(course_dir: Path, city: str) -> str:
+    """A digest of the city's graded submissions (answers and notebooks) in a course folder."""
+    root = Path(course_dir) / "autograded"
+    files = sorted(root.glob(f"*/*--{city}/*")) if root.is_dir() else []
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def packet_key(
     template: Template,
     values: dict[str, Any],
@@ -533,6 +545,7 @@ def run_jobs(
     timeout: int = 300,
     progress_file: Any = None,
     index_templates: Sequence[Template] | None = None,
+    course_dir: Path | None = None,
 ) -> PacketReport:
     """Make packets for ``cities`` x ``templates`` (the engine behind :func:`run_packets`)."""
     started = time.monotonic()
@@ -562,12 +575,17 @@ def run_jobs(
                 "cohort_file": str(cohort_file) if cohort_file else "",
                 "city_name": city.name,
                 "data_dir": str(city.data_dir),
+                "course_dir": str(course_dir.resolve()) if course_dir else "",
             }
             values = {k: v for k, v in values.items() if k in t.parameters}
+            city_digest = digest(city.data_dir)
+            if "course_dir" in values and course_dir:
+                # The team's graded answers are an input too: a new grading refreshes the packet.
+                city_digest += course_answers_digest(course_dir, city.id)
             key = packet_key(
                 t,
                 values,
-                city_digest=digest(city.data_dir),
+                city_digest=city_digest,
                 cohort_digest=cohort_digest,
                 cohort_data_digest=cohort_data,
                 show_code=show_code,
@@ -663,13 +681,16 @@ def run_packets(
     quiet: bool = False,
     timeout: int = 300,
     templates_dir: Path | None = None,
+    course_dir: Path | None = None,
 ) -> PacketReport:
     """Make the coaching packets for a cohort (None = the demo cohort).
 
     ``cities`` and ``templates`` narrow the run to some city ids / template names; the index still
     lists every city and template. ``jobs`` is the number of notebooks run at once (default: the
     number of cores). ``scheduler`` is a Dask scheduler address (``tcp://host:8786``). ``timeout`` is
-    the seconds one cell may run. Raises CdaError for unusable input; packet failures are reported in
+    the seconds one cell may run. ``course_dir`` is the course folder whose graded answers the
+    strategy-review and maturity sections read (templates that declare a ``course_dir`` parameter).
+    Raises CdaError for unusable input; packet failures are reported in
     the returned :class:`PacketReport` (check ``report.ok``).
     """
     from cohort_tools import paths
@@ -704,6 +725,7 @@ def run_packets(
         quiet=quiet,
         timeout=timeout,
         index_templates=index_templates,
+        course_dir=course_dir,
     )
 
 

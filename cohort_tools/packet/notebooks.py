@@ -23,7 +23,7 @@ from cohort_tools.errors import CdaError, Problem
 
 #: Parameters the engine can supply; a template receives the ones it declares.
 #: ``city`` and ``cohort_file`` are required in every template.
-SUPPLIED_PARAMETERS = ("city", "cohort_file", "city_name", "data_dir")
+SUPPLIED_PARAMETERS = ("city", "cohort_file", "city_name", "data_dir", "course_dir")
 REQUIRED_PARAMETERS = ("city", "cohort_file")
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "build_strategies",
     "build_strategy",
     "collect_team_answers",
+    "review",
 ]
 
 FILES = ("strategy.html", "strategy.pdf", "strategy.docx", "completeness.md", "completeness.json")
@@ -96,6 +97,21 @@ def build_strategy(
         for name, data in files.items():
             atomic_write_bytes(tmp / name, data)
     return StrategyResult(strategy, final)
+
+
+def review(
+    *, city: str, cohort: Cohort | Path | None = None, course_dir: Path | None = None
+) -> tuple[Strategy | None, list[Problem]]:
+    """The strategy as it stands (nothing written), for packets and the cohort view.
+
+    None when there is no course folder yet; the problems list submissions that did not run.
+    """
+    if course_dir is None or _course_problem(course_dir) is not None:
+        return None, []
+    loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
+    programme = load_programme()
+    team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
+    return assemble(loaded.city(city), team, programme, loaded), problems
 
 
 def build_strategies(

@@ -209,4 +209,5 @@ def assemble(
         horizon_years=programme.deliverable.horizon_years,
         made_on=made_on or dt.date.today(),
         sections=sections,
+        answers=all_values,
     )

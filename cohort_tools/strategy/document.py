@@ -102,6 +102,7 @@ class Strategy:
     horizon_years: int
     made_on: dt.date
     sections: list[Section]
+    answers: dict[str, Any] = field(default_factory=dict)  # the named answers used
 
     @property
     def gaps(self) -> list[Gap]:

@@ -133,7 +133,13 @@ def roadmap_chart(items: list[Action], city_name: str, years: int) -> dict[str, 
         f"of the {years} years. " + "; ".join(lines) + "."
     )
     base = alt.Chart(counts).encode(
-        x=alt.X("Year:N", sort=order_x, title="Year of the strategy", axis=alt.Axis(labelAngle=0)),
+        x=alt.X(
+            "Year:N",
+            sort=order_x,
+            scale=alt.Scale(domain=order_x),
+            title="Year of the strategy",
+            axis=alt.Axis(labelAngle=0),
+        ),
         y=alt.Y("workstream:N", sort=order_y, title=None),
     )
     grid = base.mark_rect(stroke="white").encode(
