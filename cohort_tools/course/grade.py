@@ -651,9 +651,7 @@ class Grader:
                 from nbclient.exceptions import DeadKernelError
 
                 try:
-                    asyncio.run(
-                        _execute_async(execute, nb, resources, kernel.km, after=dump)
-                    )
+                    asyncio.run(_execute_async(execute, nb, resources, kernel.km, after=dump))
                 except DeadKernelError:
                     _mark_unreached(nb, reached["index"])
             finally:
