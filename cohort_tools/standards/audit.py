@@ -1,0 +1,491 @@
+"""Module 3 helpers: audit the inventory against the demographic standard, find hidden gaps in
+programme outcomes (with small numbers suppressed), and check a city's standard and publication plan.
+
+The checkers return ``(what is wrong, what to try)`` pairs in plain words, so a workshop checkpoint
+and ``cda strategy`` can report the same problems the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
+from cohort_tools.inventory import inventory_metrics
+from cohort_tools.privacy import DEFAULT_THRESHOLD, suppress_rates
+from cohort_tools.standards.spd15 import MEETS, assess_inventory
+from cohort_tools.standards.spd15_data import FULL_COMPLIANCE_BY
+
+Problem = tuple[str, str]
+
+COMBINED_FORMAT = "spd15_2024_combined"
+
+#: How each dimension can be collected or reported; the first key of each is the standard.
+AGE_CONVENTIONS: dict[str, str] = {
+    "census_5_year_bands": "age in five-year bands (0-4, 5-9, ... 85+), as the Census reports it",
+    "exact_date_of_birth": "full date of birth, kept and shown as it is",
+    "adult_or_child": "only whether the person is under or over 18",
+}
+DISABILITY_CONVENTIONS: dict[str, str] = {
+    "washington_group_short_set": "the six Washington Group questions on difficulty with "
+    "everyday activities",
+    "yes_no_question": "one question: 'do you have a disability?'",
+    "diagnosis_list": "a list of medical conditions to tick",
+}
+LANGUAGE_CONVENTIONS: dict[str, str] = {
+    "acs_language_and_english_ability": "language spoken at home, and how well the person speaks "
+    "English (limited English = less than 'very well')",
+    "preferred_language_only": "only the language the person prefers for letters",
+    "english_yes_no": "one question: 'do you speak English?'",
+}
+REVIEW_CADENCES = ("annually", "every two years")
+#: The dimensions the city's programme outcomes are broken down by: a standard must cover them.
+CORE_FIELDS = ("race_ethnicity", "age", "disability", "language")
+STANDARD_KEYS = (
+    "race_ethnicity_format",
+    "fields",
+    "age",
+    "disability",
+    "language",
+    "optional",
+    "when_collected",
+    "small_numbers_threshold",
+    "access",
+    "review_cadence",
+)
+PLAN_KEYS = ("dataset_id", "year", "frequency", "aggregated")
+TARGET_KEYS = ("published", "documented", "fresh")
+
+# --------------------------------------------------------------------------------------------------
+# the inventory against the standard
+# --------------------------------------------------------------------------------------------------
+
+
+def _fields(value: object) -> set[str]:
+    if not isinstance(value, str):
+        return set()
+    return {p.strip() for p in value.split(";") if p.strip()}
+
+
+def inventory_audit(inventory: pd.DataFrame) -> pd.DataFrame:
+    """One row per dataset: which demographic fields it collects, its race/ethnicity format, and
+    the SPD 15 verdict and reason (from :func:`assess_inventory`). Indexed by dataset_id."""
+    columns = ["dataset", *DEMOGRAPHIC_FIELDS, "race_format", "collects_race", "verdict", "reason"]
+    if inventory.empty:
+        return pd.DataFrame(columns=columns).rename_axis("dataset_id")
+    verdicts = {v.dataset_id: v for v in assess_inventory(inventory)}
+    rows = []
+    for rec in inventory.to_dict(orient="records"):
+        fields = _fields(rec.get("demographic_fields"))
+        fmt = str(rec.get("race_ethnicity_format") or "none")
+        verdict = verdicts[str(rec["dataset_id"])]
+        rows.append(
+            {
+                "dataset_id": str(rec["dataset_id"]),
+                "dataset": str(rec["dataset"]),
+                **{f: f in fields for f in DEMOGRAPHIC_FIELDS},
+                "race_format": fmt,
+                "collects_race": "race_ethnicity" in fields or fmt != "none",
+                "verdict": verdict.verdict,
+                "reason": verdict.reasons[0] if verdict.reasons else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["dataset_id", *columns]).set_index("dataset_id")
+
+
+def datasets_to_update(inventory: pd.DataFrame) -> list[str]:
+    """Datasets that collect race or ethnicity, but not with the 2024 combined question."""
+    audit = inventory_audit(inventory)
+    mask = audit["collects_race"].astype(bool) & (audit["verdict"] != MEETS)
+    return sorted(audit.index[mask])
+
+
+# --------------------------------------------------------------------------------------------------
+# programme outcomes, broken down, with small numbers protected
+# --------------------------------------------------------------------------------------------------
+
+
+def outcome_rates(outcomes: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Success rates (percent) per programme x dimension x group over all periods in the table.
+
+    Each dimension's rates go through :func:`suppress_rates` (with its total, as published): a rate
+    is NaN and ``shown`` is False when a count behind it is small. No counts are returned.
+    """
+    columns = ["programme_id", "programme", "dimension", "group", "rate", "shown", "reason"]
+    if outcomes.empty:
+        return pd.DataFrame(columns=columns)
+    summed = outcomes.groupby(["programme_id", "programme", "dimension", "group"], observed=True)[
+        ["participants", "successes"]
+    ].sum()
+    parts = []
+    for (pid, name, dim), block in summed.groupby(level=[0, 1, 2], observed=True):
+        block = block.droplevel([0, 1, 2])
+        rates = suppress_rates(block["successes"], block["participants"], threshold=threshold)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "programme_id": pid,
+                    "programme": name,
+                    "dimension": dim,
+                    "group": block.index.astype(str),
+                    "rate": rates.rates.round(1).to_numpy(),
+                    "shown": ~rates.hidden.to_numpy(),
+                    "reason": rates.reason.to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def gap_summary(outcomes: pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Per programme: the overall rate, the widest gap between shown groups of one dimension, and
+    the lowest shown group. Indexed by programme_id; rates in percent, gaps in points."""
+    columns = [
+        "programme",
+        "overall_rate",
+        "widest_gap_dimension",
+        "gap_points",
+        "lowest_group",
+        "lowest_rate",
+    ]
+    rates = outcome_rates(outcomes, threshold=threshold)
+    shown = rates[rates["shown"]]
+    rows = []
+    for pid, block in outcomes.groupby("programme_id", observed=True):
+        # Every dimension covers the same people; the one with most participants is the overall.
+        totals = block.groupby("dimension", observed=True)[["participants", "successes"]].sum()
+        top = totals.sort_values("participants", ascending=False).iloc[[0]]
+        overall = suppress_rates(
+            top["successes"], top["participants"], threshold=threshold, margins=False
+        ).rates.iloc[0]
+        mine = shown[shown["programme_id"] == pid]
+        spread = mine.groupby("dimension")["rate"].agg(lambda r: r.max() - r.min())
+        lowest = mine.sort_values(["rate", "group"]).iloc[0] if len(mine) else None
+        rows.append(
+            {
+                "programme_id": str(pid),
+                "programme": str(block["programme"].iloc[0]),
+                "overall_rate": round(float(overall), 1),
+                "widest_gap_dimension": str(spread.idxmax()) if len(spread) else None,
+                "gap_points": round(float(spread.max()), 1) if len(spread) else float("nan"),
+                "lowest_group": str(lowest["group"]) if lowest is not None else None,
+                "lowest_rate": float(lowest["rate"]) if lowest is not None else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=["programme_id", *columns]).set_index("programme_id")
+
+
+# --------------------------------------------------------------------------------------------------
+# the city's demographic data standard
+# --------------------------------------------------------------------------------------------------
+
+
+def _json_ok(value: object) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def standard_problems(
+    standard: object, *, city_threshold: int = DEFAULT_THRESHOLD
+) -> list[Problem]:
+    """What is missing or inconsistent in a demographic data standard (empty list: none)."""
+    if not isinstance(standard, Mapping):
+        return [("the standard should be a set of field: value pairs in curly brackets.",
+                 "undo your change to the structure and fill in each value.")]  # fmt: skip
+    out: list[Problem] = []
+    empty = [k for k in STANDARD_KEYS if standard.get(k) is None or standard.get(k) == ""]
+    if empty:
+        out.append(
+            (f"the standard has no value for {', '.join(empty)}.", "fill in every part of it.")
+        )
+    fmt = standard.get("race_ethnicity_format")
+    if fmt is not None and fmt != COMBINED_FORMAT:
+        out.append(
+            (
+                f"race and ethnicity would be collected as {fmt!r}, not the 2024 combined question.",
+                f"use {COMBINED_FORMAT!r}: one question, choose all that apply, with MENA as a "
+                f"category (full compliance by {FULL_COMPLIANCE_BY}).",
+            )
+        )
+    fields = standard.get("fields")
+    if fields is not None:
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            out.append(("'fields' should be a list of field names.",
+                        'write it in square brackets, e.g. ["race_ethnicity", "age"].'))  # fmt: skip
+        else:
+            unknown = [f for f in fields if f not in DEMOGRAPHIC_FIELDS]
+            if unknown:
+                out.append(
+                    (
+                        f"'fields' has names that are not demographic fields: {', '.join(unknown)}.",
+                        f"use names from this list: {', '.join(DEMOGRAPHIC_FIELDS)}.",
+                    )
+                )
+            missing = [f for f in CORE_FIELDS if f not in fields]
+            if missing:
+                out.append(
+                    (
+                        f"the standard leaves out {', '.join(missing)}.",
+                        "the city's results are broken down by race and ethnicity, age, disability "
+                        "and language: the standard must say how each is collected.",
+                    )
+                )
+    for key, options in (
+        ("age", AGE_CONVENTIONS),
+        ("disability", DISABILITY_CONVENTIONS),
+        ("language", LANGUAGE_CONVENTIONS),
+    ):
+        value = standard.get(key)
+        best = next(iter(options))
+        if value is not None and value != best:
+            known = (
+                "is not one of the listed options" if value not in options else "is not comparable"
+            )
+            out.append(
+                (
+                    f"'{key}' is {value!r}, which {known}.",
+                    f"use {best!r} ({options[best]}): other cities and the Census count it that way.",
+                )
+            )
+    optional = standard.get("optional")
+    if optional is not None and optional is not True:
+        out.append(
+            (
+                "answering would not be optional.",
+                "set optional to True: residents must always be able to decline, and 'prefer not "
+                "to say' is a valid answer. Services must never depend on it.",
+            )
+        )
+    if standard.get("when_collected") is not None and not _text(standard.get("when_collected")):
+        out.append(("'when_collected' should say in words when the questions are asked.",
+                    'e.g. "at enrolment, with a note on why the city asks".'))  # fmt: skip
+    n = standard.get("small_numbers_threshold")
+    if n is not None:
+        if not isinstance(n, int) or isinstance(n, bool):
+            out.append(("'small_numbers_threshold' should be a whole number.",
+                        f"write a number such as {city_threshold}."))  # fmt: skip
+        elif n < city_threshold:
+            out.append(
+                (
+                    f"a threshold of {n} is looser than the city's rule, which hides counts under "
+                    f"{city_threshold}.",
+                    f"use {city_threshold} or more: a standard may be stricter than the city's "
+                    "rule, never looser.",
+                )
+            )
+        elif n > 50:
+            out.append((f"a threshold of {n} would hide most of the city's tables.",
+                        "thresholds in use run from 5 to 16; pick one in that range or a little above."))  # fmt: skip
+    access = standard.get("access")
+    if access is not None:
+        if not isinstance(access, Mapping) or not all(
+            isinstance(k, str) and _text(v) for k, v in access.items()
+        ):
+            out.append(("'access' should pair each role with what it may see, in words.",
+                        'e.g. {"public": "tables with small counts hidden", ...}.'))  # fmt: skip
+        else:
+            if "public" not in access:
+                out.append(("'access' does not say what the public may see.",
+                            'add a "public" entry, e.g. "tables with small counts hidden".'))  # fmt: skip
+            if len(access) < 2:
+                out.append(("'access' names only one role.",
+                            "say what staff who run the service, and analysts, may see too."))  # fmt: skip
+    cadence = standard.get("review_cadence")
+    if cadence is not None and cadence not in REVIEW_CADENCES:
+        out.append(
+            (
+                f"'review_cadence' is {cadence!r}; it must be one of {', '.join(REVIEW_CADENCES)}.",
+                "standards change (the federal race standard in 2024, guidance on gender in 2025): "
+                "review yours at least every two years.",
+            )
+        )
+    if not _json_ok(standard):
+        out.append(("the standard holds values the strategy cannot save.",
+                    "use only text, whole numbers, True/False, lists and curly-bracket pairs."))  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# the publication plan and transparency targets
+# --------------------------------------------------------------------------------------------------
+
+_RANK = {f: i for i, f in enumerate(UPDATE_FREQUENCIES)}  # daily < weekly < ... < annually < ad_hoc
+
+
+def candidates(inventory: pd.DataFrame) -> list[str]:
+    """Datasets not yet published openly: the ones a publication plan can choose from."""
+    if inventory.empty:
+        return []
+    return sorted(inventory.loc[~inventory["published_openly"].astype(bool), "dataset_id"])
+
+
+def plan_problems(plan: object, inventory: pd.DataFrame) -> list[Problem]:
+    """What is wrong with a publication plan (empty list: nothing)."""
+    if not isinstance(plan, list) or not all(isinstance(p, Mapping) for p in plan):
+        return [("the plan should be a list of entries in curly brackets.",
+                 'write [{"dataset_id": "DS003", "year": 1, "frequency": "monthly", '
+                 '"aggregated": False}, ...].')]  # fmt: skip
+    if not plan:
+        return [("the plan is empty.", "choose at least one unpublished dataset for year 1.")]
+    out: list[Problem] = []
+    rows = inventory.set_index("dataset_id") if len(inventory) else inventory
+    known = set(rows.index) if len(inventory) else set()
+    ids = [str(p.get("dataset_id")) for p in plan]
+    bad_keys = [i for i, p in enumerate(plan, start=1) if set(p) != set(PLAN_KEYS)]
+    if bad_keys:
+        out.append(
+            (
+                f"entries {', '.join(map(str, bad_keys))} do not have exactly the four parts.",
+                f"each entry needs {', '.join(PLAN_KEYS)}.",
+            )
+        )
+    unknown = [d for d in ids if d not in known]
+    if unknown:
+        out.append((f"{', '.join(unknown)} is not in the data inventory.",
+                    "copy dataset ids exactly as the candidate table lists them."))  # fmt: skip
+    dupes = sorted({d for d in ids if ids.count(d) > 1})
+    if dupes:
+        out.append((f"{', '.join(dupes)} appears more than once.",
+                    "plan each dataset once, in the year it first goes online."))  # fmt: skip
+    already = [d for d in ids if d in known and bool(rows.loc[d, "published_openly"])]
+    if already:
+        out.append((f"{', '.join(already)} is already published.",
+                    "choose datasets that are not on the portal yet."))  # fmt: skip
+    bad_year = [d for d, p in zip(ids, plan, strict=True) if p.get("year") not in (1, 2, 3)
+                or isinstance(p.get("year"), bool)]  # fmt: skip
+    if bad_year:
+        out.append((f"the year of {', '.join(bad_year)} is not 1, 2 or 3.",
+                    "write the year of the plan as a whole number: 1, 2 or 3."))  # fmt: skip
+    bad_freq = [d for d, p in zip(ids, plan, strict=True) if p.get("frequency") not in _RANK]
+    if bad_freq:
+        out.append(
+            (
+                f"the frequency of {', '.join(bad_freq)} is not one the inventory uses.",
+                f"use one of {', '.join(UPDATE_FREQUENCIES)}.",
+            )
+        )
+    too_often, no_rhythm = [], []
+    for d, p in zip(ids, plan, strict=True):
+        if d not in known or p.get("frequency") not in _RANK:
+            continue
+        updated = str(rows.loc[d, "update_frequency"])
+        freq = str(p["frequency"])
+        if freq == "ad_hoc" and updated != "ad_hoc":
+            no_rhythm.append(d)
+        elif updated == "ad_hoc":
+            continue  # data changed now and then may be published when it changes, or once a year
+        elif _RANK[freq] < _RANK[updated]:
+            too_often.append(d)
+    if too_often:
+        out.append((f"{', '.join(too_often)} would be published more often than it is updated.",
+                    "publish at most as often as the department updates the data."))  # fmt: skip
+    if no_rhythm:
+        out.append((f"{', '.join(no_rhythm)} would be published 'ad_hoc', with no promised rhythm.",
+                    "promise a rhythm residents can count on, e.g. its update frequency."))  # fmt: skip
+    personal = [
+        d for d, p in zip(ids, plan, strict=True)
+        if d in known and bool(rows.loc[d, "contains_personal_data"]) and p.get("aggregated") is not True
+    ]  # fmt: skip
+    if personal:
+        out.append(
+            (
+                f"{', '.join(personal)} holds data about people and would be published as records.",
+                "set aggregated to True: publish counts by group or area, with small counts hidden.",
+            )
+        )
+    not_bool = [
+        d for d, p in zip(ids, plan, strict=True) if not isinstance(p.get("aggregated"), bool)
+    ]
+    if not_bool:
+        out.append((f"'aggregated' for {', '.join(not_bool)} is not True or False.",
+                    "write True or False, without quotes."))  # fmt: skip
+    years = {p.get("year") for p in plan}
+    if len(candidates(inventory)) >= 3 and not {1, 2, 3} <= years:
+        missing = sorted({1, 2, 3} - years)
+        out.append(
+            (
+                f"nothing is planned for year {', '.join(map(str, missing))}.",
+                "spread the work: publish something every year, so the portal keeps growing.",
+            )
+        )
+    if not _json_ok(plan):
+        out.append(("the plan holds values the strategy cannot save.",
+                    "use only text, whole numbers and True/False."))  # fmt: skip
+    return out
+
+
+def projected_published(
+    inventory: pd.DataFrame, plan: Sequence[Mapping[str, Any]]
+) -> dict[int, float]:
+    """Share of datasets published at the end of each year (0 = today) if the plan is carried out."""
+    if inventory.empty:
+        return {y: 0.0 for y in range(4)}
+    published = set(inventory.loc[inventory["published_openly"].astype(bool), "dataset_id"])
+    known = set(inventory["dataset_id"])
+    out = {0: round(len(published) / len(inventory), 3)}
+    for year in (1, 2, 3):
+        published |= {
+            str(p.get("dataset_id"))
+            for p in plan
+            if isinstance(p, Mapping) and p.get("year") == year and p.get("dataset_id") in known
+        }
+        out[year] = round(len(published) / len(inventory), 3)
+    return out
+
+
+def target_problems(
+    targets: object, inventory: pd.DataFrame, plan: Sequence[Mapping[str, Any]]
+) -> list[Problem]:
+    """What is wrong with transparency targets, given the inventory today and the plan."""
+    if not isinstance(targets, Mapping) or set(targets) != set(TARGET_KEYS):
+        return [("the targets should keep exactly three parts: published, documented and fresh.",
+                 "undo your change to the structure and fill in the three shares.")]  # fmt: skip
+    out: list[Problem] = []
+    numbers = {}
+    for key in TARGET_KEYS:
+        v = targets[key]
+        if not isinstance(v, int | float) or isinstance(v, bool) or v != v:
+            out.append((f"the '{key}' target is not a number.", "write a share such as 0.6."))
+        elif 1 < v <= 100:
+            out.append((f"the '{key}' target {v:g} looks like a percentage.",
+                        f"divide by 100: write {v / 100:g}."))  # fmt: skip
+        elif not 0 <= v <= 1:
+            out.append((f"the '{key}' target {v:g} is not a share.", "a share is between 0 and 1."))
+        else:
+            numbers[key] = float(v)
+    if out:
+        return out
+    today = inventory_metrics(inventory)
+    reach = projected_published(inventory, plan if isinstance(plan, list) else [])[3]
+    for key in TARGET_KEYS:
+        now = float(getattr(today, key))
+        if numbers[key] < now - 0.0005:
+            out.append((f"the '{key}' target {numbers[key]:g} is below today's {now:g}.",
+                        "a target should keep what the city has and add to it."))  # fmt: skip
+    if numbers["published"] > reach + 0.0005:
+        out.append(
+            (
+                f"a published share of {numbers['published']:g} is not reachable: your plan takes "
+                f"the city to {reach:g}.",
+                "lower the target to what the plan delivers, or add datasets to the plan.",
+            )
+        )
+    if numbers["documented"] < numbers["published"]:
+        out.append(
+            (
+                "the documented target is lower than the published target.",
+                "every dataset you publish needs a data dictionary: aim to document at least as "
+                "many datasets as you publish.",
+            )
+        )
+    return out
