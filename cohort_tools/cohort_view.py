@@ -177,7 +177,7 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
             x=alt.X("percent:Q", title="Percent", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "measure:N",
-                scale=alt.Scale(range=["#0b4f9c", "#b35900", "#5b8c2a"]),
+                scale=alt.Scale(range=["#0072B2", "#E69F00", "#009E73"]),  # Okabe-Ito
                 legend=None,
             ),
             row=alt.Row("city:N", title=None),
