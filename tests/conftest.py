@@ -79,3 +79,19 @@ def nyc_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
         preset="socrata_nyc_311",
     )
     return city
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """`cda demo` run once per session: (the CLI result, its output folder).
+
+    The demo is the main job end to end (course, grading, strategies, packets, cohort view, book);
+    the tests that need its products read them instead of making them again.
+    """
+    from typer.testing import CliRunner
+
+    from cohort_tools.cli import app
+
+    out = tmp_path_factory.mktemp("demo") / "demo-output"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
+    return result, out

@@ -133,9 +133,17 @@ def test_schedule_without_an_output_is_a_usage_error() -> None:
     assert result.exit_code == 1 and "--ics" in result.output
 
 
-def test_demo_writes_calendar_for_cohort_and_each_city(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
+def test_demo_writes_every_product_and_says_where(demo_run: tuple[Any, Path]) -> None:
+    result, out = demo_run
     assert result.exit_code == 0, result.output
     for name in ("cohort.ics", "cohort.csv", "riverton.ics", "cedar-bend.ics", "port-alder.ics"):
-        assert (tmp_path / "demo" / "calendar" / name).stat().st_size > 0
+        assert (out / "calendar" / name).stat().st_size > 0
     assert "71 events" in result.output or "events from" in result.output
+    for city in ("riverton", "cedar-bend", "port-alder"):
+        for name in ("strategy.html", "strategy.pdf", "strategy.docx", "completeness.md"):
+            assert (out / "strategy" / city / name).stat().st_size > 0
+        for template in ("pre_session_brief", "strategy_review", "showcase_prep"):
+            assert (out / "packets" / city / f"{template}.html").is_file()
+    assert (out / "cohort-view" / "index.html").is_file()
+    assert (out / "book" / "index.html").is_file() or (out / "book").is_dir()
+    assert "sections complete" in result.output

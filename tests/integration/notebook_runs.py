@@ -5,6 +5,8 @@ Import in a test module with ``from notebook_runs import ...`` (pytest puts this
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 from pathlib import Path
 
 import nbformat
@@ -13,6 +15,7 @@ from nbgrader.preprocessors import ClearSolutions
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.packet.kernels import KernelPool
 from cohort_tools.packet.notebooks import read_myst
 
 
@@ -21,12 +24,44 @@ def grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
 
 
+_POOL: KernelPool | None = None
+
+
+def _pool() -> KernelPool:
+    """One warm kernel zygote per test process (the packet engine's): each notebook still gets a
+    fresh kernel process, forked with pandas, altair and cohort_tools already imported."""
+    global _POOL
+    if _POOL is None:
+        _POOL = KernelPool().start()
+        atexit.register(_POOL.close)
+    return _POOL
+
+
+async def _run_client(client: NotebookClient) -> None:
+    try:
+        await client.async_execute()
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180) -> None:
+    """Execute ``nb`` in place in a fresh forked kernel (errors kept as outputs)."""
+    pool = _pool()
+    kernel = pool.fork_kernel(cwd=cwd)
+    try:
+        client = NotebookClient(
+            nb, km=kernel.km, allow_errors=True, timeout=timeout, kernel_name="python3"
+        )
+        asyncio.run(_run_client(client))
+    finally:
+        pool.discard(kernel)
+
+
 def execute(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> nbformat.NotebookNode:
     """Execute ``nb`` with the city injected (errors kept as outputs); return the executed copy."""
     nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
-    NotebookClient(
-        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    run_notebook(nb, tmp_path)
     return nb
 
 

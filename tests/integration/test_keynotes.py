@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from nbclient import NotebookClient
+from notebook_runs import run_notebook
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools import paths
@@ -24,7 +24,7 @@ def _run(source: Path, city: str, tmp_path: Path) -> tuple[list[str], list[str],
     """Execute; return the markdown texts, each chart's alt text and any errors."""
     nb = read_myst(source.read_text(encoding="utf-8"))
     nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
-    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    run_notebook(nb, tmp_path, timeout=300)
     texts, charts, errors = [], [], []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -81,10 +81,7 @@ WORKBOOK = paths.curriculum_dir() / "m0_convening_workbook.md"
 def _run_allowing_checkpoints(city: str, tmp_path: Path) -> tuple[str, list[str]]:
     nb = read_myst(WORKBOOK.read_text(encoding="utf-8"))
     nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
-    client = NotebookClient(
-        nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
-    )
-    client.execute()
+    run_notebook(nb, tmp_path, timeout=300)
     texts, errors = [], []
     for cell in nb.cells:
         for out in cell.get("outputs", []):

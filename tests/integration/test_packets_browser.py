@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cohort_tools.cohort import load_cohort
-from cohort_tools.packet import run_packets
 from tests.integration.conftest import serve, visit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def packets_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("packets-browser")
-    report = run_packets(out=out, quiet=True, jobs=2)
-    assert report.ok, report.summary()
-    with serve(out) as url:
+def packets_url(demo_run: tuple[Any, Path]) -> Iterator[str]:
+    result, out = demo_run  # the demo's packets: every template, with the graded answers
+    assert result.exit_code == 0, result.output
+    with serve(out / "packets") as url:
         yield url
 
 
 def test_index_and_every_brief_load_with_no_failed_request_or_console_error(
     page: Any, packets_url: str
 ) -> None:
-    pages = ["index.html"] + [f"{c.id}/pre_session_brief.html" for c in load_cohort(None).cities]
+    templates = ("pre_session_brief", "strategy_review", "showcase_prep", "mayor_decision_brief")
+    pages = ["index.html"] + [
+        f"{c.id}/{t}.html" for c in load_cohort(None).cities for t in templates
+    ]
     problems = {}
     for rel in pages:
         seen = visit(page, f"{packets_url}/{rel}")
@@ -51,3 +53,23 @@ def test_index_links_reach_each_city_brief(page: Any, packets_url: str) -> None:
     hrefs = page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     for city in load_cohort(None).cities:
         assert any(h and h.startswith(f"{city.id}/") for h in hrefs), (city.id, hrefs)
+
+
+def test_axe_core_finds_no_serious_or_critical_violation_in_any_packet_page(
+    page: Any, packets_url: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    templates = ("pre_session_brief", "strategy_review", "showcase_prep", "mayor_decision_brief")
+    found: dict[str, list[str]] = {}
+    for rel in ["index.html"] + [f"riverton/{t}.html" for t in templates]:
+        visit(page, f"{packets_url}/{rel}")
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in axe.run(page).response["violations"]
+            if v.get("impact") in {"serious", "critical"}
+        ]
+        if bad:
+            found[rel] = bad
+    assert not found, found

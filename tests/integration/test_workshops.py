@@ -9,8 +9,7 @@ import jupytext
 import nbformat
 import papermill
 import pytest
-from nbclient import NotebookClient
-from notebook_runs import assert_hints, run_graded, with_answers
+from notebook_runs import assert_hints, run_graded, run_notebook, with_answers
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools import paths
@@ -62,9 +61,7 @@ def test_workshop_on_three_hours_of_real_nyc_data_runs_and_says_what_is_missing(
     nb = parameterize_notebook(
         nb, {"city": str(nyc_city)}, kernel_name="python3", language="python"
     )
-    NotebookClient(
-        nb, allow_errors=True, timeout=180, resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    run_notebook(nb, tmp_path)
     texts, errors = [], []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
