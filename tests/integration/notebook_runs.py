@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearSolutions
 from papermill.parameterize import parameterize_notebook
@@ -90,6 +92,34 @@ def with_answers(answers: dict[str, str], source: Path) -> nbformat.NotebookNode
     for gid, line in answers.items():
         cells[gid].source += "\n" + line + "\n"
     return nb
+
+
+def wrong_answer_cases(
+    **sets: tuple[Path, list[tuple[dict[str, str], dict[str, str]]]],
+) -> list[Any]:
+    """pytest parameters (source, answers, hints), one per set of common wrong answers.
+
+    ``name=(notebook, [(answers by answer-cell id, expected hint by checkpoint id), ...])``; the
+    test ids read ``<name>-wrong-set-<n>``.
+    """
+    return [
+        pytest.param(source, answers, hints, id=f"{name}-wrong-set-{i}")
+        for name, (source, cases) in sets.items()
+        for i, (answers, hints) in enumerate(cases, start=1)
+    ]
+
+
+def check_wrong_answers(
+    source: Path,
+    answers: dict[str, str],
+    hints: dict[str, str],
+    tmp_path: Path,
+    city: str = "riverton",
+) -> dict[str, str]:
+    """Run the graded view with ``answers``; each checkpoint in ``hints`` fails with its hint."""
+    out = run_graded(with_answers(answers, source), city, tmp_path)
+    assert_hints(out, hints)
+    return out
 
 
 def assert_hints(out: dict[str, str], hints: dict[str, str]) -> None:

@@ -86,14 +86,16 @@ def test_every_submission_is_graded_and_the_run_succeeds(
     _, report = graded
     assert report.ok, report.summary()
     assert len(report.results) == 10
-    assert result(report, "riverton-correct").score == 8
+    assert (
+        result(report, "riverton-correct").score == 9
+    )  # 8 for the four exercises, 1 for the vision
 
 
 @pytest.mark.parametrize(
     ("student", "score", "words"),
     [
-        ("riverton-syntax", 6, "syntax error"),  # only the baseline checkpoint fails
-        ("riverton-loop", 6, "time limit"),
+        ("riverton-syntax", 7, "syntax error"),  # only the baseline checkpoint fails
+        ("riverton-loop", 7, "time limit"),
         ("riverton-empty", 0, "empty file"),
         ("riverton-json", 0, "not a readable notebook"),
         ("riverton-missing", 0, "renamed copy"),
@@ -113,7 +115,7 @@ def test_an_edited_city_is_graded_against_the_released_city_and_reported(
 ) -> None:
     course, report = graded
     r = result(report, "riverton-city")
-    assert r.score == 8
+    assert r.score == 9
     assert any("city parameter was changed" in n and "riverton" in n for n in r.notes)
     out = nbformat.read(course.autograded("riverton-city", AID) / f"{WORKSHOP}.ipynb", 4)
     assert 'city = "riverton"' in "".join(c.source for c in out.cells)
@@ -127,7 +129,7 @@ def test_deleted_locked_cells_are_restored_and_reported(graded: tuple[Course, Gr
         ("riverton-editlock", "'check-target' was edited"),
     ]:
         r = result(report, student)
-        assert r.score == 8, r.line()
+        assert r.score == 9, r.line()
         assert any(words in n for n in r.notes), r.line()
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_runs import assert_hints, cell_text, execute, run_graded, with_answers
+from notebook_runs import (
+    cell_text,
+    check_wrong_answers,
+    execute,
+    run_graded,
+    with_answers,
+    wrong_answer_cases,
+)
 
 from cohort_tools import maturity, paths
 from cohort_tools.packet.notebooks import read_myst
@@ -150,23 +157,16 @@ COMMON_WRONG_MATURITY = [
     ),
 ]
 
-WRONG_CASES = [
-    (GOVERNANCE, answers, hints, f"governance-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_GOVERNANCE, start=1)
-] + [
-    (MATURITY, answers, hints, f"maturity-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_MATURITY, start=1)
-]
-
-
-@pytest.mark.parametrize(
-    "source,answers,hints", [c[:3] for c in WRONG_CASES], ids=[c[3] for c in WRONG_CASES]
+WRONG_CASES = wrong_answer_cases(
+    governance=(GOVERNANCE, COMMON_WRONG_GOVERNANCE), maturity=(MATURITY, COMMON_WRONG_MATURITY)
 )
+
+
+@pytest.mark.parametrize("source,answers,hints", WRONG_CASES)
 def test_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
-    assert_hints(out, hints)
+    out = check_wrong_answers(source, answers, hints, tmp_path)
     errors = [gid for gid, text in out.items() if not gid.startswith("check-") and "Error" in text]
     assert not errors, errors  # a wrong answer never breaks a locked cell
 

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_runs import assert_hints, cell_text, execute, run_graded, with_answers
+from notebook_runs import (
+    cell_text,
+    check_wrong_answers,
+    execute,
+    run_graded,
+    with_answers,
+    wrong_answer_cases,
+)
 
 from cohort_tools import paths
 from cohort_tools.citydata.schemas import SKILLS
@@ -140,20 +147,16 @@ COMMON_WRONG_WORKFORCE = [
     ),
 ]
 
-CASES = [
-    (SKILLS_NB, a, h, f"skills-wrong-set-{i}") for i, (a, h) in enumerate(COMMON_WRONG_SKILLS, 1)
-] + [
-    (WORKFORCE_NB, a, h, f"workforce-wrong-set-{i}")
-    for i, (a, h) in enumerate(COMMON_WRONG_WORKFORCE, 1)
-]
+CASES = wrong_answer_cases(
+    skills=(SKILLS_NB, COMMON_WRONG_SKILLS), workforce=(WORKFORCE_NB, COMMON_WRONG_WORKFORCE)
+)
 
 
-@pytest.mark.parametrize("source,answers,hints", [c[:3] for c in CASES], ids=[c[3] for c in CASES])
+@pytest.mark.parametrize("source,answers,hints", CASES)
 def test_module2_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
-    assert_hints(out, hints)
+    check_wrong_answers(source, answers, hints, tmp_path)
 
 
 def test_workforce_plan_that_adds_up_passes_every_checkpoint(tmp_path: Path) -> None:

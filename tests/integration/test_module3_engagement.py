@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from notebook_runs import assert_hints, run_graded, with_answers
+from notebook_runs import (
+    assert_hints,
+    check_wrong_answers,
+    run_graded,
+    with_answers,
+    wrong_answer_cases,
+)
 
 from cohort_tools import paths
 
@@ -128,21 +134,17 @@ COMMON_WRONG_COMMUNICATING = [
     ),
 ]
 
-CASES = [
-    (STAKEHOLDERS, answers, hints, f"stakeholders-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_STAKEHOLDERS, start=1)
-] + [
-    (COMMUNICATING, answers, hints, f"communicating-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_COMMUNICATING, start=1)
-]
+CASES = wrong_answer_cases(
+    stakeholders=(STAKEHOLDERS, COMMON_WRONG_STAKEHOLDERS),
+    communicating=(COMMUNICATING, COMMON_WRONG_COMMUNICATING),
+)
 
 
-@pytest.mark.parametrize("source,answers,hints", [c[:3] for c in CASES], ids=[c[3] for c in CASES])
+@pytest.mark.parametrize("source,answers,hints", CASES)
 def test_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
-    assert_hints(out, hints)
+    check_wrong_answers(source, answers, hints, tmp_path)
 
 
 def test_a_person_named_as_owner_is_refused_without_repeating_the_name(tmp_path: Path) -> None:

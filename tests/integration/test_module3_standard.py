@@ -10,7 +10,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_runs import assert_hints, cell_text, execute, run_graded, with_answers
+from notebook_runs import (
+    assert_hints,
+    cell_text,
+    check_wrong_answers,
+    execute,
+    run_graded,
+    with_answers,
+    wrong_answer_cases,
+)
 
 from cohort_tools import paths
 from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
@@ -108,23 +116,17 @@ COMMON_WRONG_TRANSPARENCY = [
     ),
 ]
 
-WRONG_CASES = [
-    (DEMOGRAPHICS, answers, hints, f"demographics-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_DEMOGRAPHICS, start=1)
-] + [
-    (TRANSPARENCY, answers, hints, f"transparency-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_TRANSPARENCY, start=1)
-]
-
-
-@pytest.mark.parametrize(
-    "source,answers,hints", [c[:3] for c in WRONG_CASES], ids=[c[3] for c in WRONG_CASES]
+WRONG_CASES = wrong_answer_cases(
+    demographics=(DEMOGRAPHICS, COMMON_WRONG_DEMOGRAPHICS),
+    transparency=(TRANSPARENCY, COMMON_WRONG_TRANSPARENCY),
 )
+
+
+@pytest.mark.parametrize("source,answers,hints", WRONG_CASES)
 def test_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
-    assert_hints(out, hints)
+    check_wrong_answers(source, answers, hints, tmp_path)
 
 
 def test_an_untouched_demographic_standard_fails_plainly(tmp_path: Path) -> None:

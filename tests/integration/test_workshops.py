@@ -9,7 +9,13 @@ import jupytext
 import nbformat
 import papermill
 import pytest
-from notebook_runs import assert_hints, run_graded, run_notebook, with_answers
+from notebook_runs import (
+    check_wrong_answers,
+    run_graded,
+    run_notebook,
+    with_answers,
+    wrong_answer_cases,
+)
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools import paths
@@ -138,23 +144,16 @@ COMMON_WRONG_PROTOCOL = [
 ]
 
 
-WRONG_CASES = [
-    (ROUTINES, answers, hints, f"routines-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG, start=1)
-] + [
-    (PROTOCOL, answers, hints, f"protocol-wrong-set-{i}")
-    for i, (answers, hints) in enumerate(COMMON_WRONG_PROTOCOL, start=1)
-]
-
-
-@pytest.mark.parametrize(
-    "source,answers,hints", [c[:3] for c in WRONG_CASES], ids=[c[3] for c in WRONG_CASES]
+WRONG_CASES = wrong_answer_cases(
+    routines=(ROUTINES, COMMON_WRONG), protocol=(PROTOCOL, COMMON_WRONG_PROTOCOL)
 )
+
+
+@pytest.mark.parametrize("source,answers,hints", WRONG_CASES)
 def test_common_wrong_answers_fail_with_the_matching_plain_hint(
     source: Path, answers: dict[str, str], hints: dict[str, str], tmp_path: Path
 ) -> None:
-    out = run_graded(with_answers(answers, source), "riverton", tmp_path)
-    assert_hints(out, hints)
+    check_wrong_answers(source, answers, hints, tmp_path)
 
 
 def test_an_untouched_learner_copy_fails_every_checkpoint_plainly(tmp_path: Path) -> None:
