@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,10 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180) ->
         client = NotebookClient(
             nb, km=kernel.km, allow_errors=True, timeout=timeout, kernel_name="python3"
         )
-        asyncio.run(_run_client(client))
+        # In a worker thread with its own event loop: Playwright's sync API (the browser tests)
+        # leaves a running loop in the main thread, where asyncio.run() is refused.
+        with concurrent.futures.ThreadPoolExecutor(1) as worker:
+            worker.submit(asyncio.run, _run_client(client)).result()
     finally:
         pool.discard(kernel)
 
