@@ -184,9 +184,10 @@ def test_ctrl_c_leaves_a_consistent_folder_and_no_kernels(
 
     monkeypatch.setattr(OutputFolder, "save", save_then_interrupt)
     cities = nasty_cities(tmp_path)[:1]
+    before = set(_zygote_family())  # other tests' warm zygotes (e.g. notebook_runs') may live on
     with pytest.raises(KeyboardInterrupt):
         run_jobs(cities, discover_templates(templates), out=out, jobs=2, quiet=True)
-    assert _zygote_family() == []
+    assert sorted(set(_zygote_family()) - before) == []
     assert not list(out.rglob("*.part"))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "plain/a_ok.html" in index  # made before the interrupt, and listed
