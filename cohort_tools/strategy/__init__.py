@@ -102,7 +102,8 @@ def build_strategy(
 def review(
     *, city: str, cohort: Cohort | Path | None = None, course_dir: Path | None = None
 ) -> tuple[Strategy | None, list[Problem]]:
-    """The strategy as it stands (nothing written), for packets and the cohort view.
+    """The strategy's content as it stands (nothing written, no chart drawn), for packets and the
+    cohort view.
 
     None when there is no course folder yet; the problems list submissions that did not run.
     """
@@ -111,7 +112,7 @@ def review(
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = load_programme()
     team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
-    return assemble(loaded.city(city), team, programme, loaded), problems
+    return assemble(loaded.city(city), team, programme, loaded, draw=False), problems
 
 
 def build_strategies(

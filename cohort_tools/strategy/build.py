@@ -150,8 +150,11 @@ def assemble(
     cohort: Cohort,
     *,
     made_on: dt.date | None = None,
+    draw: bool = True,
 ) -> Strategy:
-    """The city's strategy: one section per deliverable part, gaps marked."""
+    """The city's strategy: one section per deliverable part, gaps marked.
+
+    ``draw=False`` skips drawing the roadmap chart, for callers that only read the content."""
     data = open_city(city.data_dir)
     threshold = int(data.config.suppression_threshold or 11)
     all_values: dict[str, Any] = {}
@@ -170,7 +173,9 @@ def assemble(
             section.blocks += _vision(values)
         elif part.id == "roadmap":
             items = roadmap_items(all_values)
-            section.blocks += roadmap_blocks(items, city.name, programme.deliverable.horizon_years)
+            section.blocks += roadmap_blocks(
+                items, city.name, programme.deliverable.horizon_years, draw=draw
+            )
         elif part.id == "measurement":
             section.blocks += _measurement(all_values, data)
         else:

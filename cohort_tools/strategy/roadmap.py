@@ -159,12 +159,24 @@ def roadmap_chart(items: list[Action], city_name: str, years: int) -> dict[str, 
     return spec
 
 
-def roadmap_blocks(items: list[Action], city_name: str, years: int) -> list[Block]:
-    """The roadmap section: the chart (with a text alternative), a takeaway and the table."""
+def roadmap_blocks(
+    items: list[Action], city_name: str, years: int, *, draw: bool = True
+) -> list[Block]:
+    """The roadmap section: the chart (with a text alternative), a takeaway and the table.
+
+    ``draw=False`` leaves the chart out (for readers of the strategy's content, not its pages).
+    """
     from cohort_tools.packet.render import chart_description, vegalite_to_svg
 
     if not items:
         return [Paragraph("No dated actions yet: the roadmap fills in as the workshops are done.")]
+    table = Table(
+        ["Year", "Workstream", "Action"],
+        [[str(a.year), a.workstream, a.action] for a in items],
+        caption="Every action on the roadmap (the chart's data as a table)",
+    )
+    if not draw:
+        return [table]
     import vl_convert
 
     spec = roadmap_chart(items, city_name, years)
@@ -179,10 +191,5 @@ def roadmap_blocks(items: list[Action], city_name: str, years: int) -> list[Bloc
         png=bytes(vl_convert.vegalite_to_png(spec, scale=2)),
         alt=chart_description(spec),
         takeaway=takeaway,
-    )
-    table = Table(
-        ["Year", "Workstream", "Action"],
-        [[str(a.year), a.workstream, a.action] for a in items],
-        caption="Every action on the roadmap (the chart's data as a table)",
     )
     return [figure, table]
