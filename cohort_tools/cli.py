@@ -91,8 +91,9 @@ def cohort_view(
 ) -> None:
     """One page across the cohort: progress, maturity, strategy, commitments, showcases."""
     from cohort_tools.cohort_view import write_cohort_view
+    from cohort_tools.course.layout import course_or_default
 
-    course_dir = course or (Path("course") if Path("course", "gradebook.db").is_file() else None)
+    course_dir = course_or_default(course)
     typer.echo(f"wrote {write_cohort_view(cohort=cohort, course_dir=course_dir, out=out)}")
 
 

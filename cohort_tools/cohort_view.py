@@ -40,9 +40,10 @@ class CityRow:
 
 
 def _progress(course_dir: Path | None, city: str, n_workshops: int) -> tuple[int, float | None]:
-    if course_dir is None or not (course_dir / "gradebook.db").is_file():
+    from cohort_tools.course.layout import Course, is_course
+
+    if course_dir is None or not is_course(course_dir):
         return 0, None
-    from cohort_tools.course.layout import Course
     from cohort_tools.course.report import progress_rows
 
     best: dict[str, float] = {}

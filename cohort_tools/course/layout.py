@@ -140,6 +140,16 @@ class Course:
 _THREAD_LOCK = threading.Lock()
 
 
+def is_course(folder: Path | None) -> bool:
+    """Whether ``folder`` holds a built course (its gradebook exists)."""
+    return folder is not None and Course(folder).gradebook.is_file()
+
+
+def course_or_default(folder: Path | None, default: Path = Path("course")) -> Path | None:
+    """``folder`` if given, else ``./course`` when a course is built there, else None."""
+    return folder if folder is not None else (default if is_course(default) else None)
+
+
 @contextlib.contextmanager
 def gradebook_lock(course: Course) -> Iterator[None]:
     """Hold the course's gradebook write lock: one writer at a time, across threads and processes.

@@ -59,6 +59,7 @@ def packets_command(
     ] = None,
 ) -> None:
     """Make the coaching packets: one page per template and one PDF per city, plus an index."""
+    from cohort_tools.course.layout import course_or_default
     from cohort_tools.packet.engine import run_packets
 
     try:
@@ -73,8 +74,7 @@ def packets_command(
             show_code=show_code,
             quiet=quiet,
             timeout=timeout,
-            course_dir=course
-            or (Path("course") if Path("course", "gradebook.db").is_file() else None),
+            course_dir=course_or_default(course),
         )
     except KeyboardInterrupt:
         typer.echo(

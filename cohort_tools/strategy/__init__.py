@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tools.cohort import Cohort, load_cohort
+from cohort_tools.course.layout import is_course
 from cohort_tools.errors import CdaError, Problem
 from cohort_tools.fileio import atomic_write_bytes, staged_dir
 from cohort_tools.programme import Programme, load_programme
@@ -50,7 +51,7 @@ class StrategyResult:
 
 
 def _course_problem(course_dir: Path) -> Problem | None:
-    if (course_dir / "gradebook.db").is_file():
+    if is_course(course_dir):
         return None
     return Problem(
         file=str(course_dir),
