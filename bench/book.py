@@ -24,10 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from cohort_tools import paths
 from cohort_tools.book.build import build_book_report
 from cohort_tools.book.pages import find_notebooks
-from cohort_tools.programme import load_programme
+from cohort_tools.core import paths
+from cohort_tools.model.programme import load_programme
 
 
 def _copy_project(dest: Path) -> Path:

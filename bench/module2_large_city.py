@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cohort_tools import paths
-from cohort_tools.packet.engine import run_packets
-from cohort_tools.packet.kernels import KernelPool
-from cohort_tools.packet.notebooks import load_template, parameterize
+from cohort_tools.core import paths
+from cohort_tools.notebooks.kernels import KernelPool
+from cohort_tools.notebooks.myst import load_template, parameterize
+from cohort_tools.packets.engine import run_packets
 
 BUDGET = int(inspect.signature(run_packets).parameters["timeout"].default)
 DEFAULT_DATA = Path(tempfile.gettempdir()) / "bench" / "module2"

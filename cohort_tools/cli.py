@@ -11,12 +11,12 @@ import typer
 from cohort_tools import __version__, verbs
 from cohort_tools.book.cli import book_app
 from cohort_tools.citydata.cli import data_app
-from cohort_tools.cliutil import reports_errors
-from cohort_tools.cohort import load_cohort
+from cohort_tools.core.cliutil import reports_errors
+from cohort_tools.core.errors import CdaError
 from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
 from cohort_tools.course.cli import course_app
-from cohort_tools.errors import CdaError
-from cohort_tools.packet.cli import packets_command
+from cohort_tools.model.cohort import load_cohort
+from cohort_tools.packets.cli import packets_command
 from cohort_tools.strategy.cli import strategy_command
 
 app = typer.Typer(
@@ -90,7 +90,7 @@ def cohort_view(
     out: Annotated[Path, typer.Option("--out", help="Folder for the page.")] = Path("cohort-view"),
 ) -> None:
     """One page across the cohort: progress, maturity, strategy, commitments, showcases."""
-    from cohort_tools.cohort_view import write_cohort_view
+    from cohort_tools.cohort_view.page import write_cohort_view
     from cohort_tools.course.layout import course_or_default
 
     course_dir = course_or_default(course)
@@ -111,7 +111,7 @@ def schedule(
     programme: ProgrammeOpt = None,
 ) -> None:
     """Lay out the six months for every city (working days only) and write ICS and/or CSV."""
-    from cohort_tools.schedule import summarise
+    from cohort_tools.model.schedule import summarise
 
     result = verbs.schedule(cohort=cohort, ics=ics, csv=csv, city=city, programme=programme)
     typer.echo(summarise(result.calendar, result.events))
@@ -157,7 +157,7 @@ def coaching_log(
     cohort: CohortOpt = None,
 ) -> None:
     """Add one session to the city's coaching log (validated; nothing is written if it is bad)."""
-    from cohort_tools.coaching import add_entry
+    from cohort_tools.model.coaching import add_entry
 
     target = load_cohort(cohort).city(city)
     path = add_entry(
@@ -179,7 +179,7 @@ def coaching_check(
     city: Annotated[str | None, typer.Option("--city", help="Only this city.")] = None,
 ) -> None:
     """Validate the coaching logs of the cohort's cities; list every problem."""
-    from cohort_tools.coaching import LOG_FILE, check_log
+    from cohort_tools.model.coaching import LOG_FILE, check_log
 
     loaded = load_cohort(cohort)
     cities = [loaded.city(city)] if city else loaded.cities
@@ -212,7 +212,7 @@ def coaching_update(
     cohort: CohortOpt = None,
 ) -> None:
     """Change the status of one commitment."""
-    from cohort_tools.coaching import update_commitment
+    from cohort_tools.model.coaching import update_commitment
 
     target = load_cohort(cohort).city(city)
     c = update_commitment(

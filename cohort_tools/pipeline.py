@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cohort_tools.cohort import Cohort, load_cohort, summary
-from cohort_tools.programme import Programme, load_programme
-from cohort_tools.schedule import build_calendar, summarise, write_calendar
+from cohort_tools.model.cohort import Cohort, load_cohort, summary
+from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.model.schedule import build_calendar, summarise, write_calendar
 
 
 @dataclass
@@ -35,7 +35,7 @@ def step_check_cohort(ctx: DemoContext) -> None:
 
 def step_check_city_data(ctx: DemoContext) -> None:
     from cohort_tools.citydata import check_city
-    from cohort_tools.errors import CdaError, errors_only
+    from cohort_tools.core.errors import CdaError, errors_only
 
     assert ctx.cohort is not None
     problems = []
@@ -66,8 +66,8 @@ def step_calendar(ctx: DemoContext) -> None:
 
 
 def step_packets(ctx: DemoContext) -> None:
-    from cohort_tools.errors import CdaError
-    from cohort_tools.packet import run_packets
+    from cohort_tools.core.errors import CdaError
+    from cohort_tools.packets import run_packets
 
     report = run_packets(
         cohort=ctx.cohort_file,
@@ -102,7 +102,7 @@ def step_strategies(ctx: DemoContext) -> None:
 
 
 def step_cohort_view(ctx: DemoContext) -> None:
-    from cohort_tools.cohort_view import write_cohort_view
+    from cohort_tools.cohort_view.page import write_cohort_view
 
     page = write_cohort_view(
         cohort=ctx.cohort_file, course_dir=ctx.out / "course", out=ctx.out / "cohort-view"

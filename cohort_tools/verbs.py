@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cohort_tools.cohort import Cohort, check_cohort, load_cohort, summary
-from cohort_tools.errors import CdaError, Problem, errors_only
-from cohort_tools.programme import Programme, load_programme, outline
-from cohort_tools.schedule import Calendar, Event, build_calendar, write_calendar
+from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.model.cohort import Cohort, check_cohort, load_cohort, summary
+from cohort_tools.model.programme import Programme, load_programme, outline
+from cohort_tools.model.schedule import Calendar, Event, build_calendar, write_calendar
 
 
 def programme_show(*, programme: Path | None = None) -> str:

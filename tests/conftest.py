@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from cohort_tools import paths
-from cohort_tools.programme import Programme, load_programme
+from cohort_tools.core import paths
+from cohort_tools.model.programme import Programme, load_programme
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"

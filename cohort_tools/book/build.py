@@ -29,10 +29,11 @@ from typing import Any
 
 import yaml
 
-from cohort_tools import __version__, paths
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.fileio import atomic_write_bytes, staged_dir
-from cohort_tools.programme import Programme, load_programme
+from cohort_tools import __version__
+from cohort_tools.core import paths
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
+from cohort_tools.model.programme import Programme, load_programme
 
 DEFAULT_OUT = Path("_build/book")
 # Files in book/ that the build writes itself.
@@ -308,7 +309,7 @@ def build_book_report(
     prog = load_programme(programme or root / "curriculum" / "programme.yaml")
     out = out.resolve()
     work = work_dirs(out)
-    from cohort_tools.cohort import load_cohort
+    from cohort_tools.model.cohort import load_cohort
 
     load_cohort().city(execute_city)  # the demo city must exist; CdaError lists the choices
     files, origin, notes = assemble(programme=prog, root=root, work=work, execute_city=execute_city)

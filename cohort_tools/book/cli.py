@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.cliutil import reports_errors
+from cohort_tools.core.cliutil import reports_errors
 
 book_app = typer.Typer(
     help="The curriculum book (a static, offline website).", no_args_is_help=True

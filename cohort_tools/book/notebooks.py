@@ -35,7 +35,7 @@ REMOVE_CELL = "remove-cell"
 # chart's description as alt text, so no page loads vega from a CDN.
 OFFLINE_CHARTS_CELL = (
     "# Added by cohort_tools.book: charts render offline, with a text alternative.\n"
-    "from cohort_tools.charts import enable_offline_charts\n"
+    "from cohort_tools.render.charts import enable_offline_charts\n"
     "enable_offline_charts()\n"
 )
 
@@ -59,7 +59,7 @@ def strip_for_book(nb: NotebookNode, *, keep_executable: bool = True) -> Noteboo
     """
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-    from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+    from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 
     original = copy.deepcopy(nb)
     clean = copy.deepcopy(nb)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cohort_tools.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
+from cohort_tools.model.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
 
 KIND_LABELS = {"keynote": "Keynote", "workshop": "Workshop", "studio": "Strategy studio"}
 TIMELINE_FILE = "programme-timeline.svg"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cohort_tools.programme import AUDIENCE_LABELS, Programme
+from cohort_tools.model.programme import AUDIENCE_LABELS, Programme
 
 WEEKS_PER_MONTH = 4
 

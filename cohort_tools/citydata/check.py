@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from cohort_tools.errors import CdaError, Problem
+from cohort_tools.core.errors import CdaError, Problem
 
 from . import schemas
 from .config import CITY_FILE, CityConfig, TableConfig, load_city_config

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.cliutil import reports_errors
-from cohort_tools.errors import CdaError, Problem, errors_only
+from cohort_tools.core.cliutil import reports_errors
+from cohort_tools.core.errors import CdaError, Problem, errors_only
 
 data_app = typer.Typer(
     help="City data folders: import real exports, check them, print the data dictionary, "
@@ -118,7 +118,7 @@ def dictionary_command(
     ] = None,
 ) -> None:
     """Print (or write) the data dictionary generated from the schemas."""
-    from cohort_tools.fileio import atomic_write_text
+    from cohort_tools.core.fileio import atomic_write_text
 
     from .dictionary import render_markdown
 

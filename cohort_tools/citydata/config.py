@@ -9,8 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cohort_tools.config import load_yaml, problems_from_validation
-from cohort_tools.errors import CdaError, Problem
+from cohort_tools.core.config import load_yaml, problems_from_validation
+from cohort_tools.core.errors import CdaError, Problem
 
 from .schemas import TABLES
 

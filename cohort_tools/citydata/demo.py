@@ -56,8 +56,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from cohort_tools.fileio import staged_dir
-from cohort_tools.paths import DEMO_DIR
+from cohort_tools.core.fileio import staged_dir
+from cohort_tools.core.paths import DEMO_DIR
 
 YEAR = 2025
 AS_OF = dt.datetime(2026, 1, 15, 9, 0, 0)
@@ -99,7 +99,7 @@ SIZES: dict[str, Profile] = {
     ),
 }
 
-#: The embedded demo cohort's cities (see cohort_tools/demo/cohort.yaml). Request counts are kept
+#: The embedded demo cohort's cities (see cohort_tools/demo_cohort/cohort.yaml). Request counts are kept
 #: down (and the window shorter for the bigger cities) so the three folders stay under 5 MB.
 DEMO_COHORT_CITIES: dict[str, tuple[int, Profile]] = {
     "riverton": (
@@ -1000,7 +1000,7 @@ def generate_demo_cohort_cities(root: Path | None = None) -> list[Path]:
     for city_id, (seed, profile) in DEMO_COHORT_CITIES.items():
         assert profile.name is not None
         folder = _write_city(base / city_id, seed, profile, city_id, profile.name)
-        # The demo coaching record is written by hand (cohort_tools/demo/coaching/), not generated.
+        # The demo coaching record is written by hand (cohort_tools/demo_cohort/coaching/), not generated.
         log = DEMO_DIR / "coaching" / f"{city_id}.yaml"
         if log.is_file():
             shutil.copyfile(log, folder / "coaching_log.yaml")

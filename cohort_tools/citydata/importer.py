@@ -15,8 +15,8 @@ from typing import Literal
 
 import pandas as pd
 
-from cohort_tools.errors import CdaError, Problem, errors_only
-from cohort_tools.fileio import atomic_write_bytes
+from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.core.fileio import atomic_write_bytes
 
 from . import schemas
 from .check import TABLE_EXTENSIONS, check_prepared, cross_check

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cohort_tools.errors import CdaError, Problem, errors_only
-from cohort_tools.fileio import atomic_path
+from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.core.fileio import atomic_path
 
 from . import schemas
 from .check import (
@@ -50,7 +50,7 @@ def resolve_city_dir(city: str | Path, cohort: Path | None = None) -> Path:
         return city
     if os.sep in city or (os.altsep and os.altsep in city):
         return Path(city)
-    from cohort_tools.cohort import load_cohort
+    from cohort_tools.model.cohort import load_cohort
 
     return Path(load_cohort(cohort).city(city).data_dir)
 

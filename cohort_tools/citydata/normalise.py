@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_tools.errors import Problem
+from cohort_tools.core.errors import Problem
 
 from . import schemas
 from .config import TableConfig, effective_table_config

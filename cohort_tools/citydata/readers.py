@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cohort_tools.errors import Problem
+from cohort_tools.core.errors import Problem
 
 #: Files larger than this are parsed by pandas' C reader instead of the row-checking csv module.
 LARGE_CSV_BYTES = 64 * 1024 * 1024

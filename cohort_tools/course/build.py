@@ -31,12 +31,12 @@ from typing import Any
 
 import nbformat
 
-from cohort_tools import paths
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
-from cohort_tools.cohort import Cohort, load_cohort
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.fileio import atomic_write_text
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.core import paths
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.model.cohort import Cohort, load_cohort
+from cohort_tools.notebooks.myst import read_myst
 
 from .layout import (
     COURSE_ID,

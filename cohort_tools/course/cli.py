@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.cliutil import reports_errors
+from cohort_tools.core.cliutil import reports_errors
 
 course_app = typer.Typer(help="The nbgrader course: build, release, grade, feedback, progress.")
 

@@ -9,7 +9,7 @@ notebook's own imports (pandas, altair, cohort_tools: about 2.5 s) every time. H
   SaveAutoGrades, AssignLatePenalties, CheckCellMetadata). Scoring is nbgrader's
   ``SaveAutoGrades``/``utils.determine_grade``, unchanged.
 * nbgrader's ``Execute`` gets a kernel forked from the packet engine's warm zygote
-  (:class:`cohort_tools.packet.kernels.KernelPool`): a fresh process per notebook, with the heavy
+  (:class:`cohort_tools.notebooks.kernels.KernelPool`): a fresh process per notebook, with the heavy
   imports already done. Several submissions run at once (``jobs``, default: the number of cores).
 * **Gradebook writes are serialised**: each submission's writes (submission record, zeros for missing
   notebooks, SaveAutoGrades, AssignLatePenalties) run under one lock (:func:`gradebook_lock`: a thread
@@ -51,8 +51,8 @@ from typing import Any
 
 import nbformat
 
-from cohort_tools.errors import CdaError
-from cohort_tools.fileio import atomic_write_text
+from cohort_tools.core.errors import CdaError
+from cohort_tools.core.fileio import atomic_write_text
 
 from .answers import answer_names, answers_file, dump_code
 from .layout import (
@@ -484,7 +484,7 @@ class Grader:
     """Grades submissions of one course; thread-safe; use as a context manager."""
 
     def __init__(self, course: Course, *, jobs: int, timeout: int | None) -> None:
-        from cohort_tools.packet.kernels import KernelPool
+        from cohort_tools.notebooks.kernels import KernelPool
 
         self.course = course
         self.config = course.nbgrader_config()

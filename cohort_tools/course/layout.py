@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cohort_tools.fileio import atomic_write_text
+from cohort_tools.core.fileio import atomic_write_text
 
 COURSE_ID = "cda"
 SEPARATOR = "--"  # between the workshop and the city in an assignment id (nbgrader forbids "+")
@@ -44,7 +44,7 @@ c.Execute.timeout = {timeout}
 # A learner who deletes a checkpoint cell gets it back (and it runs) when graded.
 c.OverwriteCells.add_missing_cells = True
 # Answer cells start with a placeholder line to edit; the stub only points at it (no
-# NotImplementedError for learners). See cohort_tools.checkpoints.NBGRADER_CODE_STUB.
+# NotImplementedError for learners). See cohort_tools.lessons.checkpoints.NBGRADER_CODE_STUB.
 c.ClearSolutions.code_stub = {code_stub!r}
 """
 

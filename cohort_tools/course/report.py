@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cohort_tools.errors import CdaError
-from cohort_tools.fileio import atomic_write_text
+from cohort_tools.core.errors import CdaError
+from cohort_tools.core.fileio import atomic_write_text
 
 from .layout import COURSE_ID, Course, split_assignment_id, tools_on_path
 

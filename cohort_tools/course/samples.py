@@ -12,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
-from cohort_tools.cohort import Cohort
-from cohort_tools.fileio import atomic_write_text
+from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.model.cohort import Cohort
 
 from .layout import Course, split_assignment_id
 
@@ -121,7 +121,7 @@ def run_course_demo(*, out: Path, cohort: Cohort | Path | None = None) -> str:
 
     Returns the progress table text (also saved with its chart under ``out/course/progress``).
     """
-    from cohort_tools.errors import CdaError
+    from cohort_tools.core.errors import CdaError
 
     from .build import build_course, release
     from .grade import autograde

@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from cohort_tools.cohort import Cohort, load_cohort
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
 from cohort_tools.course.layout import is_course
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.fileio import atomic_write_bytes, staged_dir
-from cohort_tools.programme import Programme, load_programme
+from cohort_tools.model.cohort import Cohort, load_cohort
+from cohort_tools.model.programme import Programme, load_programme
 
 from .build import assemble
 from .collect import TeamAnswers, collect_team_answers

@@ -9,9 +9,9 @@ import pandas as pd
 
 from cohort_tools.citydata import open_city
 from cohort_tools.citydata.loader import CityData
-from cohort_tools.cohort import City, Cohort
-from cohort_tools.inventory import inventory_metrics
-from cohort_tools.programme import Programme
+from cohort_tools.lessons.inventory import inventory_metrics
+from cohort_tools.model.cohort import City, Cohort
+from cohort_tools.model.programme import Programme
 
 from .collect import TeamAnswers
 from .document import (

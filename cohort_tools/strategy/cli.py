@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.cliutil import reports_errors
+from cohort_tools.core.cliutil import reports_errors
 
 
 @reports_errors

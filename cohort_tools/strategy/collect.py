@@ -16,11 +16,11 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.core.errors import Problem
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
 from cohort_tools.course.layout import Course, assignment_id
-from cohort_tools.errors import Problem
-from cohort_tools.packet.render import strip_ansi
-from cohort_tools.programme import Programme, Session
+from cohort_tools.model.programme import Programme, Session
+from cohort_tools.render.page import strip_ansi
 
 CHECKPOINT_ERROR = "CheckpointFailed"
 

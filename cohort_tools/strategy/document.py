@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cohort_tools.course.answers import NOT_JSON
-from cohort_tools.programme import DeliverablePart, Programme
+from cohort_tools.model.programme import DeliverablePart, Programme
 
 from .collect import TeamAnswers
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from cohort_tools.packet.render import CSS
+from cohort_tools.render.page import CSS
 
 from .document import Bullets, Facts, Figure, Heading, Paragraph, Strategy, Table
 

@@ -166,7 +166,7 @@ def roadmap_blocks(
 
     ``draw=False`` leaves the chart out (for readers of the strategy's content, not its pages).
     """
-    from cohort_tools.packet.render import chart_description, vegalite_to_svg
+    from cohort_tools.render.page import chart_description, vegalite_to_svg
 
     if not items:
         return [Paragraph("No dated actions yet: the roadmap fills in as the workshops are done.")]

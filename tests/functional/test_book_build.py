@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from cohort_tools.book import find_external_resources
 from cohort_tools.book.build import build_book
 from cohort_tools.book.cli import book_app
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
-from cohort_tools.errors import CdaError
+from cohort_tools.core.errors import CdaError
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 
 pytestmark = pytest.mark.slow
 

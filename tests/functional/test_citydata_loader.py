@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cohort_tools.citydata import connect, load, open_city
-from cohort_tools.errors import CdaError
+from cohort_tools.core.errors import CdaError
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "citydata" / "valid_city"
 

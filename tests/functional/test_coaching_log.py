@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from cohort_tools.citydata.demo import DEMO_CITIES_DIR
 from cohort_tools.cli import app
-from cohort_tools.coaching import LOG_FILE, add_entry, check_log, load_log, update_commitment
-from cohort_tools.errors import CdaError
+from cohort_tools.core.errors import CdaError
+from cohort_tools.model.coaching import LOG_FILE, add_entry, check_log, load_log, update_commitment
 
 runner = CliRunner()
 

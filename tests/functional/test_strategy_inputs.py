@@ -15,12 +15,12 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from cohort_tools import paths
 from cohort_tools.cli import app
+from cohort_tools.core import paths
+from cohort_tools.core.errors import CdaError
 from cohort_tools.course.answers import answers_file
 from cohort_tools.course.layout import assignment_id
-from cohort_tools.errors import CdaError
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.strategy import build_strategy
 
 runner = CliRunner()

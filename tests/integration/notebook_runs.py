@@ -17,9 +17,9 @@ from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearSolutions
 from papermill.parameterize import parameterize_notebook
 
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
-from cohort_tools.packet.kernels import KernelPool
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.notebooks.kernels import KernelPool
+from cohort_tools.notebooks.myst import read_myst
 
 
 def grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.programme import Programme
+from cohort_tools.model.programme import Programme
 from tests.integration.conftest import PageVisit, visit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -77,7 +77,7 @@ def test_axe_core_reports_no_serious_or_critical_violation_on_any_page(
 def test_every_chart_and_image_has_a_text_alternative(
     page: Any, book_pages: list[str], book_url: str
 ) -> None:
-    from cohort_tools.charts import NO_DESCRIPTION
+    from cohort_tools.render.charts import NO_DESCRIPTION
 
     missing: dict[str, list[str]] = {}
     images_seen = 0

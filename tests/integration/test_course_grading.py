@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cohort_tools import paths
+from cohort_tools.core import paths
 from cohort_tools.course.build import build_course, release
 from cohort_tools.course.grade import GradeReport, autograde, copy_course
 from cohort_tools.course.layout import Course, assignment_id

@@ -10,10 +10,10 @@ import pytest
 from notebook_runs import run_notebook
 from papermill.parameterize import parameterize_notebook
 
-from cohort_tools import paths
-from cohort_tools.charts import NO_DESCRIPTION
-from cohort_tools.cohort import load_cohort
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.core import paths
+from cohort_tools.model.cohort import load_cohort
+from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.render.charts import NO_DESCRIPTION
 
 pytestmark = pytest.mark.slow
 

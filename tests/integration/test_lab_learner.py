@@ -17,7 +17,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from tests.integration.conftest import LabServer, PageVisit, jupyterlab, visit
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,9 @@ pytestmark = pytest.mark.slow
 DEMO_CITY = "port-alder"  # not the workshop's default city, so the injected parameter must be used
 WORKSHOP = "m1_workshop_a_data_routines"
 STUB = NBGRADER_CODE_STUB["python"]  # what nbgrader leaves in every released answer cell
-CHECKPOINT_FAILED = "Checkpoint not passed yet"  # cohort_tools.checkpoints' plain-language verdict
+CHECKPOINT_FAILED = (
+    "Checkpoint not passed yet"  # cohort_tools.lessons.checkpoints' plain-language verdict
+)
 
 # Generous hang guards (not speed checks): kernel start plus the first altair import, and nbgrader's
 # Validate, which re-executes the whole notebook in a fresh kernel on a shared 2-core machine.
@@ -62,11 +64,11 @@ def _checkpoint_title(source: str) -> str:
 @pytest.fixture
 def learner_copy(lab_server: LabServer, tmp_path: Path) -> LearnerCopy:
     """The learner's copy of the real workshop, released by ``cda release`` for one demo city."""
-    from cohort_tools import paths
-    from cohort_tools.cohort import load_cohort
+    from cohort_tools.core import paths
     from cohort_tools.course import assignment_id, release
     from cohort_tools.course.layout import Course
     from cohort_tools.course.samples import sample_notebook
+    from cohort_tools.model.cohort import load_cohort
 
     # Only this workshop, to keep the release short: the course is built the real way from it.
     workshops = tmp_path / "workshops"

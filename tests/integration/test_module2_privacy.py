@@ -24,10 +24,10 @@ import pytest
 from notebook_runs import execute
 
 import cohort_tools
-from cohort_tools import paths
 from cohort_tools.citydata.schemas import SKILLS
-from cohort_tools.packet.notebooks import read_myst
-from cohort_tools.privacy import survey_groups
+from cohort_tools.core import paths
+from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.policy.privacy import survey_groups
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ _alt.renderers.enable("m2-recording")
 def make_test_city(tmp_path: Path) -> Path:
     city = tmp_path / "smallgroups"
     shutil.copytree(
-        Path(cohort_tools.__file__).parent / "demo" / "cities" / "riverton",
+        Path(cohort_tools.__file__).parent / "demo_cohort" / "cities" / "riverton",
         city,
         ignore=shutil.ignore_patterns(".cda-cache"),
     )

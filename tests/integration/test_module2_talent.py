@@ -18,9 +18,9 @@ from notebook_runs import (
     wrong_answer_cases,
 )
 
-from cohort_tools import paths
 from cohort_tools.citydata.schemas import SKILLS
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.core import paths
+from cohort_tools.notebooks.myst import read_myst
 
 pytestmark = pytest.mark.slow
 

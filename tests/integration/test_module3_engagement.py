@@ -13,7 +13,7 @@ from notebook_runs import (
     wrong_answer_cases,
 )
 
-from cohort_tools import paths
+from cohort_tools.core import paths
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 from notebook_runs import execute
 
-from cohort_tools import paths
-from cohort_tools.packet.notebooks import read_myst
-from cohort_tools.standards.spd15_data import MINIMUM_CATEGORIES
+from cohort_tools.core import paths
+from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
 
 pytestmark = pytest.mark.slow
 

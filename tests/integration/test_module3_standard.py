@@ -20,10 +20,10 @@ from notebook_runs import (
     wrong_answer_cases,
 )
 
-from cohort_tools import paths
 from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
-from cohort_tools.cohort import load_cohort
-from cohort_tools.packet.notebooks import read_myst
+from cohort_tools.core import paths
+from cohort_tools.model.cohort import load_cohort
+from cohort_tools.notebooks.myst import read_myst
 
 pytestmark = pytest.mark.slow
 

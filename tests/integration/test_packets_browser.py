@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.cohort import load_cohort
+from cohort_tools.model.cohort import load_cohort
 from tests.integration.conftest import serve, visit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

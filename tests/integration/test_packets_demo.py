@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.cohort import load_cohort
+from cohort_tools.model.cohort import load_cohort
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tools.packet.engine import CityTarget, OutputFolder, run_jobs
-from cohort_tools.packet.notebooks import discover_templates
+from cohort_tools.notebooks.myst import discover_templates
+from cohort_tools.packets.engine import CityTarget, OutputFolder, run_jobs
 
 pytestmark = pytest.mark.slow
 
@@ -161,7 +161,7 @@ def _zygote_family() -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        if b"cohort_tools.packet._zygote" in cmd:
+        if b"cohort_tools.notebooks._zygote" in cmd:
             parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     zygotes = {pid for pid, ppid in parents.items() if ppid == me}
     return sorted(zygotes | {pid for pid, ppid in parents.items() if ppid in zygotes})

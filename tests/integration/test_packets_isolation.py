@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cohort_tools.packet.engine import CityTarget, run_jobs
-from cohort_tools.packet.notebooks import discover_templates
+from cohort_tools.notebooks.myst import discover_templates
+from cohort_tools.packets.engine import CityTarget, run_jobs
 
 pytestmark = pytest.mark.slow
 
@@ -118,7 +118,7 @@ def test_the_canary_notebook_does_catch_leaks_from_a_reset_kernel(
     import nbformat
     from nbclient import NotebookClient
 
-    from cohort_tools.packet.notebooks import parameterize
+    from cohort_tools.notebooks.myst import parameterize
 
     _, templates = canary_setup
     template = discover_templates(templates)[0]

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.cohort import load_cohort
-from cohort_tools.programme import load_programme
+from cohort_tools.model.cohort import load_cohort
+from cohort_tools.model.programme import load_programme
 from cohort_tools.strategy import Strategy, review
 from tests.integration.conftest import serve, visit
 

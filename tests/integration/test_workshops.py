@@ -18,10 +18,10 @@ from notebook_runs import (
 )
 from papermill.parameterize import parameterize_notebook
 
-from cohort_tools import paths
-from cohort_tools.cohort import load_cohort
-from cohort_tools.packet.notebooks import read_myst
-from cohort_tools.programme import Programme
+from cohort_tools.core import paths
+from cohort_tools.model.cohort import load_cohort
+from cohort_tools.model.programme import Programme
+from cohort_tools.notebooks.myst import read_myst
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from cohort_tools.book.notebooks import (
     strip_for_book,
     visible_text,
 )
-from cohort_tools.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 
 SOLUTION = "answer = 42  # SECRET-SOLUTION"
 HIDDEN = "assert answer == 42  # SECRET-HIDDEN"

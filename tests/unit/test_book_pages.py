@@ -11,8 +11,8 @@ import yaml
 from cohort_tools.book import pages
 from cohort_tools.book.build import problems_from_log, sync
 from cohort_tools.book.timeline import alt_text, timeline_rows
-from cohort_tools.charts import NO_DESCRIPTION, chart_alt_text
-from cohort_tools.programme import Programme
+from cohort_tools.model.programme import Programme
+from cohort_tools.render.charts import NO_DESCRIPTION, chart_alt_text
 
 
 def test_programme_page_has_the_timeline_with_alt_text_and_every_event_in_the_table(

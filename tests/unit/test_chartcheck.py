@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from cohort_tools.chartcheck import check_chart, colour_difference, problem_codes
+from cohort_tools.lessons.chartcheck import check_chart, colour_difference, problem_codes
 
 DATA = pd.DataFrame(
     {

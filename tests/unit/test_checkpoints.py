@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cohort_tools.checkpoints import Checkpoint, CheckpointFailed
+from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
 
 
 def test_a_passing_checkpoint_prints_a_plain_confirmation(

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from cohort_tools.citydata import TABLES, check_city
-from cohort_tools.errors import Problem
+from cohort_tools.core.errors import Problem
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "citydata" / "valid_city"
 

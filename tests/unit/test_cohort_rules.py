@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.cohort import check_cohort, load_cohort
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.programme import Programme
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.model.cohort import check_cohort, load_cohort
+from cohort_tools.model.programme import Programme
 from tests.conftest import CohortFactory
 
 Edit = Callable[[dict[str, Any]], None]

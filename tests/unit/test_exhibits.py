@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cohort_tools import exhibits
+from cohort_tools.lessons import exhibits
 
 
 def _requests(n: int, hours: float, key: list[str] | None = None) -> pd.DataFrame:

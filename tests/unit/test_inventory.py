@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cohort_tools.inventory import inventory_metrics, with_freshness
+from cohort_tools.lessons.inventory import inventory_metrics, with_freshness
 
 
 def _inventory() -> pd.DataFrame:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cohort_tools import maturity
-from cohort_tools.errors import CdaError
-from cohort_tools.paths import DEMO_DIR
+from cohort_tools.core.errors import CdaError
+from cohort_tools.core.paths import DEMO_DIR
+from cohort_tools.lessons import maturity
 
 
 def _all(rating: int) -> dict[str, int]:

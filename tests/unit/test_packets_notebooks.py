@@ -10,16 +10,16 @@ import jupytext
 import papermill
 import pytest
 
-from cohort_tools import paths
-from cohort_tools.errors import CdaError
-from cohort_tools.packet import render
-from cohort_tools.packet.engine import folder_digest, packet_key
-from cohort_tools.packet.notebooks import (
+from cohort_tools.core import paths
+from cohort_tools.core.errors import CdaError
+from cohort_tools.notebooks.myst import (
     REQUIRED_PARAMETERS,
     discover_templates,
     load_template,
     parameterize,
 )
+from cohort_tools.render import page as render
+from cohort_tools.packets.engine import folder_digest, packet_key
 
 TEMPLATES = sorted(paths.coaching_templates_dir().glob("*.md"))
 

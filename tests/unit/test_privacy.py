@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cohort_tools.privacy import (
+from cohort_tools.policy.privacy import (
     COMPLEMENTARY,
     PRIMARY,
     SMALL_COMPLEMENT,

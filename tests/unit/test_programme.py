@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cohort_tools.errors import CdaError
-from cohort_tools.programme import Programme, load_programme, outline
+from cohort_tools.core.errors import CdaError
+from cohort_tools.model.programme import Programme, load_programme, outline
 
 
 def test_programme_has_the_three_themes_as_modules(programme: Programme) -> None:

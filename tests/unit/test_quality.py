@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cohort_tools import quality
+from cohort_tools.lessons import quality
 
 
 @pytest.fixture

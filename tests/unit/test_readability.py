@@ -13,7 +13,7 @@ import jupytext
 import pytest
 import textstat
 
-from cohort_tools import paths
+from cohort_tools.core import paths
 
 MAX_GRADE = 10.0
 NOTEBOOKS = sorted(

@@ -12,15 +12,15 @@ import holidays
 import icalendar
 import pytest
 
-from cohort_tools.cohort import Cohort, load_cohort
-from cohort_tools.programme import Programme
-from cohort_tools.schedule import Calendar, build_calendar, programme_end, to_csv, to_ics
+from cohort_tools.model.cohort import Cohort, load_cohort
+from cohort_tools.model.programme import Programme
+from cohort_tools.model.schedule import Calendar, build_calendar, programme_end, to_csv, to_ics
 from tests.conftest import CohortFactory
 
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[Cohort, Programme, Calendar]:
-    from cohort_tools.programme import load_programme
+    from cohort_tools.model.programme import load_programme
 
     programme = load_programme()
     cohort = load_cohort(None, programme)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cohort_tools import skills
 from cohort_tools.citydata.schemas import ROLE_FAMILIES, SKILLS
+from cohort_tools.lessons import skills
 
 
 def _survey(groups: dict[tuple[str, str], tuple[int, str]]) -> pd.DataFrame:

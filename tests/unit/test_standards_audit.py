@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from cohort_tools.standards import audit
+from cohort_tools.lessons import standards_audit as audit
 
 
 def _inventory() -> pd.DataFrame:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cohort_tools.errors import CdaError
-from cohort_tools.standards import (
+from cohort_tools.core.errors import CdaError
+from cohort_tools.policy.standards import (
     MINIMUM_CODES,
     SOURCE_URL,
     assess_inventory,
@@ -17,7 +17,7 @@ from cohort_tools.standards import (
     map_two_question,
     reporting_code,
 )
-from cohort_tools.standards.spd15 import (
+from cohort_tools.policy.standards.spd15 import (
     HISPANIC_ORIGIN_MISSING,
     MEETS,
     MENA_NOT_RECOVERABLE,

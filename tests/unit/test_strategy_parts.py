@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cohort_tools import paths
+from cohort_tools.core import paths
 from cohort_tools.course.answers import answer_names, checkpoint_for
-from cohort_tools.packet.notebooks import read_myst
-from cohort_tools.programme import load_programme
+from cohort_tools.model.programme import load_programme
+from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.strategy.document import blocks_for, cross_checks, is_empty, label
 from cohort_tools.strategy.roadmap import roadmap_items
 

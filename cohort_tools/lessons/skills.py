@@ -6,7 +6,7 @@ Digital and Data capability framework: awareness < working < practitioner < expe
 level their role family needs (0 when they meet it).
 
 Every figure about a group of respondents is built only from groups that
-:func:`cohort_tools.privacy.survey_groups` allows to be shown: a withheld group never reaches a
+:func:`cohort_tools.policy.privacy.survey_groups` allows to be shown: a withheld group never reaches a
 returned frame, so a notebook cannot chart or print it by mistake.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from cohort_tools.citydata.schemas import ROLE_FAMILIES, SKILL_LEVELS, SKILLS
-from cohort_tools.privacy import DEFAULT_THRESHOLD, SurveyGroups, survey_groups
+from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, SurveyGroups, survey_groups
 
 #: Level name -> score, in order.
 LEVEL_SCORES: dict[str, int] = {level: i for i, level in enumerate(SKILL_LEVELS, start=1)}

@@ -4,7 +4,7 @@ How a packet is made (one *job* = one city x one template):
 
 1. The MyST template is read with jupytext and papermill's ``parameterize_notebook`` injects the city's
    parameters (values rendered by papermill's Python translator: data, never code).
-2. A fresh kernel is forked from a warm zygote (:mod:`cohort_tools.packet.kernels`) and nbclient
+2. A fresh kernel is forked from a warm zygote (:mod:`cohort_tools.notebooks.kernels`) and nbclient
    executes the notebook in it with a per-cell ``timeout``. The kernel is killed afterwards.
 3. The executed notebook becomes a self-contained HTML page (charts as static SVG with text
    alternatives); a failure becomes an error page naming the failing cell and the traceback.
@@ -60,10 +60,10 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tools import __version__
-from cohort_tools.fileio import atomic_write_bytes, atomic_write_text
-from cohort_tools.packet.kernels import KernelPool
-from cohort_tools.packet.notebooks import Template, discover_templates, parameterize
-from cohort_tools.packet.render import Failure, IndexRow
+from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text
+from cohort_tools.notebooks.kernels import KernelPool
+from cohort_tools.notebooks.myst import Template, discover_templates, parameterize
+from cohort_tools.render.page import Failure, IndexRow
 
 ENGINE_FORMAT = "1"  # bump when page rendering changes, to invalidate every cached packet
 RECORDS = ".cda-packets"  # folder (inside the output folder) holding the cache records
@@ -230,7 +230,7 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from cohort_tools.packet import render
+    from cohort_tools.render import page as render
 
     start = time.monotonic()
     title, city_name = job.template.title, job.city.name
@@ -385,7 +385,7 @@ class OutputFolder:
         self, city: CityTarget, templates: Sequence[Template], *, force: bool = False
     ) -> Path | None:
         """(Re)build the city's PDF from its made pages when they changed; None if none are made."""
-        from cohort_tools.packet.render import pdf_from_pages
+        from cohort_tools.render.page import pdf_from_pages
 
         made = []
         for t in templates:
@@ -410,7 +410,7 @@ class OutputFolder:
         self, cohort_name: str, cities: Sequence[CityTarget], templates: Sequence[Template]
     ) -> Path:
         """The index from what is on disk now (records and files), for every city and template."""
-        from cohort_tools.packet.render import index_page
+        from cohort_tools.render.page import index_page
 
         rows = []
         pdfs = {}
@@ -445,7 +445,7 @@ OnResult = Callable[[JobResult], None]
 
 def _failed(job: Job, exc: BaseException) -> JobResult:
     """A packet whose job broke outside the notebook (e.g. a Dask worker was lost)."""
-    from cohort_tools.packet import render
+    from cohort_tools.render import page as render
 
     failure = Failure("setup", f"The packet could not be run: {type(exc).__name__}: {exc}")
     page = render.error_page(title=job.template.title, city_name=job.city.name, failure=failure)
@@ -693,9 +693,9 @@ def run_packets(
     Raises CdaError for unusable input; packet failures are reported in
     the returned :class:`PacketReport` (check ``report.ok``).
     """
-    from cohort_tools import paths
-    from cohort_tools.cohort import load_cohort
-    from cohort_tools.errors import CdaError
+    from cohort_tools.core import paths
+    from cohort_tools.core.errors import CdaError
+    from cohort_tools.model.cohort import load_cohort
 
     loaded = load_cohort(cohort)
     everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]

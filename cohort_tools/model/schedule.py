@@ -32,9 +32,9 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from cohort_tools import __version__
-from cohort_tools.cohort import City, Cohort
-from cohort_tools.fileio import write_all_or_nothing
-from cohort_tools.programme import AUDIENCE_LABELS, Audience, Programme
+from cohort_tools.core.fileio import write_all_or_nothing
+from cohort_tools.model.cohort import City, Cohort
+from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, Programme
 
 # Preferred weekday per kind of event (Monday = 0). Spreading kinds over the week keeps a team's
 # calendar readable; the exact day moves forward past holidays.

@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cohort_tools.charts import chart_title
+from cohort_tools.render.charts import chart_title
 
 DEFAULT_MARKER = "suppressed"
 

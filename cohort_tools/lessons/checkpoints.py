@@ -4,7 +4,7 @@ Senior team members are not programmers. A checkpoint cell (an nbgrader autograd
 these helpers; when an answer does not hold up, the learner sees what is wrong and what to try, with
 no Python traceback. nbgrader still sees an error in the cell, so the test counts as failed.
 
-    from cohort_tools.checkpoints import Checkpoint
+    from cohort_tools.lessons.checkpoints import Checkpoint
     with Checkpoint("Baseline: median days to close") as cp:
         cp.is_number(baseline_days, "baseline_days")
         cp.close_to(baseline_days, expected, tolerance=0.2, what="the median days to close",

@@ -20,7 +20,7 @@ from typing import Any
 
 import nbformat
 
-from cohort_tools.charts import chart_title
+from cohort_tools.render.charts import chart_title
 
 _VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")

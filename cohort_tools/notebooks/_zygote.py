@@ -1,6 +1,6 @@
 """The warm parent process that forks one fresh IPython kernel per notebook.
 
-Run as ``python -m cohort_tools.packet._zygote``. It imports the heavy libraries once (pandas, altair,
+Run as ``python -m cohort_tools.notebooks._zygote``. It imports the heavy libraries once (pandas, altair,
 cohort_tools, IPython, ipykernel), warms altair's schema validation with a throw-away chart built from
 constant data, then waits for requests on stdin, one JSON object per line::
 
@@ -43,10 +43,10 @@ WARM_MODULES = (
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "cohort_tools",
-    "cohort_tools.cohort",
+    "cohort_tools.model.cohort",
     "cohort_tools.citydata",
-    "cohort_tools.privacy",
-    "cohort_tools.packet.kernel_helpers",
+    "cohort_tools.policy.privacy",
+    "cohort_tools.render.notebook_display",
 )
 
 
@@ -64,7 +64,7 @@ def _warm() -> None:
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
         # Charts leave the kernel as Vega-Lite JSON; the engine draws them to static SVG offline.
-        from cohort_tools.packet.kernel_helpers import enable_packet_renderer
+        from cohort_tools.render.notebook_display import enable_packet_renderer
 
         enable_packet_renderer()
 

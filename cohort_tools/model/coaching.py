@@ -34,10 +34,10 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cohort_tools.config import YamlDocument, field_path, load_yaml, problems_from_validation
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.fileio import atomic_write_text
-from cohort_tools.programme import Programme, load_programme
+from cohort_tools.core.config import YamlDocument, field_path, load_yaml, problems_from_validation
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.model.programme import Programme, load_programme
 
 LOG_FILE = "coaching_log.yaml"
 STATUSES = ("open", "done", "dropped")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from cohort_tools.errors import CdaError
+from cohort_tools.core.errors import CdaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

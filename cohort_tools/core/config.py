@@ -1,7 +1,7 @@
 """Loading YAML configuration with messages that name the file, the line, the field and the fix.
 
 Typed models (pydantic) validate the content; this module turns their errors, and YAML's own, into
-:class:`~cohort_tools.errors.Problem` objects a programme manager can act on.
+:class:`~cohort_tools.core.errors.Problem` objects a programme manager can act on.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from cohort_tools.errors import CdaError, Problem
+from cohort_tools.core.errors import CdaError, Problem
 
 Loc = tuple[str | int, ...]
 

@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
-from cohort_tools.inventory import inventory_metrics
-from cohort_tools.privacy import DEFAULT_THRESHOLD, suppress_rates
-from cohort_tools.standards.spd15 import MEETS, assess_inventory
-from cohort_tools.standards.spd15_data import FULL_COMPLIANCE_BY
+from cohort_tools.lessons.inventory import inventory_metrics
+from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress_rates
+from cohort_tools.policy.standards.spd15 import MEETS, assess_inventory
+from cohort_tools.policy.standards.spd15_data import FULL_COMPLIANCE_BY
 
 Problem = tuple[str, str]
 

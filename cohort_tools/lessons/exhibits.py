@@ -2,7 +2,7 @@
 
 Each function returns plain tables (pandas) that a notebook charts and explains; each says what the
 data can and cannot support, so thin data (three hours of a 311 export, say) gives an honest
-sentence instead of a misleading trend. Counts pass through :func:`cohort_tools.privacy.suppress`;
+sentence instead of a misleading trend. Counts pass through :func:`cohort_tools.policy.privacy.suppress`;
 statistics of a group that is too small to publish are withheld with it.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cohort_tools.privacy import DEFAULT_THRESHOLD, suppress
+from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress
 
 MIN_WEEKS_FOR_TREND = 8
 MIN_DAYS_FOR_SEASONS = 360  # a calendar year of requests spans a little under 365 days

@@ -13,15 +13,15 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from cohort_tools.charts import chart_alt_text
 from cohort_tools.citydata import open_city
-from cohort_tools.coaching import load_log
-from cohort_tools.cohort import Cohort, load_cohort
-from cohort_tools.errors import CdaError, Problem
-from cohort_tools.fileio import atomic_write_text
-from cohort_tools.packet.render import page, vegalite_to_svg
-from cohort_tools.programme import Programme, load_programme
-from cohort_tools.schedule import build_calendar
+from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.model.coaching import load_log
+from cohort_tools.model.cohort import Cohort, load_cohort
+from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.model.schedule import build_calendar
+from cohort_tools.render.charts import chart_alt_text
+from cohort_tools.render.page import page, vegalite_to_svg
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _progress(course_dir: Path | None, city: str, n_workshops: int) -> tuple[int
 
 
 def _maturity(answers: dict[str, object], data_dir: Path) -> tuple[float | None, str]:
-    from cohort_tools.maturity import latest_ratings, overall_score
+    from cohort_tools.lessons.maturity import latest_ratings, overall_score
 
     scores = answers.get("maturity_scores")
     if isinstance(scores, dict) and scores:

@@ -1,6 +1,6 @@
 """Demographic data standards: SPD 15 (2024) race and ethnicity categories, as data and checks."""
 
-from cohort_tools.standards.spd15 import (
+from cohort_tools.policy.standards.spd15 import (
     MINIMUM_CODES,
     Category,
     DatasetVerdict,
@@ -11,7 +11,7 @@ from cohort_tools.standards.spd15 import (
     map_two_question,
     reporting_code,
 )
-from cohort_tools.standards.spd15_data import SOURCE_URL
+from cohort_tools.policy.standards.spd15_data import SOURCE_URL
 
 __all__ = [
     "MINIMUM_CODES",

@@ -1,8 +1,8 @@
 """Cohorts: the cities taking the programme together, their teams and where their data lives.
 
-A cohort file is YAML (see cohort_tools/demo/cohort.yaml). :func:`check_cohort` reports every problem
+A cohort file is YAML (see cohort_tools/demo_cohort/cohort.yaml). :func:`check_cohort` reports every problem
 in one run, each naming the file, line, city, field and fix; :func:`load_cohort` returns a validated
-:class:`Cohort` or raises :class:`~cohort_tools.errors.CdaError`.
+:class:`Cohort` or raises :class:`~cohort_tools.core.errors.CdaError`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from pydantic import (
     field_validator,
 )
 
-from cohort_tools import paths
-from cohort_tools.config import YamlDocument, load_yaml, problems_from_validation
-from cohort_tools.errors import CdaError, Problem, errors_only
-from cohort_tools.programme import Programme, load_programme
+from cohort_tools.core import paths
+from cohort_tools.core.config import YamlDocument, load_yaml, problems_from_validation
+from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.model.programme import Programme, load_programme
 
 CityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Name = Annotated[str, Field(min_length=1)]

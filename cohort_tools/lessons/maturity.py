@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_tools.errors import CdaError, Problem
+from cohort_tools.core.errors import CdaError, Problem
 
 LEVELS: tuple[str, ...] = ("not started", "beginning", "developing", "established")
 """Rating labels, by rating 0-3."""

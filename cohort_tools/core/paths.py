@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEMO_DIR = PACKAGE_DIR / "demo"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DEMO_DIR = PACKAGE_DIR / "demo_cohort"
 DEMO_COHORT_FILE = DEMO_DIR / "cohort.yaml"
 
 

@@ -19,7 +19,7 @@ import jupytext
 import nbformat
 from papermill.parameterize import parameterize_notebook
 
-from cohort_tools.errors import CdaError, Problem
+from cohort_tools.core.errors import CdaError, Problem
 
 #: Parameters the engine can supply; a template receives the ones it declares.
 #: ``city`` and ``cohort_file`` are required in every template.

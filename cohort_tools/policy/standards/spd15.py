@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cohort_tools.errors import CdaError
-from cohort_tools.standards.spd15_data import (
+from cohort_tools.core.errors import CdaError
+from cohort_tools.policy.standards.spd15_data import (
     EFFECTIVE,  # noqa: F401  (re-exported)
     FULL_COMPLIANCE_BY,
     MINIMUM_CATEGORIES,

@@ -1,4 +1,4 @@
-"""``cda packets``: a thin typer layer over :func:`cohort_tools.packet.engine.run_packets`."""
+"""``cda packets``: a thin typer layer over :func:`cohort_tools.packets.engine.run_packets`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cohort_tools.cliutil import reports_errors
+from cohort_tools.core.cliutil import reports_errors
 
 
 @reports_errors
@@ -60,7 +60,7 @@ def packets_command(
 ) -> None:
     """Make the coaching packets: one page per template and one PDF per city, plus an index."""
     from cohort_tools.course.layout import course_or_default
-    from cohort_tools.packet.engine import run_packets
+    from cohort_tools.packets.engine import run_packets
 
     try:
         report = run_packets(

@@ -164,7 +164,7 @@ class KernelPool:
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
         self._zygote = subprocess.Popen(
-            [self.python, "-m", "cohort_tools.packet._zygote"],
+            [self.python, "-m", "cohort_tools.notebooks._zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._zygote_log,

@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cohort_tools import paths
-from cohort_tools.config import load_yaml, problems_from_validation
-from cohort_tools.errors import CdaError
+from cohort_tools.core import paths
+from cohort_tools.core.config import load_yaml, problems_from_validation
+from cohort_tools.core.errors import CdaError
 
 Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
 SessionKind = Literal["keynote", "workshop", "studio"]

@@ -1,0 +1,1 @@
+"""Infrastructure: problems and errors, configuration loading, atomic files, paths, CLI glue."""

@@ -1,0 +1,1 @@
+"""Lesson helpers: the computations and checks the curriculum's notebooks use."""

@@ -1,0 +1,1 @@
+"""The domain model: the programme, cohorts, the coaching record and the calendar."""

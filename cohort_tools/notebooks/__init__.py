@@ -1,0 +1,1 @@
+"""The notebook engine: MyST sources and parameters, warm kernels, one run loop."""

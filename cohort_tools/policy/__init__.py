@@ -1,0 +1,1 @@
+"""Rules every output follows: small-count privacy and the demographic data standards."""

@@ -1,0 +1,1 @@
+"""Rendering: the page shell and its CSS, offline charts, PDF."""
