@@ -14,7 +14,18 @@ from cohort_tools.core import paths
 from cohort_tools.model.programme import Programme, load_programme
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+
+
+def _shared_fixtures() -> Path:
+    """``../shared/fixtures/real`` beside the checkout (or beside a folder holding worktrees)."""
+    for folder in REPO.parents:
+        candidate = folder / "shared" / "fixtures" / "real"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "fixtures" / "real"
+
+
+SHARED_FIXTURES = _shared_fixtures()
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -34,11 +35,16 @@ from dateutil.relativedelta import relativedelta
 from cohort_tools import __version__
 from cohort_tools.core.fileio import write_all_or_nothing
 from cohort_tools.model.cohort import City, Cohort
-from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, Programme
+from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, CityMoment, Programme
+
+#: What a calendar entry is.
+EventKind = Literal[
+    "convening", "keynote", "workshop", "studio", "coaching", "showcase", "mayor_checkin"
+]
 
 # Preferred weekday per kind of event (Monday = 0). Spreading kinds over the week keeps a team's
 # calendar readable; the exact day moves forward past holidays.
-PREFERRED_WEEKDAY = {
+PREFERRED_WEEKDAY: dict[EventKind, int] = {
     "keynote": 1,  # Tuesday
     "workshop": 3,  # Thursday
     "studio": 2,  # Wednesday
@@ -54,7 +60,7 @@ class Event:
     """One calendar entry. ``city_id`` is None for cohort-wide events."""
 
     uid: str
-    kind: str
+    kind: EventKind
     session_id: str
     title: str
     start: dt.datetime
@@ -213,11 +219,12 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
 
     # 3. Per-city events: mayor check-ins and showcases first (the mayor's diary is the hardest to
     #    move), then coaching, each in the first free slot for the city's team and its coach.
-    requests: list[tuple[dt.date, str, str, str, int, tuple[Audience, ...], str]] = []
-    for kind, moments in (
+    requests: list[tuple[dt.date, EventKind, str, str, int, tuple[Audience, ...], str]] = []
+    per_city: tuple[tuple[EventKind, list[CityMoment]], ...] = (
         ("mayor_checkin", programme.mayor_checkins),
         ("showcase", programme.showcases),
-    ):
+    )
+    for kind, moments in per_city:
         for m in moments:
             earliest = _anchor(cohort, m.month, m.week_of_month)
             audience = tuple(m.audience)
