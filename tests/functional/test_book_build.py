@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from cohort_tools.book import find_external_resources
 from cohort_tools.book.build import build_book
-from cohort_tools.book.cli import book_app
+from cohort_tools.cli import book_app
 from cohort_tools.core.errors import CdaError
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cohort_tools.citydata import load
-from cohort_tools.citydata.cli import data_app
+from cohort_tools.cli import data_app
 from tests.conftest import SHARED_FIXTURES
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "citydata" / "valid_city"
