@@ -33,6 +33,7 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from cohort_tools import __version__
+from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import write_all_or_nothing
 from cohort_tools.model.cohort import City, Cohort
 from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, CityMoment, Programme
@@ -165,8 +166,21 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
         if all(days.is_working(d) for d in run):
             break
         day += dt.timedelta(days=1)
-    else:  # pragma: no cover - would need two months of holidays
-        raise RuntimeError("no three consecutive working days found for the convening")
+    else:
+        raise CdaError(
+            [
+                Problem(
+                    file=str(cohort.path),
+                    field="start_date",
+                    message=f"there are no {conv.days} working days in a row within "
+                    f"{MAX_SEARCH_DAYS} days of {day - dt.timedelta(days=MAX_SEARCH_DAYS)} for the "
+                    "convening (weekends and the cities' public holidays are skipped).",
+                    fix="check start_date, and each city's country and state (they decide its "
+                    "public holidays).",
+                )
+            ],
+            headline="The cohort cannot be scheduled.",
+        )
     for n, d in enumerate(run, start=1):
         blocks = [b for b in conv.agenda if b.day == n]
         audience = tuple(dict.fromkeys(a for b in blocks for a in b.audience))
@@ -250,7 +264,7 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
         city_zone = ZoneInfo(city.timezone) if city.timezone else zone
         keys = [f"city:{city.id}", f"coach:{city.coach.email.lower()}"]
         for earliest, kind, sid, title, minutes, audience, purpose in requests:
-            start = _book_city_slot(
+            slot = _book_city_slot(
                 days,
                 busy,
                 city,
@@ -260,7 +274,12 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
                 minutes,
                 _on_weekday(earliest, PREFERRED_WEEKDAY[kind]),
             )
-            stop = start + dt.timedelta(minutes=minutes)
+            if slot is None:
+                raise CdaError(
+                    [_no_slot(cohort, programme, city, title, earliest)],
+                    headline="The cohort cannot be scheduled.",
+                )
+            start, stop = slot, slot + dt.timedelta(minutes=minutes)
             if stop.date() > end_date:
                 continue  # a final coaching slot that would fall after the programme ends
             events.append(
@@ -290,7 +309,8 @@ def _book_city_slot(
     slots: list[str],
     minutes: int,
     earliest: dt.date,
-) -> dt.datetime:
+) -> dt.datetime | None:
+    """The first free slot for the city's team and coach, None if none within MAX_SEARCH_DAYS."""
     d = earliest
     for _ in range(MAX_SEARCH_DAYS):
         if days.is_working(d, [city.id]):
@@ -301,7 +321,30 @@ def _book_city_slot(
                     busy.book(keys, start, stop)
                     return start
         d += dt.timedelta(days=1)
-    raise RuntimeError(f"no free slot for {city.id} within {MAX_SEARCH_DAYS} days of {earliest}")
+    return None
+
+
+def _no_slot(
+    cohort: Cohort, programme: Programme, city: City, title: str, earliest: dt.date
+) -> Problem:
+    """Why a city's session found no time, and what to change (the coach is named by role only)."""
+    shared = [c for c in cohort.cities if c.coach.email.lower() == city.coach.email.lower()]
+    busy = (
+        f"its coach also coaches {len(shared) - 1} other cit{'y' if len(shared) == 2 else 'ies'} "
+        "of the cohort, and "
+        if len(shared) > 1
+        else ""
+    )
+    return Problem(
+        file=str(cohort.path),
+        city=city.id,
+        field="coach",
+        message=f"{title} for {city.name} finds no free time within {MAX_SEARCH_DAYS} days of "
+        f"{earliest}: {busy}per-city sessions may start only at "
+        f"{', '.join(programme.city_slots)} on working days.",
+        fix="give this city a coach with fewer cities in the cohort file, or add start times to "
+        "city_slots in curriculum/programme.yaml.",
+    )
 
 
 def to_ics(calendar: Calendar, events: list[Event], stamp: dt.datetime | None = None) -> bytes:
