@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,19 @@ def _shared_fixtures() -> Path:
 
 
 SHARED_FIXTURES = _shared_fixtures()
+#: Small MyST notebooks (and cells) the tests and bench/ write into projects they make.
+MYST_FIXTURES = REPO / "tests" / "fixtures" / "myst"
+
+
+def myst(name: str, **values: object) -> str:
+    """tests/fixtures/myst/<name>.md, its ``$placeholders`` filled from ``values``."""
+    text = (MYST_FIXTURES / f"{name}.md").read_text(encoding="utf-8")
+    return string.Template(text).substitute(values) if values else text
+
+
+def code_cell(source: str) -> str:
+    """One MyST code cell holding ``source``, to append to a fixture notebook."""
+    return myst("cell", source=source)
 
 
 @pytest.fixture(scope="session")
