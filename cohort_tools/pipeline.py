@@ -1,4 +1,4 @@
-"""`cda demo`: the main job, run end to end on a cohort (the embedded demo cohort by default).
+"""`cda demo run`: the main job, run end to end on a cohort (the embedded demo cohort by default).
 
 The job is an ordered list of steps. Order matters: the cohort is validated before anything is written,
 and each later step reads what earlier ones produced.

@@ -109,7 +109,7 @@ class DeliverablePart(StrictModel):
     description: str
     produced_by: list[str] = Field(min_length=1)
     #: The named answers this part is built from: session id -> variable names assigned in that
-    #: session's workshop notebook (read from the team's graded submissions by `cda strategy`).
+    #: session's workshop notebook (read from the team's graded submissions by `cda strategy build`).
     answers: dict[str, list[str]] = Field(default_factory=dict)
 
 

@@ -1,4 +1,4 @@
-"""`cda strategy`: the citywide data strategy, assembled from the team's answers and the city's data.
+"""`cda strategy build`: the citywide data strategy, assembled from the team's answers and the city's data.
 
 Outputs per city, in ``OUT/<city>/``: ``strategy.html``, ``strategy.pdf``, ``strategy.docx`` (an
 editable Word copy), ``completeness.md`` and ``completeness.json``. The folder is built beside the
@@ -58,8 +58,8 @@ def _course_problem(course_dir: Path) -> Problem | None:
         file=str(course_dir),
         message="there is no course here (no gradebook.db), so there are no workshop answers to "
         "build the strategy from.",
-        fix="pass the course folder with --course, or run `cda course build`, `cda release` and "
-        "`cda autograde` first.",
+        fix="pass the course folder with --course, or run `cda course build`, `cda course release` "
+        "and `cda course autograde` first.",
     )
 
 
