@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from cohort_tools import cli
 from cohort_tools.core.cliutil import Command
 
-ROOT = typer.main.get_command(cli.app)
-assert isinstance(ROOT, TyperGroup)
+_ROOT = typer.main.get_command(cli.app)
+assert isinstance(_ROOT, TyperGroup)
+ROOT: TyperGroup = _ROOT
 
 
 def _command(path: str) -> Any:

@@ -92,10 +92,12 @@ def imports_of(path: Path, known: dict[str, Path]) -> Iterator[Import]:
     is_package = path.name == "__init__.py"
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             base = _resolve(node, source, is_package)
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
@@ -181,12 +183,12 @@ def import_cycles(modules: dict[str, Path]) -> list[str]:
                 if w in members and w not in came_from:
                     came_from[w] = here
                     queue.append(w)
-        path = [start]
-        while len(path) == 1 or path[-1] != start:
-            path.append(came_from[path[-1]])
-        path.reverse()
-        hops = [f"{a} ({edges[a][b].where()})" for a, b in itertools.pairwise(path)]
-        found.append(" -> ".join([*hops, path[-1]]))
+        circle = [start]
+        while len(circle) == 1 or circle[-1] != start:
+            circle.append(came_from[circle[-1]])
+        circle.reverse()
+        hops = [f"{a} ({edges[a][b].where()})" for a, b in itertools.pairwise(circle)]
+        found.append(" -> ".join([*hops, circle[-1]]))
     return found
 
 
