@@ -25,31 +25,15 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from cohort_tools.core.errors import CdaError
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 #: Shows a command's result: prints it, and returns an exit code (None or 0 for success).
 Show = Callable[[Any, Mapping[str, Any]], int | None]
-
-
-def reports_errors(fn: F) -> F:
-    """Turn CdaError into its message on stderr and exit code 1 (no traceback)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except CdaError as err:
-            typer.echo(str(err), err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature, not F
 
 
 def show_result(result: Any, _params: Mapping[str, Any]) -> int | None:
