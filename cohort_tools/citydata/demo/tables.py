@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import staged_dir
 from cohort_tools.core.paths import DEMO_DIR
 
@@ -608,10 +607,8 @@ def generate_city(size: DemoSize, seed: int, out: Path, city_id: str | None = No
     Deterministic: the same arguments give the same bytes. ``out`` is replaced as a whole (the
     folder is built beside it and swapped in), so a failed run never leaves a half-written city.
     """
-    if size not in SIZES:
-        raise CdaError.single(
-            "size", f"there is no demo city size '{size}'.", f"use one of: {', '.join(SIZES)}."
-        )
+    if size not in SIZES:  # the CLI offers the sizes as a choice; this guards Python callers
+        raise ValueError(f"unknown size '{size}'; choose one of {', '.join(SIZES)}.")
     profile = SIZES[size]
     name = _invent_city_name(seed)
     rng = _rng(seed, "state")
