@@ -532,21 +532,21 @@ def on_team(owner: str, team: Collection[str]) -> bool:
     return any(same_role(owner, member) for member in team)
 
 
-#: The owner fields in the answers: (answer, where the owner is, what the action is).
-def _owners(answers: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    out: list[tuple[str, str, Any]] = []
+#: The owner fields in the answers: (answer, what it owns, whose, owner).
+def _owners(answers: Mapping[str, Any]) -> list[tuple[str, str, str, Any]]:
+    out: list[tuple[str, str, str, Any]] = []
     meeting = answers.get("stat_meeting")
     if isinstance(meeting, Mapping):
-        out.append(("stat_meeting", "the stat meeting's chair", meeting.get("chair")))
+        out.append(("stat_meeting", "the stat meeting", "", meeting.get("chair")))
     model = answers.get("governance_model")
     if isinstance(model, Mapping):
-        out.append(("governance_model", "the governance body's chair", model.get("chair")))
+        out.append(("governance_model", "the governance body", "", model.get("chair")))
     roles = answers.get("protocol_roles")
     if isinstance(roles, Mapping):
-        out.append(("protocol_roles", "the reviewer of the data-use log", roles.get("reviews")))
+        out.append(("protocol_roles", "the review of the data-use log", "", roles.get("reviews")))
     for row in _rows(answers.get("engagement_plan")):
         who = str(row.get("stakeholder") or "a stakeholder")
-        out.append(("engagement_plan", f"the engagement with {who}", row.get("owner", "")))
+        out.append(("engagement_plan", "the engagement with", who, row.get("owner", "")))
     return out
 
 
@@ -554,38 +554,43 @@ def owners(answers: Mapping[str, Any], team: Collection[str]) -> list[Finding]:
     """Owner roles the answers name: each must be filled in and be a role on the city's team.
 
     One finding per answer and role (an owner named for ten engagement activities is one
-    finding, listing how many)."""
+    finding, listing them)."""
     found: list[Finding] = []
-    missing: dict[str, list[str]] = {}
-    strangers: dict[tuple[str, str], list[str]] = {}
-    for answer, what, owner in _owners(answers):
+    missing: dict[tuple[str, str], list[str]] = {}
+    strangers: dict[tuple[str, str, str], list[str]] = {}
+    for answer, what, whose, owner in _owners(answers):
         if not isinstance(owner, str) or not owner.strip():
-            missing.setdefault(answer, []).append(what)
+            missing.setdefault((answer, what), []).append(whose)
         elif team and not on_team(owner, team):
-            strangers.setdefault((answer, owner.strip()), []).append(what)
-    for answer, whats in missing.items():
+            strangers.setdefault((answer, what, owner.strip()), []).append(whose)
+    for (answer, what), whose_list in missing.items():
         found.append(
             Finding(
                 "action-no-owner",
                 answer,
-                f"no owner is named for {_list(whats)}.",
+                f"no owner is named for {_owned(what, whose_list)}.",
                 "name the role on the team that answers for it.",
                 "owner",
             )
         )
     team_words = _list(sorted(team), most=8)
-    for (answer, owner), whats in strangers.items():
+    for (answer, what, owner), whose_list in strangers.items():
         found.append(
             Finding(
                 "owner-not-on-team",
                 answer,
-                f"the {owner}, named as owner of {_list(whats)}, is not on the team "
+                f"the {owner}, named as owner of {_owned(what, whose_list)}, is not on the team "
                 f"({team_words}).",
                 "give it to a role on the team, or agree who on the team answers for it.",
                 owner,
             )
         )
     return found
+
+
+def _owned(what: str, whose: Sequence[str]) -> str:
+    named = [w for w in whose if w]
+    return f"{what} {_list(named, most=4)}" if named else what
 
 
 def _list(items: Sequence[str], most: int = 3) -> str:
