@@ -158,9 +158,7 @@ def test_a_publication_plan_the_governance_decisions_do_not_back_is_flagged() ->
         {"dataset_id": "DS003", "year": 1, "frequency": "daily", "aggregated": False},
     ]
     model = {"body": "Data board", "decides": ["data quality standard"]}
-    found = coherence.publication_vs_governance(
-        plan, model, {"timeliness_max_days": 60}, INVENTORY
-    )
+    found = coherence.publication_vs_governance(plan, model, {"timeliness_max_days": 60}, INVENTORY)
     by_answer = {f.answer: f.problem for f in found if f.answer == "governance_model"}
     assert "not charged with deciding what is published" in by_answer["governance_model"]
     problems = " ".join(f.problem for f in found if f.answer == "publication_plan")
@@ -192,7 +190,12 @@ def test_owners_must_be_named_and_on_the_team() -> None:
     answers = {
         "stat_meeting": {"cadence": "weekly", "chair": "chief of staff", "first_metric": "X"},
         "engagement_plan": [
-            {"stakeholder": "Parks users", "activity": "Walk", "month": 4, "owner": "parks director"},
+            {
+                "stakeholder": "Parks users",
+                "activity": "Walk",
+                "month": 4,
+                "owner": "parks director",
+            },
             {"stakeholder": "Libraries", "activity": "Ask", "month": 4, "owner": "parks director"},
             {"stakeholder": "Council", "activity": "Brief", "month": 5, "owner": " "},
         ],
