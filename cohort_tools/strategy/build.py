@@ -334,7 +334,7 @@ def _transparency(
         blocks.append(
             Paragraph(
                 f"The team will listen to {len(groups)} groups, such as {join(groups, most=4)}, "
-                "and go back to show what changed. Appendix A lists every activity."
+                "and go back to show what changed. An appendix lists every activity."
             )
         )
     story = values.get("data_story")
@@ -565,7 +565,9 @@ def _measurement(measures: Sequence[Measure], programme: Programme) -> list[Bloc
             "The strategy is working when these numbers move. The stat meeting reviews "
             "them every quarter, and the city reports them every year."
         ),
-        Table(["Indicator", "Today", "Target", "By", "Who answers for it", "Set in"], rows),
+        Table(
+            ["Indicator", "Today", "Target", "By the end of", "Who answers for it", "Set in"], rows
+        ),
     ]
     notes = [f"{m.name}: {m.note}. A new target is to be set." for m in measures if m.note]
     if notes:
@@ -623,7 +625,7 @@ def _appendices(
         out.append(
             Section(
                 "appendix-engagement",
-                "Appendix A: stakeholder engagement in full",
+                "stakeholder engagement in full",
                 "Every group the team will engage, and every activity.",
                 blocks,
             )
@@ -633,7 +635,7 @@ def _appendices(
         out.append(
             Section(
                 "appendix-publication",
-                "Appendix B: every dataset to publish",
+                "every dataset to publish",
                 "The publication plan, dataset by dataset.",
                 [
                     Table(
@@ -656,7 +658,7 @@ def _appendices(
         out.append(
             Section(
                 "appendix-maturity",
-                "Appendix C: data maturity self-assessment",
+                "data maturity self-assessment",
                 "The team's scores by practice area (0-100). This is a self-assessment, not a certification.",
                 [
                     Table(
@@ -689,11 +691,13 @@ def _appendices(
         out.append(
             Section(
                 "appendix-actions",
-                "Appendix D: every action, by goal",
+                "every action, by goal",
                 "Goals, actions, owners, dates, costs and measures in one table.",
                 [Table(["Goal", "Action", "Owner", "When", "Cost", "Success measure"], rows)],
             )
         )
+    for letter, section in zip("ABCDEFGH", out, strict=False):
+        section.title = f"Appendix {letter}: {section.title}"
     return out
 
 

@@ -24,9 +24,10 @@ from .document import Block, Bullets, Facts, Figure, Heading, Note, Paragraph, S
 
 _PRINT = """
 @page { size: %(paper)s; margin: 20mm 16mm 18mm 16mm;
-  @top-left { content: string(doctitle); font-size: 8pt; color: #555; }
-  @top-right { content: "Draft for signature"; font-size: 8pt; color: #555; }
-  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; }
+  @top-left { content: string(doctitle); font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @top-right { content: "Draft for signature"; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #555; }
 }
 @page :first { @top-left { content: none; } @top-right { content: none; }
   @bottom-center { content: none; } }
