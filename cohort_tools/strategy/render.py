@@ -185,9 +185,11 @@ _PUBLIC = _ENV.from_string(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 <style>{{ style | safe }}
-@page { size: %(paper)s; margin: 14mm; }
-@media print { body { max-width: none; padding: 0; font-size: 10.5pt; line-height: 1.4; }
-  h2 { margin: 0.7rem 0 0.2rem; font-size: 1.1rem; } p, ul { margin: 0.25rem 0; } }
+@page { size: %(paper)s; margin: 12mm 14mm; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1 { font-size: 1.45rem; margin-bottom: 0.4rem; }
+  h3 { margin: 0.55rem 0 0.15rem; font-size: 1.05rem; } p, ul { margin: 0.2rem 0; }
+  li { margin: 0.05rem 0; } }
 </style>
 </head>
 <body>
