@@ -34,6 +34,10 @@ h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.25rem; margin-top: 1.
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
 th, td { border: 1px solid #b5b5b5; padding: 0.25rem 0.55rem; text-align: left; }
 th { background: #eef1f4; }
+thead { display: table-header-group; }
+tr, figure, img { break-inside: avoid; page-break-inside: avoid; }
+h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+a.anchor-link { display: none; }
 figure.cda-chart { margin: 1rem 0; page-break-inside: avoid; }
 figure.cda-chart img { max-width: 100%; height: auto; }
 figure.cda-chart figcaption { font-size: 0.85rem; color: #444; }
@@ -82,6 +86,17 @@ def chart_description(spec: dict[str, Any]) -> str:
     return str(text).strip() if text else _fallback_description(spec)
 
 
+#: Drawn with fonts metric-compatible with vl-convert's own (Liberation Sans = Arial metrics), so a
+#: browser or WeasyPrint lays the labels out in the width vl-convert measured: with the generic
+#: "sans-serif" they fell back to the wider DejaVu Sans and axis labels and legends were cut off at
+#: the image's edges. Long axis and legend labels are kept whole up to 320 pixels.
+CHART_CONFIG: dict[str, Any] = {
+    "font": "Liberation Sans, Arimo, Arial, Helvetica, sans-serif",
+    "axis": {"labelLimit": 320},
+    "legend": {"labelLimit": 320},
+}
+
+
 def vegalite_to_svg(spec: dict[str, Any]) -> str:
     import vl_convert
 
@@ -96,9 +111,9 @@ def vegalite_to_svg(spec: dict[str, Any]) -> str:
             same_major = [v for v in supported if v.split(".")[0] == match.group(1)]
             version = same_major[-1] if same_major else None
     svg: str = (
-        vl_convert.vegalite_to_svg(spec, vl_version=version)
+        vl_convert.vegalite_to_svg(spec, vl_version=version, config=CHART_CONFIG)
         if version
-        else vl_convert.vegalite_to_svg(spec)
+        else vl_convert.vegalite_to_svg(spec, config=CHART_CONFIG)
     )
     return svg
 
