@@ -27,7 +27,7 @@ import pandas as pd
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.fileio import atomic_path
 
-from . import schemas
+from . import bulk, schemas
 from .check import (
     CACHE_DIR_NAME,
     CityFolder,
@@ -38,7 +38,7 @@ from .check import (
     scan_city,
 )
 from .config import CityConfig
-from .normalise import PreparedTable
+from .normalise import PreparedTable, normalised_frame
 
 if TYPE_CHECKING:
     import duckdb
@@ -121,22 +121,9 @@ def cache_dir_for(city_dir: Path) -> Path:
     return base / "cohort-tools" / "citydata" / digest
 
 
-def normalised_frame(item: PreparedTable) -> pd.DataFrame:
-    """Every schema column in order (absent optional ones as typed blanks), a plain 0..n index."""
-    assert item.frame is not None
-    frame = item.frame
-    schema = schemas.TABLES[item.table]
-    out = {}
-    for column in schema.columns:
-        if column in frame:
-            out[column] = frame[column].reset_index(drop=True)
-        else:
-            dtype = schemas.KIND_DTYPES[schemas.kind_of(item.table, column)]
-            out[column] = pd.Series([None] * len(frame), dtype=dtype)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-
-
-def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list[Problem]]:
+def validated_table(
+    folder: CityFolder, table: str, refs: dict[str, PreparedTable] | None = None
+) -> tuple[PreparedTable, list[Problem]]:
     """Prepare one table and check it with its references; problems include warnings."""
     item = prepare_city_table(folder, table)
     problems = check_prepared(item, folder.city_id)
@@ -144,7 +131,11 @@ def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list
         prepared = {table: item}
         for ref in _references(table):
             if ref in folder.files and ref != table:
-                prepared[ref] = prepare_city_table(folder, ref)
+                prepared[ref] = (
+                    refs[ref]
+                    if refs is not None and ref in refs
+                    else prepare_city_table(folder, ref)
+                )
         problems += [p for p in cross_check(prepared, folder.city_id) if p.file == str(item.path)]
     return item, problems
 
@@ -169,15 +160,25 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
     target = directory / f"{table}-{key}.parquet"
     if target.exists():
         return target
-    item, problems = validated_table(folder, table)
+    refs = {
+        ref: prepare_city_table(folder, ref)
+        for ref in _references(table)
+        if ref in folder.files and ref != table
+    }
+    # Large tables are validated and written by DuckDB, streamed (same problems, same file).
+    problems = bulk.load_table(folder, table, target, refs)
+    item: PreparedTable | None = None
+    if problems is None:
+        item, problems = validated_table(folder, table, refs)
     errors = errors_only(problems)
-    if errors or item.frame is None:
+    if errors or (item is not None and item.frame is None):
         raise CdaError(
             errors,
             headline=f"The {table} table of {folder.city_id or folder.path} is not valid; "
             f"nothing was loaded. Run `cda data check {folder.path}` after fixing it.",
         )
-    _write_parquet_atomically(normalised_frame(item), target)
+    if item is not None:
+        _write_parquet_atomically(normalised_frame(item), target)
     for old in directory.glob(f"{table}-*.parquet"):
         if old != target:
             with contextlib.suppress(OSError):
