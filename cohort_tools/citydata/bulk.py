@@ -36,8 +36,10 @@ import contextlib
 import json
 import math
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -370,7 +372,11 @@ def _sql(plan: _Plan, *, consistency: bool) -> _Sql:
                 layers["b"].append(f"{k} AS {b}")
             # allowed values (stripped, never blank) or the value stripped, blank -> NULL
             blank = b if csv and not values else f"nullif({b}, '')"
-            if canon:
+            if canon and len(canon) == len(allowed or []):  # no two differ only in case
+                exact = _in(b, list(canon.values()))
+                fold = f"coalesce({_lookup(_casefold(b), canon)}, {blank})"
+                layers["s"].append(f"CASE WHEN {exact} THEN {b} ELSE {fold} END AS {s}")
+            elif canon:
                 layers["s"].append(f"coalesce({_lookup(_casefold(b), canon)}, {blank}) AS {s}")
             else:
                 layers["s"].append(f"{blank} AS {s}")
@@ -379,10 +385,13 @@ def _sql(plan: _Plan, *, consistency: bool) -> _Sql:
                 value = x
                 if column.name in CODE_COLUMNS:
                     value = (
-                        f"CASE WHEN regexp_full_match({x}, '[0-9]+\\.0+') "
+                        f"CASE WHEN NOT contains({x}, '.') THEN {x} "
+                        f"WHEN regexp_full_match({x}, '[0-9]+\\.0+') "
                         f"THEN regexp_extract({x}, '^([0-9]+)', 1) ELSE {x} END"
                     )
-                    flags.append(f"NOT {_ascii(x)} AND regexp_matches({x}, '\\.0+$')")
+                    flags.append(
+                        f"contains({x}, '.') AND NOT {_ascii(x)} AND regexp_matches({x}, '\\.0+$')"
+                    )
                 layers["d"].append(f"NULL AS {d}")
                 layers["v"].append(f"{value} AS {v}")
                 continue
@@ -723,8 +732,8 @@ def _scan(
 
     Also returns the normalised values of the first ``head_rows`` rows.
     """
-    outputs = len(sql.outputs)
-    selects = [*sql.outputs, "__flag"]
+    outputs = len(sql.outputs) if out is not None else 0
+    selects = [*sql.outputs[:outputs], "__flag"]
     selects += [
         f"hash({', '.join(_q(c) for c in cols)}) AS __h{i}" for i, cols in enumerate(sql.unique)
     ]
@@ -732,7 +741,7 @@ def _scan(
     selects += [f"({expr}) IS NOT NULL AS __w{i}" for i, expr in enumerate(sql.witnesses)]
     known = [_known(refs, other, col) for _, _, other, col in sql.references]
     reader = _stream(con, f"{sql.relation} SELECT {', '.join(selects)} FROM n")
-    writer: pq.ParquetWriter | None = None
+    writer: _Writer | None = None
     picked: list[np.ndarray] = []
     hashes: list[list[np.ndarray]] = [[] for _ in sql.unique]
     witness: list[int | None] = [None] * len(sql.witnesses)
@@ -741,13 +750,13 @@ def _scan(
     try:
         for batch in reader:
             n = batch.num_rows
-            data = pa.RecordBatch.from_arrays(batch.columns[:outputs], names=_names(plan))
-            if offset < head_rows:
-                head.append(_copied(data.slice(0, head_rows - offset)))
             if out is not None:
+                data = pa.RecordBatch.from_arrays(batch.columns[:outputs], names=_names(plan))
+                if offset < head_rows:
+                    head.append(_copied(data.slice(0, head_rows - offset)))
                 if writer is None:
-                    writer = _writer(out, plan, data.schema)
-                writer.write_batch(data)
+                    writer = _Writer(_writer(out, plan, data.schema))
+                writer.put(data)
             positions = np.arange(offset, offset + n, dtype=np.int64)
             flag = batch.column(outputs).to_numpy(zero_copy_only=False).astype(bool)
             if flag.any():
@@ -772,7 +781,7 @@ def _scan(
     finally:
         reader.close()
         if writer is not None:
-            writer.close()
+            writer.close()  # raises what writing raised
     if out is not None and writer is None:
         empty = pa.Table.from_batches([], schema=_empty_schema(plan))
         pq.write_table(empty.replace_schema_metadata(_schema_metadata(plan)), out)
@@ -785,10 +794,48 @@ def _scan(
                 picked.append(np.flatnonzero(np.isin(every, twice)).astype(np.int64))
     picked.append(np.array([w for w in witness if w is not None], dtype=np.int64))
     rows = np.unique(np.concatenate(picked))
-    head_table = (
-        pa.Table.from_batches(head) if head else pa.Table.from_batches([], _empty_schema(plan))
-    )
+    if out is None:  # the first rows' values, without exporting every row's
+        query = f"{sql.relation} SELECT {', '.join(sql.outputs)} FROM n LIMIT {head_rows}"
+        head_table = con.sql(query).to_arrow_table().rename_columns(_names(plan))
+    elif head:
+        head_table = pa.Table.from_batches(head)
+    else:
+        head_table = pa.Table.from_batches([], _empty_schema(plan))
     return rows, head_table
+
+
+class _Writer:
+    """Writes batches in a thread, so that DuckDB computes the next ones meanwhile."""
+
+    def __init__(self, writer: pq.ParquetWriter) -> None:
+        self._writer = writer
+        self._queue: queue.Queue[pa.RecordBatch | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="cda-bulk-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (batch := self._queue.get()) is not None:
+                if self._error is None:
+                    self._writer.write_batch(batch)
+        except BaseException as exc:  # handed to the caller in close()
+            self._error = exc
+            while self._queue.get() is not None:
+                pass
+        finally:
+            self._writer.close()
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _copied(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -817,10 +864,14 @@ def _schema_metadata(plan: _Plan) -> dict[bytes, bytes]:
 
 
 def _writer(out: Path, plan: _Plan, schema: pa.Schema) -> pq.ParquetWriter:
-    """The cache file: snappy, dictionary-encoded except unique columns, pandas dtypes noted."""
+    """The cache file: snappy; text dictionary-encoded (except unique columns); pandas dtypes."""
     schema = schema.with_metadata(_schema_metadata(plan))
-    unique = {n for n, c in schemas.TABLES[plan.table].columns.items() if c.unique}
-    dictionary = [n for n in schema.names if n not in unique]
+    columns = schemas.TABLES[plan.table].columns
+    dictionary = [
+        n
+        for n, c in columns.items()
+        if schemas.kind_of(plan.table, n) == "str" and not c.unique and n in plan.present
+    ]
     return pq.ParquetWriter(out, schema, compression="snappy", use_dictionary=dictionary)
 
 

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
-from cohort_tools.core.fileio import atomic_path
+from cohort_tools.core.fileio import atomic_path, atomic_write_text
 
 from . import bulk, schemas
 from .check import (
@@ -78,7 +79,44 @@ def _references(table: str) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def _file_digest(path: Path) -> str:
+#: Files at least this big have their digest remembered in the cache folder (with their size,
+#: times and inode), so a warm load does not read a large source again.
+DIGEST_MEMO_BYTES = 8 * 1024 * 1024
+#: A remembered digest is trusted only for a file last changed this long before it was taken, so
+#: that a change within the file system's time resolution is never missed (as git does).
+_RACY_NS = 2_000_000_000
+_MEMO_FILE = "digests.json"
+
+
+def _file_digest(path: Path, memo_dir: Path | None = None) -> str:
+    stat = path.stat()
+    if memo_dir is None or stat.st_size < DIGEST_MEMO_BYTES:
+        return _hash_file(path)
+    key = str(path.resolve())
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    memo_path = memo_dir / _MEMO_FILE
+    memo: dict[str, dict[str, object]] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(memo_path.read_text(encoding="utf-8"))
+        memo = loaded if isinstance(loaded, dict) else {}
+    entry = memo.get(key)
+    at = entry.get("at") if isinstance(entry, dict) else None
+    if (
+        isinstance(entry, dict)
+        and entry.get("stat") == stamp
+        and isinstance(at, int)
+        and max(stat.st_mtime_ns, stat.st_ctime_ns) < at - _RACY_NS
+    ):
+        return str(entry["digest"])
+    taken = time.time_ns()
+    digest = _hash_file(path)
+    memo[key] = {"stat": stamp, "digest": digest, "at": taken}
+    with contextlib.suppress(OSError):
+        atomic_write_text(memo_path, json.dumps(memo, sort_keys=True))
+    return digest
+
+
+def _hash_file(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "blake2b").hexdigest()
 
@@ -86,15 +124,16 @@ def _file_digest(path: Path) -> str:
 def cache_key(folder: CityFolder, table: str) -> str:
     """Hash of everything the normalised table depends on."""
     config = folder.config
+    memo = cache_dir_for(folder.path)
     h = hashlib.blake2b(digest_size=12)
     parts: dict[str, object] = {
         "schema": schemas.SCHEMA_VERSION,
         "table": table,
         "config": folder.table_config(table).model_dump(mode="json"),
         "timezone": config.timezone if config else None,
-        "source": _file_digest(folder.files[table]),
+        "source": _file_digest(folder.files[table], memo),
         "refs": {
-            ref: _file_digest(folder.files[ref])
+            ref: _file_digest(folder.files[ref], memo)
             for ref in _references(table)
             if ref in folder.files
         },
