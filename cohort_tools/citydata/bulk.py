@@ -626,27 +626,22 @@ def load_table(
     """Validate a large table and write its normalised Parquet to ``target`` if it has no errors.
 
     Returns the table's problems (with its cross-table ones), or None when the pandas path must
-    do it. Nothing is written when there are errors.
+    do it (then nothing was written). Nothing is written when there are errors.
     """
-    plan = _plan(folder, table)
-    if plan is None:
-        return None
-    import duckdb
-
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.bulk.part")
     try:
+        plan = _plan(folder, table)
+        if plan is None:
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
         with _duckdb() as con:
-            sql = _sql(plan, consistency=False)
-            outcome = _validate(con, plan, sql, refs, tmp)
-            if outcome is None:
-                return None
-            problems = [*outcome.problems, *outcome.cross]
-            if not errors_only(problems):
-                tmp.chmod(0o666 & ~_umask())
-                os.replace(tmp, target)
-            return problems
-    except (_Unsupported, _Differs, duckdb.Error, pa.ArrowException):
+            outcome = _validate(con, plan, _sql(plan, consistency=False), refs, tmp)
+        problems = [*outcome.problems, *outcome.cross]
+        if not errors_only(problems):
+            tmp.chmod(0o666 & ~_umask())
+            os.replace(tmp, target)
+        return problems
+    except Exception:  # e.g. _Differs, _Unsupported, a DuckDB error: the pandas path decides
         return None
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -657,18 +652,13 @@ def check_table(
     folder: CityFolder, table: str, prepared: Mapping[str, PreparedTable]
 ) -> tuple[list[Problem], list[Problem]] | None:
     """A large table's problems and its cross-table problems, or None (use the pandas path)."""
-    plan = _plan(folder, table)
-    if plan is None:
-        return None
-    import duckdb
-
     try:
+        plan = _plan(folder, table)
+        if plan is None:
+            return None
         with _duckdb() as con:
-            sql = _sql(plan, consistency=True)
-            outcome = _validate(con, plan, sql, prepared, None)
-    except (_Unsupported, _Differs, duckdb.Error, pa.ArrowException):
-        return None
-    if outcome is None:
+            outcome = _validate(con, plan, _sql(plan, consistency=True), prepared, None)
+    except Exception:  # e.g. _Differs, _Unsupported, a DuckDB error: the pandas path decides
         return None
     return outcome.problems, outcome.cross
 
@@ -697,7 +687,7 @@ def _validate(
     sql: _Sql,
     refs: Mapping[str, PreparedTable],
     out: Path | None,
-) -> _Outcome | None:
+) -> _Outcome:
     """Scan the table once (writing its normalised Parquet to ``out``), then phrase its problems.
 
     Rows that break a rule, or that the SQL cannot read for certain, go through the pandas path;
