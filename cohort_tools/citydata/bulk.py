@@ -727,7 +727,17 @@ def _scan(
     selects += [
         f"hash({', '.join(_q(c) for c in cols)}) AS __h{i}" for i, cols in enumerate(sql.unique)
     ]
-    selects += [f"{expr} AS __r{i}" for i, (_, expr, _, _) in enumerate(sql.references)]
+    exported = sql.outputs[:outputs]
+    # a reference that is an exported column is read from it rather than exported twice
+    reference_columns = [
+        f"__r{i}" if expr not in exported else _names(plan)[exported.index(expr)]
+        for i, (_, expr, _, _) in enumerate(sql.references)
+    ]
+    selects += [
+        f"{expr} AS __r{i}"
+        for i, (_, expr, _, _) in enumerate(sql.references)
+        if expr not in exported
+    ]
     selects += [f"({expr}) IS NOT NULL AS __w{i}" for i, expr in enumerate(sql.witnesses)]
     known = [_known(refs, other, col) for _, _, other, col in sql.references]
     reader = _stream(con, f"{sql.relation} SELECT {', '.join(selects)} FROM n")
@@ -757,7 +767,7 @@ def _scan(
             for i, values in enumerate(known):
                 if values is None:
                     continue
-                column = batch.column(f"__r{i}")
+                column = batch.column(reference_columns[i])
                 bad = pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, value_set=values)))
                 if pc.any(bad).as_py():
                     picked.append(positions[bad.to_numpy(zero_copy_only=False).astype(bool)])
