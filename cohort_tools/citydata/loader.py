@@ -8,6 +8,11 @@ the tables it refers to, and :data:`~cohort_tools.citydata.schemas.SCHEMA_VERSIO
 source (or schema) is never served from a stale cache. Cache files are written to a temporary name
 and renamed into place, so several processes may load the same city at once.
 
+Large tables (a CSV over 64 MiB, a Parquet file of 200,000 rows or more) are validated and cached by
+:mod:`.bulk` in DuckDB, streamed, with the same problems; everything else by the pandas path. The
+digest of a large source is remembered in the cache folder (by size, times and inode), so a warm
+load does not read it again.
+
 ``connect(city)`` gives a DuckDB connection with one view per table over the cached Parquet, for
 aggregating large cities in SQL instead of row-by-row pandas.
 """
