@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -55,6 +55,9 @@ from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_ra
 from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
 from cohort_tools.render.charts import enable_offline_charts
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -103,9 +106,12 @@ def _path_or_none(value: str | Path | None) -> Path | None:
 class City:
     """A city as a notebook sees it: its profile, its tables, and the cohort it belongs to."""
 
-    def __init__(self, data: _loader.CityData, *, cohort_file: Path | None = None) -> None:
+    def __init__(
+        self, data: _loader.CityData, *, cohort_file: Path | None = None, id: str | None = None
+    ) -> None:
         self._data = data
         self.cohort_file = cohort_file
+        self._id = id
         self._cohort: Cohort | None = None
 
     def __repr__(self) -> str:
@@ -113,7 +119,8 @@ class City:
 
     @property
     def id(self) -> str:
-        return self._data.config.id
+        """The city's id in the cohort (as the caller named it), else the id in its city.yaml."""
+        return self._id or self._data.config.id
 
     @property
     def name(self) -> str:
@@ -150,6 +157,10 @@ class City:
         """The table, or an empty one with its columns when the city has not shared it."""
         return self._data.table_or_empty(name)
 
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with one view per table: aggregate a large city in SQL."""
+        return self._data.connect()
+
     @property
     def cohort(self) -> Cohort:
         """The cohort of the notebook's cohort file (the demo cohort when none was given)."""
@@ -176,7 +187,10 @@ def start(*, city: str, cohort_file: str | Path = "", data_dir: str | Path = "")
     when the caller has resolved it already.
     """
     enable_offline_charts()
-    return open_city(data_dir or city, cohort_file)
+    if data_dir:
+        cohort = _path_or_none(cohort_file)
+        return City(_loader.open_city(Path(data_dir)), cohort_file=cohort, id=city)
+    return open_city(city, cohort_file)
 
 
 # -- showing things -------------------------------------------------------------------------------
