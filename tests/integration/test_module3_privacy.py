@@ -212,7 +212,7 @@ def with_recorder(nb: nbformat.NotebookNode, record: Path) -> nbformat.NotebookN
     setup = next(
         i
         for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "enable_offline_charts()" in c.source
+        if c.cell_type == "code" and "nb.start(" in c.source
     )
     cell = nbformat.v4.new_code_cell(f"RECORD_PATH = {str(record)!r}\n{RECORDER}")
     cell.metadata["tags"] = []
