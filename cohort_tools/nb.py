@@ -200,7 +200,7 @@ def say(text: str) -> None:
     """Show ``text`` as Markdown."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))  # type: ignore[no-untyped-call]
+    display(Markdown(text))  # type: ignore[no-untyped-call]  # IPython.display has no types
 
 
 def show_chart(chart: Any, *, alt: str, takeaway: str) -> None:
@@ -217,7 +217,7 @@ def show_chart(chart: Any, *, alt: str, takeaway: str) -> None:
         enable_offline_charts()
     from IPython.display import display
 
-    display(chart.properties(description=alt))  # type: ignore[no-untyped-call]
+    display(chart.properties(description=alt))  # type: ignore[no-untyped-call]  # as above
     say(f"**Takeaway:** {takeaway}")
 
 
