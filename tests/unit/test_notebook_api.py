@@ -233,3 +233,26 @@ def test_every_nb_name_a_notebook_uses_exists(path: Path) -> None:
 
 def test_every_name_nb_exports_exists() -> None:
     assert [name for name in nb.__all__ if not hasattr(nb, name)] == []
+
+
+def test_strategy_review_is_the_strategy_products_function_found_by_its_entry_point() -> None:
+    from cohort_tools.strategy import review
+
+    nb._provider.cache_clear()
+    assert nb._provider("strategy_review") is review
+
+
+def test_a_missing_provider_is_a_plain_problem_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.metadata
+
+    from cohort_tools.core.errors import CdaError
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **_: [])
+    nb._provider.cache_clear()
+    try:
+        with pytest.raises(CdaError, match="install the package again"):
+            nb.strategy_review(city="riverton")
+    finally:
+        nb._provider.cache_clear()
