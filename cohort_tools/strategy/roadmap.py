@@ -181,7 +181,7 @@ def roadmap_blocks(
 ) -> list[Block]:
     """The roadmap section: the chart (with a text alternative and a takeaway), then one table per
     phase. ``draw=False`` leaves the chart out (for readers of the content, not its pages)."""
-    from cohort_tools.render.page import CHART_CONFIG, chart_description, vegalite_to_svg
+    from cohort_tools.render.charts import CHART_CONFIG, chart_description, vegalite_to_svg
 
     if not actions:
         return [Paragraph("No actions yet: the roadmap fills in as the workshops are done.")]
