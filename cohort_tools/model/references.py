@@ -87,8 +87,20 @@ class References(_Strict):
         return [r.id for r in self.references]
 
 
+def curriculum_file(name: str) -> Path:
+    """``curriculum/<name>`` of the project (``CDA_HOME``), else of the checkout the package runs from.
+
+    A programme team's own copy of the curriculum may hold only some files (say, its own
+    programme.yaml); the references, facts, style and kit files then come from the checkout.
+    """
+    own = paths.curriculum_dir() / name
+    if own.exists():
+        return own
+    return paths.PACKAGE_DIR.parent / "curriculum" / name
+
+
 def references_file() -> Path:
-    return paths.curriculum_dir() / REFERENCES_FILE
+    return curriculum_file(REFERENCES_FILE)
 
 
 def load_references(path: Path | None = None) -> References:

@@ -23,10 +23,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cohort_tools.core import paths
 from cohort_tools.core.config import load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.model.references import References, default_references, unknown_ids
+from cohort_tools.model.references import (
+    References,
+    curriculum_file,
+    default_references,
+    unknown_ids,
+)
 
 FACTS_FILE = "facts.yaml"
 FactId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -126,7 +130,7 @@ class Facts(BaseModel):
 
 
 def facts_file() -> Path:
-    return paths.curriculum_dir() / FACTS_FILE
+    return curriculum_file(FACTS_FILE)
 
 
 def load_facts(path: Path | None = None, *, references: References | None = None) -> Facts:
