@@ -15,6 +15,7 @@ from cohort_tools.core.cliutil import reports_errors
 from cohort_tools.core.errors import CdaError
 from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
 from cohort_tools.course.cli import course_app
+from cohort_tools.kit.cli import kit_app
 from cohort_tools.model.cohort import load_cohort
 from cohort_tools.packets.cli import packets_command
 from cohort_tools.strategy.cli import strategy_command
@@ -31,6 +32,7 @@ app.add_typer(programme_app, name="programme")
 app.add_typer(cohort_app, name="cohort")
 app.add_typer(data_app, name="data")
 app.add_typer(book_app, name="book")
+app.add_typer(kit_app, name="kit")
 app.command("packets")(packets_command)
 app.command("strategy")(strategy_command)
 app.add_typer(course_app, name="course")

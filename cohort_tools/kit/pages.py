@@ -22,7 +22,7 @@ from cohort_tools.kit.content import (
     load_skills_survey,
 )
 from cohort_tools.kit.feedback import feedback_file_name, feedback_template
-from cohort_tools.model.programme import AUDIENCE_LABELS, Programme, load_programme
+from cohort_tools.model.programme import Programme, load_programme
 from cohort_tools.model.references import References, default_references
 
 KIT_INDEX = "kit/index"
@@ -32,11 +32,18 @@ FEEDBACK = "kit/showcase-feedback"
 SURVEY = "kit/skills-survey"
 COHORT_VIEW_FILE = "cohort-keynotes.html"
 
-WHO = {
+WHO = {  # plural: the convening and keynotes gather every city
     "mayor": "mayors",
     "cda_lead": "CDA leads",
     "senior_team": "senior teams",
     "coach": "coaches",
+    "govex": "the program team",
+}
+WHO_ONE_CITY = {  # singular: a showcase or check-in is one city's meeting
+    "mayor": "the mayor",
+    "cda_lead": "the CDA lead",
+    "senior_team": "the senior team",
+    "coach": "the coach",
     "govex": "the program team",
 }
 
@@ -54,8 +61,8 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def _who(roles: Sequence[str]) -> str:
-    names = [WHO.get(r, r) for r in roles]
+def _who(roles: Sequence[str], *, one_city: bool = False) -> str:
+    names = [(WHO_ONE_CITY if one_city else WHO).get(r, r) for r in roles]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -242,7 +249,7 @@ def rubrics_page(rubrics: ShowcaseRubrics, programme: Programme) -> str:
             f"## {showcase.title}",
             "",
             f"Month {showcase.month}, {showcase.duration_minutes} minutes, with "
-            f"{', '.join(AUDIENCE_LABELS[a] for a in showcase.audience)}.",
+            f"{_who(showcase.audience, one_city=True)}.",
             "",
             " ".join(rubric.summary.split()),
             "",
@@ -473,6 +480,12 @@ def kit_index_page(programme: Programme, briefs: KeynoteBriefs) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def kit_docnames(programme: Programme) -> list[str]:
+    """The kit's pages in book order (without reading the kit's files)."""
+    briefs = [brief_docname(s.id) for s in programme.sessions() if s.kind == "keynote"]
+    return [KIT_INDEX, RUN_OF_SHOW, *briefs, RUBRICS, FEEDBACK, SURVEY]
+
+
 def kit_pages(
     programme: Programme | None = None,
     *,
@@ -495,7 +508,8 @@ def kit_pages(
             run_of_show_page(load_run_of_show(programme=prog), prog, notebooks=notebooks),
         ),
     ]
-    for brief in briefs.briefs:
+    order = [s.id for s in prog.sessions()]
+    for brief in sorted(briefs.briefs, key=lambda b: order.index(b.session)):
         pages.append(
             KitPage(
                 brief_docname(brief.session),

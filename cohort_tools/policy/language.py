@@ -253,13 +253,96 @@ def _strip_fields(text: str) -> str:
     return re.sub(r"\{[^{}]*\}", " ", text)
 
 
-def python_strings(path: Path) -> Iterator[tuple[int, str]]:
-    """(line, text) of every string literal in a Python module (docstrings included)."""
+def _string_nodes(path: Path, *, docstrings: bool) -> Iterator[ast.Constant]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    if not docstrings:  # a string on its own as a statement is documentation, not output
+        skip = {
+            id(node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            for offset, part in enumerate(node.value.splitlines() or [""]):
-                yield node.lineno + offset, part
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node
+
+
+def python_strings(path: Path, *, docstrings: bool = True) -> Iterator[tuple[int, str]]:
+    """(line, text) of every string literal in a Python module (docstrings unless told not)."""
+    for node in _string_nodes(path, docstrings=docstrings):
+        for offset, part in enumerate(node.value.splitlines() or [""]):
+            yield node.lineno + offset, part
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of text read as a whole: a paragraph, a code cell's strings, or a string literal."""
+
+    file: str
+    line: int
+    text: str
+
+
+def _paragraphs(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Paragraphs of Markdown lines; a heading joins the paragraph that follows it."""
+    block: list[tuple[int, str]] = []
+    for number, line in [*lines, (0, "")]:
+        if line.strip():
+            block.append((number, line))
+            continue
+        # Headings and MyST labels ("(name)=") belong to the paragraph after them.
+        only_titles = all(re.match(r"^\s*(#|\([\w-]+\)=\s*$)", text) for _, text in block)
+        if block and not only_titles:
+            yield block[0][0], "\n".join(text for _, text in block)
+            block = []
+    if block:
+        yield block[0][0], "\n".join(text for _, text in block)
+
+
+def text_units(path: Path, *, docstrings: bool = False) -> list[Unit]:
+    """The text a reader meets in a file, in units to judge as a whole.
+
+    Markdown pages: paragraphs (code fences kept, since facts can sit in them). MyST notebooks and
+    templates: Markdown paragraphs, and each code cell's string literals as one unit. Python
+    modules: each string literal (docstrings only when asked).
+    """
+    name = str(path)
+    if path.suffix == ".py":
+        return [
+            Unit(name, node.lineno, node.value)
+            for node in _string_nodes(path, docstrings=docstrings)
+        ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    is_notebook = (
+        bool(lines)
+        and lines[0].strip() == "---"
+        and any(line.startswith("```{code-cell}") for line in lines)
+    )
+    if not is_notebook:
+        return [Unit(name, n, text) for n, text in _paragraphs(list(enumerate(lines, start=1)))]
+    units: list[Unit] = []
+    markdown: list[tuple[int, str]] = []
+    code: list[tuple[int, str]] = []
+    in_code = False
+    in_front = True
+    for number, line in enumerate(lines, start=1):
+        if in_front:
+            if number > 1 and line.strip() == "---":
+                in_front = False
+            continue
+        if not in_code and line.startswith("```{code-cell}"):
+            units += [Unit(name, n, text) for n, text in _paragraphs(markdown)]
+            markdown, code, in_code = [], [], True
+            continue
+        if in_code and line.startswith("```"):
+            strings = list(_code_strings(code))
+            if strings:
+                units.append(Unit(name, strings[0][0], "\n".join(s for _, s in strings)))
+            in_code = False
+            continue
+        (code if in_code else markdown).append((number, line))
+    units += [Unit(name, n, text) for n, text in _paragraphs(markdown)]
+    return units
 
 
 # --- the check ----------------------------------------------------------------------------------
@@ -322,6 +405,7 @@ def check_file(path: Path, *, style: Style | None = None) -> list[Finding]:
 __all__ = [
     "Finding",
     "Style",
+    "Unit",
     "check_file",
     "check_lines",
     "check_text",
@@ -330,4 +414,5 @@ __all__ = [
     "markdown_prose",
     "notebook_text",
     "python_strings",
+    "text_units",
 ]
