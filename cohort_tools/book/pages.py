@@ -119,7 +119,7 @@ def module_page(module: Module, programme: Programme, pages: dict[str, SessionPa
     lines = [
         f"# Module {module.number}: {module.title}",
         "",
-        f"**Theme:** {module.theme}. **When:** {_months(module.months)} of the programme.",
+        f"**Theme:** {module.theme}. **When:** {_months(module.months)} of the program.",
         "",
         module.summary.strip(),
         "",
@@ -145,7 +145,7 @@ def capstone_page(programme: Programme, pages: dict[str, SessionPage]) -> str:
         d.summary.strip(),
         "",
         f"In the last month the team turns its workshop answers into a {d.horizon_years}-year plan. "
-        "The mayor signs it at the end of the programme.",
+        "The mayor signs it at the end of the program.",
         "",
     ]
     for s in programme.capstone:
@@ -183,11 +183,11 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
     c = p.convening
     k = p.coaching
     lines = [
-        "# The programme at a glance",
+        "# The program at a glance",
         "",
         p.note.strip(),
         "",
-        f"The programme lasts {p.duration_months} months. It opens with an in-person convening for "
+        f"The program lasts {p.duration_months} months. It opens with an in-person convening for "
         f"mayors, then runs {len(p.modules)} modules of online keynotes and workshops for each city's "
         "senior team. A coach meets every city's team every "
         f"{k.cadence_weeks} weeks. Mayors come back at key moments to decide and to sign off.",
@@ -224,7 +224,7 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
         "the showcases and the final sign-off.",
         f"- **The senior team** has {p.team.min_members} to {p.team.max_members} members chosen by "
         "the mayor. They attend every keynote and workshop.",
-        "- **The CDA lead** runs the programme inside the city: roster, calendar, data and follow-up. "
+        "- **The CDA lead** runs the program inside the city: roster, calendar, data and follow-up. "
         "See {doc}`lead-orientation`.",
         "- **The coach** meets the team every two weeks. See {doc}`coaching-guide`.",
         "",
@@ -310,7 +310,7 @@ DICTIONARY_MISSING = """\
 # Data dictionary
 
 ```{note}
-This page lists every table and column a city brings to the programme. It is generated from the
+This page lists every table and column a city brings to the program. It is generated from the
 city-data schemas in `cohort_tools.citydata`, which this copy of the package does not have yet
 (REASON). Rebuild the book once that part is installed.
 ```
@@ -331,7 +331,7 @@ def data_dictionary_page(render: Callable[[], str] | None = None) -> tuple[str, 
         body = demote_headings(body)
     intro = (
         "# Data dictionary\n\n"
-        "Every table a city brings to the programme, and every column in it: its type, whether it "
+        "Every table a city brings to the program, and every column in it: its type, whether it "
         "is required and what values are allowed. `cda data check` tests a city's folder against "
         "exactly these rules. This page is generated from the same schemas, so it cannot drift "
         "from what the check does.\n\n"
@@ -429,7 +429,7 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
 
     parts: list[dict[str, object]] = [
         {
-            "caption": "The programme",
+            "caption": "The program",
             "chapters": [
                 {"file": "programme"},
                 *convening,

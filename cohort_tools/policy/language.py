@@ -149,6 +149,8 @@ class Finding:
 
 # --- what counts as prose -----------------------------------------------------------------------
 
+_IDENTIFIER = re.compile(r"^[\w.:/-]*$")
+_STRING_QUOTES = re.compile(r"^[A-Za-z]*('''|\"\"\"|'|\")|('''|\"\"\"|'|\")$")
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _ROLE = re.compile(r"\{[a-z-]+\}`[^`\n]*`")
@@ -243,8 +245,10 @@ def _code_strings(cell: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
                 try:
                     value = ast.literal_eval(text)
                     text = value if isinstance(value, str) else ""
-                except (ValueError, SyntaxError):
-                    text = re.sub(r"\{[^{}]*\}", " ", text)  # an f-string: drop the fields
+                except (ValueError, SyntaxError):  # an f-string: drop the prefix and quotes
+                    text = _STRING_QUOTES.sub("", text)
+            if _IDENTIFIER.match(text):
+                continue  # a table, column or id name, not words for a reader
             for offset, part in enumerate(text.splitlines() or [""]):
                 yield first + tok.start[0] - 1 + offset, _strip_fields(part)
 
@@ -267,9 +271,18 @@ def _string_nodes(path: Path, *, docstrings: bool) -> Iterator[ast.Constant]:
             yield node
 
 
-def python_strings(path: Path, *, docstrings: bool = True) -> Iterator[tuple[int, str]]:
-    """(line, text) of every string literal in a Python module (docstrings unless told not)."""
+def python_strings(
+    path: Path, *, docstrings: bool = True, identifiers: bool = True
+) -> Iterator[tuple[int, str]]:
+    """(line, text) of the string literals of a Python module.
+
+    ``docstrings=False`` leaves out documentation; ``identifiers=False`` leaves out strings that are
+    one token with no space (table and column names, ids, file names: ``"neighbourhoods"``), which
+    name things in code and data rather than speak to a reader.
+    """
     for node in _string_nodes(path, docstrings=docstrings):
+        if not identifiers and _IDENTIFIER.match(node.value):
+            continue
         for offset, part in enumerate(node.value.splitlines() or [""]):
             yield node.lineno + offset, part
 
@@ -398,7 +411,8 @@ def check_file(path: Path, *, style: Style | None = None) -> list[Finding]:
         return check_lines(python_strings(path), source=name, style=style)
     text = path.read_text(encoding="utf-8")
     if text.startswith("---") and "jupytext" in text.split("\n---", 1)[0]:
-        return check_lines(notebook_text(path), source=name, style=style)
+        lines = sorted(notebook_text(path), key=lambda item: item[0])
+        return check_lines(lines, source=name, style=style)
     return check_text(text, source=name, style=style)
 
 
