@@ -65,10 +65,11 @@ def build_kit(*, out: Path, cohort: Path | None = None, pdf: bool = True) -> Kit
     from cohort_tools.kit.content import load_showcase_rubrics, load_skills_survey
     from cohort_tools.kit.feedback import feedback_template
     from cohort_tools.kit.pages import COHORT_VIEW_FILE, kit_pages
-    from cohort_tools.kit.printable import pdf_from_pages, printable_page
+    from cohort_tools.kit.printable import printable_page
     from cohort_tools.kit.survey import template_csv, write_survey_template
     from cohort_tools.model.cohort import load_cohort
     from cohort_tools.policy.privacy import DEFAULT_THRESHOLD
+    from cohort_tools.render.page import pdf_from_pages
 
     programme = load_programme()
     loaded = load_cohort(cohort, programme)

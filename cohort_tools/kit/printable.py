@@ -55,7 +55,7 @@ def myst_to_markdown(text: str, titles: Mapping[str, str] | None = None) -> str:
 def markdown_html(text: str) -> str:
     """CommonMark with tables, as HTML (raw HTML in the text is escaped, never passed through)."""
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return md.render(text)
+    return str(md.render(text))
 
 
 def _title(text: str, fallback: str) -> str:

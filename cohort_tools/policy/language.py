@@ -257,7 +257,8 @@ def _strip_fields(text: str) -> str:
     return re.sub(r"\{[^{}]*\}", " ", text)
 
 
-def _string_nodes(path: Path, *, docstrings: bool) -> Iterator[ast.Constant]:
+def _string_nodes(path: Path, *, docstrings: bool) -> Iterator[tuple[int, str]]:
+    """(line, value) of the module's string literals."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skip: set[int] = set()
     if not docstrings:  # a string on its own as a statement is documentation, not output
@@ -268,7 +269,7 @@ def _string_nodes(path: Path, *, docstrings: bool) -> Iterator[ast.Constant]:
         }
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            yield node
+            yield node.lineno, node.value
 
 
 def python_strings(
@@ -280,11 +281,11 @@ def python_strings(
     one token with no space (table and column names, ids, file names: ``"neighbourhoods"``), which
     name things in code and data rather than speak to a reader.
     """
-    for node in _string_nodes(path, docstrings=docstrings):
-        if not identifiers and _IDENTIFIER.match(node.value):
+    for line, value in _string_nodes(path, docstrings=docstrings):
+        if not identifiers and _IDENTIFIER.match(value):
             continue
-        for offset, part in enumerate(node.value.splitlines() or [""]):
-            yield node.lineno + offset, part
+        for offset, part in enumerate(value.splitlines() or [""]):
+            yield line + offset, part
 
 
 @dataclass(frozen=True)
@@ -322,8 +323,7 @@ def text_units(path: Path, *, docstrings: bool = False) -> list[Unit]:
     name = str(path)
     if path.suffix == ".py":
         return [
-            Unit(name, node.lineno, node.value)
-            for node in _string_nodes(path, docstrings=docstrings)
+            Unit(name, line, value) for line, value in _string_nodes(path, docstrings=docstrings)
         ]
     lines = path.read_text(encoding="utf-8").splitlines()
     is_notebook = (
