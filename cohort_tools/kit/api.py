@@ -73,7 +73,6 @@ def build_kit(*, out: Path, cohort: Path | None = None, pdf: bool = True) -> Kit
 
     programme = load_programme()
     loaded = load_cohort(cohort, programme)
-    thresholds = {c.id: DEFAULT_THRESHOLD for c in loaded.cities}
     generated = [p for p in kit_pages(programme, threshold=DEFAULT_THRESHOLD) if p.printable]
     texts = {p.docname: p.text for p in generated}
     book = paths.book_dir()
@@ -129,9 +128,7 @@ def build_kit(*, out: Path, cohort: Path | None = None, pdf: bool = True) -> Kit
     write_all_or_nothing(outputs)
     # The example city folder is written after the rest, in one step of its own.
     example = out / "skills-survey-example"
-    result.other += write_survey_template(
-        example, survey=survey, threshold=min(thresholds.values(), default=DEFAULT_THRESHOLD)
-    )
+    result.other += write_survey_template(example, survey=survey, threshold=DEFAULT_THRESHOLD)
     return result
 
 
