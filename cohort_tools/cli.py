@@ -27,6 +27,7 @@ from cohort_tools.cohort_view import api as cohort_view
 from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError
 from cohort_tools.course import api as course
+from cohort_tools.kit import api as kit
 from cohort_tools.model import api as model
 from cohort_tools.packets import api as packets
 from cohort_tools.strategy import api as strategy
@@ -112,6 +113,15 @@ def _book(result: Any, _: Mapping[str, Any]) -> None:
     typer.echo(f"Open {result.index} in a browser (works offline).")
 
 
+def _kit(result: Any, _: Mapping[str, Any]) -> None:
+    typer.echo(result.summary())
+    typer.echo(f"Open {result.index} in a browser.")
+
+
+def _text_line(result: str, _: Mapping[str, Any]) -> None:
+    typer.echo(result)
+
+
 def _quiet(_result: Any, _params: Mapping[str, Any]) -> None:
     return None
 
@@ -129,6 +139,7 @@ NOUNS = {
     "packets": "The coaching packets (one page per template and city, and a PDF per city).",
     "strategy": "Each city's citywide data strategy.",
     "book": "The curriculum book (a static, offline website).",
+    "kit": "The facilitation kit: printable pages, showcase feedback forms, the skills survey.",
     "demo": "The main job, end to end, on the embedded demo cohort.",
 }
 
@@ -242,6 +253,15 @@ COMMANDS: tuple[Command, ...] = (
             helps={"out": "Folder for the built site (replaced on success).",
                    "city": "Demo city the session notebooks run on.",
                    "strict": "Treat Sphinx warnings as errors."}),
+    Command("kit build", kit.build_kit,
+            "Write every kit page as HTML and PDF, the cohort view, blank forms and the survey "
+            "template.", _kit, helps={"out": "Folder for the printable kit.",
+                                      "pdf": "Also print each page to PDF."}),
+    Command("kit feedback", kit.check_feedback_file,
+            "Check a showcase feedback form; list every problem; exit 1 if there is one.",
+            _text_line, arguments=("path",),
+            helps={"path": "A filled-in showcase feedback form (YAML).",
+                   "city": "The city whose folder holds the form."}),
     Command("demo run", pipeline.run_demo,
             "Run the main job end to end on the embedded demo cohort (or --cohort).", _quiet,
             old=("demo",), fixed={"echo": typer.echo},
