@@ -418,11 +418,18 @@ class _CellClock:
 
     started: float | None = None
     min_elapsed = 0.0
+    kill_strays = False
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
     started = _CellClock.started
     if started is not None and time.monotonic() - started >= _CellClock.min_elapsed:
+        if _CellClock.kill_strays:
+            # The cell is over: so is every process it started (a fork bomb would otherwise starve
+            # the interrupted cell of CPU). kill(-1) reaches only this job's own uid (warm
+            # sandbox) or pid namespace (cold sandbox), never this process itself.
+            with contextlib.suppress(OSError):
+                os.kill(-1, signal.SIGKILL)
         raise KeyboardInterrupt
 
 
@@ -474,6 +481,18 @@ def run_job(in_fd: int, out_fd: int, payload_limit: int = 64 << 20) -> None:
             )
 
         shell._showtraceback = show_traceback
+        format_traceback = shell.showtraceback
+        main_pid = os.getpid()
+
+        def show_or_exit(*args: Any, **kwargs: Any) -> None:
+            if (
+                os.getpid() != main_pid
+            ):  # a process forked by learner code: it has nowhere to report
+                os._exit(1)
+            format_traceback(*args, **kwargs)
+
+        shell.showtraceback = show_or_exit
+        _CellClock.kill_strays = bool(payload.get("kill_strays"))
         timeout = float(payload.get("timeout", 120))
         _CellClock.min_elapsed = timeout / 2
         signal.signal(signal.SIGINT, _on_sigint)
@@ -576,11 +595,7 @@ def become(uid: int) -> None:
 def _remove_ipc_of(uid: int) -> None:
     """Remove the System V shared memory, queues and semaphores this uid left behind."""
     libc: Any = _libc()
-    for kind, remove in (
-        ("shm", lambda ident: libc.shmctl(ident, _IPC_RMID, None)),
-        ("msg", lambda ident: libc.msgctl(ident, _IPC_RMID, None)),
-        ("sem", lambda ident: libc.semctl(ident, 0, _IPC_RMID)),
-    ):
+    for kind, id_column in (("shm", "shmid"), ("msg", "msqid"), ("sem", "semid")):
         try:
             lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
         except OSError:
@@ -590,8 +605,15 @@ def _remove_ipc_of(uid: int) -> None:
         header = lines[0].split()
         for line in lines[1:]:
             fields = dict(zip(header, line.split(), strict=False))
-            if fields.get("uid") == str(uid) and "id" in fields:
-                remove(int(fields["id"]))
+            if fields.get("uid") != str(uid) or id_column not in fields:
+                continue
+            ident = int(fields[id_column])
+            if kind == "shm":
+                libc.shmctl(ident, _IPC_RMID, None)
+            elif kind == "msg":
+                libc.msgctl(ident, _IPC_RMID, None)
+            else:
+                libc.semctl(ident, 0, _IPC_RMID)
 
 
 def _live_processes_of(uid: int) -> list[int]:

@@ -694,6 +694,8 @@ def _payload(
     answers: Sequence[str],
     limits: SandboxLimits,
     workdir: str,
+    *,
+    isolated: bool = True,
 ) -> bytes:
     for name in files:
         if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
@@ -706,6 +708,9 @@ def _payload(
             "answers": list(answers),
             "timeout": limits.timeout,
             "limits": limits.caps(),
+            # On a timeout the runner kills the job's other processes with kill(-1): only where
+            # that reaches nothing but the job (its own uid or pid namespace), never unsandboxed.
+            "kill_strays": isolated,
         }
     ).encode()
 
@@ -1265,7 +1270,9 @@ class SandboxPool:
                     env["CDA_CACHE_DIR"] = str(self._workdir / "cache")
                     cwd = workdir
                     pass_fds = (pay_r, out_w)
-                payload = _payload(plan, files, answers, limits, workdir)
+                payload = _payload(
+                    plan, files, answers, limits, workdir, isolated=self.isolation == "cold"
+                )
                 try:
                     job.process = subprocess.Popen(
                         command,
