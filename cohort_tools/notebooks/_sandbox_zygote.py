@@ -814,12 +814,23 @@ def zygote_main(control_fd: int, slots: int, uid_base: int) -> int:
                     os.close(fd)
 
 
-def job_main(in_fd: int, out_fd: int, limits: dict[str, Any]) -> int:
-    """One job as this process (cold sandbox or trusted mode): limits first, then the runner."""
+def job_main(
+    in_fd: int, out_fd: int, limits: dict[str, Any], uid: int | None, folder: Path | None
+) -> int:
+    """One job as this process (cold sandbox or trusted mode): limits first, then the runner.
+
+    With ``uid`` (the cold sandbox started by root) the job folder is given to that uid and the
+    process drops to it, as a warm job does.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _keep_only_fds({in_fd, out_fd})
     apply_limits(limits)
+    if uid is not None and folder is not None:
+        os.chmod(folder, 0o700)
+        os.chown(folder, uid, uid)
+        become(uid)
+        os.umask(0o077)
     with contextlib.suppress(OSError):
         _prctl(_PR_SET_NO_NEW_PRIVS, 1)
     run_job(in_fd, out_fd)
@@ -839,12 +850,14 @@ def main(argv: list[str] | None = None) -> int:
     job.add_argument("--in-fd", type=int, required=True)
     job.add_argument("--out-fd", type=int, required=True)
     job.add_argument("--limits", default="{}")
+    job.add_argument("--uid", type=int, default=None)
+    job.add_argument("--folder", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "warm-cache":
         return warm_cache_main(args.city)
     if args.command == "zygote":
         return zygote_main(args.control_fd, args.slots, args.uid_base)
-    return job_main(args.in_fd, args.out_fd, json.loads(args.limits))
+    return job_main(args.in_fd, args.out_fd, json.loads(args.limits), args.uid, args.folder)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,7 @@ SANDBOX_CITY_DIR = "/city"
 #: Where the city's validated Parquet cache appears inside the sandbox (read-only).
 SANDBOX_CACHE_DIR = "/cache"
 ZYGOTE_MODULE = "cohort_tools.notebooks._sandbox_zygote"
+BWRAP_DEBIAN = Path("/usr/bin/bwrap")
 BWRAP_HINT = "install bubblewrap (`apt-get install bubblewrap` on Debian and Ubuntu)"
 #: uids of job slots in the warm sandbox: ``uid_base + slot`` (no /etc/passwd entry needed).
 DEFAULT_UID_BASE = 200_000
@@ -262,7 +263,7 @@ def _plan(nb: nbformat.NotebookNode, parameters: Mapping[str, Any]) -> list[_Pla
 
 def bwrap_executable() -> str:
     """The bwrap binary, or a SandboxError that says how to install it."""
-    found = shutil.which("bwrap") or ("/usr/bin/bwrap" if Path("/usr/bin/bwrap").exists() else None)
+    found = shutil.which("bwrap") or (str(BWRAP_DEBIAN) if BWRAP_DEBIAN.exists() else None)
     if not found:
         raise SandboxError.single(
             "bwrap",
@@ -403,7 +404,7 @@ def bwrap_args(
         "ALL",
     ]
     if user_namespace:
-        args += ["--unshare-user", "--disable-userns", "--as-pid-1"]
+        args += ["--unshare-user", "--disable-userns"]
     for cap in caps:
         args += ["--cap-add", cap]
     if info_fd is not None:
@@ -412,7 +413,8 @@ def bwrap_args(
     mounts += ["--ro-bind", str(city_dir), SANDBOX_CITY_DIR]
     mounts += ["--bind" if cache_writable else "--ro-bind", str(cache_dir), SANDBOX_CACHE_DIR]
     args += _parent_dirs(mounts) + mounts
-    args += ["--proc", "/proc", "--dev", "/dev"]
+    # /dev read-only: its tmpfs has no size limit (the device nodes in it stay usable).
+    args += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev"]
     args += ["--perms", "0755", "--dir", "/jobs"]
     for slot in range(slots):
         args += ["--perms", "0700", "--size", str(job_dir_bytes), "--tmpfs", f"/jobs/{slot}"]
@@ -901,7 +903,8 @@ class _ProcessJob(_Job):
     def __init__(self, job_id: str) -> None:
         super().__init__(job_id)
         self.process: subprocess.Popen[bytes] | None = None
-        self.target_pid = 0  # the process to interrupt: the runner inside the sandbox
+        self.init_pid = 0  # cold sandbox: host pid of the sandbox's pid 1 (bubblewrap's reaper)
+        self.runner_pid = 0  # cold sandbox: host pid of the runner, its only child
 
     def watch(self) -> None:
         assert self.process is not None
@@ -912,14 +915,26 @@ class _ProcessJob(_Job):
 
         threading.Thread(target=wait, name=f"cda-sandbox-{self.id}", daemon=True).start()
 
+    def _runner(self) -> int:
+        if not self.runner_pid and self.init_pid:
+            path = Path(f"/proc/{self.init_pid}/task/{self.init_pid}/children")
+            with contextlib.suppress(OSError, ValueError):
+                self.runner_pid = int(path.read_text().split()[0])
+        return self.runner_pid
+
     def signal(self, signum: int) -> None:
-        pid = self.target_pid or (self.process.pid if self.process else 0)
-        if pid and self.exit_code is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signum)
-            if signum == signal.SIGKILL and self.process is not None:
+        if self.exit_code is not None or self.process is None:
+            return
+        if signum == signal.SIGKILL:
+            # The sandbox's pid 1 takes every process in its pid namespace with it.
+            targets = [self.init_pid] if self.init_pid else []
+            targets.append(-self.process.pid)
+        else:
+            targets = [self._runner() if self.init_pid else self.process.pid]
+        for target in targets:
+            if target:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
+                    os.kill(target, signum)
 
 
 # -- the pool --------------------------------------------------------------------------------------
@@ -982,6 +997,8 @@ class SandboxPool:
         self._ids = itertools.count(1)
         self._started = False
         self._closed = False
+        #: Cold sandbox in a user namespace even as root (as a developer's laptop runs it).
+        self._userns = False
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -1016,8 +1033,9 @@ class SandboxPool:
         try:
             cache = self._start_cache() if mode != "trusted" else None
             # The zygote imports while the cache is prepared; no job starts before both are done.
-            if mode == "warm":
+            if mode == "warm" or (mode == "cold" and os.geteuid() == 0 and not self._userns):
                 self.uid_base = _allocate_uids(self._uid_request, self.jobs)
+            if mode == "warm":
                 self._zygote = _Zygote(self)
             if cache is not None:
                 self._finish_cache(cache)
@@ -1224,7 +1242,7 @@ class SandboxPool:
         limits: SandboxLimits,
         t0: float,
     ) -> SandboxOutcome:
-        with self._slot():
+        with self._slot() as slot:
             job = _ProcessJob(job_id)
             host_dir: Path | None = None
             info_r = info_w = -1
@@ -1247,6 +1265,11 @@ class SandboxPool:
                 if self.isolation == "cold":
                     info_r, info_w = os.pipe2(os.O_CLOEXEC)
                     workdir = "/jobs/0"
+                    # As root, the runner drops to the slot's uid itself (root is exempt from
+                    # RLIMIT_NPROC even in a user namespace); otherwise a user namespace.
+                    as_root = bool(self.uid_base)
+                    if as_root:
+                        runner += ["--uid", str(self.uid_base + slot), "--folder", workdir]
                     command = (
                         bwrap_args(
                             city_dir=self.city_dir,
@@ -1254,7 +1277,8 @@ class SandboxPool:
                             workdir=self._workdir,
                             slots=1,
                             job_dir_bytes=limits.job_dir_bytes,
-                            user_namespace=True,
+                            user_namespace=not as_root,
+                            caps=("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN") if as_root else (),
                             info_fd=info_w,
                         )
                         + runner
@@ -1290,7 +1314,7 @@ class SandboxPool:
                     if info_w >= 0:
                         os.close(info_w)
                 if info_r >= 0:
-                    job.target_pid = _read_child_pid(info_r)
+                    job.init_pid = _read_child_pid(info_r)
                     os.close(info_r)
                     info_r = -1
                 job.watch()
@@ -1301,14 +1325,24 @@ class SandboxPool:
                 return outcome
             finally:
                 if job.process is not None:
+                    job.signal(signal.SIGKILL)  # no-op when it has ended
+                    job.process.wait()
+                    if job.init_pid:
+                        # Killed, bubblewrap's pid 1 takes its namespace down after bwrap exits.
+                        _wait_gone(job.init_pid)
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(job.process.pid, signal.SIGKILL)
-                    job.process.wait()
                 if info_r >= 0:
                     os.close(info_r)
                 job.close()
                 if host_dir is not None:
                     shutil.rmtree(host_dir, ignore_errors=True)
+
+
+def _wait_gone(pid: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _read_child_pid(fd: int) -> int:
