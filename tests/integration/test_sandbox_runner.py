@@ -655,22 +655,31 @@ def test_forged_messages_spoil_only_the_forgers_own_outcome(
     assert attack.status != "completed" or attack.answers != {"priority_metrics": ["forged"]}
 
 
-def test_a_job_finds_no_other_jobs_notebook_in_its_own_memory(
+def test_a_job_finds_no_other_jobs_data_in_its_own_memory(
     pool: SandboxPool, alone: SandboxOutcome
 ) -> None:
-    """Forked jobs inherit the zygote's memory: it must never have held another job's data."""
+    """Forked jobs inherit the zygote's memory: it must never hold another job's notebook or output.
+
+    The honest job carries a token in its notebook and prints it, then keeps running; the attacker
+    starts while it runs (and after an earlier honest run) and searches its whole memory for it.
+    """
     import hashlib
+    import time
 
     token = secrets.token_hex(16)
     honest_nb = learner_copy(WORKSHOP, marker=f"memory-canary {token}")
+    honest_nb.cells.append(
+        nbformat.v4.new_code_cell(f"print('memory-canary {token}')\nimport time\ntime.sleep(4)")  # type: ignore[no-untyped-call]
+    )
     names = answer_names(honest_nb)
     first = pool.run(honest_nb, answers=names)
-    same_as_alone(first, alone)
+    assert first.answers == alone.answers
+    assert token in first.cells[-1].text()
+    wanted = hashlib.sha256(token.encode()).hexdigest()
     attacker = notebook(
         f"""
         import hashlib, re
-        pattern = re.compile(rb"memory-canary ([0-9a-f]{32})")
-        wanted = {hashlib.sha256(token.encode()).hexdigest()!r}
+        pattern = re.compile(rb"memory-canary ([0-9a-f]{{32}})")
         hits = 0
         with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
             for line in maps:
@@ -684,15 +693,15 @@ def test_a_job_finds_no_other_jobs_notebook_in_its_own_memory(
                 except (OSError, OverflowError, ValueError):
                     continue
                 for found in pattern.findall(data):
-                    hits += hashlib.sha256(found).hexdigest() == wanted
-                    pass
+                    hits += hashlib.sha256(found).hexdigest() == {wanted!r}
         """
     )
     with concurrent.futures.ThreadPoolExecutor(2) as workers:
-        attack = workers.submit(pool.run, attacker, answers=["hits"], limits=ATTACK)
         good = workers.submit(pool.run, honest_nb, answers=names)
+        time.sleep(1)  # not a timing assert: only to let the honest job start first
+        attack = workers.submit(pool.run, attacker, answers=["hits"], limits=ATTACK)
         attack_outcome, good_outcome = attack.result(), good.result()
-    same_as_alone(good_outcome, alone)
+    assert good_outcome.answers == alone.answers
     assert attack_outcome.status == "completed", attack_outcome.message
     assert attack_outcome.answers["hits"] == 0
 

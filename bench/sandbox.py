@@ -1,0 +1,152 @@
+"""Benchmark: a learner's notebook through the warm sandbox pool, a cold sandbox per job, and the
+unsandboxed forked kernels the grader uses today.
+
+    .venv/bin/python bench/sandbox.py [--n 20] [--cold-n 5] [--jobs 1]
+
+The notebook is the real Module 1 workshop A (workshops/m1_workshop_a_data_routines.md, read with
+jupytext) with its solutions in place and its checkpoint cells removed, as the grader will send it,
+for the demo city riverton. Timed per method, in this one process:
+
+1. warm: one :class:`SandboxPool` (one bubblewrap with a warm zygote; each job a fork that drops to its
+   slot's uid), ``--n`` jobs, ``--jobs`` at a time;
+2. cold: the same pool API with ``isolation="cold"`` (one bubblewrap and one Python per job);
+3. unsandboxed: :class:`cohort_tools.notebooks.kernels.KernelPool` (a warm ipykernel zygote) and
+   nbclient, the same cells with the city injected by papermill.
+
+It prints the start-up time of each pool, the time per job and the ratio to the unsandboxed kernels,
+and checks that the three give the same answers. A benchmark, not a test: machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from papermill.parameterize import parameterize_notebook
+
+from cohort_tools.core import paths
+from cohort_tools.course.answers import answer_names, dump_code
+from cohort_tools.notebooks.kernels import KernelPool
+from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.notebooks.sandbox import SandboxPool
+
+REPO = Path(__file__).resolve().parents[1]
+WORKSHOP = REPO / "workshops" / "m1_workshop_a_data_routines.md"
+CITY = paths.DEMO_DIR / "cities" / "riverton"
+
+
+def learner_copy() -> nbformat.NotebookNode:
+    nb = read_myst(WORKSHOP.read_text(encoding="utf-8"))
+    nb.cells = [
+        c
+        for c in nb.cells
+        if not (
+            c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")
+        )
+    ]
+    return nb
+
+
+def timed(n: int, jobs: int, run: Callable[[int], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+    """Seconds for ``n`` runs, ``jobs`` at a time; the answers of the last run."""
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(jobs) as workers:
+        results = list(workers.map(run, range(n)))
+    return time.perf_counter() - start, results[-1]
+
+
+def sandboxed(
+    isolation: str, nb: nbformat.NotebookNode, n: int, jobs: int
+) -> tuple[float, float, dict[str, Any]]:
+    names = answer_names(nb)
+    start = time.perf_counter()
+    with SandboxPool(CITY, jobs=jobs, isolation=isolation) as pool:  # type: ignore[arg-type]
+        started = time.perf_counter() - start
+
+        def run(_: int) -> dict[str, Any]:
+            outcome = pool.run(nb, answers=names)
+            if outcome.status != "completed":
+                raise RuntimeError(f"{isolation}: {outcome.message} {outcome.notes()}")
+            return outcome.answers
+
+        seconds, answers = timed(n, jobs, run)
+    return started, seconds, answers
+
+
+def unsandboxed(
+    nb: nbformat.NotebookNode, n: int, jobs: int
+) -> tuple[float, float, dict[str, Any]]:
+    names = answer_names(nb)
+    start = time.perf_counter()
+    with KernelPool(jobs) as pool:
+        started = time.perf_counter() - start
+
+        def run(i: int) -> dict[str, Any]:
+            with tempfile.TemporaryDirectory() as tmp:
+                saved = Path(tmp) / "answers.json"
+                job = parameterize_notebook(
+                    nbformat.from_dict(nb),
+                    {"city": "riverton"},
+                    kernel_name="python3",
+                    language="python",
+                )
+                job.cells.append(nbformat.v4.new_code_cell(dump_code(names, str(saved))))  # type: ignore[no-untyped-call]
+                kernel = pool.fork_kernel(cwd=Path(tmp))
+                try:
+                    client = NotebookClient(
+                        job, km=kernel.km, allow_errors=True, timeout=180, kernel_name="python3"
+                    )
+                    asyncio.run(client.async_execute())
+                finally:
+                    if client.kc is not None:
+                        client.kc.stop_channels()
+                    pool.discard(kernel)
+                data: dict[str, Any] = json.loads(saved.read_text())
+                return data
+
+        seconds, answers = timed(n, jobs, run)
+    return started, seconds, answers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=20, help="jobs for the warm pool and the kernels")
+    parser.add_argument("--cold-n", type=int, default=5, help="jobs for the cold sandbox (slow)")
+    parser.add_argument("--jobs", type=int, default=1, help="jobs run at the same time")
+    args = parser.parse_args()
+    nb = learner_copy()
+    rows = []
+    plain_start, plain_seconds, plain_answers = unsandboxed(nb, args.n, args.jobs)
+    rows.append(
+        ("unsandboxed forked kernels (KernelPool + nbclient)", plain_start, plain_seconds, args.n)
+    )
+    warm_start, warm_seconds, warm_answers = sandboxed("warm", nb, args.n, args.jobs)
+    rows.append(("warm sandbox pool (zygote in bubblewrap)", warm_start, warm_seconds, args.n))
+    cold_start, cold_seconds, cold_answers = sandboxed("cold", nb, args.cold_n, args.jobs)
+    rows.append(("cold sandbox (one bubblewrap per job)", cold_start, cold_seconds, args.cold_n))
+
+    base = plain_seconds / args.n
+    print(f"{WORKSHOP.name}, city riverton, {args.jobs} job(s) at a time")
+    print(f"{'method':<52} {'start s':>8} {'jobs':>5} {'s/job':>7} {'vs kernels':>11}")
+    for name, start, seconds, n in rows:
+        per_job = seconds / n
+        print(f"{name:<52} {start:8.2f} {n:5d} {per_job:7.3f} {per_job / base:10.2f}x")
+    same = plain_answers == warm_answers == cold_answers
+    print(f"answers equal across the three: {'yes' if same else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
