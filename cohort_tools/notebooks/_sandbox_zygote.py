@@ -568,6 +568,37 @@ def apply_limits(limits: dict[str, Any]) -> None:
         resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
 
 
+_CAP_CHOWN = 0
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def drop_capability(cap: int) -> None:
+    """Remove one capability from this process's effective and permitted sets, for good."""
+    libc: Any = _libc()
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    word, bit = divmod(cap, 32)
+    data[word].effective &= ~(1 << bit) & 0xFFFFFFFF
+    data[word].permitted &= ~(1 << bit) & 0xFFFFFFFF
+    data[word].inheritable &= ~(1 << bit) & 0xFFFFFFFF
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
 def _capabilities() -> tuple[int, int]:
     """(effective, permitted) capability sets of this process."""
     eff = prm = -1
@@ -734,6 +765,7 @@ def zygote_main(control_fd: int, slots: int, uid_base: int) -> int:
         folder = JOBS_ROOT / str(slot)
         os.chmod(folder, 0o700)
         os.chown(folder, uid_base + slot, uid_base + slot)
+    drop_capability(_CAP_CHOWN)  # needed for the slot folders only
 
     wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)

@@ -1040,9 +1040,10 @@ class SandboxPool:
             if cache is not None:
                 self._finish_cache(cache)
         except BaseException:
-            if cache is not None and cache.poll() is None:
-                cache.kill()
-                cache.wait()
+            if cache is not None:
+                if cache.poll() is None:
+                    cache.kill()
+                cache.communicate()  # reaps it and closes its pipes
             self.close()
             raise
         self._started = True

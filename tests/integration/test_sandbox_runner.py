@@ -805,3 +805,19 @@ def test_trusted_mode_runs_unsandboxed_only_with_a_warning(
     assert outcome.status == "completed", outcome.message
     assert outcome.answers == {"where": "1", "answer": [1, 2, 3]}
     assert pool.city_path == str(RIVERTON.resolve())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the warm sandbox needs root")
+def test_a_zygote_with_a_thread_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forking with threads alive is what the zygote must never do: it checks, and says which.
+
+    Without JE_ARROW_MALLOC_CONF, importing pyarrow starts jemalloc's background thread.
+    """
+    from cohort_tools.notebooks import sandbox
+
+    _require_bwrap()
+    env = sandbox.sandbox_env()
+    del env["JE_ARROW_MALLOC_CONF"]
+    monkeypatch.setattr(sandbox, "sandbox_env", lambda: env)
+    with pytest.raises(sandbox.SandboxError, match="jemalloc_bg_thd"):
+        SandboxPool(RIVERTON, isolation="warm").start()
