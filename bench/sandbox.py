@@ -15,6 +15,10 @@ for the demo city riverton. Timed per method, in this one process:
 
 It prints the start-up time of each pool, the time per job and the ratio to the unsandboxed kernels,
 and checks that the three give the same answers. A benchmark, not a test: machines are noisy.
+
+``--stall-runs 200`` instead runs that many consecutive jobs through one warm pool and counts the
+stalls (a job slower than ten times the median, or not completed): the grader's intermittent
+60-180 s widget-cell stall must not happen in the sandbox.
 """
 
 from __future__ import annotations
@@ -119,6 +123,27 @@ def unsandboxed(
     return started, seconds, answers
 
 
+def stall_check(nb: nbformat.NotebookNode, runs: int) -> None:
+    import statistics
+
+    names = answer_names(nb)
+    times = []
+    failed = 0
+    with SandboxPool(CITY, jobs=1, isolation="warm") as pool:
+        for _ in range(runs):
+            start = time.perf_counter()
+            outcome = pool.run(nb, answers=names)
+            times.append(time.perf_counter() - start)
+            failed += outcome.status != "completed" or bool(outcome.missing)
+    median = statistics.median(times)
+    stalls = sum(t > 10 * median for t in times)
+    print(
+        f"{runs} consecutive warm-sandbox runs of {WORKSHOP.name}: median {median:.3f} s, "
+        f"slowest {max(times):.3f} s, not completed {failed}"
+    )
+    print(f"stalls (slower than 10x the median): {stalls}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -126,8 +151,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20, help="jobs for the warm pool and the kernels")
     parser.add_argument("--cold-n", type=int, default=5, help="jobs for the cold sandbox (slow)")
     parser.add_argument("--jobs", type=int, default=1, help="jobs run at the same time")
+    parser.add_argument("--stall-runs", type=int, default=0, help="only count stalls in N runs")
     args = parser.parse_args()
     nb = learner_copy()
+    if args.stall_runs:
+        stall_check(nb, args.stall_runs)
+        return
     rows = []
     plain_start, plain_seconds, plain_answers = unsandboxed(nb, args.n, args.jobs)
     rows.append(

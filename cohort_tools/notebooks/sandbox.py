@@ -28,6 +28,12 @@ Isolation (``isolation=``):
     No sandbox at all: the runner is a plain subprocess with limits. Only behind an explicit choice,
     with a warning in the log; for a single user grading their own notebooks.
 
+What stays shared between the jobs of one warm sandbox (one city): the loopback network and abstract
+Unix sockets (two jobs could talk to each other, never to anything outside), System V IPC (removed
+after each job), the list of processes in ``/proc`` (not their memory, files or environment), and
+the machine's CPU. What the coach must still trust: this grader process, bubblewrap and the Linux
+kernel, and the Python environment and ``cohort_tools`` package the jobs run (read-only to them).
+
 Time: the trusted side gives each cell ``timeout`` seconds of wall-clock time. Then the job gets a
 SIGINT (KeyboardInterrupt in that cell, recorded as a timeout; the run goes on with the next cell,
 like nbgrader's ``interrupt_on_timeout``), and ``grace`` seconds later a SIGKILL (recorded as died at
@@ -54,7 +60,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -1369,8 +1375,3 @@ def run_untrusted(
     """Run one learner notebook for one city in a fresh sandbox (a pool of one, closed after)."""
     with SandboxPool(city_dir, jobs=1, isolation=isolation, limits=limits) as pool:
         return pool.run(notebook, answers=answers, files=files, parameters=parameters)
-
-
-def with_timeout(limits: SandboxLimits, timeout: float) -> SandboxLimits:
-    """The same limits with another per-cell time limit."""
-    return replace(limits, timeout=timeout)
