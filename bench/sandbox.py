@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import json
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -62,12 +63,22 @@ def learner_copy() -> nbformat.NotebookNode:
     return nb
 
 
-def timed(n: int, jobs: int, run: Callable[[int], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
-    """Seconds for ``n`` runs, ``jobs`` at a time; the answers of the last run."""
+def timed(
+    n: int, jobs: int, run: Callable[[int], dict[str, Any]]
+) -> tuple[float, list[float], dict[str, Any]]:
+    """Seconds for ``n`` runs, ``jobs`` at a time; each run's own seconds; the last answers."""
+    durations: list[float] = []
+
+    def one(i: int) -> dict[str, Any]:
+        start = time.perf_counter()
+        answers = run(i)
+        durations.append(time.perf_counter() - start)
+        return answers
+
     start = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(jobs) as workers:
-        results = list(workers.map(run, range(n)))
-    return time.perf_counter() - start, results[-1]
+        results = list(workers.map(one, range(n)))
+    return time.perf_counter() - start, durations, results[-1]
 
 
 def sandboxed(
@@ -84,8 +95,8 @@ def sandboxed(
                 raise RuntimeError(f"{isolation}: {outcome.message} {outcome.notes()}")
             return outcome.answers
 
-        seconds, answers = timed(n, jobs, run)
-    return started, seconds, answers
+        seconds, durations, answers = timed(n, jobs, run)
+    return started, seconds, durations, answers
 
 
 def unsandboxed(
@@ -119,13 +130,11 @@ def unsandboxed(
                 data: dict[str, Any] = json.loads(saved.read_text())
                 return data
 
-        seconds, answers = timed(n, jobs, run)
-    return started, seconds, answers
+        seconds, durations, answers = timed(n, jobs, run)
+    return started, seconds, durations, answers
 
 
 def stall_check(nb: nbformat.NotebookNode, runs: int) -> None:
-    import statistics
-
     names = answer_names(nb)
     times = []
     failed = 0
@@ -157,24 +166,41 @@ def main() -> None:
     if args.stall_runs:
         stall_check(nb, args.stall_runs)
         return
-    rows = []
-    plain_start, plain_seconds, plain_answers = unsandboxed(nb, args.n, args.jobs)
-    rows.append(
-        ("unsandboxed forked kernels (KernelPool + nbclient)", plain_start, plain_seconds, args.n)
-    )
-    warm_start, warm_seconds, warm_answers = sandboxed("warm", nb, args.n, args.jobs)
-    rows.append(("warm sandbox pool (zygote in bubblewrap)", warm_start, warm_seconds, args.n))
-    cold_start, cold_seconds, cold_answers = sandboxed("cold", nb, args.cold_n, args.jobs)
-    rows.append(("cold sandbox (one bubblewrap per job)", cold_start, cold_seconds, args.cold_n))
-
-    base = plain_seconds / args.n
+    results = {
+        "unsandboxed forked kernels (KernelPool + nbclient)": (
+            args.n,
+            unsandboxed(nb, args.n, args.jobs),
+        ),
+        "warm sandbox pool (zygote in bubblewrap)": (
+            args.n,
+            sandboxed("warm", nb, args.n, args.jobs),
+        ),
+        "cold sandbox (one bubblewrap per job)": (
+            args.cold_n,
+            sandboxed("cold", nb, args.cold_n, args.jobs),
+        ),
+    }
     print(f"{WORKSHOP.name}, city riverton, {args.jobs} job(s) at a time")
-    print(f"{'method':<52} {'start s':>8} {'jobs':>5} {'s/job':>7} {'vs kernels':>11}")
-    for name, start, seconds, n in rows:
-        per_job = seconds / n
-        print(f"{name:<52} {start:8.2f} {n:5d} {per_job:7.3f} {per_job / base:10.2f}x")
-    same = plain_answers == warm_answers == cold_answers
-    print(f"answers equal across the three: {'yes' if same else 'NO'}")
+    print(
+        f"{'method':<52} {'start s':>8} {'jobs':>5} {'s/job':>7} {'median':>7} {'stalls':>6} "
+        f"{'vs kernels (s/job, median)':>27}"
+    )
+    base_mean = base_median = 0.0
+    for name, (n, (start, seconds, durations, _answers)) in results.items():
+        mean = seconds / n
+        median = statistics.median(durations)
+        stalls = sum(d > 10 * median for d in durations)
+        if not base_mean:
+            base_mean, base_median = mean, median
+        print(
+            f"{name:<52} {start:8.2f} {n:5d} {mean:7.3f} {median:7.3f} {stalls:6d} "
+            f"{mean / base_mean:13.2f}x {median / base_median:11.2f}x"
+        )
+    answers = [r[1][3] for r in results.values()]
+    print(
+        f"answers equal across the three: {'yes' if all(a == answers[0] for a in answers) else 'NO'}"
+    )
+    print("s/job: wall time / jobs; median: of each job's own time; stalls: jobs > 10x the median")
 
 
 if __name__ == "__main__":
