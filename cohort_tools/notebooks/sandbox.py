@@ -673,7 +673,7 @@ def _drive(
         run = "died"
         code = job.exit_code
         why = problem or (
-            f"the process ended (exit code {code})"
+            f"the notebook's process ended during this cell (exit code {code})"
             if code is not None and code >= 0
             else f"the process was killed by signal {-(code or 0)}"
             + (" (memory or CPU limit?)" if code in (-9, -24) else "")
