@@ -5,8 +5,8 @@ The layers, lowest first (issue 14, rule 1)::
     core < model < policy < citydata < notebooks, render < lessons < nb.py < products < pipeline < cli
 
 ``cohort_tools/__init__.py`` counts as core. Within the products the order is
-``course < strategy < packets, cohort_view, book`` (packets read the course's answers; the cohort view
-reads the course and the strategy). Packages listed together with a comma are peers: neither may
+``course, kit < strategy < packets, cohort_view, book`` (packets read the course's answers; the cohort
+view reads the course and the strategy; the book includes the facilitation kit's pages). Packages listed together with a comma are peers: neither may
 import the other (give them an order here first if one has to).
 
 Every import counts: module level, inside functions, under ``if TYPE_CHECKING``. A violation names the
@@ -37,6 +37,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     "lessons": (5, 0),
     "nb": (6, 0),
     "course": (7, 0),
+    "kit": (7, 0),
     "strategy": (7, 1),
     "packets": (7, 2),
     "cohort_view": (7, 2),
@@ -46,7 +47,7 @@ LAYERS: dict[str, tuple[int, int]] = {
 }
 ORDER = (
     "core < model < policy < citydata < notebooks, render < lessons < nb < "
-    "course < strategy < packets, cohort_view, book < pipeline < cli"
+    "course, kit < strategy < packets, cohort_view, book < pipeline < cli"
 )
 #: First part of a module's dotted name below ``cohort_tools`` -> its layer.
 TOP_LEVEL = {
