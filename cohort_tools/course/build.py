@@ -36,7 +36,7 @@ from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.model.cohort import Cohort, load_cohort
-from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.notebooks.myst import parameter_names, read_myst
 
 from .layout import (
     COURSE_ID,
@@ -101,8 +101,6 @@ def discover_workshops(folder: Path) -> list[Workshop]:
 
 
 def _check_workshop(ws: Workshop, nb: nbformat.NotebookNode) -> None:
-    from papermill.inspection import _infer_parameters
-
     problems = []
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     if len(params) != 1:
@@ -115,7 +113,7 @@ def _check_workshop(ws: Workshop, nb: nbformat.NotebookNode) -> None:
             )
         )
     else:
-        names = {p.name for p in _infer_parameters(nb)}
+        names = set(parameter_names(nb))
         missing = [p for p in ("city", "cohort_file") if p not in names]
         if missing:
             problems.append(
