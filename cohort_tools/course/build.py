@@ -154,10 +154,10 @@ def city_source(ws: Workshop, city: str, cohort_file: str) -> nbformat.NotebookN
     """The workshop for one city: papermill-injected parameters in a locked nbgrader cell."""
     from papermill.parameterize import parameterize_notebook
 
-    nb = read_myst(ws.source)
-    _check_workshop(ws, nb)
-    nb = parameterize_notebook(
-        nb, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
+    source = read_myst(ws.source)
+    _check_workshop(ws, source)
+    nb: nbformat.NotebookNode = parameterize_notebook(
+        source, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
     )
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])

@@ -55,7 +55,7 @@ def sample_notebook(course: Course, assignment: str, kind: str) -> nbformat.Note
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     workshop, _ = split_assignment_id(assignment)
-    released = nbformat.read(  # type: ignore[no-untyped-call]
+    released: nbformat.NotebookNode = nbformat.read(  # type: ignore[no-untyped-call]
         course.release(assignment) / f"{workshop}.ipynb", as_version=4
     )
     source = nbformat.read(  # type: ignore[no-untyped-call]
