@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
@@ -88,6 +88,10 @@ def feedback(*, course_dir: Path = Path("course")) -> list[Path]:
     return written
 
 
+#: A learner's assignment in the progress table.
+ProgressStatus = Literal["graded", "not submitted"]
+
+
 @dataclass
 class ProgressRow:
     city: str
@@ -95,7 +99,7 @@ class ProgressRow:
     role: str
     module: str
     workshop: str
-    status: str  # "graded", "not submitted"
+    status: ProgressStatus
     score: float | None
     max_score: float
     awaiting_coach: bool
@@ -120,6 +124,7 @@ def progress_rows(course: Course) -> list[ProgressRow]:
                     max_score = float(gb.find_assignment(aid).max_score)
                 except MissingEntry:
                     max_score = 0.0
+                status: ProgressStatus
                 try:
                     sub = gb.find_submission(aid, ln.id)
                     status, score, manual = "graded", float(sub.score), bool(sub.needs_manual_grade)
