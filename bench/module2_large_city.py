@@ -16,7 +16,6 @@ first, so the first notebook pays for validating and caching the tables. A bench
 from __future__ import annotations
 
 import argparse
-import asyncio
 import inspect
 import shutil
 import sys
@@ -28,6 +27,7 @@ from typing import Any
 from cohort_tools.core import paths
 from cohort_tools.notebooks.kernels import KernelPool
 from cohort_tools.notebooks.myst import load_template, parameterize
+from cohort_tools.notebooks.run import run
 from cohort_tools.packets.engine import run_packets
 
 BUDGET = int(inspect.signature(run_packets).parameters["timeout"].default)
@@ -65,34 +65,21 @@ def _seconds(cell: Any) -> float:
 
 def run_one(path: Path, city: Path, pool: KernelPool) -> dict[str, Any]:
     """Execute one notebook in a forked kernel with the engine's per-cell timeout."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
     nb = parameterize(load_template(path), {"city": str(city), "cohort_file": ""})
     scratch = Path(tempfile.mkdtemp(prefix="cda-bench-m2-"))
-    status, detail = "ok", ""
     start = time.perf_counter()
-    kernel = pool.fork_kernel(cwd=scratch, sys_path=[str(path.parent)])
-    client = NotebookClient(nb, km=kernel.km, timeout=BUDGET, startup_timeout=60)
-
-    async def execute() -> None:
-        try:
-            await client.async_execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-
     try:
-        asyncio.run(execute())
-    except CellTimeoutError:
-        status, detail = "timeout", f"a cell ran past {BUDGET} s"
-    except DeadKernelError:
-        status, detail = "died", kernel.log_tail()[-300:]
-    except CellExecutionError as exc:
-        status, detail = "error", f"{exc.ename}: {exc.evalue}"[:300]
+        outcome = run(nb, pool=pool, cwd=scratch, timeout=BUDGET, sys_path=[str(path.parent)])
     finally:
-        pool.discard(kernel)
         shutil.rmtree(scratch, ignore_errors=True)
+    status = outcome.kind
+    detail = {
+        "ok": "",
+        "error": outcome.describe()[:300],
+        "timeout": f"a cell ran past {BUDGET} s",
+        "died": outcome.kernel_log[-300:],
+        "not_started": outcome.message[:300],
+    }[outcome.kind]
     total = time.perf_counter() - start
     code = [(i, c) for i, c in enumerate(c for c in nb.cells if c.cell_type == "code")]
     slowest_index, slowest = max(((i, _seconds(c)) for i, c in code), key=lambda t: t[1])

@@ -31,12 +31,12 @@ from typing import Any
 
 import nbformat
 
-from cohort_tools.core import paths
+from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.model.cohort import Cohort, load_cohort
-from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.notebooks.myst import parameter_names, read_myst
 
 from .layout import (
     COURSE_ID,
@@ -101,8 +101,6 @@ def discover_workshops(folder: Path) -> list[Workshop]:
 
 
 def _check_workshop(ws: Workshop, nb: nbformat.NotebookNode) -> None:
-    from papermill.inspection import _infer_parameters
-
     problems = []
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     if len(params) != 1:
@@ -115,7 +113,7 @@ def _check_workshop(ws: Workshop, nb: nbformat.NotebookNode) -> None:
             )
         )
     else:
-        names = {p.name for p in _infer_parameters(nb)}
+        names = set(parameter_names(nb))
         missing = [p for p in ("city", "cohort_file") if p not in names]
         if missing:
             problems.append(
@@ -156,10 +154,10 @@ def city_source(ws: Workshop, city: str, cohort_file: str) -> nbformat.NotebookN
     """The workshop for one city: papermill-injected parameters in a locked nbgrader cell."""
     from papermill.parameterize import parameterize_notebook
 
-    nb = read_myst(ws.source)
-    _check_workshop(ws, nb)
-    nb = parameterize_notebook(
-        nb, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
+    source = read_myst(ws.source)
+    _check_workshop(ws, source)
+    nb: nbformat.NotebookNode = parameterize_notebook(
+        source, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
     )
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -195,7 +193,7 @@ def _resolve_cohort(cohort: Cohort | Path | None) -> Cohort:
 def build_course(
     *,
     workshops_dir: Path | None = None,
-    course_dir: Path = Path("course"),
+    course_dir: Path = defaults.COURSE_DIR,
     cohort: Cohort | Path | None = None,
     timeout: int = DEFAULT_TIMEOUT,
 ) -> BuildReport:
@@ -270,7 +268,7 @@ def _learners(loaded: Cohort) -> tuple[list[Learner], dict[str, dict[str, str]]]
 def release(
     *,
     cohort: Cohort | Path | None = None,
-    course_dir: Path = Path("course"),
+    course_dir: Path = defaults.COURSE_DIR,
     workshops_dir: Path | None = None,
 ) -> ReleaseReport:
     """Register every senior team member as a learner and release each city's notebooks.

@@ -27,6 +27,7 @@ from typing import Any
 
 from cohort_tools.core.defaults import COURSE_CELL_TIMEOUT, COURSE_DIR
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.notebooks.compat import one_transaction as one_transaction  # re-exported
 
 COURSE_ID = "cda"
 SEPARATOR = "--"  # between the workshop and the city in an assignment id (nbgrader forbids "+")
@@ -138,6 +139,23 @@ class Course:
         return CourseDirectory(root=str(self.root), config=self.nbgrader_config())
 
 
+def course_answers_digest(course_dir: Path, city: str) -> str:
+    """A digest of the city's graded submissions (answers and notebooks) in a course folder.
+
+    Every file in ``autograded/<student>/<workshop>--<city>/``, by path and bytes; it changes when
+    any of the city's learners is (re)graded. Packets that read the course use it in their cache key.
+    """
+    root = Course(Path(course_dir)).folder("autograded")
+    pattern = f"*/{assignment_id('*', city)}/*"
+    files = sorted(root.glob(pattern)) if root.is_dir() else []
+    h = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 _THREAD_LOCK = threading.Lock()
 
 
@@ -157,7 +175,7 @@ def gradebook_lock(course: Course) -> Iterator[None]:
 
     SQLite itself serialises transactions, but nbgrader commits after every cell; holding this lock
     around a whole submission (and committing once) means a reader never sees half a student's
-    grades, and two ``cda autograde`` runs never interleave. ``fcntl.flock`` is used directly (POSIX,
+    grades, and two ``cda course autograde`` runs never interleave. ``fcntl.flock`` is used directly (POSIX,
     like the forked kernels) rather than adding a dependency for a dozen lines.
     """
     course.root.mkdir(parents=True, exist_ok=True)
@@ -167,25 +185,6 @@ def gradebook_lock(course: Course) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def one_transaction(gradebook: Any) -> Iterator[Any]:
-    """Make nbgrader's per-cell ``commit()`` calls flushes, and commit once at the end.
-
-    On any error the whole submission is rolled back, so the gradebook keeps the previous grades.
-    """
-    session = gradebook.db
-    real_commit = session.commit
-    session.commit = session.flush
-    try:
-        yield gradebook
-    except BaseException:
-        del session.commit
-        session.rollback()
-        raise
-    del session.commit
-    real_commit()
 
 
 def tools_on_path() -> None:

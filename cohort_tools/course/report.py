@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from cohort_tools.core import defaults
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.notebooks.compat import nbgrader_resources
 
 from .layout import COURSE_ID, Course, split_assignment_id, tools_on_path
 
@@ -39,7 +41,7 @@ def _hide_hidden_tests(nb: Any) -> Any:
     return nb
 
 
-def feedback(*, course_dir: Path = Path("course")) -> list[Path]:
+def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
     """Write each graded submission's HTML feedback page (course/feedback/<learner>/<assignment>/).
 
     nbgrader's GenerateFeedback makes the page from the autograded notebook after hidden tests (and
@@ -57,38 +59,38 @@ def feedback(*, course_dir: Path = Path("course")) -> list[Path]:
         raise CdaError.single(
             course.root, "this is not a built course folder.", "run `cda course build`."
         )
-    # nbgrader's own converter, used only to configure the exporter exactly as generate_feedback does.
+    # nbgrader's own converter, used for its configuration (as generate_feedback configures it).
     conv = GenerateFeedback(coursedir=course.coursedir(), config=course.nbgrader_config())
-    exporter = HTMLExporter(config=conv.config)
-    exporter.register_preprocessor(GetGrades(config=conv.config), enabled=True)
-    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
     written = []
     root = course.folder("autograded")
     for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
         student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
         nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
-        resources = {
-            "unique_key": notebook,
-            "output_files_dir": f"{notebook}_files",
-            "nbgrader": {
-                "student": student,
-                "assignment": assignment,
-                "notebook": notebook,
-                "db_url": course.db_url,
-            },
-            "metadata": {"name": notebook, "path": str(path.parent)},
-        }
+        resources = nbgrader_resources(
+            db_url=course.db_url,
+            student=student,
+            assignment=assignment,
+            notebook=notebook,
+            path=path.parent,
+        )
         # GetGrades reads the scores first (it needs the original cells), then hidden tests go.
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
         nb = _hide_hidden_tests(nb)
-        plain = HTMLExporter(config=conv.config)
-        plain.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
+        # nbconvert has no type hints for these.
+        plain = HTMLExporter(config=conv.config)  # type: ignore[no-untyped-call]
+        plain.register_preprocessor(  # type: ignore[no-untyped-call]
+            CSSHTMLHeaderPreprocessor(config=conv.config),  # type: ignore[no-untyped-call]
+            enabled=True,
+        )
         html, _ = plain.from_notebook_node(nb, resources=resources)
         target = course.feedback(student, assignment) / f"{notebook}.html"
         atomic_write_text(target, html)
         written.append(target)
-    del exporter
     return written
+
+
+#: A learner's assignment in the progress table.
+ProgressStatus = Literal["graded", "not submitted"]
 
 
 @dataclass
@@ -98,7 +100,7 @@ class ProgressRow:
     role: str
     module: str
     workshop: str
-    status: str  # "graded", "not submitted"
+    status: ProgressStatus
     score: float | None
     max_score: float
     awaiting_coach: bool
@@ -123,6 +125,7 @@ def progress_rows(course: Course) -> list[ProgressRow]:
                     max_score = float(gb.find_assignment(aid).max_score)
                 except MissingEntry:
                     max_score = 0.0
+                status: ProgressStatus
                 try:
                     sub = gb.find_submission(aid, ln.id)
                     status, score, manual = "graded", float(sub.score), bool(sub.needs_manual_grade)
@@ -179,7 +182,7 @@ def progress_table(rows: list[ProgressRow]) -> str:
     return "\n".join(lines)
 
 
-def progress(*, course_dir: Path = Path("course"), out: Path | None = None) -> str:
+def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None) -> str:
     """The progress table (returned and, with ``out``, saved with an SVG chart and its text)."""
     tools_on_path()
     course = Course(course_dir.resolve())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from cohort_tools.core import defaults
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.model.cohort import Cohort
@@ -55,7 +56,7 @@ def sample_notebook(course: Course, assignment: str, kind: str) -> nbformat.Note
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     workshop, _ = split_assignment_id(assignment)
-    released = nbformat.read(  # type: ignore[no-untyped-call]
+    released: nbformat.NotebookNode = nbformat.read(  # type: ignore[no-untyped-call]
         course.release(assignment) / f"{workshop}.ipynb", as_version=4
     )
     source = nbformat.read(  # type: ignore[no-untyped-call]
@@ -95,7 +96,7 @@ def write_submission(
 
 
 def make_sample_submissions(
-    *, course_dir: Path = Path("course"), cohort: Cohort | Path | None = None
+    *, course_dir: Path = defaults.COURSE_DIR, cohort: Cohort | Path | None = None
 ) -> dict[str, str]:
     """For every registered learner of the cohort's cities: a correct, partial or wrong submission
     (in turn, per city) of each of their city's assignments. Returns learner id -> kind."""

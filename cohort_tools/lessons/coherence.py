@@ -4,7 +4,7 @@ Each check is a plain function of the answers (and the city's own tables where a
 today's figure). It returns :class:`Finding` objects: the answer that must change, what is wrong
 and what to try, in plain words. The same findings feed two places:
 
-- ``cda strategy``: the completeness report lists them, each with the workshop that produces the
+- ``cda strategy build``: the completeness report lists them, each with the workshop that produces the
   answer, and the document marks them "to resolve before signing";
 - a workshop checkpoint, which can fail on them the usual way::
 

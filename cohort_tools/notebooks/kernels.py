@@ -12,9 +12,10 @@ Design (measured on the 2-core project machine; see bench/packets.py and the eng
   imported, and it is *thrown away* after one notebook. Isolation is structural: city B's kernel is a
   copy of the zygote, which has never run any notebook code, so nothing of city A can be in it.
 
-The engine talks to a forked kernel through a normal :class:`jupyter_client.AsyncKernelManager` whose
-provisioner is replaced by :class:`_ForkedProcess` (poll, signal, kill by pid), so nbclient's timeout,
-interrupt and dead-kernel detection work unchanged.
+The run loop (:func:`cohort_tools.notebooks.run.run`) talks to a forked kernel through a normal
+:class:`jupyter_client.AsyncKernelManager` whose provisioner is :class:`_ForkedProcess` (poll, signal,
+kill by pid; attached by :func:`cohort_tools.notebooks.compat.attach_provisioner`), so nbclient's
+timeout, interrupt and dead-kernel detection work unchanged.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+
+from cohort_tools.notebooks.compat import attach_provisioner
 
 
 class KernelStartError(RuntimeError):
@@ -53,7 +56,7 @@ def _parent_of(pid: int) -> int | None:
 
 
 class _ForkedProcess:
-    """The slice of jupyter_client's provisioner API that a KernelManager uses for a forked pid."""
+    """A provisioner for a forked pid (:class:`cohort_tools.notebooks.compat.ProvisionerLike`)."""
 
     def __init__(self, pid: int, zygote_pid: int) -> None:
         self.pid = pid
@@ -163,18 +166,22 @@ class KernelPool:
         env.pop("JPY_PARENT_PID", None)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
-        self._zygote = subprocess.Popen(
-            [self.python, "-m", "cohort_tools.notebooks._zygote"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._zygote_log,
-            text=True,
-            bufsize=1,
-            env=env,
-            cwd=str(self._dir),
-            # Own session: a Ctrl-C in the terminal reaches the engine only, which then cleans up.
-            start_new_session=True,
-        )
+        try:
+            self._zygote = subprocess.Popen(
+                [self.python, "-m", "cohort_tools.notebooks._zygote"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._zygote_log,
+                text=True,
+                bufsize=1,
+                env=env,
+                cwd=str(self._dir),
+                # Own session: a Ctrl-C in the terminal reaches the engine only, which then cleans up.
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self.close()
+            raise KernelStartError(f"the kernel zygote could not be started ({exc})") from exc
         assert self._zygote.stdout is not None
         line = self._zygote.stdout.readline()
         if not line:
@@ -251,7 +258,7 @@ class KernelPool:
                 raise KernelStartError("the kernel zygote has stopped")
             pid = int(json.loads(reply)["pid"])
             process = _ForkedProcess(pid, self.zygote_pid)
-            km.provisioner = process  # type: ignore[assignment]
+            attach_provisioner(km, process)
             kernel = ForkedKernel(km, process, connection_file, log_file)
             self._kernels[pid] = kernel
         return kernel

@@ -59,9 +59,21 @@ def read_myst(source: str) -> nbformat.NotebookNode:
     return nb
 
 
-def _declared_parameters(nb: nbformat.NotebookNode, path: Path) -> tuple[str, ...]:
-    from papermill.inspection import _infer_parameters
+def parameter_names(nb: nbformat.NotebookNode) -> tuple[str, ...]:
+    """The names declared in the notebook's first cell tagged ``parameters``, in order.
 
+    Read the way ``papermill.inspect_notebook`` reads them, with papermill's public
+    ``PythonTranslator.inspect`` (every notebook here is Python).
+    """
+    from papermill.translators import PythonTranslator
+
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return tuple(p.name for p in PythonTranslator.inspect(cell))
+    return ()
+
+
+def _declared_parameters(nb: nbformat.NotebookNode, path: Path) -> tuple[str, ...]:
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise CdaError.single(
@@ -70,7 +82,7 @@ def _declared_parameters(nb: nbformat.NotebookNode, path: Path) -> tuple[str, ..
             "tag one code cell with `:tags: [parameters]` and declare each parameter on its own "
             'line, e.g. `city: str = "riverton"  # city id in the cohort`.',
         )
-    return tuple(p.name for p in _infer_parameters(nb))
+    return parameter_names(nb)
 
 
 def _title(nb: nbformat.NotebookNode, fallback: str) -> str:

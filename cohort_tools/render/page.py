@@ -173,7 +173,7 @@ def error_page(*, title: str, city_name: str, failure: Failure, footer: str = ""
         f"<p><strong>{html.escape(city_name)}</strong>: this packet could not be produced. "
         f"{html.escape(failure.summary)}</p>\n{where}\n"
         "<p>The other packets were still made. Fix the template or the city's data and run "
-        "<code>cda packets</code> again; unchanged packets are skipped.</p></div>\n"
+        "<code>cda packets build</code> again; unchanged packets are skipped.</p></div>\n"
         f"{cell}\n{trace}\n"
         f'<p class="cda-meta">{html.escape(footer)}</p>'
     )

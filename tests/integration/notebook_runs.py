@@ -5,21 +5,19 @@ Import in a test module with ``from notebook_runs import ...`` (pytest puts this
 
 from __future__ import annotations
 
-import asyncio
 import atexit
-import concurrent.futures
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearSolutions
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.notebooks.kernels import KernelPool
 from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.notebooks.run import run
 
 
 def grade_ids(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
@@ -40,28 +38,15 @@ def _pool() -> KernelPool:
     return _POOL
 
 
-async def _run_client(client: NotebookClient) -> None:
-    try:
-        await client.async_execute()
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
-
-
 def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180) -> None:
-    """Execute ``nb`` in place in a fresh forked kernel (errors kept as outputs)."""
-    pool = _pool()
-    kernel = pool.fork_kernel(cwd=cwd)
-    try:
-        client = NotebookClient(
-            nb, km=kernel.km, allow_errors=True, timeout=timeout, kernel_name="python3"
-        )
-        # In a worker thread with its own event loop: Playwright's sync API (the browser tests)
-        # leaves a running loop in the main thread, where asyncio.run() is refused.
-        with concurrent.futures.ThreadPoolExecutor(1) as worker:
-            worker.submit(asyncio.run, _run_client(client)).result()
-    finally:
-        pool.discard(kernel)
+    """Execute ``nb`` in place in a fresh forked kernel (errors kept as outputs).
+
+    Runs through cohort_tools' one run loop; a cell over the time limit, a dead kernel or a kernel
+    that cannot start fails the test with the outcome (errors in cells are the test's to check).
+    """
+    outcome = run(nb, pool=_pool(), cwd=cwd, timeout=timeout, stop_on_error=False)
+    if outcome.kind in ("timeout", "died", "not_started"):
+        raise AssertionError(f"the notebook did not run to the end: {outcome.describe()}")
 
 
 def execute(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> nbformat.NotebookNode:

@@ -19,6 +19,7 @@ CONFIG_PACKAGES = (
     "cohort_tools.model",
     "cohort_tools.policy",
     "cohort_tools.citydata",
+    "cohort_tools.lessons",
     "cohort_tools.kit",
 )
 

@@ -1,0 +1,246 @@
+"""The grader: every submission of a course, several at once, each through nbgrader's steps."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+
+from cohort_tools.core import defaults
+from cohort_tools.core.errors import CdaError
+from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
+
+from ..answers import answer_names, answers_file, dump_code
+from ..layout import Course, split_assignment_id, tools_on_path
+from .gradebook import NotebookInfo, Prepared, assignment_info, record_grades
+from .results import GradeReport, SubmissionResult
+from .run import execute, execution_notes, read_submission, roundtrip
+from .steps import run_phase
+from .tampering import check_tampering
+
+
+class Grader:
+    """Grades submissions of one course; thread-safe; use as a context manager."""
+
+    def __init__(self, course: Course, *, jobs: int, timeout: int | None) -> None:
+        from cohort_tools.notebooks.kernels import KernelPool
+
+        self.course = course
+        self.config = course.nbgrader_config()
+        if timeout is not None:
+            self.config.Execute.timeout = int(timeout)
+        # nbgrader's Execute settings (time limit, interrupt and go on, its output hook); the time
+        # limit and "keep going after errors" are run()'s own arguments.
+        self.execute_options = execute_options(self.config)
+        self.timeout = int(self.execute_options.pop("timeout") or 0)
+        self.execute_options.pop("allow_errors")
+        self.coursedir = course.coursedir()
+        self.pool = KernelPool(jobs)
+        self.learners = course.learners()
+        self._info: dict[str, list[NotebookInfo]] = {}
+        self._info_lock = threading.Lock()
+
+    def __enter__(self) -> Grader:
+        self.pool.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.close()
+
+    def info(self, assignment: str) -> list[NotebookInfo]:
+        with self._info_lock:
+            if assignment not in self._info:
+                self._info[assignment] = assignment_info(self.course, assignment)
+            return self._info[assignment]
+
+    def _answers_code(self, assignment: str, notebook: str, out_dir: Path) -> str | None:
+        """Code that saves the notebook's named answers beside the autograded copy."""
+        src = self.course.source(assignment) / f"{notebook}.ipynb"
+        if not src.is_file():
+            return None
+        names = answer_names(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+        return dump_code(names, str(answers_file(out_dir, notebook))) if names else None
+
+    def grade(self, student: str, assignment: str) -> SubmissionResult:
+        start = time.monotonic()
+        workshop, city = split_assignment_id(assignment)
+        result = SubmissionResult(student, assignment, city, workshop, "graded")
+        try:
+            from nbformat.warnings import MissingIDFieldWarning
+
+            with warnings.catch_warnings():
+                # nbgrader re-adds a deleted checkpoint cell without a cell id; nbformat warns.
+                warnings.simplefilter("ignore", MissingIDFieldWarning)
+                self._grade(result)
+        except Exception as exc:  # infrastructure: kernel, gradebook, disk
+            result.status = "error"
+            result.notes.append(f"grading failed: {type(exc).__name__}: {exc}")
+        result.seconds = time.monotonic() - start
+        return result
+
+    def _grade(self, result: SubmissionResult) -> None:
+        student, assignment = result.student, result.assignment
+        infos = self.info(assignment)
+        if not infos:
+            result.status = "zero"
+            result.notes.append(
+                f"there is no assignment '{assignment}' in the course; nothing was graded. "
+                "Was it submitted to the right folder?"
+            )
+            return
+        learner = self.learners.get(student)
+        if learner is None:
+            result.notes.append(
+                f"'{student}' is not a registered learner (run `cda course release`)."
+            )
+        elif learner.city != result.city:
+            result.notes.append(
+                f"this learner belongs to {learner.city} but submitted {result.city}'s notebook; "
+                f"it was graded with {result.city}'s data."
+            )
+        submitted = self.course.submitted(student, assignment)
+        # Each grading works in its own scratch folder, swapped into autograded/ after the commit,
+        # so two graders of the same submission never delete each other's files.
+        final_dir = self.course.autograded(student, assignment)
+        final_dir.parent.mkdir(parents=True, exist_ok=True)
+        out_dir = Path(tempfile.mkdtemp(prefix=f".{assignment}.", dir=final_dir.parent))
+        # nbgrader copies the source folder's other files (data beside the notebook) over the
+        # submission's; the same here.
+        source = self.course.source(assignment)
+        for path in source.rglob("*"):
+            if path.is_file() and path.suffix != ".ipynb":
+                target = out_dir / path.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, target)
+        found = sorted(p.name for p in submitted.glob("*.ipynb"))
+        prepared = [self._notebook(result, info, submitted, out_dir, found) for info in infos]
+        record_grades(self.course, self.coursedir, self.config, result, prepared)
+
+    def _notebook(
+        self,
+        result: SubmissionResult,
+        info: NotebookInfo,
+        submitted: Path,
+        out_dir: Path,
+        found: list[str],
+    ) -> Prepared:
+        """One notebook of a submission through nbgrader's steps up to the gradebook."""
+        student, assignment = result.student, result.assignment
+        path = submitted / f"{info.name}.ipynb"
+        nb, why = read_submission(path)
+        if nb is None:
+            if why == "missing":
+                others = [f for f in found if f != path.name]
+                why = f"no notebook named {path.name} was submitted" + (
+                    f" (found {', '.join(others)}: a renamed copy is not graded)" if others else ""
+                )
+                why += "; it scores zero."
+            return Prepared(info.name, None, [why], out_dir)
+        notes = check_tampering(nb, info, result.city)
+
+        def resources(where: Path) -> dict[str, object]:
+            return nbgrader_resources(
+                db_url=self.course.db_url,
+                student=student,
+                assignment=assignment,
+                notebook=info.name,
+                path=where,
+            )
+
+        try:
+            nb = run_phase("sanitize", nb, resources(submitted), self.config)
+        except Exception as exc:
+            return Prepared(
+                info.name,
+                None,
+                [
+                    f"{path.name}'s grading information was damaged ({exc}); it scores "
+                    "zero. Ask the learner to start from a fresh copy of the notebook."
+                ],
+                out_dir,
+            )
+        nb = roundtrip(nb)
+        outcome = execute(
+            nb,
+            pool=self.pool,
+            cwd=out_dir,
+            timeout=self.timeout,
+            execute_options=self.execute_options,
+            after=self._answers_code(assignment, info.name, out_dir),
+        )
+        nb = run_phase("after_execute", nb, resources(out_dir), self.config)
+        notes += execution_notes(nb, outcome, self.timeout)
+        return Prepared(info.name, nb, notes, out_dir)
+
+
+def find_submissions(course: Course) -> list[tuple[str, str]]:
+    """(student, assignment) for every folder under course/submitted/<student>/<assignment>/."""
+    root = course.folder("submitted")
+    if not root.is_dir():
+        return []
+    return sorted(
+        (s.name, a.name)
+        for s in root.iterdir()
+        if s.is_dir() and not s.name.startswith(".")
+        for a in s.iterdir()
+        if a.is_dir() and not a.name.startswith(".")
+    )
+
+
+def autograde(
+    *,
+    course_dir: Path = defaults.COURSE_DIR,
+    jobs: int | None = None,
+    timeout: int | None = None,
+    students: list[str] | None = None,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+) -> GradeReport:
+    """Grade every submission in ``course_dir/submitted`` (or only ``students``'s).
+
+    ``jobs``: notebooks graded at once (default: the number of cores). ``timeout``: seconds a cell
+    may run (default: the course's ``c.Execute.timeout``).
+    """
+    tools_on_path()
+    course = Course(course_dir.resolve())
+    if not course.config_file.is_file() or not course.gradebook.is_file():
+        raise CdaError.single(
+            course.root, "this is not a built course folder.", "run `cda course build` first."
+        )
+    start = time.monotonic()
+    todo = [(s, a) for s, a in find_submissions(course) if students is None or s in set(students)]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    results: list[SubmissionResult] = []
+    if todo:
+        with (
+            Grader(course, jobs=jobs, timeout=timeout) as grader,
+            ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="cda-grade") as ex,
+        ):
+            for res in ex.map(lambda sa: grader.grade(*sa), todo):
+                results.append(res)
+                if on_result:
+                    on_result(res)
+    submitted = set(todo)
+    not_submitted = []
+    for ln in course.learners().values():
+        for aid in course.assignments():
+            wanted = students is None or ln.id in students
+            if wanted and split_assignment_id(aid)[1] == ln.city and (ln.id, aid) not in submitted:
+                not_submitted.append((ln.id, aid))
+    return GradeReport(course.root, results, sorted(not_submitted), time.monotonic() - start, jobs)
+
+
+def copy_course(src: Path, dst: Path) -> Path:
+    """A copy of a course folder (for benchmarks and tests)."""
+    shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns(".gradebook.lock"))
+    return dst
+
+
+__all__ = ["Grader", "autograde", "copy_course", "find_submissions"]

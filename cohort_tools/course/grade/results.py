@@ -1,0 +1,77 @@
+"""What grading reports: one result per submission, and the run's report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+#: ``graded``: scored by nbgrader (notes say what went wrong in it, if anything); ``zero``: nothing
+#: could be graded (every notebook missing or unreadable), so it scores zero; ``error``: the grading
+#: system failed (kernel, gradebook, disk) and the submission was not graded.
+SubmissionStatus = Literal["graded", "zero", "error"]
+
+
+@dataclass
+class SubmissionResult:
+    """One learner's submission of one assignment (pseudonymous id only)."""
+
+    student: str
+    assignment: str
+    city: str
+    workshop: str
+    status: SubmissionStatus
+    score: float = 0.0
+    max_score: float = 0.0
+    needs_manual_grade: bool = False
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        head = f"{self.student} / {self.workshop} ({self.city}): "
+        if self.status == "error":
+            head += "NOT GRADED (system problem)"
+        else:
+            head += f"{self.score:g} / {self.max_score:g}"
+            if self.needs_manual_grade:
+                head += " + answers awaiting a coach's grading"
+        return "\n".join([head, *(f"    - {n}" for n in self.notes)])
+
+
+@dataclass
+class GradeReport:
+    course: Path
+    results: list[SubmissionResult]
+    not_submitted: list[tuple[str, str]]  # (student, assignment)
+    seconds: float
+    jobs: int
+
+    @property
+    def infrastructure_failures(self) -> list[SubmissionResult]:
+        return [r for r in self.results if r.status == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.infrastructure_failures
+
+    def scores(self) -> dict[tuple[str, str], float]:
+        return {(r.student, r.assignment): r.score for r in self.results if r.status != "error"}
+
+    def summary(self) -> str:
+        graded = [r for r in self.results if r.status != "error"]
+        flagged = [r for r in graded if r.notes]
+        lines = [
+            f"Graded {len(graded)} submission(s) in {self.seconds:.1f} s ({self.jobs} at a time); "
+            f"{len(flagged)} with notes; {len(self.not_submitted)} not submitted yet; "
+            f"{len(self.infrastructure_failures)} could not be graded (system problem)."
+        ]
+        for r in sorted(self.results, key=lambda r: (r.city, r.student, r.assignment)):
+            lines.append(r.line())
+        lines.append(
+            "Problems in a submission never stop grading: they score zero where due and are "
+            "listed above. The command fails only when the grading system itself fails."
+        )
+        return "\n".join(lines)
+
+
+__all__ = ["GradeReport", "SubmissionResult", "SubmissionStatus"]

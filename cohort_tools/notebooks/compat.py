@@ -1,0 +1,257 @@
+"""Every private or patched use of another package, in one place, each with the version it relies on.
+
+The rest of cohort_tools uses only public APIs of nbclient, nbgrader, papermill and jupyter_client.
+What is here reaches past them, because no public API does the job:
+
+========================  =========  ===============================================================
+package                   relied on  what, and why no public API does it
+========================  =========  ===============================================================
+jupyter_client            8.10       :func:`attach_provisioner`: a KernelManager drives a kernel forked
+                                     by our zygote through a provisioner we set on it directly (the
+                                     public route, an entry-point provisioner chosen by a kernelspec,
+                                     starts a new process, which is what the zygote avoids).
+nbgrader                  0.9        :func:`execute_options`: the settings and the ``on_cell_executed``
+                                     hook of nbgrader's ``Execute`` preprocessor, read from it so the
+                                     one run loop (:func:`cohort_tools.notebooks.run.run`) executes a
+                                     submission exactly as ``nbgrader autograde`` would.
+nbgrader                  0.9        :func:`nbgrader_resources`: the ``resources`` dict nbgrader's
+                                     converter hands its preprocessors (``BaseConverter``).
+nbgrader                  0.9        :func:`shared_gradebook`: ``SaveAutoGrades`` and
+                                     ``AssignLatePenalties`` open ``Gradebook(db_url)`` themselves;
+                                     their module-level ``Gradebook`` name is pointed at one open
+                                     gradebook for the duration, so one submission is one transaction.
+nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
+                                     (``gb.db.commit()``); commits become flushes for the duration.
+========================  =========  ===============================================================
+
+papermill needs nothing here: parameters are read with ``PythonTranslator.inspect`` and injected with
+``parameterize_notebook`` (both public). nbclient needs nothing here either: :mod:`.run` uses
+``NotebookClient``'s constructor, ``async_execute``, its hooks and its exceptions.
+
+At import, :func:`check_versions` compares the installed major.minor versions with the table and
+warns (:class:`CompatVersionWarning`; the test suite turns it into an error) when one differs: read
+the entry above, check the package's changelog, then update ``RELIED_ON``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+#: The major.minor version of each package whose internals this module relies on.
+RELIED_ON: dict[str, str] = {
+    "jupyter_client": "8.10",
+    "nbgrader": "0.9",
+}
+
+
+class CompatVersionWarning(UserWarning):
+    """An installed package differs (major.minor) from the version compat.py relies on."""
+
+
+def check_versions(version: Callable[[str], str] = metadata.version) -> list[str]:
+    """One plain line per package whose installed major.minor differs from :data:`RELIED_ON`."""
+    problems = []
+    for package, wanted in RELIED_ON.items():
+        try:
+            installed = version(package)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{package} is not installed (cohort_tools relies on {wanted}.x)")
+            continue
+        if ".".join(installed.split(".")[:2]) != wanted:
+            problems.append(
+                f"{package} {installed} is installed, but cohort_tools.notebooks.compat relies on "
+                f"private parts of {package} {wanted}.x: check that module's notes against "
+                f"{package}'s changelog, then update RELIED_ON (or pin {package}=={wanted}.* in "
+                "pyproject.toml)"
+            )
+    return problems
+
+
+for _problem in check_versions():
+    warnings.warn(_problem, CompatVersionWarning, stacklevel=2)
+
+
+# -- jupyter_client 8.10 ------------------------------------------------------------------------------
+
+
+class ProvisionerLike(Protocol):
+    """The slice of ``jupyter_client.provisioning.KernelProvisionerBase`` a KernelManager calls
+    once a kernel is running (jupyter_client 8.10: ``has_kernel``, ``is_alive``, ``signal_kernel``,
+    ``interrupt_kernel``, ``shutdown_kernel``, ``_kill_kernel``, ``cleanup_resources``)."""
+
+    @property
+    def has_process(self) -> bool: ...
+
+    async def poll(self) -> int | None: ...
+
+    async def wait(self) -> int | None: ...
+
+    async def send_signal(self, signum: int) -> None: ...
+
+    async def kill(self, restart: bool = False) -> None: ...
+
+    async def terminate(self, restart: bool = False) -> None: ...
+
+    def get_shutdown_wait_time(self, recommended: float = 5.0) -> float: ...
+
+    async def shutdown_requested(self, restart: bool = False) -> None: ...
+
+    async def cleanup(self, restart: bool = False) -> None: ...
+
+
+def attach_provisioner(km: Any, provisioner: ProvisionerLike) -> None:
+    """Make ``km`` (an AsyncKernelManager whose connection file is written) manage a running kernel.
+
+    jupyter_client 8.10: ``KernelManager.provisioner`` is set in ``pre_start_kernel``; a manager with
+    one set and ``has_process`` true counts as started, and every later call (poll, signal, kill)
+    goes through it. nbclient then uses the manager unchanged (timeouts, interrupts, dead kernels).
+    """
+    km.provisioner = provisioner
+
+
+# -- nbgrader 0.9 -------------------------------------------------------------------------------------
+
+#: NotebookClient settings that decide how cells run; read from nbgrader's Execute preprocessor.
+_EXECUTE_SETTINGS = (
+    "timeout",
+    "timeout_func",
+    "interrupt_on_timeout",
+    "error_on_timeout",
+    "allow_errors",
+    "allow_error_names",
+    "force_raise_errors",
+    "skip_cells_with_tag",
+    "raise_on_iopub_timeout",
+    "iopub_timeout",
+    "shell_timeout_interval",
+    "startup_timeout",
+    "store_widget_state",
+    "record_timing",
+    "coalesce_streams",
+)
+
+
+def execute_options(config: Any) -> dict[str, Any]:
+    """NotebookClient keyword arguments that run cells as nbgrader's ``Execute`` (with ``config``).
+
+    nbgrader 0.9: ``Execute`` is an nbconvert ``ExecutePreprocessor``, hence a ``NotebookClient``; its
+    defaults (interrupt a cell at the time limit and record ``CellTimeoutError``, keep going after
+    errors, fail on an IOPub timeout) and the course's ``c.Execute.*`` settings are its traits, and
+    its ``on_cell_executed`` method adds the timeout error to the cell's outputs (which nbgrader's
+    scoring then sees). ``extra_arguments`` (kernel command-line flags) do not apply to a forked kernel.
+    """
+    from nbgrader.preprocessors import Execute
+
+    execute = Execute(config=config)
+    options = {name: getattr(execute, name) for name in _EXECUTE_SETTINGS}
+    options["on_cell_executed"] = execute.on_cell_executed
+    return options
+
+
+def nbgrader_resources(
+    *, db_url: str, student: str, assignment: str, notebook: str, path: Path
+) -> dict[str, Any]:
+    """The resources dict nbgrader's converter gives its preprocessors for one notebook.
+
+    nbgrader 0.9: ``BaseConverter.init_single_notebook_resources`` (unique_key, output_files_dir and
+    the ``nbgrader`` section) plus the ``metadata`` nbconvert's exporter adds (name, path, date).
+    """
+    from nbconvert.exporters.exporter import ResourcesDict
+
+    resources: dict[str, Any] = ResourcesDict()
+    resources["unique_key"] = notebook
+    resources["output_files_dir"] = f"{notebook}_files"
+    resources["nbgrader"] = {
+        "student": student,
+        "assignment": assignment,
+        "notebook": notebook,
+        "db_url": db_url,
+    }
+    meta = ResourcesDict()
+    meta["name"] = notebook
+    meta["path"] = str(path)
+    meta["modified_date"] = dt.datetime.now().strftime("%B %d, %Y")
+    resources["metadata"] = meta
+    return resources
+
+
+class _SharedGradebook:
+    """One open gradebook handed to nbgrader's writers, which open and close their own with ``with``;
+    this object ignores the close."""
+
+    def __init__(self, gb: Any) -> None:
+        self._gb = gb
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gb, name)
+
+    def __enter__(self) -> Any:
+        return self._gb
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@contextlib.contextmanager
+def shared_gradebook(gb: Any) -> Iterator[None]:
+    """Point nbgrader's ``SaveAutoGrades`` and ``AssignLatePenalties`` at the open gradebook ``gb``.
+
+    nbgrader 0.9: both preprocessors call ``Gradebook(db_url, ...)`` by the name imported into their
+    modules (``nbgrader.preprocessors.saveautogrades`` / ``.latesubmissions``). The names are swapped
+    for the duration and restored. The swap is process-wide, so callers hold the course's gradebook
+    write lock (:func:`cohort_tools.course.layout.gradebook_lock`) around it: only one writer at a
+    time runs these preprocessors. Scoring code itself is nbgrader's, unchanged.
+    """
+    from nbgrader.preprocessors import latesubmissions, saveautogrades
+
+    saved = (saveautogrades.Gradebook, latesubmissions.Gradebook)
+
+    def shared(*_: Any, **__: Any) -> _SharedGradebook:
+        return _SharedGradebook(gb)
+
+    saveautogrades.Gradebook = shared
+    latesubmissions.Gradebook = shared
+    try:
+        yield
+    finally:
+        saveautogrades.Gradebook, latesubmissions.Gradebook = saved
+
+
+@contextlib.contextmanager
+def one_transaction(gradebook: Any) -> Iterator[Any]:
+    """Make nbgrader's per-write ``commit()`` calls flushes, and commit once at the end.
+
+    nbgrader 0.9: ``Gradebook.db`` is a SQLAlchemy session and every ``Gradebook`` method that writes
+    calls ``self.db.commit()``. On any error the whole block is rolled back, so the gradebook keeps
+    what it held before.
+    """
+    session = gradebook.db
+    real_commit = session.commit
+    session.commit = session.flush
+    try:
+        yield gradebook
+    except BaseException:
+        del session.commit
+        session.rollback()
+        raise
+    del session.commit
+    real_commit()
+
+
+__all__ = [
+    "RELIED_ON",
+    "CompatVersionWarning",
+    "ProvisionerLike",
+    "attach_provisioner",
+    "check_versions",
+    "execute_options",
+    "nbgrader_resources",
+    "one_transaction",
+    "shared_gradebook",
+]

@@ -1,0 +1,136 @@
+"""The packet output folder: pages, PDFs, cache records and the index.
+
+Consistency: each page is written atomically and only then its record; each PDF atomically; the
+index is rebuilt from the records at the end of every run - also after Ctrl-C, once every kernel has
+been killed - so the folder never points at a missing or torn page.
+
+::
+
+    <out>/index.html                       every city and template, with its status
+    <out>/<city>/<template>.html           one page per packet (or its error page)
+    <out>/<city>/<city>-packet.pdf         the city's made pages as one PDF
+    <out>/.cda-packets/<city>/<name>.json  cache records (key, status, timing)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text
+from cohort_tools.notebooks.digest import sha256_hex
+from cohort_tools.notebooks.myst import Template
+from cohort_tools.packets.jobs import CityTarget, Job, JobResult
+from cohort_tools.render.page import IndexRow
+
+RECORDS = ".cda-packets"  # folder (inside the output folder) holding the cache records
+
+
+class OutputFolder:
+    """The packet output folder: pages, PDFs, records and the index."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def page(self, city_id: str, template: str) -> Path:
+        return self.root / city_id / f"{template}.html"
+
+    def pdf(self, city_id: str) -> Path:
+        return self.root / city_id / f"{city_id}-packet.pdf"
+
+    def record_path(self, city_id: str, name: str) -> Path:
+        return self.root / RECORDS / city_id / f"{name}.json"
+
+    def record(self, city_id: str, name: str) -> dict[str, Any] | None:
+        try:
+            data: dict[str, Any] = json.loads(self.record_path(city_id, name).read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        return data
+
+    def is_current(self, job: Job) -> bool:
+        rec = self.record(job.city.id, job.template.name)
+        return bool(
+            rec
+            and rec.get("key") == job.key
+            and rec.get("status") == "ok"
+            and self.page(job.city.id, job.template.name).is_file()
+        )
+
+    def save(self, result: JobResult, title: str) -> None:
+        """The page first, then its record: a record never points at a missing or torn page."""
+        assert result.html is not None
+        atomic_write_text(self.page(result.city_id, result.template), result.html)
+        record = {
+            "key": result.key,
+            "status": result.status,
+            "seconds": round(result.seconds, 3),
+            "finished": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+            "title": title,
+            "summary": result.summary,
+        }
+        atomic_write_text(
+            self.record_path(result.city_id, result.template), json.dumps(record, indent=1)
+        )
+
+    def write_pdf(
+        self, city: CityTarget, templates: Sequence[Template], *, force: bool = False
+    ) -> Path | None:
+        """(Re)build the city's PDF from its made pages when they changed; None if none are made."""
+        from cohort_tools.render.page import pdf_from_pages
+
+        made = []
+        for t in templates:
+            rec = self.record(city.id, t.name)
+            if rec and rec.get("status") == "ok" and self.page(city.id, t.name).is_file():
+                made.append((t, rec["key"]))
+        target = self.pdf(city.id)
+        if not made:
+            for stale in (target, self.record_path(city.id, "_pdf")):
+                stale.unlink(missing_ok=True)
+            return None
+        key = sha256_hex(json.dumps([[t.name, k] for t, k in made]).encode())
+        rec = self.record(city.id, "_pdf")
+        if not force and rec and rec.get("key") == key and target.is_file():
+            return target
+        pages = [self.page(city.id, t.name).read_text(encoding="utf-8") for t, _ in made]
+        atomic_write_bytes(target, pdf_from_pages(pages, base_url=str(target.parent)))
+        atomic_write_text(self.record_path(city.id, "_pdf"), json.dumps({"key": key}))
+        return target
+
+    def write_index(
+        self, cohort_name: str, cities: Sequence[CityTarget], templates: Sequence[Template]
+    ) -> Path:
+        """The index from what is on disk now (records and files), for every city and template."""
+        from cohort_tools.render.page import index_page
+
+        rows = []
+        pdfs = {}
+        for city in cities:
+            if self.pdf(city.id).is_file():
+                pdfs[city.id] = self.pdf(city.id).relative_to(self.root).as_posix()
+            for t in templates:
+                rec = self.record(city.id, t.name)
+                page = self.page(city.id, t.name)
+                present = rec is not None and page.is_file()
+                rows.append(
+                    IndexRow(
+                        city_id=city.id,
+                        city_name=city.name,
+                        template=t.name,
+                        title=t.title,
+                        status=rec["status"] if present and rec else "missing",
+                        href=page.relative_to(self.root).as_posix() if present else None,
+                        seconds=rec.get("seconds") if present and rec else None,
+                        finished=rec.get("finished", "") if present and rec else "",
+                    )
+                )
+        target = self.root / "index.html"
+        atomic_write_text(target, index_page(cohort_name=cohort_name, rows=rows, pdfs=pdfs))
+        return target
+
+
+__all__ = ["RECORDS", "OutputFolder"]
