@@ -15,6 +15,7 @@ from cohort_tools.core.cliutil import reports_errors
 from cohort_tools.core.errors import CdaError
 from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
 from cohort_tools.course.cli import course_app
+from cohort_tools.hub.cli import hub_app
 from cohort_tools.model.cohort import load_cohort
 from cohort_tools.packets.cli import packets_command
 from cohort_tools.strategy.cli import strategy_command
@@ -36,6 +37,7 @@ app.command("strategy")(strategy_command)
 app.add_typer(course_app, name="course")
 coaching_app = typer.Typer(help="The coaching record of each city.", no_args_is_help=True)
 app.add_typer(coaching_app, name="coaching")
+app.add_typer(hub_app, name="hub")
 for _name, _command in COURSE_COMMANDS:  # cda release | autograde | feedback | progress
     app.command(_name)(_command)
 
