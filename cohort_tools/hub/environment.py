@@ -32,6 +32,7 @@ from cohort_tools.core.fileio import atomic_write_text
 RECORD = "cda-hub.json"
 DEFAULT_PYTHON = Path("/usr/bin/python3")
 PROXY_PACKAGE = "configurable-http-proxy"
+LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
 
 
 def proxy_executable(prefix: Path) -> Path:
@@ -199,6 +200,12 @@ def install(
             "the cohort-tools installed in the hub environment differs from this checkout's.",
             "run `cda hub install` from the same checkout as `cda`.",
         )
+    # JupyterLab defaults for every hub user: no "get notified about Jupyter news?" prompt (the
+    # hub makes no outside requests). Users' own settings still win.
+    atomic_write_text(
+        prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
+        json.dumps(LAB_OVERRIDES, indent=1),
+    )
     record = {"fingerprint": fingerprint, "proxy": version, "python": str(python)}
     atomic_write_text(prefix / RECORD, json.dumps(record, indent=1))
     _readable_by_all(prefix)

@@ -361,7 +361,13 @@ def log_tail(plan: HubPlan, lines: int = 40) -> str:
 
 
 def launch(plan: HubPlan, timeout: float = STARTUP_TIMEOUT) -> int:
-    """Start JupyterHub in the background; wait until it answers through the proxy; return its pid."""
+    """Start JupyterHub in the background; wait until it answers through the proxy; return its pid.
+
+    ``setsid --fork`` makes the hub a session of its own whose parent is init: it outlives this
+    command, Ctrl-C here does not reach it, and nobody has to reap it. The lock's descriptor is
+    inherited by the hub, which holds it as long as it lives, so "the lock is free" is how this
+    function (and a second start, and `cda hub stop`) tells that the hub has ended.
+    """
     lock = _try_lock(plan.lock_file)
     if lock is None:
         raise CdaError.single(
@@ -369,33 +375,43 @@ def launch(plan: HubPlan, timeout: float = STARTUP_TIMEOUT) -> int:
             "a hub for this cohort is already running.",
             "stop it first with `cda hub stop`.",
         )
+    plan.pid_file.unlink(missing_ok=True)
     try:
         with plan.log_file.open("ab") as log:
             plan.log_file.chmod(0o600)
-            proc = subprocess.Popen(
-                [str(plan.prefix / "bin" / "jupyterhub"), "-f", str(plan.config_file)],
+            subprocess.run(
+                [
+                    "setsid",
+                    "--fork",
+                    str(plan.prefix / "bin" / "jupyterhub"),
+                    "-f",
+                    str(plan.config_file),
+                ],
                 cwd=plan.private_dir,
                 env=_hub_env(plan),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # outlives this command; Ctrl-C here does not reach it
-                pass_fds=(lock.fileno(),),  # the hub holds the cohort's lock while it lives
+                pass_fds=(lock.fileno(),),
+                check=True,
             )
     finally:
         lock.close()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if not hub_running(plan.state_dir):
             raise CdaError.single(
                 plan.log_file,
-                f"JupyterHub stopped at start (exit code {proc.returncode}):\n{log_tail(plan)}",
+                f"JupyterHub stopped while starting:\n{log_tail(plan)}",
                 "fix what the log says, then run `cda hub start` again.",
             )
-        if _get(f"{plan.url}hub/api/") == 200:
-            return proc.pid
+        pid = hub_pid(plan)
+        if pid and _get(f"{plan.url}hub/api/") == 200:
+            return pid
         time.sleep(0.5)
-    _terminate_tree(proc.pid)
+    pid = hub_pid(plan)
+    if pid:
+        _terminate_tree(pid)
     raise CdaError.single(
         plan.log_file,
         f"JupyterHub did not answer at {plan.url} within {timeout:.0f} s:\n{log_tail(plan)}",
