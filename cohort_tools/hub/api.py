@@ -132,7 +132,7 @@ def start(
         home_root=home_root,
     )
     plan, people, warnings = proc.make_plan(loaded, options)
-    passwords = proc.apply(plan, people)
+    passwords = proc.apply(plan, people, loaded)
     pid = proc.launch(plan)
     return HubInfo(plan=plan, pid=pid, new_accounts=sorted(passwords), warnings=warnings)
 

@@ -45,6 +45,92 @@ def jupyter_config_path(plan: HubPlan, user: str) -> str:
     return f"{plan.jupyter_dir(kind_of(plan, user))}:{plan.jupyter_dir('common')}"
 
 
+def groups(plan: HubPlan) -> dict[str, list[str]]:
+    """nbgrader's multiple-classes groups: ``nbgrader-<city>`` (the city's learners) and
+    ``formgrade-<city>`` (its coach). nbgrader's JupyterHub plugin reads a user's courses from them."""
+    found: dict[str, list[str]] = {}
+    for city in plan.cities:
+        found[f"nbgrader-{city}"] = [
+            a.name for a in plan.accounts if a.kind == "learner" and city in a.cities
+        ]
+        found[f"formgrade-{city}"] = [
+            a.name for a in plan.accounts if a.kind == "coach" and city in a.cities
+        ]
+    return found
+
+
+def roles(plan: HubPlan) -> list[dict[str, Any]]:
+    """Who may open which course's grading page, and see that it exists (jupyter/nbgrader#1594)."""
+    found: list[dict[str, Any]] = []
+    for city in plan.cities:
+        found.append(
+            {
+                "name": f"formgrade-{city}",
+                "description": f"grade the course of {city}",
+                "groups": [f"formgrade-{city}"],
+                "scopes": [
+                    f"access:services!service={city}",
+                    "list:services",
+                    f"read:services!service={city}",
+                ],
+            }
+        )
+    return found
+
+
+def services(plan: HubPlan) -> list[dict[str, Any]]:
+    """One grading page per city's course, run as the course's grading account."""
+    from cohort_tools.hub.accounts import grader_user_name
+
+    found = []
+    for course in plan.courses:
+        found.append(
+            {
+                "name": course.city,
+                "display": True,
+                "info": {"description": f"Grading: {course.name}"},
+                "url": f"http://127.0.0.1:{course.port}",
+                "user": grader_user_name(course.city),
+                "cwd": str(plan.course_dir(course.city)),
+                "command": [
+                    str(plan.prefix / "bin" / "python"),
+                    "-m",
+                    "cohort_tools.hub.grading",
+                    "--state",
+                    str(plan.state_dir),
+                    "--city",
+                    course.city,
+                ],
+                "environment": {
+                    "PATH": SERVER_PATH.format(prefix=plan.prefix),
+                    "CDA_COHORT_FILE": str(plan.city_cohort_file(course.city)),
+                    "JUPYTER_PLATFORM_DIRS": "1",
+                    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                },
+                "oauth_no_confirm": True,
+            }
+        )
+    return found
+
+
+def user_cohort_file(plan: HubPlan, user: str) -> str:
+    """A learner's (or coach's first city's) cohort file as that city's team sees it."""
+    account = plan.account(user)
+    if account is None or not account.cities:
+        return ""
+    return str(plan.city_cohort_file(account.cities[0]))
+
+
+def landing_page(plan: HubPlan, handler: Any) -> str:
+    """Learners land in JupyterLab; coaches on the grading page of their first city."""
+    user = handler.current_user
+    account = plan.account(user.name) if user is not None else None
+    base = handler.base_url.rstrip("/")
+    if account is not None and account.kind == "coach" and account.cities:
+        return f"{base}/services/{account.cities[0]}/"
+    return f"{base}/hub/spawn"
+
+
 def configure(c: Any, state_dir: str | Path) -> HubPlan:
     """Fill JupyterHub's config object ``c`` from the plan in ``state_dir``; return the plan."""
     plan = load_plan(Path(state_dir))
@@ -88,7 +174,16 @@ def configure(c: Any, state_dir: str | Path) -> HubPlan:
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "CDA_HUB": plan.slug,
+        "CDA_COHORT_FILE": lambda sp: user_cohort_file(plan, sp.user.name),
     }
+    # the server's own API token may read its user's groups: nbgrader's JupyterHub plugin finds
+    # the learner's course from them (the default server token cannot; jupyter/nbgrader#1594)
+    spawner.server_token_scopes = [
+        "users:activity!user",
+        "access:servers!server",
+        "read:users:name!user",
+        "read:users:groups!user",
+    ]
     spawner.start_timeout = 300  # a first start on a busy 2-core machine imports a lot
     spawner.http_timeout = 300
     if plan.mem_limit:
@@ -96,6 +191,9 @@ def configure(c: Any, state_dir: str | Path) -> HubPlan:
     if plan.cgroup and plan.cgroup_dir:
         c.CgroupSpawner.cgroup_base = str(plan.cgroup_dir)
         c.CgroupSpawner.cgroup_mode = plan.cgroup
+    # -- courses: groups, roles, grading pages ------------------------------------------------
+    hub.load_groups = groups(plan)
+    hub.default_url = lambda handler: landing_page(plan, handler)
     # -- idle servers -----------------------------------------------------------------------
     hub.services = [
         {
@@ -114,6 +212,8 @@ def configure(c: Any, state_dir: str | Path) -> HubPlan:
             "name": IDLE_CULLER,
             "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             "services": [IDLE_CULLER],
-        }
+        },
+        *roles(plan),
     ]
+    hub.services += services(plan)
     return plan

@@ -47,6 +47,16 @@ CONFIG_FILE = "jupyterhub_config.py"
 CgroupMode = Literal["v2", "v1"]
 
 
+class CourseService(BaseModel):
+    """One city's course: its grading page runs as a hub service at /services/<city>/."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    city: str
+    name: str  # the city's name, for people
+    port: int  # the service listens on 127.0.0.1:<port>; the proxy routes to it
+
+
 class HubPlan(BaseModel):
     """One hub for one cohort (saved as hub.json; read by the hub's configuration)."""
 
@@ -71,6 +81,7 @@ class HubPlan(BaseModel):
     home_root: Path
     accounts: tuple[Account, ...]
     cities: tuple[str, ...]
+    courses: tuple[CourseService, ...] = ()
 
     # -- where things are ---------------------------------------------------------------------
     @property
@@ -104,6 +115,19 @@ class HubPlan(BaseModel):
     @property
     def proxy_pid_file(self) -> Path:
         return self.private_dir / "proxy.pid"
+
+    @property
+    def exchange_dir(self) -> Path:
+        return self.state_dir / "exchange"
+
+    def course_dir(self, city: str) -> Path:
+        return self.state_dir / "courses" / city
+
+    def city_cohort_file(self, city: str) -> Path:
+        return self.state_dir / "cities" / city / "cohort.yaml"
+
+    def account(self, name: str) -> Account | None:
+        return next((a for a in self.accounts if a.name == name), None)
 
     def jupyter_dir(self, kind: str) -> Path:
         return self.state_dir / "jupyter" / kind

@@ -33,6 +33,7 @@ from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.hub import accounts as acc
 from cohort_tools.hub.environment import environment_problems, proxy_executable
 from cohort_tools.hub.plan import (
+    CourseService,
     HubPlan,
     cohort_slug,
     detect_cgroup,
@@ -254,6 +255,9 @@ def make_plan(
         home_root=options.home_root,
         accounts=tuple(accounts),
         cities=tuple(c.id for c in cohort.cities),
+        courses=tuple(
+            CourseService(city=c.id, name=c.name, port=free_port()) for c in cohort.cities
+        ),
     )
     return plan, people, warnings
 
@@ -294,7 +298,44 @@ def _write_public(path: Path, text: str) -> None:
     path.chmod(0o644)
 
 
-def apply(plan: HubPlan, people: dict[str, acc.Identity]) -> dict[str, str]:
+def nbgrader_config(plan: HubPlan) -> dict[str, object]:
+    """nbgrader's settings for every server: one exchange, one folder per course (city) in it, and
+    the courses of each user from their hub groups (nbgrader-<city>, formgrade-<city>)."""
+    return {
+        "Exchange": {"root": str(plan.exchange_dir), "path_includes_course": True},
+        "Authenticator": {"plugin_class": "nbgrader.auth.JupyterHubAuthPlugin"},
+    }
+
+
+def _prepare_courses(plan: HubPlan, cohort: Cohort) -> None:
+    """The exchange (world-writable with the sticky bit, as nbgrader wants), each city's exchange
+    folder (its grading account's; its team may enter) and course folder (grading account only),
+    and each city's data with its public cohort file."""
+    import grp
+
+    from cohort_tools.hub.cities import publish_city
+
+    plan.exchange_dir.mkdir(exist_ok=True)
+    os.chown(plan.exchange_dir, 0, 0)
+    plan.exchange_dir.chmod(0o1777)
+    (plan.state_dir / "courses").mkdir(exist_ok=True)
+    (plan.state_dir / "courses").chmod(0o755)
+    for city in cohort.cities:
+        grader = acc.system_user(acc.grader_user_name(city.id))
+        assert grader is not None
+        team = grp.getgrnam(acc.city_group(city.id)).gr_gid
+        publish_city(plan.state_dir, cohort, city)
+        exchange = plan.exchange_dir / city.id
+        exchange.mkdir(exist_ok=True)
+        os.chown(exchange, grader.pw_uid, team)
+        exchange.chmod(0o750)
+        course = plan.course_dir(city.id)
+        course.mkdir(exist_ok=True)
+        os.chown(course, grader.pw_uid, grader.pw_gid)
+        course.chmod(0o700)
+
+
+def apply(plan: HubPlan, people: dict[str, acc.Identity], cohort: Cohort) -> dict[str, str]:
     """Create users, groups and the state folder; write the plan and configuration.
 
     Returns the initial passwords of the accounts created now (existing accounts keep theirs).
@@ -309,6 +350,11 @@ def apply(plan: HubPlan, people: dict[str, acc.Identity]) -> dict[str, str]:
         if password:
             passwords[account.name] = password
     acc.write_private(plan.accounts_file, list(plan.accounts), people, passwords)
+    _prepare_courses(plan, cohort)
+    _write_public(
+        plan.jupyter_dir("common") / "nbgrader_config.json",
+        json.dumps(nbgrader_config(plan), indent=1),
+    )
     for kind in ("common", "learner", "coach", "grader"):
         for relative, data in jupyter_config(kind).items():
             _write_public(plan.jupyter_dir(kind) / relative, json.dumps(data, indent=1))
