@@ -184,6 +184,53 @@ def status(*, cohort: Path | None = None, state_root: Path = DEFAULT_STATE_ROOT)
 
 
 @dataclass
+class GradeReport:
+    lines: list[str]
+    ok: bool
+
+    def summary(self) -> str:
+        return "\n".join(self.lines)
+
+
+def grade(
+    *,
+    cohort: Path | None = None,
+    state_root: Path = DEFAULT_STATE_ROOT,
+    city: str | None = None,
+) -> GradeReport:
+    """The routine part of grading, for one city's course or every one: collect new submissions
+    from the exchange, grade them with the project's grader, write and release feedback.
+
+    Runs as each course's grading account (like the grading page's buttons). Reflections are graded
+    by coaches on the grading page; their scores are kept when submissions are graded again.
+    """
+    from cohort_tools.hub.courses import run_as_grader
+
+    proc.require_root("grade")
+    plan = _plan_for(cohort, state_root)
+    cities = [city] if city else list(plan.cities)
+    unknown = [c for c in cities if c not in plan.cities]
+    if unknown:
+        raise CdaError.single(
+            plan.cohort_file,
+            f"there is no course '{unknown[0]}' on this hub.",
+            f"use one of: {', '.join(plan.cities)}.",
+            field="--city",
+        )
+    lines, ok = [], True
+    for c in cities:
+        try:
+            lines += [
+                f"{c}:",
+                *("  " + line for line in run_as_grader(plan, c, "grade").splitlines()),
+            ]
+        except CdaError as exc:
+            ok = False
+            lines.append(str(exc))
+    return GradeReport(lines, ok)
+
+
+@dataclass
 class RemoveReport:
     state_dir: Path
     users: list[str]

@@ -108,6 +108,24 @@ def status_command(cohort: CohortArg = None, state: StateOpt = DEFAULT_STATE_ROO
     typer.echo(api.status(cohort=cohort, state_root=state).summary())
 
 
+@hub_app.command("grade")
+@reports_errors
+def grade_command(
+    cohort: CohortArg = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="Only this city's course. Default: every city.")
+    ] = None,
+    state: StateOpt = DEFAULT_STATE_ROOT,
+) -> None:
+    """Collect new submissions, grade them and release feedback (the grading page's buttons)."""
+    from cohort_tools.hub import api
+
+    report = api.grade(cohort=cohort, state_root=state, city=city)
+    typer.echo(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 @hub_app.command("remove")
 @reports_errors
 def remove_command(

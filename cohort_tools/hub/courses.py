@@ -395,3 +395,82 @@ def _read_released(course: CityCourse) -> dict[str, str]:
 
 def now_stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# -- run as the grading account --------------------------------------------------------------------
+
+GRADE_STEPS = ("release", "grade")
+
+
+def run_as_grader(plan: Any, city: str, step: str) -> str:
+    """Run one step for a city's course as its grading account (from root); return its output."""
+    import subprocess
+
+    from cohort_tools.hub.accounts import grader_user_name
+    from cohort_tools.hub.environment import cda_home
+
+    command = [
+        "runuser",
+        "-u",
+        grader_user_name(city),
+        "--",
+        "env",
+        f"HOME={plan.home_root / grader_user_name(city)}",
+        f"PATH={plan.prefix / 'bin'}:/usr/bin:/bin",
+        f"CDA_HOME={cda_home(plan.prefix)}",
+        f"CDA_COHORT_FILE={plan.city_cohort_file(city)}",
+        "JUPYTER_PLATFORM_DIRS=1",
+        "PYDEVD_DISABLE_FILE_VALIDATION=1",
+        str(plan.prefix / "bin" / "python"),
+        "-m",
+        "cohort_tools.hub.courses",
+        step,
+        "--state",
+        str(plan.state_dir),
+        "--city",
+        city,
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=plan.course_dir(city), check=False
+    )
+    if result.returncode != 0:
+        raise CdaError.single(
+            plan.course_dir(city),
+            f"the {step} step of {city}'s course failed:\n"
+            + "\n".join((result.stderr or result.stdout).strip().splitlines()[-12:]),
+            "see the message; then run the command again.",
+            city=city,
+        )
+    return result.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m cohort_tools.hub.courses release|grade --state DIR --city ID`` (as the grader)."""
+    import argparse
+
+    from cohort_tools.hub.plan import load_plan
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("step", choices=GRADE_STEPS)
+    parser.add_argument("--state", required=True, type=Path)
+    parser.add_argument("--city", required=True)
+    args = parser.parse_args(argv)
+    plan = load_plan(args.state)
+    course = CityCourse(args.city, plan.course_dir(args.city), plan.exchange_dir)
+    try:
+        if args.step == "release":  # the course build has generated release/ (as root)
+            done = release_to_exchange(course)
+            print(f"{args.city}: released {', '.join(done) or 'nothing new'}")
+        else:
+            collected = collect_and_grade(course)
+            print(collected.summary())
+            print(release_feedback(course).summary())
+            return 0 if collected.ok else 1
+    except CdaError as exc:
+        print(str(exc))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

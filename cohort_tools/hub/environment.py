@@ -35,6 +35,15 @@ PROXY_PACKAGE = "configurable-http-proxy"
 LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
 
 
+#: The project's files besides the package that notebooks read (the programme), copied into the
+#: hub environment; every hub process gets ``CDA_HOME`` pointing here.
+HOME_FOLDERS = ("curriculum",)
+
+
+def cda_home(prefix: Path) -> Path:
+    return prefix / "share" / "cohort-tools"
+
+
 def proxy_executable(prefix: Path) -> Path:
     return prefix / "proxy" / "node_modules" / ".bin" / PROXY_PACKAGE
 
@@ -47,6 +56,10 @@ def source_fingerprint(package_dir: Path | None = None) -> str:
         h.update(path.relative_to(root).as_posix().encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def proxy_pin(project: Path | None = None) -> str:
@@ -200,13 +213,22 @@ def install(
             "the cohort-tools installed in the hub environment differs from this checkout's.",
             "run `cda hub install` from the same checkout as `cda`.",
         )
+    home = cda_home(prefix)
+    for name in HOME_FOLDERS:
+        shutil.rmtree(home / name, ignore_errors=True)
+        shutil.copytree(project / name, home / name)
     # JupyterLab defaults for every hub user: no "get notified about Jupyter news?" prompt (the
     # hub makes no outside requests). Users' own settings still win.
     atomic_write_text(
         prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
         json.dumps(LAB_OVERRIDES, indent=1),
     )
-    record = {"fingerprint": fingerprint, "proxy": version, "python": str(python)}
+    record = {
+        "fingerprint": fingerprint,
+        "programme": _digest(project / "curriculum" / "programme.yaml"),
+        "proxy": version,
+        "python": str(python),
+    }
     atomic_write_text(prefix / RECORD, json.dumps(record, indent=1))
     _readable_by_all(prefix)
     return InstallReport(prefix, str(python), chp, version, fingerprint)
@@ -233,6 +255,16 @@ def environment_problems(prefix: Path) -> list[Problem]:
             Problem(
                 str(prefix),
                 "the hub environment holds another version of cohort-tools than this command.",
+                f"run `cda hub install --prefix {prefix}` to update it.",
+                field="--prefix",
+            )
+        )
+    if record.get("programme") != _digest(paths.programme_file()):
+        problems.append(
+            Problem(
+                str(cda_home(prefix)),
+                "the hub environment holds another version of the programme "
+                "(curriculum/programme.yaml) than this checkout.",
                 f"run `cda hub install --prefix {prefix}` to update it.",
                 field="--prefix",
             )

@@ -74,12 +74,11 @@ class GradingState:
         self.env = _environment()
 
     def city_name(self) -> str:
-        try:
-            from cohort_tools.model.cohort import load_cohort
-
-            return load_cohort().city(self.course.city).name
-        except CdaError:
-            return self.course.city
+        if self.plan is not None:
+            for course in self.plan.courses:
+                if course.city == self.course.city:
+                    return course.name
+        return self.course.city
 
     def roles(self) -> dict[str, str]:
         if self.plan is None:
@@ -87,13 +86,19 @@ class GradingState:
         return {a.name: a.role.replace("_", " ") for a in self.plan.accounts if a.kind == "learner"}
 
     def courses_of(self, user: str) -> list[dict[str, Any]]:
+        """The coach's courses (cities), for the links at the top; none when there is only one."""
         if self.plan is None:
             return []
         base = self.prefix.rsplit("/services/", 1)[0]
+        names = {c.city: c.name for c in self.plan.courses}
         for account in self.plan.accounts:
             if account.name == user and len(account.cities) > 1:
                 return [
-                    {"name": c, "url": f"{base}/services/{c}/", "current": c == self.course.city}
+                    {
+                        "name": names.get(c, c),
+                        "url": f"{base}/services/{c}/",
+                        "current": c == self.course.city,
+                    }
                     for c in account.cities
                 ]
         return []

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cohort_tools.hub.environment import cda_home
 from cohort_tools.hub.plan import HubPlan, load_plan
 
 #: What every single-user server finds on PATH: the hub environment first, never the hub's own
@@ -104,6 +105,7 @@ def services(plan: HubPlan) -> list[dict[str, Any]]:
                 "environment": {
                     "PATH": SERVER_PATH.format(prefix=plan.prefix),
                     "CDA_COHORT_FILE": str(plan.city_cohort_file(course.city)),
+                    "CDA_HOME": str(cda_home(plan.prefix)),
                     "JUPYTER_PLATFORM_DIRS": "1",
                     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
                 },
@@ -175,6 +177,7 @@ def configure(c: Any, state_dir: str | Path) -> HubPlan:
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "CDA_HUB": plan.slug,
         "CDA_COHORT_FILE": lambda sp: user_cohort_file(plan, sp.user.name),
+        "CDA_HOME": str(cda_home(plan.prefix)),
     }
     # the server's own API token may read its user's groups: nbgrader's JupyterHub plugin finds
     # the learner's course from them (the default server token cannot; jupyter/nbgrader#1594)
