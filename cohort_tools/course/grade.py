@@ -56,12 +56,10 @@ from cohort_tools.core.fileio import atomic_write_text
 
 from .answers import answer_names, answers_file, dump_code
 from .layout import (
-    COURSE_ID,
     PARAMETERS_GRADE_ID,
     Course,
     gradebook_lock,
     one_transaction,
-    split_assignment_id,
     tools_on_path,
 )
 
@@ -155,7 +153,7 @@ def _assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
     from nbgrader.api import Gradebook, MissingEntry
 
     infos = []
-    with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
         try:
             a = gb.find_assignment(assignment)
         except MissingEntry:
@@ -523,7 +521,7 @@ class Grader:
 
     def grade(self, student: str, assignment: str) -> SubmissionResult:
         start = time.monotonic()
-        workshop, city = split_assignment_id(assignment)
+        workshop, city = self.course.split(assignment)
         result = SubmissionResult(student, assignment, city, workshop, "graded")
         try:
             import warnings
@@ -683,7 +681,7 @@ class Grader:
         with (
             warnings.catch_warnings(),
             gradebook_lock(self.course),
-            Gradebook(self.course.db_url, course_id=COURSE_ID) as gb,
+            Gradebook(self.course.db_url, course_id=self.course.course_id) as gb,
             one_transaction(gb),
         ):
             # nbgrader's add_submission builds related rows before adding them (SQLAlchemy notes it).
@@ -782,7 +780,7 @@ def autograde(
     for ln in course.learners().values():
         for aid in course.assignments():
             wanted = students is None or ln.id in students
-            if wanted and split_assignment_id(aid)[1] == ln.city and (ln.id, aid) not in submitted:
+            if wanted and course.split(aid)[1] == ln.city and (ln.id, aid) not in submitted:
                 not_submitted.append((ln.id, aid))
     return GradeReport(course.root, results, sorted(not_submitted), time.monotonic() - start, jobs)
 
