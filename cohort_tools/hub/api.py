@@ -48,6 +48,7 @@ class HubInfo:
     pid: int
     new_accounts: list[str]
     warnings: list[Problem] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         plan = self.plan
@@ -66,6 +67,10 @@ class HubInfo:
             cities = ", ".join(account.cities)
             role = f", {account.role}" if account.kind == "learner" else ""
             lines.append(f"  {account.name:<{width}}  {account.kind} ({cities}{role})")
+        lines += ["", "Courses (one per city; its coach grades at the address shown):"]
+        for course in plan.courses:
+            lines.append(f"  {course.name}: {plan.url}services/{course.city}/")
+        lines += [f"  {line}" for line in self.released]
         lines += [
             "",
             "How to log in: open the address above in a browser and sign in with the user name "
@@ -113,6 +118,7 @@ def start(
     ssl_cert: Path | None = None,
     ssl_key: Path | None = None,
     home_root: Path = Path("/home"),
+    workshops: Path | None = None,
 ) -> HubInfo:
     """Check everything, then set up and start the cohort's hub; return where it runs and who may log in.
 
@@ -130,11 +136,21 @@ def start(
         ssl_cert=ssl_cert,
         ssl_key=ssl_key,
         home_root=home_root,
+        workshops=workshops,
     )
     plan, people, warnings = proc.make_plan(loaded, options)
     passwords = proc.apply(plan, people, loaded)
+    from cohort_tools.hub.courses import build_and_release
+
+    released = build_and_release(plan, loaded, workshops)
     pid = proc.launch(plan)
-    return HubInfo(plan=plan, pid=pid, new_accounts=sorted(passwords), warnings=warnings)
+    return HubInfo(
+        plan=plan,
+        pid=pid,
+        new_accounts=sorted(passwords),
+        warnings=warnings,
+        released=released,
+    )
 
 
 def state_dir_for(cohort: Path | None, state_root: Path) -> Path:

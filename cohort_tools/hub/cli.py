@@ -72,6 +72,10 @@ def start_command(
     ] = None,
     state: StateOpt = DEFAULT_STATE_ROOT,
     prefix: PrefixOpt = DEFAULT_PREFIX,
+    workshops: Annotated[
+        Path | None,
+        typer.Option("--workshops", help="Workshops folder (MyST). Default: workshops/."),
+    ] = None,
 ) -> None:
     """Set up and start the cohort's hub; print its address, the accounts and how to log in."""
     from cohort_tools.hub import api
@@ -86,6 +90,7 @@ def start_command(
         idle_timeout=idle_timeout,
         ssl_cert=ssl_cert,
         ssl_key=ssl_key,
+        workshops=workshops,
     )
     typer.echo(info.summary())
 

@@ -122,7 +122,50 @@ def collect_and_grade(course: CityCourse, *, jobs: int | None = None) -> Collect
         graded = autograde(course_dir=course.root, jobs=jobs)
         report.grade_lines = graded.summary().splitlines()
         report.ok = bool(graded.ok)
+        kept = reapply_manual_grades(course)
+        if kept:
+            report.grade_lines.append(
+                f"Kept {kept} reflection grade(s) of submissions that did not change."
+            )
     return report
+
+
+def reapply_manual_grades(course: CityCourse) -> int:
+    """Put back the coach's grades of reflections whose submission has not changed since.
+
+    Grading a submission again (when a learner's other workshop is collected) resets nbgrader's
+    manual scores; a resubmitted notebook must be graded again, an unchanged one keeps its grade.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from cohort_tools.course.layout import gradebook_lock
+
+    stamps = _submitted_stamps(course)
+    kept = 0
+    choices = _read_choices(course)
+    with (
+        gradebook_lock(course.course()),
+        Gradebook(course.course().db_url, course_id=course.city) as gb,
+    ):
+        for key, choice in choices.items():
+            student, assignment, notebook, grade_id = key.split("/", 3)
+            if (
+                not choice.get("submission")
+                or stamps.get((student, assignment)) != choice["submission"]
+            ):
+                continue
+            try:
+                grade = gb.find_grade(grade_id, notebook, assignment, student)
+                comment = gb.find_comment(grade_id, notebook, assignment, student)
+            except MissingEntry:
+                continue
+            if grade.manual_score != choice.get("points") or grade.needs_manual_grade:
+                grade.manual_score = choice.get("points")
+                grade.needs_manual_grade = False
+                comment.manual_comment = choice.get("text", "")
+                kept += 1
+        gb.db.commit()
+    return kept
 
 
 @dataclass
@@ -305,6 +348,9 @@ def save_manual_grade(
         choices[_choice_key(student, assignment, notebook, grade_id)] = {
             "levels": list(chosen),
             "comment": comment.strip(),
+            "points": points,
+            "text": text,
+            "submission": _submitted_stamps(course).get((student, assignment), ""),
         }
         atomic_write_text(_choices_file(course), json.dumps(choices, indent=1, sort_keys=True))
     return points
@@ -395,6 +441,41 @@ def _read_released(course: CityCourse) -> dict[str, str]:
 
 def now_stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# -- set up at hub start (as root) -------------------------------------------------------------------
+
+
+def build_and_release(plan: Any, cohort: Any, workshops_dir: Path | None = None) -> list[str]:
+    """Build each city's course from the workshops (the project's course build, one course per
+    city, no build-machine path in the notebooks), register its learners, generate the learners'
+    copies, hand each course to its grading account, and put the workshops in the exchange."""
+    import os
+
+    from cohort_tools.course.build import build_course, release
+    from cohort_tools.hub.accounts import grader_user_name, system_user
+
+    root = plan.state_dir / "courses"
+    build_course(
+        workshops_dir=workshops_dir,
+        course_dir=root,
+        cohort=cohort,
+        per_city=True,
+        cohort_param="",
+    )
+    release(cohort=cohort, course_dir=root, workshops_dir=workshops_dir)
+    lines = []
+    for city in plan.cities:
+        grader = system_user(grader_user_name(city))
+        assert grader is not None
+        folder = plan.course_dir(city)
+        for dirpath, dirnames, filenames in os.walk(folder):
+            for name in [*dirnames, *filenames]:
+                os.chown(Path(dirpath) / name, grader.pw_uid, grader.pw_gid, follow_symlinks=False)
+        os.chown(folder, grader.pw_uid, grader.pw_gid)
+        folder.chmod(0o700)
+        lines.append(run_as_grader(plan, city, "release"))
+    return lines
 
 
 # -- run as the grading account --------------------------------------------------------------------

@@ -140,6 +140,7 @@ class StartOptions:
     ssl_cert: Path | None = None
     ssl_key: Path | None = None
     home_root: Path = Path("/home")
+    workshops: Path | None = None
 
 
 def make_plan(
@@ -218,6 +219,15 @@ def make_plan(
         problems.append(
             Problem(
                 str(options.home_root), "the folder for home folders does not exist.", "create it."
+            )
+        )
+    if options.workshops is not None and not any(options.workshops.glob("*.md")):
+        problems.append(
+            Problem(
+                str(options.workshops),
+                "there are no workshop notebooks (*.md) here.",
+                "give the folder of the MyST workshops (default: workshops/).",
+                field="--workshops",
             )
         )
     problems += acc.taken_names(accounts, slug, cohort.path)
