@@ -185,7 +185,16 @@ def release_feedback(course: CityCourse) -> ReleaseReport:
     from cohort_tools.core.fileio import atomic_write_text
     from cohort_tools.course import feedback
 
+    import shutil
+
     pages = feedback(course_dir=course.root)
+    # nbgrader's release_feedback names each page by the submission's secret and time, which its
+    # own generate_feedback copies beside the page: so do we.
+    for page in pages:
+        submitted = course.root / "submitted" / page.parent.parent.name / page.parent.name
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            if (submitted / name).is_file():
+                shutil.copy2(submitted / name, page.parent / name)
     api = course.api()
     released = []
     for assignment in course.assignments():

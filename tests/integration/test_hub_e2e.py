@@ -40,9 +40,17 @@ def _require_hub_machine() -> None:
     problems = []
     if os.geteuid() != 0:
         problems.append("it must run as root (it creates system users)")
+    from cohort_tools.hub.accounts import grader_user_name, system_user
     from cohort_tools.hub.environment import environment_problems
 
     problems += [str(p) for p in environment_problems(PREFIX)]
+    taken = [
+        n for n in map(grader_user_name, ("riverton", "cedar-bend", "port-alder")) if system_user(n)
+    ]
+    if taken:  # a hub of the demo cohort runs on this machine (its grading accounts have these)
+        problems.append(
+            f"the system users {', '.join(taken)} exist (remove that hub: `cda hub remove --yes`)"
+        )
     if not problems:
         return
     reason = "the hub test needs: " + "; ".join(problems)

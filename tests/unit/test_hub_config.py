@@ -164,3 +164,41 @@ def test_cohort_slug_is_stable_and_safe_for_paths() -> None:
     assert slug == cohort_slug("Demo cohort 2027 (fictional cities)", path)
     assert slug.startswith("demo-cohort-2027-fiction-") and "/" not in slug
     assert slug != cohort_slug("Demo cohort 2027 (fictional cities)", Path("/y/cohort.yaml"))
+
+
+def test_a_citys_cohort_file_on_the_hub_is_valid_and_names_nobody(tmp_path: Path) -> None:
+    import yaml
+
+    from cohort_tools.hub.cities import public_cohort
+
+    cohort = load_cohort()
+    city = cohort.city("port-alder")
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "cohort.yaml"
+    target.write_text(yaml.safe_dump(public_cohort(cohort, city), sort_keys=False))
+    loaded = load_cohort(target)
+    assert [c.id for c in loaded.cities] == ["port-alder"]
+    assert loaded.cities[0].data_dir == (tmp_path / "data").resolve()
+    text = target.read_text()
+    people = [city.mayor, city.cda_lead, city.coach, *city.senior_team]
+    for person in people:
+        assert person.name not in text and str(person.email) not in text
+    # the learners appear by their hub user names, with their roles
+    assert student_id(city.id, str(city.senior_team[0].email)) in text
+
+
+def test_cohort_file_from_the_environment_is_what_no_cohort_file_means(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    from cohort_tools.hub.cities import public_cohort
+
+    cohort = load_cohort()
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "cohort.yaml"
+    target.write_text(yaml.safe_dump(public_cohort(cohort, cohort.city("riverton"))))
+    monkeypatch.setenv("CDA_COHORT_FILE", str(target))
+    assert [c.id for c in load_cohort().cities] == ["riverton"]
+    monkeypatch.delenv("CDA_COHORT_FILE")
+    assert len(load_cohort().cities) == 3
