@@ -182,10 +182,10 @@ class ReleaseReport:
 
 def release_feedback(course: CityCourse) -> ReleaseReport:
     """Write each graded submission's feedback page (no hidden tests) and release it to learners."""
+    import shutil
+
     from cohort_tools.core.fileio import atomic_write_text
     from cohort_tools.course import feedback
-
-    import shutil
 
     pages = feedback(course_dir=course.root)
     # nbgrader's release_feedback names each page by the submission's secret and time, which its
