@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cda demo --out demo-output
+	$(BIN)/cda demo run --out demo-output
 
 test: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import string
 import tempfile
 import time
 from pathlib import Path
@@ -38,42 +39,12 @@ def _copy_project(dest: Path) -> Path:
     return dest
 
 
-SYNTHETIC = """\
----
-kernelspec: {display_name: Python 3, language: python, name: python3}
----
-
-# Synthetic session notebook
-
-```{code-cell} ipython3
-:tags: [parameters]
-
-city: str = "riverton"  # city id in the cohort
-```
-
-```{code-cell} ipython3
-import altair as alt
-import pandas as pd
-
-session = "SESSION"  # distinct code per notebook: jupyter-cache shares identical notebooks
-frame = pd.DataFrame({"month": range(1, 13), "requests": [120 + 7 * m for m in range(12)]})
-```
-
-```{code-cell} ipython3
----
-nbgrader: {grade: false, grade_id: ex1, locked: false, schema_version: 3, solution: true}
----
-### BEGIN SOLUTION
-busiest = int(frame.loc[frame.requests.idxmax(), "month"])
-### END SOLUTION
-```
-
-```{code-cell} ipython3
-alt.Chart(frame).mark_line().encode(x="month:O", y="requests:Q").properties(
-    description=f"Requests rise every month in {city}; the busiest month is {busiest}."
+#: The MyST fixtures the tests use too (tests/fixtures/myst/).
+MYST = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "myst"
+SYNTHETIC = string.Template((MYST / "book_synthetic_session.md").read_text(encoding="utf-8"))
+ONE_MORE_CELL = string.Template((MYST / "cell.md").read_text(encoding="utf-8")).substitute(
+    source="1 + 1"
 )
-```
-"""
 
 
 def _add_synthetic_notebooks(root: Path) -> int:
@@ -82,7 +53,7 @@ def _add_synthetic_notebooks(root: Path) -> int:
     for session in programme.sessions():
         if session.notebook and not (root / session.notebook).exists():
             (root / session.notebook).parent.mkdir(parents=True, exist_ok=True)
-            text = SYNTHETIC.replace("SESSION", session.id)
+            text = SYNTHETIC.substitute(session=session.id)
             (root / session.notebook).write_text(text, encoding="utf-8")
             count += 1
     return count
@@ -121,9 +92,7 @@ def main() -> None:
         found, _ = find_notebooks(load_programme(root / "curriculum" / "programme.yaml"), root)
         if found:
             nb = found[0].source
-            nb.write_text(
-                nb.read_text(encoding="utf-8") + "\n```{code-cell} ipython3\n1 + 1\n```\n", "utf-8"
-            )
+            nb.write_text(nb.read_text(encoding="utf-8") + ONE_MORE_CELL, "utf-8")
             notebook = _timed(f"rebuild after editing {nb.name}", root, out)
             print(f"{'ratio (one-notebook rebuild / full build)':<42} {notebook / full:7.1%}")
         else:

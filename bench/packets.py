@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -30,46 +31,10 @@ import jupytext
 from cohort_tools.notebooks.myst import discover_templates
 from cohort_tools.packets.engine import CityTarget, run_jobs
 
-TEMPLATE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# Bench template {n}
-
-```{{code-cell}} ipython3
-:tags: [parameters]
-
-city: str = "riverton"  # city id in the cohort
-cohort_file: str = ""  # cohort file; empty means the demo cohort
-city_name: str = "Riverton"  # the city's display name
-data_dir: str = ""  # the city's data folder
-```
-
-```{{code-cell}} ipython3
-import altair as alt
-import pandas as pd
-
-requests = pd.read_csv(f"{{data_dir}}/requests.csv")
-by_dept = requests.groupby("department", as_index=False)["days"].median()
-by_dept
-```
-
-Median days to close, by department, in {{city_name}}.
-
-```{{code-cell}} ipython3
-alt.Chart(by_dept).mark_bar().encode(x="days:Q", y="department:N").properties(
-    title=f"Median days to close ({{city_name}})",
-    description=f"Bar chart of median days to close by department for {{city_name}}.",
+#: The benchmark's coaching template, a MyST fixture shared with the tests (tests/fixtures/myst/).
+TEMPLATE = string.Template(
+    (Path(__file__).resolve().parents[1] / "tests/fixtures/myst/bench_packet.md").read_text("utf-8")
 )
-```
-"""
 
 
 def build_inputs(root: Path, n_cities: int, n_templates: int) -> tuple[list[CityTarget], Path]:
@@ -78,7 +43,7 @@ def build_inputs(root: Path, n_cities: int, n_templates: int) -> tuple[list[City
     templates = root / "templates"
     templates.mkdir(parents=True)
     for i in range(n_templates):
-        (templates / f"bench_{i + 1}.md").write_text(TEMPLATE.format(n=i + 1), encoding="utf-8")
+        (templates / f"bench_{i + 1}.md").write_text(TEMPLATE.substitute(n=i + 1), encoding="utf-8")
     cities = []
     rng = random.Random(7)
     for i in range(n_cities):

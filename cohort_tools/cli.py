@@ -1,24 +1,293 @@
-"""The `cda` command: one subcommand per verb, each a thin layer over a plain Python function."""
+"""The `cda` command: one typer app, made from ONE table of commands (:data:`COMMANDS`).
+
+Grammar: ``cda <noun> <verb> [ARGS] [--options]``, e.g. ``cda course build``, ``cda packets build``,
+``cda cohort check``. The noun is the thing worked on, so ``cda <noun> --help`` lists everything that
+can be done with it, and a new verb never collides with an existing command. Making a product is
+always ``build``.
+
+Each row names the api function the command calls (``cohort_tools/<product>/api.py``: keyword-only,
+typed). The options, their types and their defaults are read from that function's signature
+(:mod:`cohort_tools.core.cliutil`), so a default is written once; tests/unit/test_cli_defaults.py
+compares them. Old spellings (``cda release``, ``cda packets --city X``, ``cda demo``...) still work
+for one release and print a one-line note on stderr.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cohort_tools import __version__, verbs
-from cohort_tools.book.cli import book_app
-from cohort_tools.citydata.cli import data_app
-from cohort_tools.core.cliutil import reports_errors
+from cohort_tools import __version__, pipeline
+from cohort_tools.book import api as book
+from cohort_tools.citydata import api as data
+from cohort_tools.cohort_view import api as cohort_view
+from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError
-from cohort_tools.course.cli import COMMANDS as COURSE_COMMANDS
-from cohort_tools.course.cli import course_app
-from cohort_tools.hub.cli import hub_app
-from cohort_tools.model.cohort import load_cohort
-from cohort_tools.packets.cli import packets_command
-from cohort_tools.strategy.cli import strategy_command
+from cohort_tools.course import api as course
+from cohort_tools.hub import api as hub
+from cohort_tools.model import api as model
+from cohort_tools.packets import api as packets
+from cohort_tools.strategy import api as strategy
+
+# -- how each result is shown (the default, cliutil.show_result, prints text or .summary()) ----------
+
+
+def _text(result: str, _: Mapping[str, Any]) -> None:
+    typer.echo(result, nl=False)
+
+
+def _cohort_check(result: model.CohortCheck, params: Mapping[str, Any]) -> None:
+    if not (result.ok and result.cohort is not None):
+        headline = f"{params['cohort'] or 'The demo cohort'} has problems."
+        raise CdaError(result.problems, headline=headline)
+    for p in result.problems:
+        typer.echo(f"warning: {p}", err=True)
+    typer.echo(result.summary)
+    typer.echo("The cohort is valid.")
+
+
+def _schedule(result: model.ScheduleResult, _: Mapping[str, Any]) -> None:
+    typer.echo(result.summary())
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+
+
+def _wrote(result: Path, _: Mapping[str, Any]) -> None:
+    typer.echo(f"wrote {result}")
+
+
+def _coaching_log(result: Path, params: Mapping[str, Any]) -> None:
+    typer.echo(f"added the {params['date']} session to {result}")
+
+
+def _coaching_check(result: model.CoachingCheck, _: Mapping[str, Any]) -> None:
+    for line in result.lines():
+        typer.echo(line)
+    if result.problems:
+        raise CdaError(result.problems, headline="Some coaching logs have problems.")
+
+
+def _commitment(result: Any, _: Mapping[str, Any]) -> None:
+    typer.echo(f"'{result.text}' is now {result.status}")
+
+
+def _city_check(result: data.CityCheck, _: Mapping[str, Any]) -> int:
+    typer.echo(result.report(), err=not result.ok)
+    return 0 if result.ok else 1
+
+
+def _imported(result: Any, _: Mapping[str, Any]) -> None:
+    for p in result.warnings:
+        typer.echo(f"warning: {p}", err=True)
+    for old in result.replaced:
+        typer.echo(f"removed the previous {old.name}", err=True)
+    typer.echo(f"Imported {result.rows} rows into {result.path}.")
+
+
+def _dictionary(result: str, params: Mapping[str, Any]) -> None:
+    if params["out"] is None:
+        typer.echo(result, nl=False)
+    else:
+        typer.echo(f"Wrote {params['out']}.")
+
+
+def _demo_city(result: Path, _: Mapping[str, Any]) -> None:
+    typer.echo(f"Wrote the demo city to {result}.")
+
+
+def _feedback(result: list[Path], params: Mapping[str, Any]) -> None:
+    typer.echo(f"{len(result)} feedback page(s) in {params['course'] / 'feedback'}")
+
+
+def _strategies(result: list[Any], _: Mapping[str, Any]) -> None:
+    for item in result:
+        typer.echo(item.summary())
+        for name in ("strategy.html", "strategy.pdf", "strategy.docx"):
+            typer.echo(f"    wrote {item.folder / name}")
+
+
+def _book(result: Any, _: Mapping[str, Any]) -> None:
+    typer.echo(f"Open {result.index} in a browser (works offline).")
+
+
+def _quiet(_result: Any, _params: Mapping[str, Any]) -> None:
+    return None
+
+
+# -- the table -------------------------------------------------------------------------------------
+
+#: The nouns, in the order `cda --help` lists them.
+NOUNS = {
+    "programme": "The six-month programme.",
+    "cohort": "Cohorts of cities and their teams: check, schedule, view.",
+    "data": "City data folders: import real exports, check them, print the data dictionary, "
+    "generate demo cities.",
+    "course": "The nbgrader course: build, release, autograde, feedback, progress.",
+    "coaching": "The coaching record of each city.",
+    "packets": "The coaching packets (one page per template and city, and a PDF per city).",
+    "strategy": "Each city's citywide data strategy.",
+    "book": "The curriculum book (a static, offline website).",
+    "hub": "The live cohort: a multi-user JupyterHub where learners work and coaches grade.",
+    "demo": "The main job, end to end, on the embedded demo cohort.",
+}
+
+#: Help for options many commands share (a command's own ``helps`` win).
+COMMON_HELP = {
+    "cohort": "Cohort file (YAML). Default: the embedded demo cohort.",
+    "programme": "Programme file. Default: curriculum/programme.yaml.",
+    "course": "Course folder.",
+    "out": "Folder to write to.",
+    "city": "City id in the cohort.",
+    "jobs": "Notebooks run at once. Default: the number of cores.",
+    "timeout": "Seconds one notebook cell may run.",
+    "force": "Replace what is there.",
+}
+
+_NEAREST_COURSE = "Course folder with the graded workshops. Default: ./course when it exists."
+
+COMMANDS: tuple[Command, ...] = (
+    Command("programme show", model.programme_show, "Print the programme as a readable outline.",
+            _text),
+    Command("cohort check", model.cohort_check,
+            "Check a cohort file against the programme's rules; list every problem; exit 1 on "
+            "errors.", _cohort_check, arguments=("cohort",)),
+    Command("cohort schedule", model.cohort_schedule,
+            "Lay out the six months for every city (working days only) and write ICS and/or CSV.",
+            _schedule, arguments=("cohort",), old=("schedule",),
+            helps={"ics": "Write the calendar here (.ics).", "csv": "Also write a table (.csv).",
+                   "city": "Only this city's events and the cohort-wide ones."}),
+    Command("cohort view", cohort_view.view,
+            "One page across the cohort: progress, maturity, strategy, commitments, showcases.",
+            _wrote, arguments=("cohort",),
+            helps={"course": "Course folder (progress, answers). Default: ./course when it "
+                   "exists.", "out": "Folder for the page."}),
+    Command("data check", data.check,
+            "Validate every table of a city folder; list every problem; exit 1 on errors.",
+            _city_check, arguments=("city_dir",),
+            helps={"city_dir": "The city data folder (holding city.yaml)."}),
+    Command("data import", data.import_file,
+            "Normalise and validate an export, then write it into a city folder as TABLE.",
+            _imported, arguments=("source",),
+            helps={"source": "The export to import (CSV, xlsx, Parquet, JSON).",
+                   "city_dir": "The city data folder to write into.",
+                   "table": "Which table the file holds.",
+                   "format": "File format; auto goes by the file extension.",
+                   "preset": "Named column map, e.g. socrata_nyc_311.",
+                   "encoding": "Text encoding, or auto.", "delimiter": "CSV delimiter, or auto.",
+                   "sheet": "Excel sheet name.",
+                   "date_format": "strptime format if dates are not ISO.",
+                   "output_format": "csv, or parquet for large tables.",
+                   "force": "Replace an existing table."}),
+    Command("data dictionary", data.dictionary,
+            "Print (or write) the data dictionary generated from the schemas.", _dictionary,
+            helps={"out": "Write the Markdown here instead of printing it."}),
+    Command("data demo", data.demo, "Generate a realistic, clearly fictional demo city folder.",
+            _demo_city,
+            helps={"size": "How big a city.", "seed": "Random seed (same seed, same bytes).",
+                   "out": "Folder to create.",
+                   "city_id": "City id (default: made from the invented name)."}),
+    Command("course build", course.build,
+            "Make the nbgrader course folder from the MyST workshops (one assignment per city).",
+            flags={"per_city": "--per-city"},
+            helps={"workshops": "Workshops folder (MyST). Default: workshops/.",
+                   "timeout": "Seconds a cell may run when the course grades.",
+                   "per_city": "One nbgrader course per city (course/<city>/), as on the hub."}),
+    Command("course release", course.release,
+            "Register every senior team member and release each city's notebooks.",
+            old=("release",)),
+    Command("course autograde", course.autograde,
+            "Grade every submission; bad submissions are listed, only system failures exit "
+            "non-zero.", old=("autograde",),
+            helps={"timeout": "Seconds a cell may run. Default: the course's own."}),
+    Command("course feedback", course.feedback,
+            "Write each learner's HTML feedback (no names, no hidden tests).", _feedback,
+            old=("feedback",)),
+    Command("course progress", course.progress,
+            "Completion and scores by city, learner and module (table; chart with --out).",
+            old=("progress",), helps={"out": "Save the table and an SVG chart here."}),
+    Command("coaching log", model.coaching_log,
+            "Add one session to the city's coaching log (validated; nothing is written if it is "
+            "bad).", _coaching_log, flags={"attendees": "--attendee", "commitments": "--commitment"},
+            helps={"date": "Session date.", "attendees": "A role that attended (repeat the "
+                   "option).", "discussion": "What was discussed.",
+                   "commitments": '"what | owner_role | YYYY-MM-DD" (repeat for each).',
+                   "kind": "coaching, or a showcase or check-in id."}),
+    Command("coaching check", model.coaching_check,
+            "Validate the coaching logs of the cohort's cities; list every problem.",
+            _coaching_check, helps={"city": "Only this city."}),
+    Command("coaching update", model.coaching_update, "Change the status of one commitment.",
+            _commitment, helps={"date": "Session date.",
+                                "commitment": "Its number in that session, from 1.",
+                                "status": "Where it stands now."}),
+    Command("packets build", packets.build,
+            "Make the coaching packets: one page per template and one PDF per city, plus an "
+            "index.", flags={"cities": "--city", "templates": "--template"}, old=("packets",),
+            interrupted="Pages already made are kept and the index lists them; run the same "
+            "command again to finish.",
+            helps={"cities": "Only this city id (repeatable). Default: every city.",
+                   "templates": "Only this coaching template (repeatable). Default: all.",
+                   "scheduler": "Dask scheduler address (tcp://host:8786) to run on a cluster.",
+                   "force": "Re-run every packet, even unchanged ones.",
+                   "show_code": "Show the code cells in the pages.",
+                   "quiet": "No progress bar (for CI); the summary is printed.",
+                   "course": _NEAREST_COURSE}),
+    Command("strategy build", strategy.build,
+            "Assemble the citywide data strategy (HTML, PDF, Word) and its completeness report.",
+            _strategies, old=("strategy",),
+            helps={"city": "City id in the cohort. Without it: every city.",
+                   "course": "Course folder holding the graded submissions.",
+                   "out": "Folder for the strategies."}),
+    Command("book build", book.build,
+            "Build the curriculum book offline (warnings are errors); print where to open it.",
+            _book, flags={"strict": "--strict/--no-strict"}, fixed={"echo": typer.echo},
+            helps={"out": "Folder for the built site (replaced on success).",
+                   "city": "Demo city the session notebooks run on.",
+                   "strict": "Treat Sphinx warnings as errors."}),
+    Command("hub install", hub.install,
+            "Make the hub environment (a virtualenv every user can read) and install the proxy "
+            "(npm).",
+            helps={"prefix": "Where the hub environment goes.",
+                   "python": "A Python every user can run (not one under /root).",
+                   "project": "The cohort-tools checkout to install. Default: this one."}),
+    Command("hub start", hub.start,
+            "Set up and start the cohort's hub; print its address, the accounts and how to log in.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "prefix": "The hub environment (made by `cda hub install`).",
+                   "ip": "Address to listen on (this machine only by default).",
+                   "port": "Public port.",
+                   "mem_limit": "Memory per user, e.g. 2G; 'none' for no limit.",
+                   "idle_timeout": "Seconds before an idle server is stopped.",
+                   "ssl_cert": "TLS certificate (PEM), with --ssl-key.",
+                   "ssl_key": "TLS private key (PEM).",
+                   "home_root": "Folder for the users' home folders.",
+                   "workshops": "Workshops folder (MyST). Default: workshops/."}),
+    Command("hub stop", hub.stop,
+            "Stop the cohort's hub and every server it started; check nothing is left running.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort)."}),
+    Command("hub status", hub.status, "Whether the cohort's hub is running, and whose servers are.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort)."}),
+    Command("hub grade", hub.grade,
+            "Collect new submissions, grade them and release feedback (the grading page's "
+            "buttons), for one city's course or all.", arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "city": "Only this city's course. Default: every city."}),
+    Command("hub remove", hub.remove,
+            "Stop the hub and delete its system users (with their home folders) and its state.",
+            arguments=("cohort",), flags={"yes": "--yes"},
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "yes": "Really delete the users and their work."}),
+    Command("demo run", pipeline.run_demo,
+            "Run the main job end to end on the embedded demo cohort (or --cohort).", _quiet,
+            old=("demo",), fixed={"echo": typer.echo},
+            helps={"out": "Folder for everything the demo makes.",
+                   "cohort": "Run on this cohort instead of the demo cohort."}),
+)  # fmt: skip
 
 app = typer.Typer(
     help="Run the City Data Alliance Accelerator curriculum for a cohort of cities.",
@@ -26,29 +295,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-programme_app = typer.Typer(help="The six-month programme.", no_args_is_help=True)
-cohort_app = typer.Typer(help="Cohorts of cities and their teams.", no_args_is_help=True)
-app.add_typer(programme_app, name="programme")
-app.add_typer(cohort_app, name="cohort")
-app.add_typer(data_app, name="data")
-app.add_typer(book_app, name="book")
-app.command("packets")(packets_command)
-app.command("strategy")(strategy_command)
-app.add_typer(course_app, name="course")
-coaching_app = typer.Typer(help="The coaching record of each city.", no_args_is_help=True)
-app.add_typer(coaching_app, name="coaching")
-app.add_typer(hub_app, name="hub")
-for _name, _command in COURSE_COMMANDS:  # cda release | autograde | feedback | progress
-    app.command(_name)(_command)
-
-CohortArg = Annotated[
-    Path | None,
-    typer.Argument(help="Cohort file (YAML). Without it, the embedded demo cohort is used."),
-]
-ProgrammeOpt = Annotated[
-    Path | None,
-    typer.Option("--programme", help="Programme file; default curriculum/programme.yaml."),
-]
 
 
 @app.callback(invoke_without_command=True)
@@ -60,187 +306,22 @@ def _root(
         raise typer.Exit(0)
 
 
-@programme_app.command("show")
-@reports_errors
-def programme_show(programme: ProgrammeOpt = None) -> None:
-    """Print the programme as a readable outline."""
-    typer.echo(verbs.programme_show(programme=programme), nl=False)
+GROUPS = build_app(app, COMMANDS, nouns=NOUNS, common_help=COMMON_HELP)
 
 
-@cohort_app.command("check")
-@reports_errors
-def cohort_check(cohort: CohortArg = None, programme: ProgrammeOpt = None) -> None:
-    """Check a cohort file against the programme's rules; list every problem; exit 1 on errors."""
-    result = verbs.cohort_check(cohort=cohort, programme=programme)
-    if result.ok and result.cohort is not None:
-        for p in result.problems:
-            typer.echo(f"warning: {p}", err=True)
-        typer.echo(result.summary)
-        typer.echo("The cohort is valid.")
-        return
-    raise CdaError(result.problems, headline=f"{cohort or 'The demo cohort'} has problems.")
+def command_function(path: str) -> Callable[..., None]:
+    """The typer function registered for ``path`` (e.g. to mount one command in a test app)."""
+    noun, name = path.split()
+    for info in GROUPS[noun].registered_commands:
+        if info.name == name and info.callback is not None:
+            return info.callback
+    raise KeyError(path)
 
 
-@cohort_app.command("view")
-@reports_errors
-def cohort_view(
-    cohort: CohortArg = None,
-    course: Annotated[
-        Path | None,
-        typer.Option("--course", help="Course folder (progress, answers). Default: ./course."),
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the page.")] = Path("cohort-view"),
-) -> None:
-    """One page across the cohort: progress, maturity, strategy, commitments, showcases."""
-    from cohort_tools.cohort_view.page import write_cohort_view
-    from cohort_tools.course.layout import course_or_default
-
-    course_dir = course_or_default(course)
-    typer.echo(f"wrote {write_cohort_view(cohort=cohort, course_dir=course_dir, out=out)}")
-
-
-@app.command("schedule")
-@reports_errors
-def schedule(
-    cohort: CohortArg = None,
-    ics: Annotated[
-        Path | None, typer.Option("--ics", help="Write the calendar here (.ics).")
-    ] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Also write a table (.csv).")] = None,
-    city: Annotated[
-        str | None, typer.Option("--city", help="Only this city's events and the cohort-wide ones.")
-    ] = None,
-    programme: ProgrammeOpt = None,
-) -> None:
-    """Lay out the six months for every city (working days only) and write ICS and/or CSV."""
-    from cohort_tools.model.schedule import summarise
-
-    result = verbs.schedule(cohort=cohort, ics=ics, csv=csv, city=city, programme=programme)
-    typer.echo(summarise(result.calendar, result.events))
-    for path in result.written:
-        typer.echo(f"wrote {path}")
-
-
-CohortOpt = Annotated[
-    Path | None, typer.Option("--cohort", help="Cohort file (YAML). Default: the demo cohort.")
-]
-CityOpt = Annotated[str, typer.Option("--city", help="City id in the cohort.")]
-DateOpt = Annotated[str, typer.Option("--date", help="Session date, YYYY-MM-DD.")]
-
-
-def _date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CdaError.single(
-            option, f"'{value}' is not a date.", "write it as YYYY-MM-DD, e.g. 2027-02-01."
-        ) from None
-
-
-@coaching_app.command("log")
-@reports_errors
-def coaching_log(
-    city: CityOpt,
-    date: DateOpt,
-    attendee: Annotated[
-        list[str], typer.Option("--attendee", help="A role that attended (repeat the option).")
-    ],
-    discussion: Annotated[str, typer.Option("--discussion", help="What was discussed.")],
-    commitment: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--commitment",
-            help='"what | owner_role | YYYY-MM-DD" (repeat for each commitment).',
-        ),
-    ] = None,
-    kind: Annotated[
-        str, typer.Option("--kind", help="coaching, or a showcase or check-in id.")
-    ] = "coaching",
-    cohort: CohortOpt = None,
-) -> None:
-    """Add one session to the city's coaching log (validated; nothing is written if it is bad)."""
-    from cohort_tools.model.coaching import add_entry
-
-    target = load_cohort(cohort).city(city)
-    path = add_entry(
-        city_dir=target.data_dir,
-        city=city,
-        date=_date(date, "--date"),
-        attendees=attendee,
-        discussion=discussion,
-        commitments=commitment or [],
-        kind=kind,
-    )
-    typer.echo(f"added the {date} session to {path}")
-
-
-@coaching_app.command("check")
-@reports_errors
-def coaching_check(
-    cohort: CohortOpt = None,
-    city: Annotated[str | None, typer.Option("--city", help="Only this city.")] = None,
-) -> None:
-    """Validate the coaching logs of the cohort's cities; list every problem."""
-    from cohort_tools.model.coaching import LOG_FILE, check_log
-
-    loaded = load_cohort(cohort)
-    cities = [loaded.city(city)] if city else loaded.cities
-    problems = []
-    for c in cities:
-        path = c.data_dir / LOG_FILE
-        if not path.is_file():
-            typer.echo(f"{c.name}: no coaching log yet")
-            continue
-        log, found = check_log(path, city=c.id)
-        problems += found
-        if log is not None:
-            typer.echo(
-                f"{c.name}: {len(log.sessions)} session(s), "
-                f"{len(log.open_commitments())} open commitment(s)"
-            )
-    if problems:
-        raise CdaError(problems, headline="Some coaching logs have problems.")
-
-
-@coaching_app.command("update")
-@reports_errors
-def coaching_update(
-    city: CityOpt,
-    date: DateOpt,
-    commitment: Annotated[
-        int, typer.Option("--commitment", min=1, help="Its number in that session, from 1.")
-    ],
-    status: Annotated[str, typer.Option("--status", help="open, done or dropped.")],
-    cohort: CohortOpt = None,
-) -> None:
-    """Change the status of one commitment."""
-    from cohort_tools.model.coaching import update_commitment
-
-    target = load_cohort(cohort).city(city)
-    c = update_commitment(
-        city_dir=target.data_dir,
-        city=city,
-        date=_date(date, "--date"),
-        number=commitment,
-        status=status,
-    )
-    typer.echo(f"'{c.text}' is now {c.status}")
-
-
-@app.command("demo")
-@reports_errors
-def demo(
-    out: Annotated[
-        Path, typer.Option("--out", help="Folder for everything the demo makes.")
-    ] = Path("demo-output"),
-    cohort: Annotated[
-        Path | None, typer.Option("--cohort", help="Run on this cohort instead of the demo cohort.")
-    ] = None,
-) -> None:
-    """Run the main job end to end on the embedded demo cohort."""
-    from cohort_tools.pipeline import run_demo
-
-    run_demo(out=out, cohort=cohort, echo=typer.echo)
+# The groups and commands tests and other apps mount by themselves.
+data_app = GROUPS["data"]
+book_app = GROUPS["book"]
+packets_command = command_function("packets build")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`cda demo`: the main job, run end to end on a cohort (the embedded demo cohort by default).
+"""`cda demo run`: the main job, run end to end on a cohort (the embedded demo cohort by default).
 
 The job is an ordered list of steps. Order matters: the cohort is validated before anything is written,
 and each later step reads what earlier ones produced.
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cohort_tools.core.defaults import DEMO_OUTPUT_DIR
 from cohort_tools.model.cohort import Cohort, load_cohort, summary
 from cohort_tools.model.programme import Programme, load_programme
 from cohort_tools.model.schedule import build_calendar, summarise, write_calendar
@@ -136,7 +137,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
 
 def run_demo(
     *,
-    out: Path = Path("demo-output"),
+    out: Path = DEMO_OUTPUT_DIR,
     cohort: Path | None = None,
     programme: Path | None = None,
     echo: Callable[[str], None] = print,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,31 @@ from cohort_tools.core import paths
 from cohort_tools.model.programme import Programme, load_programme
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "real"
+
+
+def _shared_fixtures() -> Path:
+    """``../shared/fixtures/real`` beside the checkout (or beside a folder holding worktrees)."""
+    for folder in REPO.parents:
+        candidate = folder / "shared" / "fixtures" / "real"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "fixtures" / "real"
+
+
+SHARED_FIXTURES = _shared_fixtures()
+#: Small MyST notebooks (and cells) the tests and bench/ write into projects they make.
+MYST_FIXTURES = REPO / "tests" / "fixtures" / "myst"
+
+
+def myst(name: str, **values: object) -> str:
+    """tests/fixtures/myst/<name>.md, its ``$placeholders`` filled from ``values``."""
+    text = (MYST_FIXTURES / f"{name}.md").read_text(encoding="utf-8")
+    return string.Template(text).substitute(values) if values else text
+
+
+def code_cell(source: str) -> str:
+    """One MyST code cell holding ``source``, to append to a fixture notebook."""
+    return myst("cell", source=source)
 
 
 @pytest.fixture(scope="session")

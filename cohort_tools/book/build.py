@@ -31,6 +31,7 @@ import yaml
 
 from cohort_tools import __version__
 from cohort_tools.core import paths
+from cohort_tools.core.defaults import DEMO_CITY
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
 from cohort_tools.model.programme import Programme, load_programme
@@ -277,7 +278,7 @@ def build_book(
     *,
     out: Path = DEFAULT_OUT,
     strict: bool = True,
-    execute_city: str = "riverton",
+    execute_city: str = DEMO_CITY,
     programme: Path | None = None,
     root: Path | None = None,
     echo: Callable[[str], None] | None = None,
@@ -298,7 +299,7 @@ def build_book_report(
     *,
     out: Path = DEFAULT_OUT,
     strict: bool = True,
-    execute_city: str = "riverton",
+    execute_city: str = DEMO_CITY,
     programme: Path | None = None,
     root: Path | None = None,
     echo: Callable[[str], None] | None = None,

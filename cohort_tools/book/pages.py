@@ -202,7 +202,7 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
         "",
         "## What happens when",
         "",
-        "Weeks count from the cohort's start date. `cda schedule` turns them into real dates, "
+        "Weeks count from the cohort's start date. `cda cohort schedule` turns them into real dates, "
         "skipping weekends and public holidays.",
         "",
         "| When | Strand | Event | Who attends |",

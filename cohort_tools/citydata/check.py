@@ -278,12 +278,22 @@ def _plain(value: Any) -> Any:
 
 
 def _missing_column(prepared: PreparedTable, column: str, city: str | None) -> Problem:
-    present = list(prepared.frame.columns) if prepared.frame is not None else []
+    """The missing column, the file's own headers (not ours after mapping), and a preset if one fits."""
+    present = prepared.source_columns or (
+        list(prepared.frame.columns) if prepared.frame is not None else []
+    )
+    preset = prepared.suggested_preset
+    hint = (
+        f"this looks like a {preset} export: import it with --preset {preset}, or set "
+        f"preset: {preset} for tables.{prepared.table} in city.yaml. Otherwise "
+        if preset
+        else ""
+    )
     return Problem(
         str(prepared.path),
         f"the required column '{column}' is missing.",
-        f"add a column headed '{column}'; if the file calls it something else, map it in city.yaml "
-        f"tables.{prepared.table}.columns (e.g. {{'Their Name': {column}}}). "
+        f"{hint}add a column headed '{column}'; if the file calls it something else, map it in "
+        f"city.yaml tables.{prepared.table}.columns (e.g. {{'Their Name': {column}}}). "
         f"Columns found: {', '.join(present) or 'none'}.",
         city=city,
         field=column,

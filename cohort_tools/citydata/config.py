@@ -7,9 +7,9 @@ import zoneinfo
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
-from cohort_tools.core.config import load_yaml, problems_from_validation
+from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
 
 from .schemas import TABLES
@@ -21,10 +21,8 @@ Format = Literal[
 ]
 
 
-class TableConfig(BaseModel):
+class TableConfig(StrictModel):
     """How to read one table's file: where it is, its format, and how its columns map to ours."""
-
-    model_config = ConfigDict(extra="forbid")
 
     file: str | None = Field(
         default=None, description="The table's file, relative to the city folder."
@@ -89,10 +87,8 @@ class TableConfig(BaseModel):
         return value
 
 
-class CityConfig(BaseModel):
+class CityConfig(StrictModel):
     """The city profile in city.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str = Field(
         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",

@@ -20,7 +20,7 @@ from cohort_tools.core.fileio import atomic_write_bytes
 
 from . import schemas
 from .check import TABLE_EXTENSIONS, check_prepared, cross_check
-from .config import CITY_FILE, CityConfig, TableConfig, load_city_config
+from .config import CITY_FILE, CityConfig, Format, TableConfig, load_city_config
 from .normalise import PreparedTable, prepare_table
 from .presets import preset_names, preset_table
 
@@ -74,7 +74,7 @@ def import_table(
     *,
     city_dir: Path,
     table: str,
-    format: str = "auto",
+    format: Format = "auto",
     preset: str | None = None,
     encoding: str = "auto",
     delimiter: str = "auto",
@@ -131,7 +131,7 @@ def import_table(
         )
     table_config = TableConfig(
         preset=preset,
-        format=format,  # type: ignore[arg-type]
+        format=format,
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,

@@ -67,6 +67,7 @@ class PreparedTable:
     dropped_personal: list[str] = field(default_factory=list)
     suggested_preset: str | None = None
     config: TableConfig = field(default_factory=lambda: TableConfig())
+    source_columns: list[str] = field(default_factory=list)  # the file's own headers, as read
 
 
 def _where(config: TableConfig, table: str) -> str:
@@ -89,6 +90,7 @@ def prepare_table(
     result = PreparedTable(table, path, None, list(raw.problems), raw.row_word, config=cfg)
     if raw.frame is None:
         return result
+    result.source_columns = [str(c) for c in raw.frame.columns]
     if not cfg.preset and not cfg.columns:
         from .presets import suggest_preset
 

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from cohort_tools.citydata import open_city
 from cohort_tools.core.errors import CdaError, Problem
@@ -23,6 +24,11 @@ from cohort_tools.model.schedule import build_calendar
 from cohort_tools.render.charts import chart_alt_text
 from cohort_tools.render.page import page, vegalite_to_svg
 
+#: Where a city's maturity score comes from.
+MaturitySource = Literal[
+    "team's self-assessment (Module 2)", "last recorded assessment", "not assessed yet"
+]
+
 
 @dataclass
 class CityRow:
@@ -31,7 +37,7 @@ class CityRow:
     workshops: int
     best_score_share: float | None  # mean over handed-in workshops of the best score / max
     maturity: float | None  # 0-100
-    maturity_source: str
+    maturity_source: MaturitySource
     sections_complete: int | None
     sections: int
     open_commitments: int | None  # None: no coaching log yet
@@ -54,7 +60,7 @@ def _progress(course_dir: Path | None, city: str, n_workshops: int) -> tuple[int
     return len(best), share
 
 
-def _maturity(answers: dict[str, object], data_dir: Path) -> tuple[float | None, str]:
+def _maturity(answers: dict[str, object], data_dir: Path) -> tuple[float | None, MaturitySource]:
     from cohort_tools.lessons.maturity import latest_ratings, overall_score
 
     scores = answers.get("maturity_scores")

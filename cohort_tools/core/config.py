@@ -1,7 +1,9 @@
 """Loading YAML configuration with messages that name the file, the line, the field and the fix.
 
 Typed models (pydantic) validate the content; this module turns their errors, and YAML's own, into
-:class:`~cohort_tools.core.errors.Problem` objects a programme manager can act on.
+:class:`~cohort_tools.core.errors.Problem` objects a programme manager can act on. Every
+configuration model (the programme, a cohort file, a city's ``city.yaml``, a coaching log) derives
+from :class:`StrictModel`, so a misspelt field is an error, never silently ignored.
 """
 
 from __future__ import annotations
@@ -12,11 +14,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cohort_tools.core.errors import CdaError, Problem
 
 Loc = tuple[str | int, ...]
+
+
+class StrictModel(BaseModel):
+    """The base of every configuration model: unknown fields are errors; values do not change.
+
+    - ``extra="forbid"``: a misspelt or unknown field is reported (with its line), not dropped.
+    - ``frozen=True``: a loaded configuration is a value; code that changes one makes a copy
+      (``model_copy(update=...)``), so nothing edits a shared programme or cohort by accident.
+    - ``validate_default=True``: defaults are checked like written values.
+
+    A model may add settings (e.g. ``str_strip_whitespace``) but not loosen these; a unit test checks
+    every model in the package.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 @dataclass

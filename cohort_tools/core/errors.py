@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+#: "error" stops the command (exit 1, nothing written); "warning" is reported only.
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class Problem:
     city: str | None = None
     field: str | None = None
     line: int | None = None
-    severity: str = "error"  # "error" stops the command; "warning" is reported only
+    severity: Severity = "error"
 
     def location(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cohort_tools.core.defaults import COURSE_CELL_TIMEOUT, COURSE_DIR
 from cohort_tools.core.fileio import atomic_write_text
 
 COURSE_ID = "cda"
@@ -46,7 +47,7 @@ SEPARATOR = "--"  # between the workshop and the city in an assignment id (nbgra
 PARAMETERS_GRADE_ID = "city-parameters"
 DEFAULTS_GRADE_ID = "parameter-defaults"
 LEARNERS_FILE = "learners.json"
-DEFAULT_TIMEOUT = 60
+DEFAULT_TIMEOUT = COURSE_CELL_TIMEOUT
 
 NBGRADER_CONFIG = """\
 # Written by cohort_tools (cda course build). Used by cda's in-process grader and by the
@@ -201,7 +202,7 @@ def is_course(folder: Path | None) -> bool:
     return folder is not None and bool(course_folders(folder))
 
 
-def course_or_default(folder: Path | None, default: Path = Path("course")) -> Path | None:
+def course_or_default(folder: Path | None, default: Path = COURSE_DIR) -> Path | None:
     """``folder`` if given, else ``./course`` when a course is built there, else None."""
     return folder if folder is not None else (default if is_course(default) else None)
 

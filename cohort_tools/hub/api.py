@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field
 
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.hub import accounts as acc
@@ -112,9 +115,9 @@ def start(
     state_root: Path = DEFAULT_STATE_ROOT,
     prefix: Path = DEFAULT_PREFIX,
     ip: str = DEFAULT_IP,
-    port: int = DEFAULT_PORT,
+    port: Annotated[int, Field(ge=1, le=65535)] = DEFAULT_PORT,
     mem_limit: str = DEFAULT_MEM_LIMIT,
-    idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+    idle_timeout: Annotated[int, Field(ge=60)] = DEFAULT_IDLE_TIMEOUT,
     ssl_cert: Path | None = None,
     ssl_key: Path | None = None,
     home_root: Path = Path("/home"),

@@ -5,7 +5,7 @@ ids and practice areas match the ``maturity_assessment`` table of the city data 
 ``cohort_tools/citydata/schemas.py``), so a city's recorded assessments can be read straight in.
 
 Practice areas may echo the public practice names of What Works Cities certification
-(whatworkscities.bloomberg.org/assessment/, cited in /work/shared/reference/domain-facts.md); the
+(published at whatworkscities.bloomberg.org/assessment/, v3.0 of 2022: 43 criteria in 8 practices); the
 criteria text is written for this programme. This is NOT the official What Works Cities
 certification and its scores are not certification scores.
 

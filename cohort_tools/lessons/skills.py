@@ -2,7 +2,7 @@
 
 The survey rates each respondent's level in each skill on the four-level scale of the UK Government
 Digital and Data capability framework: awareness < working < practitioner < expert, scored 1 to 4
-(see ../shared/reference/domain-facts.md). A *gap* is how many levels a respondent falls short of the
+(ddat-capability-framework.service.gov.uk). A *gap* is how many levels a respondent falls short of the
 level their role family needs (0 when they meet it).
 
 Every figure about a group of respondents is built only from groups that

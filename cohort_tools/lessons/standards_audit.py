@@ -2,7 +2,7 @@
 programme outcomes (with small numbers suppressed), and check a city's standard and publication plan.
 
 The checkers return ``(what is wrong, what to try)`` pairs in plain words, so a workshop checkpoint
-and ``cda strategy`` can report the same problems the same way.
+and ``cda strategy build`` can report the same problems the same way.
 """
 
 from __future__ import annotations

@@ -29,36 +29,40 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from cohort_tools.core.config import YamlDocument, field_path, load_yaml, problems_from_validation
+from cohort_tools.core.config import (
+    StrictModel,
+    YamlDocument,
+    field_path,
+    load_yaml,
+    problems_from_validation,
+)
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.model.programme import Programme, load_programme
 
 LOG_FILE = "coaching_log.yaml"
-STATUSES = ("open", "done", "dropped")
+#: Where a commitment stands: still to do, done, or dropped by the team.
+CommitmentStatus = Literal["open", "done", "dropped"]
+STATUSES: tuple[CommitmentStatus, ...] = get_args(CommitmentStatus)
 #: Who may attend or own a commitment, besides the programme's senior-team roles.
 OTHER_ROLES = ("mayor", "cda_lead", "coach", "govex")
 
 Text = Annotated[str, Field(min_length=1)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Commitment(_Strict):
+class Commitment(StrictModel):
     text: Text
     owner_role: str
     due: dt.date
-    status: Literal["open", "done", "dropped"] = "open"
+    status: CommitmentStatus = "open"
 
 
-class Entry(_Strict):
+class Entry(StrictModel):
     date: dt.date
     kind: str = "coaching"
     attendees: list[str] = Field(min_length=1)
@@ -66,7 +70,7 @@ class Entry(_Strict):
     commitments: list[Commitment] = Field(default_factory=list)
 
 
-class CoachingLog(_Strict):
+class CoachingLog(StrictModel):
     city: str
     sessions: list[Entry] = Field(default_factory=list)
 
@@ -261,7 +265,7 @@ def add_entry(
 
 
 def update_commitment(
-    *, city_dir: Path, city: str, date: dt.date, number: int, status: str
+    *, city_dir: Path, city: str, date: dt.date, number: int, status: CommitmentStatus
 ) -> Commitment:
     """Set the status of commitment ``number`` (1-based) of the session held on ``date``."""
     path = city_dir / LOG_FILE
@@ -274,7 +278,8 @@ def update_commitment(
     if not entries:
         dates = ", ".join(str(e.date) for e in log.sessions) or "none"
         raise CdaError.single(path, f"no session on {date}.", f"sessions are on: {dates}.")
-    entry = entries[-1]
+    index = max(i for i, e in enumerate(log.sessions) if e.date == date)
+    entry = log.sessions[index]
     if not 1 <= number <= len(entry.commitments):
         raise CdaError.single(
             path,
@@ -282,6 +287,9 @@ def update_commitment(
             f"number {number}.",
             "count from 1 in the order they are listed.",
         )
-    entry.commitments[number - 1].status = status  # type: ignore[assignment]
-    _write(path, log, _header(path))
-    return entry.commitments[number - 1]
+    changed = entry.commitments[number - 1].model_copy(update={"status": status})
+    commitments = [*entry.commitments[: number - 1], changed, *entry.commitments[number:]]
+    sessions = list(log.sessions)
+    sessions[index] = entry.model_copy(update={"commitments": commitments})
+    _write(path, log.model_copy(update={"sessions": sessions}), _header(path))
+    return changed

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 from pydantic import (
-    BaseModel,
     ConfigDict,
     EmailStr,
     Field,
@@ -25,7 +24,12 @@ from pydantic import (
 )
 
 from cohort_tools.core import paths
-from cohort_tools.core.config import YamlDocument, load_yaml, problems_from_validation
+from cohort_tools.core.config import (
+    StrictModel,
+    YamlDocument,
+    load_yaml,
+    problems_from_validation,
+)
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.model.programme import Programme, load_programme
 
@@ -33,8 +37,10 @@ CityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Name = Annotated[str, Field(min_length=1)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class Strict(StrictModel):
+    """The cohort file's models: strict, and surrounding spaces in a value are ignored."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 class Person(Strict):
@@ -108,10 +114,8 @@ class CohortHeader(Strict):
         return value
 
 
-class Cohort(BaseModel):
+class Cohort(StrictModel):
     """A validated cohort: header fields and its cities, with the file it came from."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     start_date: dt.date
@@ -324,12 +328,12 @@ def _city_rules(
         problems.append(p)
     problems += _role_problems(raw_team, i, city.id, doc, programme)
     _folder_rule(city.data_folder, i, city.id, doc, problems)
-    where = {"file": str(doc.path), "city": city.id}
     supported = holidays.list_supported_countries()
     if city.country not in supported:
         problems.append(
             Problem(
-                **where,
+                file=str(doc.path),
+                city=city.id,
                 line=doc.line_of(("cities", i, "country")),
                 field=f"cities[{i}].country",
                 message=f"'{city.country}' has no public-holiday calendar, so sessions cannot "
@@ -340,7 +344,8 @@ def _city_rules(
     elif city.state and city.state not in supported[city.country]:
         problems.append(
             Problem(
-                **where,
+                file=str(doc.path),
+                city=city.id,
                 line=doc.line_of(("cities", i, "state")),
                 field=f"cities[{i}].state",
                 message=f"'{city.state}' is not a state or province code of {city.country}.",
@@ -351,7 +356,8 @@ def _city_rules(
     if city.mayor.email.lower() in team_emails:
         problems.append(
             Problem(
-                **where,
+                file=str(doc.path),
+                city=city.id,
                 line=doc.line_of(("cities", i, "senior_team")),
                 field=f"cities[{i}].senior_team",
                 message="the mayor is listed in the senior team; the mayor takes part separately "

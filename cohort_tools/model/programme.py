@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from cohort_tools.core import paths
-from cohort_tools.core.config import load_yaml, problems_from_validation
+from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError
 
 Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
@@ -32,24 +32,20 @@ AUDIENCE_LABELS: dict[str, str] = {
 }
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Role(Strict):
+class Role(StrictModel):
     id: Id
     title: str
     why: str
 
 
-class ConveningBlock(Strict):
+class ConveningBlock(StrictModel):
     day: int = Field(ge=1, le=3)
     part: Literal["morning", "afternoon", "all day"]
     title: str
     audience: list[Audience]
 
 
-class Convening(Strict):
+class Convening(StrictModel):
     id: Id
     title: str
     days: Literal[3]
@@ -63,7 +59,7 @@ class Convening(Strict):
     notebook: str | None = None  # the mayor's workbook, a MyST source under curriculum/
 
 
-class Session(Strict):
+class Session(StrictModel):
     """A cohort-wide virtual session: a keynote, a workshop or a strategy studio."""
 
     id: Id
@@ -77,7 +73,7 @@ class Session(Strict):
     notebook: str | None = None  # MyST source under workshops/ or curriculum/, once written
 
 
-class Module(Strict):
+class Module(StrictModel):
     id: Id
     number: int
     theme: str
@@ -87,7 +83,7 @@ class Module(Strict):
     sessions: list[Session]
 
 
-class Coaching(Strict):
+class Coaching(StrictModel):
     cadence_weeks: int = Field(ge=1, le=8)
     first_week: int = Field(ge=1)
     duration_minutes: int = Field(gt=0)
@@ -95,7 +91,7 @@ class Coaching(Strict):
     purpose: str
 
 
-class CityMoment(Strict):
+class CityMoment(StrictModel):
     """A per-city event on the calendar: a showcase or a mayor check-in."""
 
     id: Id
@@ -107,17 +103,17 @@ class CityMoment(Strict):
     purpose: str
 
 
-class DeliverablePart(Strict):
+class DeliverablePart(StrictModel):
     id: Id
     title: str
     description: str
     produced_by: list[str] = Field(min_length=1)
     #: The named answers this part is built from: session id -> variable names assigned in that
-    #: session's workshop notebook (read from the team's graded submissions by `cda strategy`).
+    #: session's workshop notebook (read from the team's graded submissions by `cda strategy build`).
     answers: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class Deliverable(Strict):
+class Deliverable(StrictModel):
     title: str
     horizon_years: int
     summary: str
@@ -125,13 +121,13 @@ class Deliverable(Strict):
     parts: list[DeliverablePart]
 
 
-class TeamRules(Strict):
+class TeamRules(StrictModel):
     min_members: int = Field(ge=1)
     max_members: int = Field(ge=1)
     roles: list[Role]
 
 
-class Programme(Strict):
+class Programme(StrictModel):
     name: str
     note: str
     duration_months: int = Field(ge=1, le=24)

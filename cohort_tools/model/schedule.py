@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -32,13 +33,19 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from cohort_tools import __version__
+from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import write_all_or_nothing
 from cohort_tools.model.cohort import City, Cohort
-from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, Programme
+from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, CityMoment, Programme
+
+#: What a calendar entry is.
+EventKind = Literal[
+    "convening", "keynote", "workshop", "studio", "coaching", "showcase", "mayor_checkin"
+]
 
 # Preferred weekday per kind of event (Monday = 0). Spreading kinds over the week keeps a team's
 # calendar readable; the exact day moves forward past holidays.
-PREFERRED_WEEKDAY = {
+PREFERRED_WEEKDAY: dict[EventKind, int] = {
     "keynote": 1,  # Tuesday
     "workshop": 3,  # Thursday
     "studio": 2,  # Wednesday
@@ -54,7 +61,7 @@ class Event:
     """One calendar entry. ``city_id`` is None for cohort-wide events."""
 
     uid: str
-    kind: str
+    kind: EventKind
     session_id: str
     title: str
     start: dt.datetime
@@ -159,8 +166,21 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
         if all(days.is_working(d) for d in run):
             break
         day += dt.timedelta(days=1)
-    else:  # pragma: no cover - would need two months of holidays
-        raise RuntimeError("no three consecutive working days found for the convening")
+    else:
+        raise CdaError(
+            [
+                Problem(
+                    file=str(cohort.path),
+                    field="start_date",
+                    message=f"there are no {conv.days} working days in a row within "
+                    f"{MAX_SEARCH_DAYS} days of {day - dt.timedelta(days=MAX_SEARCH_DAYS)} for the "
+                    "convening (weekends and the cities' public holidays are skipped).",
+                    fix="check start_date, and each city's country and state (they decide its "
+                    "public holidays).",
+                )
+            ],
+            headline="The cohort cannot be scheduled.",
+        )
     for n, d in enumerate(run, start=1):
         blocks = [b for b in conv.agenda if b.day == n]
         audience = tuple(dict.fromkeys(a for b in blocks for a in b.audience))
@@ -213,11 +233,12 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
 
     # 3. Per-city events: mayor check-ins and showcases first (the mayor's diary is the hardest to
     #    move), then coaching, each in the first free slot for the city's team and its coach.
-    requests: list[tuple[dt.date, str, str, str, int, tuple[Audience, ...], str]] = []
-    for kind, moments in (
+    requests: list[tuple[dt.date, EventKind, str, str, int, tuple[Audience, ...], str]] = []
+    per_city: tuple[tuple[EventKind, list[CityMoment]], ...] = (
         ("mayor_checkin", programme.mayor_checkins),
         ("showcase", programme.showcases),
-    ):
+    )
+    for kind, moments in per_city:
         for m in moments:
             earliest = _anchor(cohort, m.month, m.week_of_month)
             audience = tuple(m.audience)
@@ -243,7 +264,7 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
         city_zone = ZoneInfo(city.timezone) if city.timezone else zone
         keys = [f"city:{city.id}", f"coach:{city.coach.email.lower()}"]
         for earliest, kind, sid, title, minutes, audience, purpose in requests:
-            start = _book_city_slot(
+            slot = _book_city_slot(
                 days,
                 busy,
                 city,
@@ -253,7 +274,12 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
                 minutes,
                 _on_weekday(earliest, PREFERRED_WEEKDAY[kind]),
             )
-            stop = start + dt.timedelta(minutes=minutes)
+            if slot is None:
+                raise CdaError(
+                    [_no_slot(cohort, programme, city, title, earliest)],
+                    headline="The cohort cannot be scheduled.",
+                )
+            start, stop = slot, slot + dt.timedelta(minutes=minutes)
             if stop.date() > end_date:
                 continue  # a final coaching slot that would fall after the programme ends
             events.append(
@@ -283,7 +309,8 @@ def _book_city_slot(
     slots: list[str],
     minutes: int,
     earliest: dt.date,
-) -> dt.datetime:
+) -> dt.datetime | None:
+    """The first free slot for the city's team and coach, None if none within MAX_SEARCH_DAYS."""
     d = earliest
     for _ in range(MAX_SEARCH_DAYS):
         if days.is_working(d, [city.id]):
@@ -294,7 +321,30 @@ def _book_city_slot(
                     busy.book(keys, start, stop)
                     return start
         d += dt.timedelta(days=1)
-    raise RuntimeError(f"no free slot for {city.id} within {MAX_SEARCH_DAYS} days of {earliest}")
+    return None
+
+
+def _no_slot(
+    cohort: Cohort, programme: Programme, city: City, title: str, earliest: dt.date
+) -> Problem:
+    """Why a city's session found no time, and what to change (the coach is named by role only)."""
+    shared = [c for c in cohort.cities if c.coach.email.lower() == city.coach.email.lower()]
+    busy = (
+        f"its coach also coaches {len(shared) - 1} other cit{'y' if len(shared) == 2 else 'ies'} "
+        "of the cohort, and "
+        if len(shared) > 1
+        else ""
+    )
+    return Problem(
+        file=str(cohort.path),
+        city=city.id,
+        field="coach",
+        message=f"{title} for {city.name} finds no free time within {MAX_SEARCH_DAYS} days of "
+        f"{earliest}: {busy}per-city sessions may start only at "
+        f"{', '.join(programme.city_slots)} on working days.",
+        fix="give this city a coach with fewer cities in the cohort file, or add start times to "
+        "city_slots in curriculum/programme.yaml.",
+    )
 
 
 def to_ics(calendar: Calendar, events: list[Event], stamp: dt.datetime | None = None) -> bytes:

@@ -1,6 +1,6 @@
 """Coaching packets: every coaching template run for every city, fast, isolated and cached.
 
-Public API: :func:`run_packets` (the ``cda packets`` verb) and :class:`PacketReport`; the engine's
+Public API: :func:`run_packets` (the ``cda packets build`` verb) and :class:`PacketReport`; the engine's
 design is described in :mod:`cohort_tools.packets.engine`.
 """
 

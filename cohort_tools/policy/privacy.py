@@ -1,6 +1,6 @@
 """Small-cell suppression: the one function every published count goes through.
 
-Rules (CMS cell-size policy, resdac.org/node/1506; see ../shared/reference/domain-facts.md):
+Rules (the CMS cell-size suppression policy, published at resdac.org/node/1506):
 
 * **Primary suppression.** A count from 1 to ``threshold - 1`` (default threshold 11, so 1-10) is
   never shown. Zero may be shown.

@@ -1,4 +1,4 @@
-"""`cda strategy`: the citywide data strategy, assembled from the team's answers and the city's data.
+"""`cda strategy build`: the citywide data strategy, assembled from the team's answers and the city's data.
 
 Outputs per city, in ``OUT/<city>/``: ``strategy.html``, ``strategy.pdf``, ``strategy.docx`` (an
 editable Word copy), ``completeness.md`` and ``completeness.json``. The folder is built beside the
@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from cohort_tools.core.defaults import COURSE_DIR, STRATEGY_DIR
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
 from cohort_tools.course.layout import is_course
@@ -57,8 +58,8 @@ def _course_problem(course_dir: Path) -> Problem | None:
         file=str(course_dir),
         message="there is no course here (no gradebook.db), so there are no workshop answers to "
         "build the strategy from.",
-        fix="pass the course folder with --course, or run `cda course build`, `cda release` and "
-        "`cda autograde` first.",
+        fix="pass the course folder with --course, or run `cda course build`, `cda course release` "
+        "and `cda course autograde` first.",
     )
 
 
@@ -66,8 +67,8 @@ def build_strategy(
     *,
     city: str,
     cohort: Cohort | Path | None = None,
-    course_dir: Path = Path("course"),
-    out: Path = Path("strategy"),
+    course_dir: Path = COURSE_DIR,
+    out: Path = STRATEGY_DIR,
     programme: Programme | None = None,
     made_on: dt.date | None = None,
 ) -> StrategyResult:
@@ -119,8 +120,8 @@ def review(
 def build_strategies(
     *,
     cohort: Cohort | Path | None = None,
-    course_dir: Path = Path("course"),
-    out: Path = Path("strategy"),
+    course_dir: Path = COURSE_DIR,
+    out: Path = STRATEGY_DIR,
 ) -> list[StrategyResult]:
     """Every city's strategy. A city whose submissions crashed is reported; the others are built."""
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from cohort_tools.course.answers import NOT_JSON
 from cohort_tools.model.programme import DeliverablePart, Programme
@@ -63,11 +63,15 @@ class Heading:
 Block = Paragraph | Bullets | Facts | Table | Figure | Heading
 
 
+#: Why a section is not complete: an answer is not there, or its checkpoint did not pass.
+GapKind = Literal["missing", "inconsistent"]
+
+
 @dataclass
 class Gap:
     part: str  # part title
     answer: str  # the named answer (or a check) that is missing or inconsistent
-    kind: str  # "missing" | "inconsistent"
+    kind: GapKind
     session_id: str
     session_title: str
     notebook: str
@@ -195,7 +199,7 @@ def answer_values(
         notebook = str(session.notebook)
         sub = team.submission(session_id)
 
-        def gap(name: str, kind: str, detail: str, where: tuple[str, str, str]) -> None:
+        def gap(name: str, kind: GapKind, detail: str, where: tuple[str, str, str]) -> None:
             gaps.append(Gap(part.title, name, kind, *where, detail))
 
         source = (session_id, session.title, notebook)

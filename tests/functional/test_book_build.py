@@ -15,63 +15,15 @@ from typer.testing import CliRunner
 
 from cohort_tools.book import find_external_resources
 from cohort_tools.book.build import build_book
-from cohort_tools.book.cli import book_app
+from cohort_tools.cli import book_app
 from cohort_tools.core.errors import CdaError
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from tests.conftest import myst
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOK = """\
----
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# Data routines (test copy)
-
-```{code-cell} ipython3
-:tags: [parameters]
-
-city: str = "cedar-bend"  # city id in the cohort
-```
-
-```{code-cell} ipython3
-print(f"Running on {city}")
-```
-
-## Exercise
-
-```{code-cell} ipython3
----
-nbgrader: {grade: false, grade_id: ex1, locked: false, schema_version: 3, solution: true}
----
-### BEGIN SOLUTION
-answer = 42  # SECRET-SOLUTION
-### END SOLUTION
-```
-
-```{code-cell} ipython3
----
-nbgrader: {grade: true, grade_id: ex1-test, locked: true, points: 1, schema_version: 3, solution: false}
----
-assert isinstance(answer, int), "give a whole number"
-### BEGIN HIDDEN TESTS
-assert answer == 42  # SECRET-HIDDEN-TEST
-### END HIDDEN TESTS
-```
-
-```{code-cell} ipython3
-import altair as alt
-import pandas as pd
-
-alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [answer, 3]})).mark_bar().encode(
-    x="x:N", y="y:Q"
-).properties(description="Two bars: the answer and three.")
-```
-"""
+NOTEBOOK = myst("book_exercise")
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cohort_tools.citydata import load
-from cohort_tools.citydata.cli import data_app
+from cohort_tools.cli import data_app
+from tests.conftest import SHARED_FIXTURES
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "citydata" / "valid_city"
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "real"
+REAL = SHARED_FIXTURES
 STEM = "nyc-311-socrata-export-2024-05"
 runner = CliRunner()
 

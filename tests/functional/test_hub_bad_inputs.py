@@ -54,7 +54,16 @@ def _prefix(tmp_path: Path, proxy: bool = True) -> Path:
 
 
 def _start(cohort: Path, state: Path, prefix: Path, *extra: str) -> Any:
-    args = ["hub", "start", str(cohort), "--state", str(state), "--prefix", str(prefix), *extra]
+    args = [
+        "hub",
+        "start",
+        str(cohort),
+        "--state-root",
+        str(state),
+        "--prefix",
+        str(prefix),
+        *extra,
+    ]
     return runner.invoke(app, args)
 
 

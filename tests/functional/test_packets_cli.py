@@ -9,9 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from cohort_tools.cli import packets_command
 from cohort_tools.core.errors import CdaError
 from cohort_tools.packets import engine
-from cohort_tools.packets.cli import packets_command
 from cohort_tools.packets.engine import JobResult, PacketReport
 
 app = typer.Typer()

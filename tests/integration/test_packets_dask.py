@@ -9,30 +9,11 @@ import pytest
 
 from cohort_tools.notebooks.myst import discover_templates
 from cohort_tools.packets.engine import CityTarget, run_jobs
+from tests.conftest import myst
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = """---
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# On a cluster
-
-```{code-cell} ipython3
-:tags: [parameters]
-
-city: str = "riverton"  # city id in the cohort
-cohort_file: str = ""  # cohort file
-city_name: str = "Riverton"  # display name
-```
-
-```{code-cell} ipython3
-print("HELLO FROM " + city_name)
-```
-"""
+TEMPLATE = myst("packet_hello")
 
 
 def _zygotes_of_this_process() -> list[int]:

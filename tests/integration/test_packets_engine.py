@@ -9,47 +9,17 @@ import pytest
 
 from cohort_tools.notebooks.myst import discover_templates
 from cohort_tools.packets.engine import CityTarget, OutputFolder, run_jobs
+from tests.conftest import code_cell, myst
 
 pytestmark = pytest.mark.slow
-
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# {title}
-
-```{{code-cell}} ipython3
-:tags: [parameters]
-
-city: str = "riverton"  # city id in the cohort
-cohort_file: str = ""  # cohort file; empty means the demo cohort
-city_name: str = "Riverton"  # the city's display name
-```
-"""
 
 
 def write_template(folder: Path, name: str, title: str, body: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.md").write_text(HEADER.format(title=title) + body, encoding="utf-8")
+    (folder / f"{name}.md").write_text(myst("packet_header", title=title) + body, encoding="utf-8")
 
 
-OK_BODY = """
-```{code-cell} ipython3
-import altair as alt
-import pandas as pd
-
-print("NAME=" + city_name + "=END")
-chart = alt.Chart(pd.DataFrame({"n": [1, 2]})).mark_bar().encode(x="n:Q")
-chart.properties(description="Two bars for " + city_name)
-```
-"""
+OK_BODY = myst("packet_chart_cell")
 
 NASTY = 'Say "Hi" \\ Coeur d\'Alene, San José """; raise SystemExit("INJECTED") #'
 
@@ -97,20 +67,19 @@ def test_failing_notebooks_get_error_pages_while_the_rest_are_made(tmp_path: Pat
         templates,
         "b_raises",
         "Raises",
-        "\n```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\n"
-        'raise ValueError("the backlog file has no dates")\n```\n',
+        code_cell("x = 1") + code_cell('raise ValueError("the backlog file has no dates")'),
     )
     write_template(
         templates,
         "c_hangs",
         "Hangs",
-        "\n```{code-cell} ipython3\nimport time\ntime.sleep(600)\n```\n",
+        code_cell("import time\ntime.sleep(600)"),
     )
     write_template(
         templates,
         "d_dies",
         "Dies",
-        "\n```{code-cell} ipython3\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n",
+        code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
     )
     out = tmp_path / "out"
     cities = nasty_cities(tmp_path)[:1]
@@ -172,9 +141,7 @@ def test_ctrl_c_leaves_a_consistent_folder_and_no_kernels(
 ) -> None:
     templates = tmp_path / "templates"
     write_template(templates, "a_ok", "Fine", OK_BODY)
-    write_template(
-        templates, "b_slow", "Slow", "\n```{code-cell} ipython3\nimport time\ntime.sleep(60)\n```\n"
-    )
+    write_template(templates, "b_slow", "Slow", code_cell("import time\ntime.sleep(60)"))
     out = tmp_path / "out"
     real_save = OutputFolder.save
 

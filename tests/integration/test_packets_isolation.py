@@ -17,65 +17,11 @@ import pytest
 
 from cohort_tools.notebooks.myst import discover_templates
 from cohort_tools.packets.engine import CityTarget, run_jobs
+from tests.conftest import myst
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = """---
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# Canary
-
-```{code-cell} ipython3
-:tags: [parameters]
-
-city: str = "riverton"  # city id in the cohort
-cohort_file: str = ""  # cohort file
-```
-
-```{code-cell} ipython3
-import os, sys
-import altair as alt
-import pandas as pd
-import cohort_tools
-import canary_helper  # a helper module beside the template
-
-seen = {
-    "globals": [k for k in globals() if k.startswith("CANARY")],
-    "helper_cache": list(canary_helper.CACHE),
-    "pandas_attr": str(getattr(pd, "_cda_cached_frame", None)),
-    "package_attr": str(getattr(cohort_tools, "_cda_canary", None)),
-    "env": {k: v for k, v in os.environ.items() if k.startswith("CDA_CANARY")},
-    "cwd": os.getcwd(),
-    "themes": [t for t in alt.theme.names() if t.startswith("canary")],
-    "active_theme": alt.theme.active,
-    "modules": sorted(m for m in sys.modules if m.startswith("canary_")),
-}
-print("SEEN", seen)
-```
-
-```{code-cell} ipython3
-token = "CANARY-" + city
-globals()["CANARY_" + city.replace("-", "_")] = token
-canary_helper.CACHE[token] = token
-pd._cda_cached_frame = pd.DataFrame({"who": [token]})
-cohort_tools._cda_canary = token
-os.environ["CDA_CANARY_" + city.upper()] = token
-os.makedirs(token, exist_ok=True)
-os.chdir(token)
-@alt.theme.register("canary_" + city.replace("-", "_"), enable=True)
-def _theme():
-    return alt.theme.ThemeConfig({"title": {"subtitle": token}})
-import importlib
-mod = type(sys)("canary_" + city.replace("-", "_"))
-mod.VALUE = token
-sys.modules[mod.__name__] = mod
-print("PLANTED", token, os.getcwd(), alt.theme.active, canary_helper.CACHE)
-```
-"""
+TEMPLATE = myst("packet_canary")
 
 
 @pytest.fixture()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from cohort_tools.citydata.check import validate_frame
 from cohort_tools.citydata.config import TableConfig
 from cohort_tools.citydata.normalise import prepare_table
+from tests.conftest import SHARED_FIXTURES
 
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "real"
+REAL = SHARED_FIXTURES
 STEM = "nyc-311-socrata-export-2024-05"
 pytestmark = pytest.mark.skipif(
     not REAL.is_dir(), reason="shared real fixtures not present (CI must have them)"

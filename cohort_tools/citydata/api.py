@@ -1,0 +1,110 @@
+"""The verbs on city data folders: ``cda data check|import|dictionary|demo``.
+
+Keyword-only typed functions; the CLI (cohort_tools/cli.py) takes its option defaults from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cohort_tools.core.defaults import DEMO_CITY_DIR
+from cohort_tools.core.errors import Problem, errors_only
+from cohort_tools.core.fileio import atomic_write_text
+
+from .config import Format
+from .demo.profiles import DemoSize
+from .importer import ImportResult, OutputFormat
+
+
+@dataclass
+class CityCheck:
+    """Every problem found in one city folder."""
+
+    city_dir: Path
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not errors_only(self.problems)
+
+    def report(self) -> str:
+        """Problems grouped by file, errors first, then a one-line verdict."""
+        errors = errors_only(self.problems)
+        warnings = [p for p in self.problems if p.severity != "error"]
+        lines = [f"error: {p}" for p in errors] + [f"warning: {p}" for p in warnings]
+        if errors:
+            lines.append(
+                f"{self.city_dir}: {len(errors)} error(s), {len(warnings)} warning(s). "
+                "Nothing was changed; fix the errors and run the check again."
+            )
+        else:
+            lines.append(f"{self.city_dir}: valid ({len(warnings)} warning(s)).")
+        return "\n".join(lines)
+
+
+def check(*, city_dir: Path) -> CityCheck:
+    """Validate every table of a city folder and collect every problem (nothing is changed)."""
+    from .check import check_city
+
+    return CityCheck(city_dir, check_city(city_dir))
+
+
+def import_file(
+    *,
+    source: Path,
+    city_dir: Path,
+    table: str,
+    format: Format = "auto",
+    preset: str | None = None,
+    encoding: str = "auto",
+    delimiter: str = "auto",
+    sheet: str | None = None,
+    date_format: str | None = None,
+    output_format: OutputFormat = "csv",
+    force: bool = False,
+) -> ImportResult:
+    """Normalise and validate an export, then write it into ``city_dir`` as ``table``.
+
+    ``preset`` is a named column map (e.g. ``socrata_nyc_311``); ``date_format`` a strptime format
+    for dates that are not ISO 8601; ``output_format`` csv, or parquet for large tables. An existing
+    table is replaced only with ``force``.
+    """
+    from .importer import import_table
+
+    return import_table(
+        source,
+        city_dir=city_dir,
+        table=table,
+        format=format,
+        preset=preset,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        date_format=date_format,
+        force=force,
+        output_format=output_format,
+    )
+
+
+def dictionary(*, out: Path | None = None) -> str:
+    """The data dictionary (Markdown) generated from the schemas; also written to ``out`` if given."""
+    from .dictionary import render_markdown
+
+    text = render_markdown()
+    if out is not None:
+        atomic_write_text(out, text)
+    return text
+
+
+def demo(
+    *,
+    size: DemoSize = "small",
+    seed: int = 1,
+    out: Path = DEMO_CITY_DIR,
+    city_id: str | None = None,
+) -> Path:
+    """Generate a realistic, clearly fictional city folder (same seed, same bytes); return it."""
+    from .demo import generate_city
+
+    return generate_city(size, seed, out, city_id)
