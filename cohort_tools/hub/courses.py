@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tools.core.errors import CdaError
+from cohort_tools.course.answers import answers_file, read_answers
 from cohort_tools.lessons.rubrics import Rubric, rubrics_in
 from cohort_tools.lessons.rubrics import score as rubric_score
 from cohort_tools.lessons.rubrics import summary as rubric_summary
@@ -227,6 +228,7 @@ class ManualItem:
     max_points: float
     rubric: Rubric | None
     score: float | None
+    answer_text: str  # the answer's value as the grader saw it (e.g. the reflection's text)
     comment: str  # as the learner sees it: the levels chosen, then the coach's own words
     chosen: list[str]
     own_comment: str  # the coach's own words
@@ -248,6 +250,21 @@ def _question(nb: Any, index: int) -> str:
             break
         parts.append(cell.source)
     return "\n\n".join(reversed(parts))
+
+
+def _assigned(source: str) -> list[str]:
+    """Names a cell assigns at its top level, in order."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
 
 
 def _choices_file(course: CityCourse) -> Path:
@@ -282,6 +299,7 @@ def manual_items(course: CityCourse, student: str, assignment: str) -> list[Manu
             if graded.is_file():
                 submitted = nbformat.read(graded, as_version=4)  # type: ignore[no-untyped-call]
             answers = _cells_by_id(submitted) if submitted is not None else {}
+            values = read_answers(answers_file(graded.parent, notebook)) or {}
             for gid, i in index.items():
                 meta = nb.cells[i].metadata["nbgrader"]
                 if not (meta.get("grade") and meta.get("solution")):
@@ -293,12 +311,21 @@ def manual_items(course: CityCourse, student: str, assignment: str) -> list[Manu
                     continue
                 choice = choices.get(_choice_key(student, assignment, notebook, gid), {})
                 answer = str(submitted.cells[answers[gid]].source) if gid in answers else ""
+                value = next(
+                    (
+                        values[n]
+                        for n in reversed(_assigned(answer))
+                        if isinstance(values.get(n), str)
+                    ),
+                    None,
+                )
                 items.append(
                     ManualItem(
                         notebook=notebook,
                         grade_id=gid,
                         question=_question(nb, i),
                         answer=answer,
+                        answer_text=value if value is not None else answer,
                         max_points=float(meta.get("points", 0)),
                         rubric=rubrics.get(gid),
                         score=grade.manual_score,
