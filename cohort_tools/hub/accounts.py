@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from cohort_tools.core.config import StrictModel
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.course.layout import student_id
@@ -51,10 +50,8 @@ ACCOUNTS_FILE = "accounts.csv"
 NOLOGIN = "/usr/sbin/nologin"
 
 
-class Account(BaseModel):
+class Account(StrictModel):
     """One hub account as the hub's configuration sees it: no names, no emails."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
     kind: Kind

@@ -29,8 +29,7 @@ import socket
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from cohort_tools.core.config import StrictModel
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.hub.accounts import Account
@@ -47,20 +46,16 @@ CONFIG_FILE = "jupyterhub_config.py"
 CgroupMode = Literal["v2", "v1"]
 
 
-class CourseService(BaseModel):
+class CourseService(StrictModel):
     """One city's course: its grading page runs as a hub service at /services/<city>/."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     city: str
     name: str  # the city's name, for people
     port: int  # the service listens on 127.0.0.1:<port>; the proxy routes to it
 
 
-class HubPlan(BaseModel):
+class HubPlan(StrictModel):
     """One hub for one cohort (saved as hub.json; read by the hub's configuration)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     cohort_name: str
     cohort_file: Path

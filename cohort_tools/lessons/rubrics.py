@@ -27,22 +27,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
+
+from cohort_tools.core.config import StrictModel
 
 RUBRIC_KEY = "cda"
 
 
-class Level(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Level(StrictModel):
     label: str = Field(min_length=1)
     points: float = Field(ge=0)
     description: str = Field(min_length=1)
 
 
-class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Criterion(StrictModel):
     criterion: str = Field(min_length=1)
     levels: tuple[Level, ...] = Field(min_length=2)
 
@@ -51,9 +49,7 @@ class Criterion(BaseModel):
         return max(level.points for level in self.levels)
 
 
-class Rubric(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Rubric(StrictModel):
     criteria: tuple[Criterion, ...] = Field(min_length=1)
 
     @property
