@@ -304,58 +304,76 @@ def _missing_column(prepared: PreparedTable, column: str, city: str | None) -> P
 # --- cross-table ------------------------------------------------------------------------------
 
 
+def reference_checks(table: str) -> list[tuple[str, str, str, str | None]]:
+    """(column, referenced table, referenced column, dimension or None) checked across tables.
+
+    With a dimension, only rows of that dimension refer to the other table (programme outcomes
+    whose group is a neighbourhood).
+    """
+    checks: list[tuple[str, str, str, str | None]] = [
+        (column, other, other_col, None)
+        for column, (other, other_col) in schemas.foreign_keys(table).items()
+    ]
+    if table == "programme_outcomes":
+        checks.append(("group", "neighbourhoods", "neighbourhood_id", "neighbourhood"))
+    return checks
+
+
 def cross_check(prepared: Mapping[str, PreparedTable], city: str | None = None) -> list[Problem]:
     """Foreign keys between tables, and programme outcomes whose group is a neighbourhood."""
     problems: list[Problem] = []
-    for table, item in prepared.items():
-        if item.frame is None or item.frame.empty:
+    for item in prepared.values():
+        problems.extend(cross_check_table(item, prepared, city))
+    return problems
+
+
+def cross_check_table(
+    item: PreparedTable, prepared: Mapping[str, PreparedTable], city: str | None = None
+) -> list[Problem]:
+    """The cross-table problems of one table (see :func:`cross_check`)."""
+    problems: list[Problem] = []
+    if item.frame is None or item.frame.empty:
+        return problems
+    frame = item.frame
+    for column, other, other_col, dimension in reference_checks(item.table):
+        if column not in frame:
             continue
-        frame = item.frame
-        refs = dict(schemas.foreign_keys(table))
-        checks: list[tuple[str, str, str, str | None]] = [
-            (column, other, other_col, None) for column, (other, other_col) in refs.items()
-        ]
-        if table == "programme_outcomes":
-            checks.append(("group", "neighbourhoods", "neighbourhood_id", "neighbourhood"))
-        for column, other, other_col, dimension in checks:
-            if column not in frame:
-                continue
-            values = frame[column]
-            if dimension is not None:
-                values = values.where(frame["dimension"] == dimension)
-            if values.notna().sum() == 0:
-                continue
-            target = prepared.get(other)
-            if target is None or target.frame is None or other_col not in target.frame:
-                problems.append(
-                    Problem(
-                        str(item.path),
-                        f"column '{column}' refers to the {other} table, which is missing or "
-                        "unreadable, so these references cannot be checked.",
-                        f"add a valid {other} table to the city folder.",
-                        city=city,
-                        field=column,
-                        severity="warning",
-                    )
+        values = frame[column]
+        if dimension is not None:
+            values = values.where(frame["dimension"] == dimension)
+        if values.notna().sum() == 0:
+            continue
+        target = prepared.get(other)
+        if target is None or target.frame is None or other_col not in target.frame:
+            problems.append(
+                Problem(
+                    str(item.path),
+                    f"column '{column}' refers to the {other} table, which is missing or "
+                    "unreadable, so these references cannot be checked.",
+                    f"add a valid {other} table to the city folder.",
+                    city=city,
+                    field=column,
+                    severity="warning",
                 )
-                continue
-            known = set(target.frame[other_col].dropna())
-            unknown = values.notna() & ~values.isin(known)
-            if unknown.any():
-                rows = [int(r) for r in frame.index[unknown]]
-                examples = ", ".join(repr(v) for v in pd.unique(values[unknown])[:3])
-                problems.append(
-                    Problem(
-                        str(item.path),
-                        f"column '{column}' has values not found in {other}.{other_col} "
-                        f"({target.path.name}): {examples} in {rows_text(rows, item.row_word)}.",
-                        f"use an id listed in {target.path.name}, or add the missing "
-                        f"{other_col} there.",
-                        city=city,
-                        field=column,
-                        line=rows[0] if len(rows) == 1 else None,
-                    )
+            )
+            continue
+        known = set(target.frame[other_col].dropna())
+        unknown = values.notna() & ~values.isin(known)
+        if unknown.any():
+            rows = [int(r) for r in frame.index[unknown]]
+            examples = ", ".join(repr(v) for v in pd.unique(values[unknown])[:3])
+            problems.append(
+                Problem(
+                    str(item.path),
+                    f"column '{column}' has values not found in {other}.{other_col} "
+                    f"({target.path.name}): {examples} in {rows_text(rows, item.row_word)}.",
+                    f"use an id listed in {target.path.name}, or add the missing "
+                    f"{other_col} there.",
+                    city=city,
+                    field=column,
+                    line=rows[0] if len(rows) == 1 else None,
                 )
+            )
     return problems
 
 
@@ -406,6 +424,9 @@ def check_city(city_dir: Path) -> list[Problem]:
     problems = list(folder.problems)
     city = folder.city_id
     prepared: dict[str, PreparedTable] = {}
+    checked: dict[str, list[Problem]] = {}
+    from . import bulk
+
     for table in schemas.TABLES:
         if table not in folder.files:
             if not any(table in p.message for p in folder.problems):
@@ -420,10 +441,21 @@ def check_city(city_dir: Path) -> list[Problem]:
                     )
                 )
             continue
+        # Large tables are validated by DuckDB, streamed, with the same problems (see bulk).
+        outcome = bulk.check_table(folder, table, prepared)
+        if outcome is not None:
+            problems.extend(outcome[0])
+            checked[table] = outcome[1]
+            prepared[table] = PreparedTable(table, folder.files[table], None)
+            continue
         item = prepare_city_table(folder, table)
         prepared[table] = item
         problems.extend(check_prepared(item, city))
-    problems.extend(cross_check(prepared, city))
+    for table, item in prepared.items():
+        if table in checked:
+            problems.extend(checked[table])
+        else:
+            problems.extend(cross_check_table(item, prepared, city))
     return problems
 
 

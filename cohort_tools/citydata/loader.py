@@ -8,6 +8,11 @@ the tables it refers to, and :data:`~cohort_tools.citydata.schemas.SCHEMA_VERSIO
 source (or schema) is never served from a stale cache. Cache files are written to a temporary name
 and renamed into place, so several processes may load the same city at once.
 
+Large tables (a CSV over 64 MiB, a Parquet file of 200,000 rows or more) are validated and cached by
+:mod:`.bulk` in DuckDB, streamed, with the same problems; everything else by the pandas path. The
+digest of a large source is remembered in the cache folder (by size, times and inode), so a warm
+load does not read it again.
+
 ``connect(city)`` gives a DuckDB connection with one view per table over the cached Parquet, for
 aggregating large cities in SQL instead of row-by-row pandas.
 """
@@ -18,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +31,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
-from cohort_tools.core.fileio import atomic_path
+from cohort_tools.core.fileio import atomic_path, atomic_write_text
 
-from . import schemas
+from . import bulk, schemas
 from .check import (
     CACHE_DIR_NAME,
     CityFolder,
@@ -38,7 +44,7 @@ from .check import (
     scan_city,
 )
 from .config import CityConfig
-from .normalise import PreparedTable
+from .normalise import PreparedTable, normalised_frame
 
 if TYPE_CHECKING:
     import duckdb
@@ -78,7 +84,44 @@ def _references(table: str) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def _file_digest(path: Path) -> str:
+#: Files at least this big have their digest remembered in the cache folder (with their size,
+#: times and inode), so a warm load does not read a large source again.
+DIGEST_MEMO_BYTES = 8 * 1024 * 1024
+#: A remembered digest is trusted only for a file last changed this long before it was taken, so
+#: that a change within the file system's time resolution is never missed (as git does).
+_RACY_NS = 2_000_000_000
+_MEMO_FILE = "digests.json"
+
+
+def _file_digest(path: Path, memo_dir: Path | None = None) -> str:
+    stat = path.stat()
+    if memo_dir is None or stat.st_size < DIGEST_MEMO_BYTES:
+        return _hash_file(path)
+    key = str(path.resolve())
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    memo_path = memo_dir / _MEMO_FILE
+    memo: dict[str, dict[str, object]] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(memo_path.read_text(encoding="utf-8"))
+        memo = loaded if isinstance(loaded, dict) else {}
+    entry = memo.get(key)
+    at = entry.get("at") if isinstance(entry, dict) else None
+    if (
+        isinstance(entry, dict)
+        and entry.get("stat") == stamp
+        and isinstance(at, int)
+        and max(stat.st_mtime_ns, stat.st_ctime_ns) < at - _RACY_NS
+    ):
+        return str(entry["digest"])
+    taken = time.time_ns()
+    digest = _hash_file(path)
+    memo[key] = {"stat": stamp, "digest": digest, "at": taken}
+    with contextlib.suppress(OSError):
+        atomic_write_text(memo_path, json.dumps(memo, sort_keys=True))
+    return digest
+
+
+def _hash_file(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "blake2b").hexdigest()
 
@@ -86,15 +129,16 @@ def _file_digest(path: Path) -> str:
 def cache_key(folder: CityFolder, table: str) -> str:
     """Hash of everything the normalised table depends on."""
     config = folder.config
+    memo = cache_dir_for(folder.path)
     h = hashlib.blake2b(digest_size=12)
     parts: dict[str, object] = {
         "schema": schemas.SCHEMA_VERSION,
         "table": table,
         "config": folder.table_config(table).model_dump(mode="json"),
         "timezone": config.timezone if config else None,
-        "source": _file_digest(folder.files[table]),
+        "source": _file_digest(folder.files[table], memo),
         "refs": {
-            ref: _file_digest(folder.files[ref])
+            ref: _file_digest(folder.files[ref], memo)
             for ref in _references(table)
             if ref in folder.files
         },
@@ -121,22 +165,9 @@ def cache_dir_for(city_dir: Path) -> Path:
     return base / "cohort-tools" / "citydata" / digest
 
 
-def normalised_frame(item: PreparedTable) -> pd.DataFrame:
-    """Every schema column in order (absent optional ones as typed blanks), a plain 0..n index."""
-    assert item.frame is not None
-    frame = item.frame
-    schema = schemas.TABLES[item.table]
-    out = {}
-    for column in schema.columns:
-        if column in frame:
-            out[column] = frame[column].reset_index(drop=True)
-        else:
-            dtype = schemas.KIND_DTYPES[schemas.kind_of(item.table, column)]
-            out[column] = pd.Series([None] * len(frame), dtype=dtype)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-
-
-def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list[Problem]]:
+def validated_table(
+    folder: CityFolder, table: str, refs: dict[str, PreparedTable] | None = None
+) -> tuple[PreparedTable, list[Problem]]:
     """Prepare one table and check it with its references; problems include warnings."""
     item = prepare_city_table(folder, table)
     problems = check_prepared(item, folder.city_id)
@@ -144,7 +175,11 @@ def validated_table(folder: CityFolder, table: str) -> tuple[PreparedTable, list
         prepared = {table: item}
         for ref in _references(table):
             if ref in folder.files and ref != table:
-                prepared[ref] = prepare_city_table(folder, ref)
+                prepared[ref] = (
+                    refs[ref]
+                    if refs is not None and ref in refs
+                    else prepare_city_table(folder, ref)
+                )
         problems += [p for p in cross_check(prepared, folder.city_id) if p.file == str(item.path)]
     return item, problems
 
@@ -169,15 +204,25 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
     target = directory / f"{table}-{key}.parquet"
     if target.exists():
         return target
-    item, problems = validated_table(folder, table)
+    refs = {
+        ref: prepare_city_table(folder, ref)
+        for ref in _references(table)
+        if ref in folder.files and ref != table
+    }
+    # Large tables are validated and written by DuckDB, streamed (same problems, same file).
+    problems = bulk.load_table(folder, table, target, refs)
+    item: PreparedTable | None = None
+    if problems is None:
+        item, problems = validated_table(folder, table, refs)
     errors = errors_only(problems)
-    if errors or item.frame is None:
+    if errors or (item is not None and item.frame is None):
         raise CdaError(
             errors,
             headline=f"The {table} table of {folder.city_id or folder.path} is not valid; "
             f"nothing was loaded. Run `cda data check {folder.path}` after fixing it.",
         )
-    _write_parquet_atomically(normalised_frame(item), target)
+    if item is not None:
+        _write_parquet_atomically(normalised_frame(item), target)
     for old in directory.glob(f"{table}-*.parquet"):
         if old != target:
             with contextlib.suppress(OSError):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,21 @@ class PreparedTable:
     source_columns: list[str] = field(default_factory=list)  # the file's own headers, as read
 
 
+def normalised_frame(item: PreparedTable) -> pd.DataFrame:
+    """Every schema column in order (absent optional ones as typed blanks), a plain 0..n index."""
+    assert item.frame is not None
+    frame = item.frame
+    schema = schemas.TABLES[item.table]
+    out = {}
+    for column in schema.columns:
+        if column in frame:
+            out[column] = frame[column].reset_index(drop=True)
+        else:
+            dtype = schemas.KIND_DTYPES[schemas.kind_of(item.table, column)]
+            out[column] = pd.Series([None] * len(frame), dtype=dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
 def _where(config: TableConfig, table: str) -> str:
     return f"tables.{table}" + (f" (preset {config.preset})" if config.preset else "")
 
@@ -87,6 +103,23 @@ def prepare_table(
     raw: RawTable = read_table_file(
         path, format=cfg.format, encoding=cfg.encoding, delimiter=cfg.delimiter, sheet=cfg.sheet
     )
+    return prepare_raw(table, raw, cfg, timezone=timezone, city=city)
+
+
+def prepare_raw(
+    table: str,
+    raw: RawTable,
+    cfg: TableConfig,
+    *,
+    timezone: str | None = None,
+    city: str | None = None,
+) -> PreparedTable:
+    """Steps 2-5 on a table already read (``cfg`` is the effective config). Never raises.
+
+    The row-by-row steps treat each row on its own, so a frame holding some of a file's rows (with
+    their row numbers as index) gives those rows' problems as the whole file would.
+    """
+    path = raw.path
     result = PreparedTable(table, path, None, list(raw.problems), raw.row_word, config=cfg)
     if raw.frame is None:
         return result
@@ -120,18 +153,24 @@ def _with_city(problem: Problem, city: str) -> Problem:
     )
 
 
-def _rename(result: PreparedTable, frame: pd.DataFrame, cfg: TableConfig) -> pd.DataFrame | None:
-    schema = schemas.TABLES[result.table]
+def column_mapping(table: str, columns: Iterable[str], cfg: TableConfig) -> dict[str, str]:
+    """Their column -> our column name, from city.yaml ``columns`` and headers that match ours."""
+    schema = schemas.TABLES[table]
     ours = set(schema.columns)
     by_normalised = {schemas.normalise_column_name(c): c for c in ours}
     mapping: dict[str, str] = {}
-    for column in frame.columns:
+    for column in columns:
         if column in cfg.columns:
             mapping[column] = cfg.columns[column]
         elif column in ours:
             mapping[column] = column
         elif schemas.normalise_column_name(column) in by_normalised and column not in cfg.columns:
             mapping[column] = by_normalised[schemas.normalise_column_name(column)]
+    return mapping
+
+
+def _rename(result: PreparedTable, frame: pd.DataFrame, cfg: TableConfig) -> pd.DataFrame | None:
+    mapping = column_mapping(result.table, frame.columns, cfg)
     targets: dict[str, list[str]] = {}
     for source, target in mapping.items():
         targets.setdefault(target, []).append(source)

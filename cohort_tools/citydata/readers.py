@@ -414,8 +414,13 @@ def _tidy_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
-    """Big files: detect on a sample, parse with pandas' C reader (errors name the line)."""
+def large_csv_dialect(
+    path: Path, encoding: str, delimiter: str
+) -> tuple[str | None, str, list[Problem]]:
+    """(encoding, delimiter, problems) of a big CSV, decided on its first MiB.
+
+    The encoding is None when it cannot be recognised (the problem says so).
+    """
     name = str(path)
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
@@ -424,27 +429,56 @@ def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
     if encoding == "auto":
         detected, note = detect_encoding(sample, complete=False)
         if detected is None:
-            return RawTable(
-                path,
-                "csv",
-                None,
-                [Problem(name, "the file's text encoding cannot be recognised.", "save as UTF-8.")],
+            problem = Problem(
+                name, "the file's text encoding cannot be recognised.", "save as UTF-8."
             )
+            return None, ",", [problem]
         enc = detected
         if note:
             problems.append(Problem(name, f"{note}.", "save it as UTF-8.", severity="warning"))
     text_sample = sample.decode(enc, errors="ignore")
     sep = sniff_delimiter(text_sample) if delimiter == "auto" else delimiter
+    return enc, sep, problems
+
+
+def read_large_csv_text(
+    path: Path, encoding: str, sep: str, nrows: int | None = None
+) -> pd.DataFrame:
+    """A big CSV (or its first ``nrows`` rows) as text, numbered from row 2 (the header is row 1).
+
+    Raises what pandas raises for undecodable or unparseable files.
+    """
+    frame = pd.read_csv(
+        path,
+        sep=sep,
+        encoding=encoding,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        engine="c",
+        nrows=nrows,
+    )
+    return tidy_large_csv_text(frame, pd.RangeIndex(2, len(frame) + 2))
+
+
+def tidy_large_csv_text(frame: pd.DataFrame, rows: pd.Index) -> pd.DataFrame:
+    """Number the rows; strip headers and values; empty values become missing."""
+    frame.index = rows
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        s = frame[column].str.strip()
+        frame[column] = s.mask(s == "")
+    return frame
+
+
+def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
+    """Big files: detect on a sample, parse with pandas' C reader (errors name the line)."""
+    name = str(path)
+    enc, sep, problems = large_csv_dialect(path, encoding, delimiter)
+    if enc is None:
+        return RawTable(path, "csv", None, problems)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            encoding=enc,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            engine="c",
-        )
+        frame = read_large_csv_text(path, enc, sep)
     except UnicodeDecodeError as exc:
         problems.append(
             Problem(
@@ -463,11 +497,6 @@ def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
             )
         )
         return RawTable(path, "csv", None, problems, encoding=enc, delimiter=sep)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in frame.columns:
-        s = frame[column].str.strip()
-        frame[column] = s.mask(s == "")
     return RawTable(path, "csv", frame, problems, encoding=enc, delimiter=sep)
 
 
@@ -569,10 +598,18 @@ def _read_parquet(path: Path) -> RawTable:
                 )
             ],
         )
+    return RawTable(path, "parquet", parquet_frame(table))
+
+
+def parquet_frame(table: Any, rows: Sequence[int] | None = None) -> pd.DataFrame:
+    """A Parquet table (pyarrow) as a frame numbered from row 1, or the given row numbers."""
     frame = table.to_pandas()
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    if rows is None:
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+    else:
+        frame.index = pd.Index(list(rows), dtype="int64")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(path, "parquet", frame)
+    return frame
 
 
 # --- JSON (Socrata SODA, Open311) -------------------------------------------------------------

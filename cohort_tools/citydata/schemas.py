@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
@@ -586,3 +587,67 @@ def foreign_keys(table: str) -> dict[str, tuple[str, str]]:
 
 def required_columns(table: str) -> list[str]:
     return [name for name, c in TABLES[table].columns.items() if c.required]
+
+
+# --- the custom checks in SQL -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    """A custom check above as SQL, for validating large tables in DuckDB (``citydata.bulk``).
+
+    ``passes`` is TRUE where a row passes (NULL counts as passing); ``{column}`` stands for the
+    checked column, frame-wide checks name their columns (``needs``; if one is absent the check
+    passes, as in pandas). ``exact_where``, if set, is where ``passes`` is known to agree with the
+    Python check (e.g. printable ASCII, where RE2 and Python regular expressions agree); other rows
+    are checked by the Python check itself. The built-in pandera checks (isin, ge, in_range,
+    str_matches...) are translated from their statistics instead.
+    """
+
+    passes: str
+    exact_where: str | None = None
+    needs: tuple[str, ...] = ()
+
+
+#: Printable ASCII: where RE2 (DuckDB) and Python's ``re`` and ``str.strip`` agree.
+PRINTABLE_ASCII_SQL = "regexp_full_match({column}, '[ -~]*')"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _dimension_sql(category_column: str) -> SqlCheck:
+    column = f'"{category_column}"'
+    wrong = " OR ".join(
+        f'("dimension" = {_sql_text(dimension)} AND {column} NOT IN '
+        f"({', '.join(_sql_text(c) for c in codes)}))"
+        for dimension, codes in DIMENSION_CATEGORIES.items()
+    )
+    return SqlCheck(
+        passes=f"{column} IS NULL OR NOT coalesce({wrong}, false)",
+        needs=("dimension", category_column),
+    )
+
+
+#: Every custom check (by name) in SQL. A check missing here makes its table use the pandas path
+#: even when it is large, so a new check is never skipped.
+CHECK_SQL: dict[str, SqlCheck] = {
+    "not_email": SqlCheck(
+        passes=f"NOT regexp_matches({{column}}, {_sql_text(EMAIL_PATTERN)})",
+        exact_where=PRINTABLE_ASCII_SQL,
+    ),
+    "demographic_fields_known": SqlCheck(
+        passes="coalesce(list_bool_and(list_transform(list_filter(string_split({column}, ';'), "
+        "lambda p: trim(p) <> ''), lambda p: trim(p) IN ("
+        + ", ".join(_sql_text(f) for f in DEMOGRAPHIC_FIELDS)
+        + "))), true)",
+        exact_where=PRINTABLE_ASCII_SQL,
+    ),
+    "category_fits_dimension": _dimension_sql("category"),
+    "group_fits_dimension": _dimension_sql("group"),
+    "successes_le_participants": SqlCheck(
+        passes='NOT coalesce("successes" > "participants", false)',
+        needs=("successes", "participants"),
+    ),
+}

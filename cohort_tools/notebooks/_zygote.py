@@ -43,10 +43,7 @@ WARM_MODULES = (
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "cohort_tools",
-    "cohort_tools.model.cohort",
-    "cohort_tools.citydata",
-    "cohort_tools.policy.privacy",
-    "cohort_tools.render.notebook_display",
+    "cohort_tools.nb",  # the notebooks' one import; it brings the lesson helpers and city data
 )
 
 
@@ -63,10 +60,11 @@ def _warm() -> None:
 
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
-        # Charts leave the kernel as Vega-Lite JSON; the engine draws them to static SVG offline.
-        from cohort_tools.render.notebook_display import enable_packet_renderer
+        # Every chart is an offline figure with alt text, even one shown without nb.start. A packet
+        # kernel hands the spec to the engine instead (see cohort_tools/render/charts.py).
+        from cohort_tools.render.charts import enable_offline_charts
 
-        enable_packet_renderer()
+        enable_offline_charts()
 
 
 def _die_with_parent() -> None:

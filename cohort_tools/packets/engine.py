@@ -63,6 +63,7 @@ from cohort_tools import __version__
 from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text
 from cohort_tools.notebooks.kernels import KernelPool
 from cohort_tools.notebooks.myst import Template, discover_templates, parameterize
+from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN
 from cohort_tools.render.page import Failure, IndexRow
 
 ENGINE_FORMAT = "1"  # bump when page rendering changes, to invalidate every cached packet
@@ -252,7 +253,9 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
     template_dir = str(job.template.path.parent)
     try:
         kernel = pool.fork_kernel(
-            cwd=scratch, sys_path=[template_dir], env={"CDA_TEMPLATE_DIR": template_dir}
+            cwd=scratch,
+            sys_path=[template_dir],
+            env={"CDA_TEMPLATE_DIR": template_dir, **CHARTS_AFTER_THE_RUN},
         )
         client = NotebookClient(
             nb,

@@ -1,16 +1,40 @@
-"""Charts that work offline everywhere, each with a text alternative.
+"""Charts: one route from an Altair chart to a static SVG figure with a text alternative.
 
-Altair's default renderer writes HTML that loads vega from a CDN, which breaks offline and is blocked
-on many government networks. :func:`enable_offline_charts` (called at the top of every curriculum
-notebook, and by the book build) draws each chart to SVG in the kernel with vl-convert (no network)
-and emits an ``<img>`` whose alt text is the chart's ``description`` (or its title).
+Every chart a notebook shows leaves through one Altair renderer, ``cda``, registered by
+:func:`enable_offline_charts` (``cohort_tools.nb.start`` calls it; so does the book build). It
+draws the chart to SVG with vl-convert (no network, no CDN: Altair's default renderer loads vega from
+a CDN, which breaks offline and is blocked on many government networks) and shows one figure, made
+by :func:`chart_figure`: the ``<img>`` with the chart's text alternative as ``alt``, and the same
+text in a visible caption so a printed page keeps it. The book, JupyterLab and the coaching packets
+show that same figure.
+
+Where the figure is drawn has one exception. Packet kernels are forked from a warm zygote, and
+vl-convert's JavaScript engine cannot cross a fork (a child of a process that started it hangs),
+while starting it afresh costs about 0.4 s of CPU in every kernel. So the packet engine starts its
+kernels with :data:`CHARTS_AFTER_THE_RUN` in their environment: the renderer then hands the chart's
+Vega-Lite spec on, and the engine, after the run, replaces it by the same :func:`chart_figure` in
+its own warm process (``render.page.charts_to_static``). Without that variable (the book, grading,
+JupyterLab, tests) the kernel draws the figure itself.
+
+The alt-text rule lives here, in :func:`chart_alt_text`: the chart's ``description``; without one, a
+description generated from its title, mark and encoded fields; a bare title; else the visible
+reminder :data:`NO_DESCRIPTION`. ``nb.show_chart`` makes the description compulsory.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import os
+import re
 from typing import Any
+
+RENDERER = "cda"
+NO_DESCRIPTION = "Chart (no description given: set the chart's description)"
+VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
+_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
+# The environment of a kernel whose charts the caller draws after the run (the packet engine).
+CHARTS_AFTER_THE_RUN = {"CDA_CHARTS": "after-the-run"}
 
 
 def chart_title(spec: dict[str, Any]) -> str | None:
@@ -25,31 +49,101 @@ def chart_title(spec: dict[str, Any]) -> str | None:
     return None
 
 
-NO_DESCRIPTION = "Chart (no description given: set the chart's description)"
+def _generated_description(spec: dict[str, Any]) -> str | None:
+    """ "Chart: <title>; <mark> marks; showing <field> on <channel>, ..." or None with nothing to say."""
+    mark = spec.get("mark")
+    mark = mark.get("type") if isinstance(mark, dict) else mark
+    fields = [
+        f"{enc['field']} on {channel}"
+        for channel, enc in (spec.get("encoding") or {}).items()
+        if isinstance(enc, dict) and enc.get("field")
+    ]
+    if not mark and not fields:
+        return None
+    title = chart_title(spec)
+    parts = [f"Chart: {title}" if title else "Chart"]
+    if mark:
+        parts.append(f"{mark} marks")
+    if fields:
+        parts.append("showing " + ", ".join(fields))
+    return "; ".join(parts) + "."
 
 
 def chart_alt_text(spec: dict[str, Any]) -> str:
-    """The chart's text alternative: its description, else its title, else a visible reminder."""
+    """The chart's text alternative (the one rule; see the module docstring)."""
     description = spec.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
-    return chart_title(spec) or NO_DESCRIPTION
+    return _generated_description(spec) or chart_title(spec) or NO_DESCRIPTION
 
 
-def _offline_svg_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
-    from altair.vegalite.v6.display import svg_renderer
+# The packet engine's name for the same rule.
+chart_description = chart_alt_text
 
-    bundle = svg_renderer(spec, **metadata)
-    svg = bundle["image/svg+xml"]
+
+#: Drawn with fonts metric-compatible with vl-convert's own (Liberation Sans = Arial metrics), so a
+#: browser or WeasyPrint lays the labels out in the width vl-convert measured: with the generic
+#: "sans-serif" they fell back to the wider DejaVu Sans and axis labels and legends were cut off at
+#: the image's edges. Long axis and legend labels are kept whole up to 320 pixels.
+CHART_CONFIG: dict[str, Any] = {
+    "font": "Liberation Sans, Arimo, Arial, Helvetica, sans-serif",
+    "axis": {"labelLimit": 320},
+    "legend": {"labelLimit": 320},
+}
+
+
+def vegalite_to_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG text, drawn offline by vl-convert with the spec's own Vega-Lite version."""
+    import vl_convert
+
+    version = None
+    match = _SCHEMA_VERSION.search(str(spec.get("$schema", "")))
+    if match:
+        candidate = f"{match.group(1)}.{match.group(2)}"
+        supported = vl_convert.get_vegalite_versions()
+        if candidate in supported:
+            version = candidate
+        else:
+            same_major = [v for v in supported if v.split(".")[0] == match.group(1)]
+            version = same_major[-1] if same_major else None
+    svg: str = (
+        vl_convert.vegalite_to_svg(spec, vl_version=version, config=CHART_CONFIG)
+        if version
+        else vl_convert.vegalite_to_svg(spec, config=CHART_CONFIG)
+    )
+    return svg
+
+
+def chart_figure(spec: dict[str, Any]) -> str:
+    """The chart as a self-contained figure: SVG image, alt text, and the text as a caption."""
+    svg = vegalite_to_svg(spec)
+    alt = chart_alt_text(spec)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    alt_text = html.escape(chart_alt_text(spec), quote=True)
-    img = f'<img class="cda-chart" alt="{alt_text}" src="data:image/svg+xml;base64,{data}">'
-    return {"text/html": img, "text/plain": f"<Chart: {chart_alt_text(spec)}>"}
+    return (
+        f'<figure class="cda-chart"><img class="cda-chart" alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/svg+xml;base64,{data}">'
+        f"<figcaption>Chart description: {html.escape(alt)}</figcaption></figure>"
+    )
+
+
+def _vegalite_mimetype() -> str:
+    import altair as alt
+
+    major = alt.SCHEMA_VERSION.split(".")[0]  # "v6"
+    return f"application/vnd.vegalite.{major}+json"
+
+
+def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """The ``cda`` Altair renderer: the figure, or (in packet kernels) the spec for the engine."""
+    text = f"<Chart: {chart_alt_text(spec)}>"
+    if all(os.environ.get(k) == v for k, v in CHARTS_AFTER_THE_RUN.items()):
+        return {_vegalite_mimetype(): spec, "text/plain": text}
+    return {"text/html": chart_figure(spec), "text/plain": text}
 
 
 def enable_offline_charts() -> None:
-    """Make every Altair chart in this kernel an offline SVG image with alt text."""
+    """Make every Altair chart in this kernel a static SVG figure with its text alternative."""
     import altair as alt
 
-    alt.renderers.register("cda-book", _offline_svg_renderer)
-    alt.renderers.enable("cda-book")
+    alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)

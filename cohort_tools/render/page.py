@@ -1,16 +1,14 @@
 """Turning executed notebooks into packet pages, error pages, a city PDF and the cohort index.
 
-Pages are self-contained and work offline: no script, no CDN, no web font. Charts arrive from the
-kernel as Vega-Lite JSON (the kernel's altair renderer is ``mimetype``) and are drawn here to static
-SVG with vl-convert, embedded as ``<img>`` with the chart's ``description`` as its ``alt`` text and
-repeated in a visible caption, so the same page prints to PDF with WeasyPrint and reads aloud in a
-screen reader. A chart without a description gets a generated one (title and encodings) rather than
-none.
+Pages are self-contained and work offline: no script, no CDN, no web font. Charts arrive from a
+packet kernel as Vega-Lite JSON (see render/charts.py for why packet kernels leave the drawing to
+the engine) and become here the same static figure every notebook shows (``charts.chart_figure``):
+an SVG ``<img>`` whose ``alt`` is the chart's text alternative, repeated in a visible caption, so
+the page prints to PDF with WeasyPrint and reads aloud in a screen reader.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 import threading
@@ -20,10 +18,10 @@ from typing import Any
 
 import nbformat
 
-from cohort_tools.render.charts import chart_title
+from cohort_tools.render.charts import VEGALITE_MIME, chart_figure
+from cohort_tools.render.charts import chart_description as chart_description
+from cohort_tools.render.charts import vegalite_to_svg as vegalite_to_svg
 
-_VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
-_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 CSS = """
@@ -34,6 +32,10 @@ h1 { font-size: 1.6rem; margin-top: 0; } h2 { font-size: 1.25rem; margin-top: 1.
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.92rem; }
 th, td { border: 1px solid #b5b5b5; padding: 0.25rem 0.55rem; text-align: left; }
 th { background: #eef1f4; }
+thead { display: table-header-group; }
+tr, figure, img { break-inside: avoid; page-break-inside: avoid; }
+h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+a.anchor-link { display: none; }
 figure.cda-chart { margin: 1rem 0; page-break-inside: avoid; }
 figure.cda-chart img { max-width: 100%; height: auto; }
 figure.cda-chart figcaption { font-size: 0.85rem; color: #444; }
@@ -58,60 +60,8 @@ def page(title: str, body: str, *, lang: str = "en") -> str:
 
 
 # -- charts -----------------------------------------------------------------------------------------
-
-
-def _fallback_description(spec: dict[str, Any]) -> str:
-    title = chart_title(spec)
-    mark = spec.get("mark")
-    mark = mark.get("type") if isinstance(mark, dict) else mark
-    fields = []
-    for channel, enc in (spec.get("encoding") or {}).items():
-        if isinstance(enc, dict) and enc.get("field"):
-            fields.append(f"{enc['field']} on {channel}")
-    parts = [f"Chart: {title}" if title else "Chart"]
-    if mark:
-        parts.append(f"{mark} marks")
-    if fields:
-        parts.append("showing " + ", ".join(fields))
-    return "; ".join(parts) + "."
-
-
-def chart_description(spec: dict[str, Any]) -> str:
-    """The chart's text alternative: its ``description``, else one generated from the spec."""
-    text = spec.get("description")
-    return str(text).strip() if text else _fallback_description(spec)
-
-
-def vegalite_to_svg(spec: dict[str, Any]) -> str:
-    import vl_convert
-
-    version = None
-    match = _SCHEMA_VERSION.search(str(spec.get("$schema", "")))
-    if match:
-        candidate = f"{match.group(1)}.{match.group(2)}"
-        supported = vl_convert.get_vegalite_versions()
-        if candidate in supported:
-            version = candidate
-        else:
-            same_major = [v for v in supported if v.split(".")[0] == match.group(1)]
-            version = same_major[-1] if same_major else None
-    svg: str = (
-        vl_convert.vegalite_to_svg(spec, vl_version=version)
-        if version
-        else vl_convert.vegalite_to_svg(spec)
-    )
-    return svg
-
-
-def chart_figure(spec: dict[str, Any]) -> str:
-    svg = vegalite_to_svg(spec)
-    alt = chart_description(spec)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (
-        f'<figure class="cda-chart"><img src="data:image/svg+xml;base64,{data}" '
-        f'alt="{html.escape(alt, quote=True)}">'
-        f"<figcaption>Chart description: {html.escape(alt)}</figcaption></figure>"
-    )
+# Drawing and the alt-text rule live in render/charts.py (one route for every chart); the names are
+# kept here for the products that import them from this module.
 
 
 def charts_to_static(nb: nbformat.NotebookNode, *, keep_stderr: bool = False) -> int:
@@ -127,7 +77,7 @@ def charts_to_static(nb: nbformat.NotebookNode, *, keep_stderr: bool = False) ->
                     kept.append(output)
                 continue
             data = output.get("data") or {}
-            key = next((k for k in data if _VEGALITE_MIME.match(k)), None)
+            key = next((k for k in data if VEGALITE_MIME.match(k)), None)
             if key is not None:
                 spec = data[key]
                 output["data"] = {"text/html": chart_figure(dict(spec))}

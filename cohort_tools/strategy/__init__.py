@@ -1,7 +1,8 @@
 """`cda strategy build`: the citywide data strategy, assembled from the team's answers and the city's data.
 
 Outputs per city, in ``OUT/<city>/``: ``strategy.html``, ``strategy.pdf``, ``strategy.docx`` (an
-editable Word copy), ``completeness.md`` and ``completeness.json``. The folder is built beside the
+editable Word copy), ``public-summary.html`` and ``public-summary.pdf`` (one page for residents),
+``completeness.md`` and ``completeness.json`` (gaps, points to resolve, the quality rubric). The folder is built beside the
 old one and swapped in only when every file is written, so a failed run leaves the last good
 strategy in place.
 """
@@ -22,7 +23,15 @@ from cohort_tools.model.programme import Programme, load_programme
 from .build import assemble
 from .collect import TeamAnswers, collect_team_answers
 from .document import Strategy
-from .render import completeness_json, completeness_markdown, to_docx, to_html, to_pdf
+from .render import (
+    completeness_json,
+    completeness_markdown,
+    public_html,
+    public_pdf,
+    to_docx,
+    to_html,
+    to_pdf,
+)
 
 __all__ = [
     "Strategy",
@@ -34,7 +43,15 @@ __all__ = [
     "review",
 ]
 
-FILES = ("strategy.html", "strategy.pdf", "strategy.docx", "completeness.md", "completeness.json")
+FILES = (
+    "strategy.html",
+    "strategy.pdf",
+    "strategy.docx",
+    "public-summary.html",
+    "public-summary.pdf",
+    "completeness.md",
+    "completeness.json",
+)
 
 
 @dataclass
@@ -46,8 +63,11 @@ class StrategyResult:
         s = self.strategy
         done = sum(sec.complete for sec in s.sections)
         text = f"  {s.city_name}: {done} of {len(s.sections)} sections complete"
-        if s.gaps:
-            text += f", {len(s.gaps)} gap(s) listed in {self.folder / 'completeness.md'}"
+        if s.gaps or s.flags:
+            text += (
+                f", {len(s.gaps)} gap(s) and {len(s.flags)} point(s) to resolve listed in "
+                f"{self.folder / 'completeness.md'}"
+            )
         return text
 
 
@@ -91,6 +111,8 @@ def build_strategy(
         "strategy.html": to_html(strategy).encode("utf-8"),
         "strategy.pdf": to_pdf(strategy),
         "strategy.docx": to_docx(strategy),
+        "public-summary.html": public_html(strategy).encode("utf-8"),
+        "public-summary.pdf": public_pdf(strategy),
         "completeness.md": completeness_markdown(strategy).encode("utf-8"),
         "completeness.json": completeness_json(strategy).encode("utf-8"),
     }

@@ -1,146 +1,722 @@
-"""Assemble a city's data strategy from its team's answers and its data (see :mod:`.document`)."""
+"""Assemble a city's data strategy from its team's answers and its data (see :mod:`.document`).
+
+The document a mayor signs: a title page, a one-page executive summary, where the city stands (in
+sentences from its data), one section per part of the deliverable (goals, objectives and actions
+with owners, dates, costs and success measures), a phased roadmap, the measurement table,
+appendices with the full lists, the points still to resolve and the sign-off block. Every
+identifier is shown by its name (:mod:`.names`); the sentences come from :mod:`.prose`; the plan
+from :mod:`.plan`; the coherence checks from :mod:`cohort_tools.lessons.coherence`; the quality
+rubric from :mod:`.rubric`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
-
-import pandas as pd
 
 from cohort_tools.citydata import open_city
 from cohort_tools.citydata.loader import CityData
+from cohort_tools.lessons import coherence
 from cohort_tools.lessons.inventory import inventory_metrics
 from cohort_tools.model.cohort import City, Cohort
-from cohort_tools.model.programme import Programme
+from cohort_tools.model.programme import Programme, Session
 
 from .collect import TeamAnswers
 from .document import (
     Block,
     Bullets,
     Facts,
+    Flag,
     Gap,
+    Heading,
+    Note,
     Paragraph,
     Section,
     Strategy,
     Table,
     answer_values,
-    blocks_for,
-    cross_checks,
-    show,
+)
+from .names import (
+    ANSWER_LABELS,
+    DEMOGRAPHIC_FIELD_WORDS,
+    PROTOCOL_FIELD_WORDS,
+    QUALITY_RULES,
+    Names,
+    cadence,
+    join,
+    sentence_case,
+    team_roles,
+    words,
+)
+from .plan import (
+    GOAL_OF_PART,
+    GOALS,
+    Calendar,
+    Measure,
+    Objective,
+    PlanAction,
+    Team,
+    build_actions,
+    build_measures,
+    build_objectives,
+    costs_by_year,
+    money,
+    plan_calendar,
+)
+from .prose import (
+    CityFacts,
+    executive_summary,
+    public_summary,
+    situation_facts,
+    where_the_city_stands,
 )
 from .roadmap import roadmap_blocks, roadmap_items
+from .rubric import score_strategy
 
-#: Answers shown by a section's own layout instead of the generic one.
-_CUSTOM = {"mayor_priorities", "data_vision"}
-
-
-def _share(value: Any) -> str:
-    return f"{float(value):.0%}" if isinstance(value, int | float) else "not set"
+#: Coherence checks that make a section incomplete (a gap); the others are points to resolve.
+GAP_CHECKS = {"roles-not-hired", "skills-not-trained", "threshold-below-privacy"}
 
 
-def _vision(values: dict[str, Any]) -> list[Block]:
+def workshop_name(session: Session, programme: Programme) -> str:
+    """ "Data routines (Module 1, workshop A)"."""
+    for module in programme.modules:
+        if any(s.id == session.id for s in module.sessions):
+            letter = session.id.rsplit("workshop-", 1)[-1] if "workshop-" in session.id else ""
+            where = f"Module {module.number}" + (f", workshop {letter.upper()}" if letter else "")
+            return f"{session.title} ({where})"
+    return session.title
+
+
+def _actions_table(actions: Sequence[PlanAction], cal: Calendar, *, caption: str = "") -> Table:
+    return Table(
+        ["Action", "Owner", "Start", "Finish", "Cost", "Success measure"],
+        [
+            [
+                a.text,
+                sentence_case(a.owner) + (" (proposed)" if a.owner_from == "proposed" else "")
+                if a.owner
+                else "no owner yet",
+                cal.label(a.start),
+                cal.label(a.finish),
+                money(a.cost_usd),
+                a.measure,
+            ]
+            for a in sorted(actions, key=lambda a: (a.start or 99, a.text))
+        ],
+        caption=caption,
+        css="cda-actions",
+    )
+
+
+def _goal_note(part_id: str) -> list[Block]:
+    goal = GOAL_OF_PART.get(part_id)
+    if goal is None:
+        return []
+    number = [g.id for g in GOALS].index(goal.id) + 1
+    return [Note(f"This part serves goal {number}: {goal.title.lower()}.")]
+
+
+def _actions_for(part_id: str, actions: Sequence[PlanAction], cal: Calendar) -> list[Block]:
+    mine = [a for a in actions if a.part == part_id]
+    if not mine:
+        return []
+    return [Heading("Actions"), _actions_table(mine, cal)]
+
+
+def _share(value: float | None) -> str:
+    return "not known" if value is None else f"{value:.0%}"
+
+
+# -- one builder per part ----------------------------------------------------------------------------
+
+
+def _vision(
+    values: Mapping[str, Any],
+    objectives: Sequence[Objective],
+    names: Names,
+    part_titles: Mapping[str, str],
+) -> list[Block]:
     blocks: list[Block] = []
     if values.get("data_vision"):
-        blocks.append(Paragraph(str(values["data_vision"])))
+        blocks.append(Paragraph("The mayor's vision for data, in the mayor's own words:"))
+        blocks.append(Paragraph(names.humanise(values["data_vision"]), team=True))
     if values.get("mayor_priorities"):
+        blocks.append(Paragraph("The mayor's priorities, which every part of this plan serves:"))
         blocks.append(
-            Paragraph("The mayor's priorities, which every part of this strategy serves:")
+            Bullets(
+                [names.humanise(p) for p in values["mayor_priorities"] if str(p).strip()], team=True
+            )
         )
-        blocks.append(Bullets([str(p) for p in values["mayor_priorities"] if str(p).strip()]))
+    if objectives:
+        blocks.append(Heading("Goals and objectives"))
+        for number, goal in enumerate(GOALS, start=1):
+            mine = [o.text for o in objectives if o.goal == goal.id]
+            if not mine:
+                continue
+            where = join([part_titles[p] for p in goal.parts if p in part_titles])
+            blocks.append(Heading(f"Goal {number}: {goal.title}", level=2))
+            blocks.append(Paragraph(f"{goal.why} Its actions are in {where}."))
+            blocks.append(Bullets(mine))
     return blocks
 
 
-def _starting_point(part_id: str, data: CityData) -> list[Block]:
-    """Today's figures from the city's own data, for the sections that start from them."""
-    if part_id in ("governance", "transparency") and data.has("data_inventory"):
-        m = inventory_metrics(data.table("data_inventory"), data.table_or_empty("departments"))
-        return [
-            Paragraph("Where the city starts, from its data inventory:"),
-            Facts(
-                [
-                    ("Datasets in the inventory", f"{m.datasets:,}"),
-                    ("Departments with a listed dataset", _share(m.departments_covered)),
-                    ("Published openly", _share(m.published)),
-                    ("Up to date", _share(m.fresh)),
-                    ("Documented", _share(m.documented)),
-                    ("Holding personal data", _share(m.personal)),
-                ]
-            ),
-        ]
-    if part_id == "workforce_strategy" and data.has("departments"):
-        d = data.table("departments")
-        roles, staff = int(d["data_roles"].sum()), int(d["headcount"].sum())
-        return [
+def _governance(values: Mapping[str, Any], facts: CityFacts, names: Names) -> list[Block]:
+    blocks: list[Block] = []
+    if facts.datasets:
+        blocks.append(
             Paragraph(
-                f"Where the city starts: {roles:,} people work in dedicated data roles, out of "
-                f"{staff:,} staff ({roles / staff * 100 if staff else 0:.1f} per 100)."
+                f"Today the data inventory lists {facts.datasets} datasets, and "
+                f"{_share(facts.departments_covered)} of departments have one on the list."
             )
-        ]
-    return []
+        )
+    model = values.get("governance_model")
+    if isinstance(model, Mapping) and model:
+        body = names.humanise(model.get("body") or "governance body")
+        text = f"The {body} will decide how the city runs its data."
+        if model.get("chair"):
+            text += f" The {names.humanise(model['chair'])} chairs it."
+        if model.get("meets"):
+            text += f" It meets {cadence(model['meets'])}."
+        blocks.append(Paragraph(text))
+        members = [names.humanise(m) for m in model.get("members") or []]
+        if members:
+            blocks.append(Paragraph(f"Its members: the {join(members)}."))
+        decides = [names.humanise(d) for d in model.get("decides") or []]
+        if decides:
+            blocks.append(Paragraph("It decides:"))
+            blocks.append(Bullets(decides, team=True))
+        if model.get("owner_rule"):
+            blocks.append(Paragraph("Who owns each dataset, in the team's words:"))
+            blocks.append(Paragraph(names.humanise(model["owner_rule"]), team=True))
+    invest = [r for r in values.get("investment_priorities") or [] if isinstance(r, Mapping)]
+    if invest:
+        blocks.append(Heading("Investments in tools and practices"))
+        blocks.append(
+            Table(
+                ["Investment", "Why", "Year", "Cost"],
+                [
+                    [
+                        names.humanise(r.get("investment") or ""),
+                        names.humanise(r.get("why") or ""),
+                        str(r.get("year") or "not set"),
+                        money(
+                            r.get("cost_usd")
+                            if isinstance(r.get("cost_usd"), int | float)
+                            else None
+                        ),
+                    ]
+                    for r in invest
+                ],
+            )
+        )
+    return blocks
 
 
-def _measurement(values: dict[str, Any], data: CityData) -> list[Block]:
-    """The indicators the city will track, today and the target the team set."""
-    rows: list[list[str]] = []
-    metrics = data.table_or_empty("performance_metrics")
-    chosen = values.get("priority_metrics") or []
-    if len(metrics) and isinstance(chosen, list):
-        latest = metrics.sort_values("period").groupby("metric_id").tail(1).set_index("metric_id")
-        for metric_id in chosen:
-            if metric_id in latest.index:
-                row = latest.loc[metric_id]
-                unit = f" {row['unit']}" if str(row["unit"]) not in ("count", "") else ""
-                target = "" if pd.isna(row["target"]) else f"{show(float(row['target']))}{unit}"
-                rows.append(
-                    [str(row["metric"]), f"{show(float(row['value']))}{unit}", target, "Module 1"]
-                )
-    if values.get("baseline_days") is not None and values.get("target_days") is not None:
+def _quality(values: Mapping[str, Any], names: Names) -> list[Block]:
+    standard = values.get("quality_standard")
+    if not isinstance(standard, Mapping) or not standard:
+        return []
+    rows = []
+    for key, value in standard.items():
+        words_, how = QUALITY_RULES.get(str(key), (sentence_case(words(str(key))), "{value}"))
+        share = f"{float(value):.0%}" if isinstance(value, int | float) else str(value)
+        number = f"{value:g}" if isinstance(value, int | float) else str(value)
         rows.append(
             [
-                "Median days to close the most common service request",
-                f"{show(values['baseline_days'])} days",
-                f"{show(values['target_days'])} days",
-                "Module 1",
+                words_,
+                how.format(
+                    share=share, number=number, cadence=cadence(value), value=names.humanise(value)
+                ),
             ]
+        )
+    return [
+        Paragraph("The data quality standard sets these rules for the city's key tables:"),
+        Table(["Rule", "Standard"], rows),
+    ]
+
+
+def _use(values: Mapping[str, Any], data: CityData, names: Names, facts: CityFacts) -> list[Block]:
+    blocks: list[Block] = []
+    chosen = values.get("priority_metrics") or []
+    metrics = data.table_or_empty("performance_metrics")
+    if isinstance(chosen, list) and chosen and len(metrics):
+        latest = metrics.sort_values("period").groupby("metric_id").tail(1).set_index("metric_id")
+        rows = []
+        for metric_id in chosen:
+            if metric_id not in latest.index:
+                continue
+            row = latest.loc[metric_id]
+            unit = str(row["unit"])
+            from .plan import show_value
+
+            target = (
+                "" if row["target"] != row["target"] else show_value(float(row["target"]), unit)
+            )
+            rows.append(
+                [
+                    names.metric(metric_id),
+                    names.department(row["department_id"]),
+                    show_value(float(row["value"]), unit),
+                    target,
+                ]
+            )
+        blocks.append(Paragraph("The priority metrics the team reviews at every stat meeting:"))
+        blocks.append(Table(["Metric", "Department", "Latest month", "Department's target"], rows))
+    meeting = values.get("stat_meeting")
+    if isinstance(meeting, Mapping) and meeting.get("cadence"):
+        text = f"A stat meeting reviews them {cadence(meeting['cadence'])}"
+        if meeting.get("chair"):
+            text += f", chaired by the {names.humanise(meeting['chair'])}"
+        text += "."
+        if meeting.get("first_metric"):
+            text += f" The first meeting starts with {names.metric(meeting['first_metric'])}."
+        blocks.append(Paragraph(text))
+    base, goal = values.get("baseline_days"), values.get("target_days")
+    if isinstance(base, int | float) and isinstance(goal, int | float):
+        what = f"{facts.top_service} requests" if facts.top_service else "the most common request"
+        blocks.append(
+            Paragraph(
+                f"Today half of {what} close within {base:g} days. "
+                f"The target is {goal:g} days a year from now."
+            )
+        )
+    return blocks
+
+
+def _transparency(
+    values: Mapping[str, Any],
+    names: Names,
+    facts: CityFacts,
+    cal: Calendar,
+    measures: Sequence[Measure],
+) -> list[Block]:
+    blocks: list[Block] = []
+    if facts.datasets:
+        blocks.append(
+            Paragraph(
+                f"Today {_share(facts.published)} of the city's {facts.datasets} datasets are open "
+                f"to the public, and {_share(facts.fresh)} are up to date."
+            )
+        )
+    plan = [r for r in values.get("publication_plan") or [] if isinstance(r, Mapping)]
+    if plan:
+        lines = []
+        for year in sorted({int(r["year"]) for r in plan if isinstance(r.get("year"), int)}):
+            titles = [names.dataset(r.get("dataset_id")) for r in plan if r.get("year") == year]
+            lines.append(
+                f"Year {year} ({cal.span(12 * (year - 1) + 1, 12 * year)}): {len(titles)} "
+                f"dataset{'s' if len(titles) > 1 else ''}, such as {join(titles, most=3)}."
+            )
+        blocks.append(Paragraph(f"The city will publish {len(plan)} more datasets:"))
+        blocks.append(Bullets(lines))
+    shown = [m for m in measures if m.session == "m3-workshop-d"]
+    if shown:
+        blocks.append(
+            Paragraph(
+                f"By the end of year {cal.years}: "
+                + "; ".join(
+                    f"{m.name.lower()}, {m.target if m.target_value is not None else 'target to be set'} "
+                    f"(today {m.today})"
+                    for m in shown
+                )
+                + "."
+            )
+        )
+    groups = list(
+        dict.fromkeys(
+            names.humanise(r.get("stakeholder"))
+            for r in values.get("engagement_plan") or []
+            if isinstance(r, Mapping) and r.get("stakeholder")
+        )
+    )
+    if groups:
+        blocks.append(
+            Paragraph(
+                f"The team will listen to {len(groups)} groups, such as {join(groups, most=4)}, "
+                "and go back to show what changed. An appendix lists every activity."
+            )
+        )
+    story = values.get("data_story")
+    if isinstance(story, Mapping) and story.get("headline"):
+        blocks.append(Heading("The data story"))
+        blocks.append(Paragraph("The team's first story for residents, in its own words:"))
+        for key in ("headline", "finding", "why_it_matters", "what_we_will_do", "about_the_data"):
+            if story.get(key):
+                blocks.append(Paragraph(names.humanise(story[key]), team=True))
+    return blocks
+
+
+def _workforce(
+    values: Mapping[str, Any], names: Names, facts: CityFacts, years: int
+) -> list[Block]:
+    blocks: list[Block] = []
+    if facts.staff and facts.data_roles is not None:
+        blocks.append(
+            Paragraph(
+                f"Where the city starts: {facts.data_roles} people work in data roles, out of "
+                f"{facts.staff:,} staff ({facts.data_roles / facts.staff * 100:.1f} for every 100)."
+            )
+        )
+    skills = [names.skill(s).lower() for s in values.get("priority_skills") or []]
+    where = [names.department(d) for d in values.get("upskilling_departments") or []]
+    roles = [names.humanise(r) for r in values.get("roles_to_hire") or []]
+    if skills:
+        text = f"The staff survey points to three skills to build first: {join(skills)}."
+        if where:
+            text += f" Training pays most in {join(where)}."
+        if roles:
+            text += f" Some skills take years to grow, so the city will hire: {join(roles)}."
+        blocks.append(Paragraph(text))
+    training = [r for r in values.get("upskilling_plan") or [] if isinstance(r, Mapping)]
+    if training:
+        blocks.append(Heading("Training plan"))
+        blocks.append(
+            Table(
+                ["Who", "Skill", "How", "People", "Year", "Cost"],
+                [
+                    [
+                        sentence_case(names.who(r.get("who"))),
+                        names.skill(r.get("skill")),
+                        names.humanise(r.get("how") or ""),
+                        str(r.get("people") or ""),
+                        str(r.get("year") or "not set"),
+                        money(
+                            r.get("cost_usd")
+                            if isinstance(r.get("cost_usd"), int | float)
+                            else None
+                        ),
+                    ]
+                    for r in training
+                ],
+            )
+        )
+    hiring = [r for r in values.get("hiring_plan") or [] if isinstance(r, Mapping)]
+    if hiring:
+        blocks.append(Heading("Hiring plan"))
+        rows = []
+        for r in hiring:
+            pay = r.get("salary_usd") if isinstance(r.get("salary_usd"), int | float) else None
+            year = r.get("year") if isinstance(r.get("year"), int) else None
+            count = r.get("count") if isinstance(r.get("count"), int) else 1
+            total = count * pay * (years - year + 1) if pay and year else None
+            rows.append(
+                [
+                    sentence_case(names.humanise(r.get("role") or "")),
+                    str(year or "not set"),
+                    str(count),
+                    money(pay),
+                    money(total),
+                ]
+            )
+        blocks.append(
+            Table(["Role", "Starts in year", "Number", "Yearly pay", "Pay over the plan"], rows)
+        )
+    keep = [names.humanise(a) for a in values.get("retention_actions") or [] if str(a).strip()]
+    if keep:
+        blocks.append(Heading("Keeping data staff"))
+        blocks.append(Bullets(keep, team=True))
+    budget = values.get("workforce_budget_usd")
+    if isinstance(budget, int | float) and not isinstance(budget, bool):
+        from cohort_tools.lessons.skills import hiring_cost, training_cost
+
+        try:
+            cost = training_cost(training) + hiring_cost(hiring, years)
+            spent = f" The training and hiring plans above cost {money(cost)}."
+        except (TypeError, ValueError, KeyError):
+            spent = ""
+        blocks.append(
+            Paragraph(
+                f"The team set a workforce budget of {money(float(budget))} for {years} years.{spent}"
+            )
         )
     path = values.get("staffing_path")
-    if isinstance(path, dict) and data.has("departments"):
-        rows.append(
-            [
-                "People in dedicated data roles",
-                show(int(data.table("departments")["data_roles"].sum())),
-                show(path.get("year_3")),
-                "Module 2",
-            ]
-        )
-    targets = values.get("transparency_targets")
-    if isinstance(targets, dict) and data.has("data_inventory"):
-        m = inventory_metrics(data.table("data_inventory"))
-        for key, words in (
-            ("published", "Datasets published openly"),
-            ("documented", "Datasets documented"),
-            ("fresh", "Datasets up to date"),
-        ):
-            if key in targets:
-                rows.append([words, _share(getattr(m, key)), _share(targets[key]), "Module 3"])
-    scores = values.get("maturity_scores")
-    if isinstance(scores, dict) and scores:
-        mean = sum(float(v) for v in scores.values()) / len(scores)
-        areas = ", ".join(str(a) for a in values.get("improvement_areas") or []) or "three areas"
-        rows.append(
-            [
-                "Data maturity (self-assessed, 0-100)",
-                f"{mean:.0f}",
-                f"one level up in {areas}",
-                "Module 2",
-            ]
-        )
-    if not rows:
+    if isinstance(path, Mapping) and facts.data_roles is not None:
+        steps = [
+            f"{path[k]} at the end of year {k.split('_')[-1]}"
+            for k in sorted(path)
+            if isinstance(path[k], int)
+        ]
+        if steps:
+            blocks.append(
+                Paragraph(f"People in data roles: {facts.data_roles} today, {join(steps)}.")
+            )
+    return blocks
+
+
+def _standard(values: Mapping[str, Any], names: Names, facts: CityFacts) -> list[Block]:
+    standard = values.get("demographic_standard")
+    if not isinstance(standard, Mapping) or not standard:
         return []
-    return [
-        Paragraph("The strategy is working when these numbers move. Review them every quarter."),
-        Table(["Indicator", "Today", "Target (end of year 3)", "Set in"], rows),
+    blocks: list[Block] = []
+    fields = [str(f) for f in standard.get("fields") or []]
+    if fields:
+        blocks.append(
+            Paragraph(
+                "Every service will ask about "
+                + join([DEMOGRAPHIC_FIELD_WORDS.get(f, words(f)) for f in fields])
+                + " the same way."
+            )
+        )
+        rows = []
+        for f in fields:
+            key = "race_ethnicity_format" if f == "race_ethnicity" else f
+            how = (
+                names.convention(key, standard[key])
+                if key in standard
+                else "as the service asks it now"
+            )
+            rows.append(
+                [sentence_case(DEMOGRAPHIC_FIELD_WORDS.get(f, words(f))), sentence_case(how)]
+            )
+        blocks.append(Table(["Question", "How it is asked"], rows))
+    if standard.get("optional") is True:
+        blocks.append(
+            Paragraph("Answering is always up to the resident: no service may require it.")
+        )
+    if standard.get("when_collected"):
+        blocks.append(Paragraph("When the city asks, in the team's words:"))
+        blocks.append(Paragraph(names.humanise(standard["when_collected"]), team=True))
+    limit = standard.get("small_numbers_threshold")
+    if isinstance(limit, int | float):
+        blocks.append(
+            Paragraph(f"Results by group are published with any count under {limit:g} hidden.")
+        )
+    access = standard.get("access")
+    if isinstance(access, Mapping) and access:
+        blocks.append(Heading("Who may see what"))
+        blocks.append(
+            Table(
+                ["Who", "What they may see"],
+                [[sentence_case(names.humanise(k)), names.humanise(v)] for k, v in access.items()],
+            )
+        )
+    if standard.get("review_cadence"):
+        blocks.append(
+            Paragraph(f"The standard is reviewed {names.humanise(standard['review_cadence'])}.")
+        )
+    if facts.old_race_question:
+        blocks.append(
+            Paragraph(
+                f"{len(facts.old_race_question)} datasets must move to the new race and ethnicity "
+                f"question: {join(facts.old_race_question, most=4)}."
+            )
+        )
+    return blocks
+
+
+def _protocol(values: Mapping[str, Any], names: Names) -> list[Block]:
+    blocks: list[Block] = []
+    roles = values.get("protocol_roles")
+    if isinstance(roles, Mapping) and roles:
+        text = "Each time data changes a program or moves money, "
+        text += (
+            f"the {names.humanise(roles['records'])} writes a record."
+            if roles.get("records")
+            else "a record is written."
+        )
+        if roles.get("reviews"):
+            text += f" The {names.humanise(roles['reviews'])} reviews the log"
+            text += f" {cadence(roles['review_cadence'])}." if roles.get("review_cadence") else "."
+        blocks.append(Paragraph(text))
+    fields = [str(f) for f in values.get("protocol_fields") or []]
+    if fields:
+        blocks.append(
+            Paragraph(
+                "Each record holds: "
+                + join([PROTOCOL_FIELD_WORDS.get(f, words(f)) for f in fields])
+                + "."
+            )
+        )
+    first = values.get("first_record")
+    if isinstance(first, Mapping) and first:
+        blocks.append(Paragraph("The team's first record:"))
+        blocks.append(
+            Facts(
+                [
+                    (
+                        sentence_case(PROTOCOL_FIELD_WORDS.get(str(k), words(str(k)))),
+                        names.humanise(v),
+                    )
+                    for k, v in first.items()
+                ]
+            )
+        )
+    return blocks
+
+
+def _measurement(measures: Sequence[Measure], programme: Programme) -> list[Block]:
+    if not measures:
+        return [Paragraph("The measures fill in as the workshops are done.")]
+    sessions = {s.id: s for s in programme.sessions()}
+    rows = [
+        [
+            m.name,
+            m.today,
+            m.target,
+            m.by,
+            sentence_case(m.accountable),
+            workshop_name(sessions[m.session], programme) if m.session in sessions else "",
+        ]
+        for m in measures
     ]
+    blocks: list[Block] = [
+        Paragraph(
+            "The strategy is working when these numbers move. The stat meeting reviews "
+            "them every quarter, and the city reports them every year."
+        ),
+        Table(
+            ["Indicator", "Today", "Target", "By the end of", "Who answers for it", "Set in"], rows
+        ),
+    ]
+    notes = [f"{m.name}: {m.note}. A new target is to be set." for m in measures if m.note]
+    if notes:
+        blocks.append(Paragraph("Why some targets are still to be set:"))
+        blocks.append(Bullets(notes))
+    return blocks
+
+
+# -- appendices --------------------------------------------------------------------------------------
+
+
+def _appendices(
+    values: Mapping[str, Any], names: Names, cal: Calendar, actions: Sequence[PlanAction]
+) -> list[Section]:
+    out: list[Section] = []
+    engagement = [r for r in values.get("engagement_plan") or [] if isinstance(r, Mapping)]
+    stakeholders = [r for r in values.get("stakeholder_map") or [] if isinstance(r, Mapping)]
+    if engagement or stakeholders:
+        blocks: list[Block] = []
+        if engagement:
+            blocks.append(
+                Table(
+                    ["Stakeholder", "Activity", "When", "Owner"],
+                    [
+                        [
+                            names.humanise(r.get("stakeholder") or ""),
+                            names.humanise(r.get("activity") or ""),
+                            cal.label(
+                                r.get("month")
+                                if isinstance(r.get("month"), int)
+                                and 1 <= r["month"] <= 12 * cal.years
+                                else None
+                            ),
+                            sentence_case(str(r.get("owner") or "no owner yet")),
+                        ]
+                        for r in engagement
+                    ],
+                    caption="Every engagement activity",
+                )
+            )
+        if stakeholders:
+            blocks.append(
+                Table(
+                    ["Stakeholder", "What they hold", "What they need", "When"],
+                    [
+                        [
+                            names.humanise(r.get(k) or "")
+                            for k in ("stakeholder", "holds", "needs", "when")
+                        ]
+                        for r in stakeholders
+                    ],
+                    caption="The stakeholder map",
+                )
+            )
+        out.append(
+            Section(
+                "appendix-engagement",
+                "stakeholder engagement in full",
+                "Every group the team will engage, and every activity.",
+                blocks,
+            )
+        )
+    plan = [r for r in values.get("publication_plan") or [] if isinstance(r, Mapping)]
+    if plan:
+        out.append(
+            Section(
+                "appendix-publication",
+                "every dataset to publish",
+                "The publication plan, dataset by dataset.",
+                [
+                    Table(
+                        ["Dataset", "Year", "How often", "Shown as"],
+                        [
+                            [
+                                names.dataset(r.get("dataset_id")),
+                                str(r.get("year") or "not set"),
+                                sentence_case(cadence(r.get("frequency"))),
+                                "counts by group or area" if r.get("aggregated") else "records",
+                            ]
+                            for r in plan
+                        ],
+                    )
+                ],
+            )
+        )
+    scores = values.get("maturity_scores")
+    if isinstance(scores, Mapping) and scores:
+        out.append(
+            Section(
+                "appendix-maturity",
+                "data maturity self-assessment",
+                "The team's scores by practice area (0-100). This is a self-assessment, not a certification.",
+                [
+                    Table(
+                        ["Practice area", "Score"],
+                        [
+                            [names.area(k), f"{float(v):.0f}"]
+                            for k, v in scores.items()
+                            if isinstance(v, int | float)
+                        ],
+                    )
+                ],
+            )
+        )
+    if actions:
+        rows = []
+        for number, goal in enumerate(GOALS, start=1):
+            for a in sorted(
+                (a for a in actions if a.goal == goal.id), key=lambda a: (a.start or 99, a.text)
+            ):
+                rows.append(
+                    [
+                        f"{number}. {goal.title}",
+                        a.text,
+                        sentence_case(a.owner) if a.owner else "no owner yet",
+                        cal.span(a.start, a.finish),
+                        money(a.cost_usd),
+                        a.measure,
+                    ]
+                )
+        out.append(
+            Section(
+                "appendix-actions",
+                "every action, by goal",
+                "Goals, actions, owners, dates, costs and measures in one table.",
+                [Table(["Goal", "Action", "Owner", "When", "Cost", "Success measure"], rows)],
+            )
+        )
+    for letter, section in zip("ABCDEFGH", out, strict=False):
+        section.title = f"Appendix {letter}: {section.title}"
+    return out
+
+
+# -- the whole document -------------------------------------------------------------------------------
+
+
+def _team(city: City, programme: Programme) -> Team:
+    return Team(
+        roles=team_roles(city, programme),
+        ids=[m.role for m in city.senior_team],
+        cda_lead=_title(city.cda_lead.title or "CDA lead"),
+        names={r.id: _title(r.title) for r in programme.team.roles},
+    )
+
+
+def _title(title: str) -> str:
+    from .names import role_title
+
+    return role_title(title)
 
 
 def assemble(
@@ -152,11 +728,12 @@ def assemble(
     made_on: dt.date | None = None,
     draw: bool = True,
 ) -> Strategy:
-    """The city's strategy: one section per deliverable part, gaps marked.
-
-    ``draw=False`` skips drawing the roadmap chart, for callers that only read the content."""
+    """The city's strategy: front matter, one section per deliverable part, appendices; gaps and
+    points to resolve marked. ``draw=False`` skips drawing the roadmap chart, for callers that
+    only read the content."""
     data = open_city(city.data_dir)
     threshold = int(data.config.suppression_threshold or 11)
+    years = programme.deliverable.horizon_years
     all_values: dict[str, Any] = {}
     per_part: dict[str, tuple[dict[str, Any], list[Gap]]] = {}
     for part in programme.deliverable.parts:
@@ -164,55 +741,184 @@ def assemble(
         per_part[part.id] = (values, gaps)
         all_values.update(values)
 
-    sections: list[Section] = []
-    for part in programme.deliverable.parts:
-        values, gaps = per_part[part.id]
-        section = Section(part.id, part.title, part.description, gaps=list(gaps))
-        section.blocks += _starting_point(part.id, data)
-        if part.id == "vision":
-            section.blocks += _vision(values)
-        elif part.id == "roadmap":
-            items = roadmap_items(all_values)
-            section.blocks += roadmap_blocks(
-                items, city.name, programme.deliverable.horizon_years, draw=draw
-            )
-        elif part.id == "measurement":
-            section.blocks += _measurement(all_values, data)
-        else:
-            for name, value in values.items():
-                if name not in _CUSTOM:
-                    section.blocks += blocks_for(name, value)
-        sections.append(section)
-
+    names = Names.for_city(data, programme)
+    crew = _team(city, programme)
+    cal = plan_calendar(cohort.start_date, programme.duration_months, years)
+    facts = situation_facts(data, all_values, names)
+    inventory = data.table_or_empty("data_inventory")
+    inventory_today = inventory_metrics(inventory).as_dict() if len(inventory) else None
+    actions = build_actions(all_values, names, crew, years)
+    objectives = build_objectives(
+        all_values,
+        names,
+        service=facts.top_service,
+        today_roles=facts.data_roles,
+        published_today=facts.published,
+        years=years,
+    )
+    metrics = data.table_or_empty("performance_metrics")
+    measures = build_measures(
+        all_values,
+        names,
+        metrics=metrics,
+        service=facts.top_service,
+        today_roles=facts.data_roles,
+        inventory_today=inventory_today,
+        team=crew,
+        years=years,
+    )
+    costs = costs_by_year(actions, all_values, years)
+    sessions = {s.id: s for s in programme.sessions()}
     by_answer = {
         name: (part, session_id)
         for part in programme.deliverable.parts
-        for session_id, names in part.answers.items()
-        for name in names
+        for session_id, names_ in part.answers.items()
+        for name in names_
     }
-    for answer, source, problem in cross_checks(all_values, threshold):
-        part, _ = by_answer[answer]
-        session = programme.session(by_answer[source][1])
-        target = next(s for s in sections if s.id == part.id)
-        target.gaps.append(
-            Gap(
-                part.title,
-                answer,
-                "inconsistent",
-                session.id,
-                session.title,
-                str(session.notebook),
-                problem,
+
+    sections: list[Section] = []
+    part_titles = {p.id: p.title for p in programme.deliverable.parts}
+    for part in programme.deliverable.parts:
+        values, gaps = per_part[part.id]
+        for gap in gaps:
+            gap.answer_label = ANSWER_LABELS.get(gap.answer, words(gap.answer))
+            gap.workshop = workshop_name(sessions[gap.session_id], programme)
+        section = Section(part.id, part.title, part.description, gaps=list(gaps))
+        section.blocks += _goal_note(part.id)
+        if part.id == "vision":
+            section.blocks += _vision(values, objectives, names, part_titles)
+        elif part.id == "governance":
+            section.blocks += _governance(all_values, facts, names)
+        elif part.id == "quality":
+            section.blocks += _quality(values, names)
+        elif part.id == "use":
+            section.blocks += _use(values, data, names, facts)
+        elif part.id == "transparency":
+            section.blocks += _transparency(values, names, facts, cal, measures)
+        elif part.id == "workforce_strategy":
+            section.blocks += _workforce(values, names, facts, years)
+        elif part.id == "demographic_standard":
+            section.blocks += _standard(values, names, facts)
+        elif part.id == "data_use_protocol":
+            section.blocks += _protocol(values, names)
+        elif part.id == "roadmap":
+            section.blocks += roadmap_blocks(
+                actions, city.name, cal, lines=len(roadmap_items(all_values)), draw=draw
             )
-        )
-    title = f"{city.name}: {programme.deliverable.title.lower()}"
+        elif part.id == "measurement":
+            section.blocks += _measurement(measures, programme)
+        section.blocks += _actions_for(part.id, actions, cal)
+        sections.append(section)
+
+    findings = coherence.check_all(
+        all_values,
+        metrics=metrics,
+        inventory=inventory,
+        today_roles=facts.data_roles,
+        team=crew.roles,
+        threshold=threshold,
+        horizon=years,
+    )
+    for finding in findings:
+        if finding.answer not in by_answer:
+            continue
+        part, session_id = by_answer[finding.answer]
+        session = sessions[session_id]
+        target = next(s for s in sections if s.id == part.id)
+        if finding.check in GAP_CHECKS:
+            source = {"roles-not-hired": "roles_to_hire", "skills-not-trained": "priority_skills"}
+            origin = sessions[by_answer[source.get(finding.check, finding.answer)][1]]
+            target.gaps.append(
+                Gap(
+                    part.title,
+                    finding.answer,
+                    "inconsistent",
+                    origin.id,
+                    origin.title,
+                    str(origin.notebook),
+                    finding.problem,
+                    ANSWER_LABELS.get(finding.answer, words(finding.answer)),
+                    workshop_name(origin, programme),
+                )
+            )
+        else:
+            target.flags.append(
+                Flag(
+                    part.id,
+                    part.title,
+                    finding.check,
+                    finding.what,
+                    finding.answer,
+                    ANSWER_LABELS.get(finding.answer, words(finding.answer)),
+                    session.id,
+                    session.title,
+                    workshop_name(session, programme),
+                    str(session.notebook),
+                    sentence_case(finding.problem),
+                    sentence_case(finding.fix),
+                )
+            )
+    flags = [f for s in sections for f in s.flags]
+    front = [
+        Section(
+            "summary",
+            "Executive summary",
+            "",
+            executive_summary(
+                answers=all_values,
+                names=names,
+                cal=cal,
+                facts=facts,
+                objectives=objectives,
+                actions=actions,
+                costs=costs,
+                to_resolve=len(flags) + sum(len(s.gaps) for s in sections),
+            ),
+        ),
+        Section(
+            "today",
+            "Where the city stands today",
+            "From the city's own data and the team's assessments.",
+            where_the_city_stands(city.name, facts, all_values, names),
+        ),
+    ]
+    rubric = score_strategy(
+        answers=all_values,
+        actions=actions,
+        measures=measures,
+        flags=flags,
+        team=crew.roles,
+        costs=costs,
+        years=years,
+    )
+    title = f"{city.name} citywide data strategy"
     return Strategy(
         city_id=city.id,
         city_name=city.name,
-        title=title[:1].upper() + title[1:],
+        title=title,
         summary=" ".join(programme.deliverable.summary.split()),
-        horizon_years=programme.deliverable.horizon_years,
+        horizon_years=years,
         made_on=made_on or dt.date.today(),
         sections=sections,
         answers=all_values,
+        period=cal.period,
+        country=city.country,
+        front=front,
+        appendices=_appendices(all_values, names, cal, actions),
+        public=public_summary(
+            city_name=city.name,
+            answers=all_values,
+            names=names,
+            cal=cal,
+            facts=facts,
+            actions=actions,
+            measures=measures,
+        ),
+        actions=actions,
+        measures=measures,
+        rubric=rubric,
+        team_roles=crew.roles,
     )
+
+
+__all__ = ["GAP_CHECKS", "assemble", "workshop_name"]

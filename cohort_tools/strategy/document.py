@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cohort_tools.course.answers import NOT_JSON
+from cohort_tools.lessons import coherence
 from cohort_tools.model.programme import DeliverablePart, Programme
 
 from .collect import TeamAnswers
@@ -26,11 +27,14 @@ from .collect import TeamAnswers
 @dataclass
 class Paragraph:
     text: str
+    team: bool = False  # the team's own words (quoted as written), not this module's templates
 
 
 @dataclass
 class Bullets:
     items: list[str]
+    ordered: bool = False
+    team: bool = False
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     caption: str = ""
+    css: str = ""  # a layout class for the HTML and PDF ("cda-actions")
 
 
 @dataclass
@@ -58,9 +63,18 @@ class Figure:
 @dataclass
 class Heading:
     text: str
+    level: int = 1  # 1: a heading inside a section; 2: one level below
 
 
-Block = Paragraph | Bullets | Facts | Table | Figure | Heading
+@dataclass
+class Note:
+    """A short highlighted note (a goal banner, a point to settle)."""
+
+    text: str
+    kind: str = "goal"  # "goal" | "resolve"
+
+
+Block = Paragraph | Bullets | Facts | Table | Figure | Heading | Note
 
 
 #: Why a section is not complete: an answer is not there, or its checkpoint did not pass.
@@ -76,11 +90,37 @@ class Gap:
     session_title: str
     notebook: str
     detail: str
+    answer_label: str = ""  # the answer in plain words ("the hiring plan")
+    workshop: str = ""  # the workshop in plain words ("Data routines (Module 1, workshop A)")
 
     def line(self) -> str:
         return (
             f"{self.part}: '{self.answer}' is {self.kind} - {self.detail} "
             f"(produced by {self.session_title}, {self.notebook})"
+        )
+
+
+@dataclass
+class Flag:
+    """A point to resolve before the mayor signs: a coherence check that did not hold."""
+
+    part_id: str  # the section it shows in
+    part: str
+    check: str  # a key of cohort_tools.lessons.coherence.CHECKS
+    what: str  # the check in words
+    answer: str
+    answer_label: str
+    session_id: str
+    session_title: str
+    workshop: str  # "Data routines (Module 1, workshop A)"
+    notebook: str
+    problem: str
+    fix: str
+
+    def line(self) -> str:
+        return (
+            f"{self.part}: {self.what} - {self.problem} Try: {self.fix} "
+            f"(answer '{self.answer}', produced by {self.workshop}, {self.notebook})"
         )
 
 
@@ -91,6 +131,7 @@ class Section:
     description: str
     blocks: list[Block] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -107,10 +148,28 @@ class Strategy:
     made_on: dt.date
     sections: list[Section]
     answers: dict[str, Any] = field(default_factory=dict)  # the named answers used
+    period: str = ""  # "July 2027 to June 2030"
+    country: str = "US"  # paper size and spelling follow the city's country
+    front: list[Section] = field(default_factory=list)  # executive summary, where the city stands
+    appendices: list[Section] = field(default_factory=list)
+    public: list[Block] = field(default_factory=list)  # the one-page summary for residents
+    actions: list[Any] = field(default_factory=list)  # plan.PlanAction
+    measures: list[Any] = field(default_factory=list)  # plan.Measure
+    rubric: list[Any] = field(default_factory=list)  # rubric.Score
+    team_roles: list[str] = field(default_factory=list)
 
     @property
     def gaps(self) -> list[Gap]:
         return [g for s in self.sections for g in s.gaps]
+
+    @property
+    def flags(self) -> list[Flag]:
+        """Points to resolve before signing (coherence checks that did not hold)."""
+        return [f for s in self.sections for f in s.flags]
+
+    @property
+    def ready_to_sign(self) -> bool:
+        return not self.gaps and not self.flags
 
     @property
     def complete_share(self) -> float:
@@ -225,45 +284,16 @@ def answer_values(
 
 
 def cross_checks(answers: dict[str, Any], threshold: int) -> list[tuple[str, str, str]]:
-    """Consistency across workshops: (answer, producing answer, problem) for each one found."""
-    found: list[tuple[str, str, str]] = []
-    roles = answers.get("roles_to_hire")
-    plan = answers.get("hiring_plan")
-    if isinstance(roles, list) and isinstance(plan, list):
-        planned = " ".join(str(r.get("role", "")).lower() for r in plan if isinstance(r, dict))
-        absent = [str(r) for r in roles if str(r).lower() not in planned]
-        if absent:
-            found.append(
-                (
-                    "hiring_plan",
-                    "roles_to_hire",
-                    f"the skills assessment names roles to hire that the hiring plan leaves out: "
-                    f"{', '.join(absent)}",
-                )
-            )
-    skills = answers.get("priority_skills")
-    upskilling = answers.get("upskilling_plan")
-    if isinstance(skills, list) and isinstance(upskilling, list):
-        covered = {str(r.get("skill")) for r in upskilling if isinstance(r, dict)}
-        absent = [str(s) for s in skills if str(s) not in covered]
-        if absent:
-            found.append(
-                (
-                    "upskilling_plan",
-                    "priority_skills",
-                    f"the upskilling plan does not train the priority skills {', '.join(absent)}",
-                )
-            )
-    standard = answers.get("demographic_standard")
-    if isinstance(standard, dict):
-        value = standard.get("small_numbers_threshold")
-        if isinstance(value, int | float) and value < threshold:
-            found.append(
-                (
-                    "demographic_standard",
-                    "demographic_standard",
-                    f"the standard lets counts under {value:g} be published, below the city's "
-                    f"privacy threshold of {threshold}",
-                )
-            )
-    return found
+    """Consistency across workshops: (answer, producing answer, problem) for each one found.
+
+    The checks live in :mod:`cohort_tools.lessons.coherence` (so workshop checkpoints can call
+    them); these three make a section incomplete (a gap), the others are points to resolve."""
+    source = {
+        "roles-not-hired": "roles_to_hire",
+        "skills-not-trained": "priority_skills",
+        "threshold-below-privacy": "demographic_standard",
+    }
+    return [
+        (f.answer, source[f.check], f.problem)
+        for f in coherence.roles_and_skills(answers, threshold)
+    ]

@@ -1,34 +1,103 @@
-"""The strategy document as HTML, PDF (WeasyPrint) and Word (python-docx), and its completeness
-report as Markdown and JSON. All formats render the same blocks (:mod:`.document`)."""
+"""The strategy document as HTML, PDF (WeasyPrint) and Word (python-docx), the one-page public
+summary for residents, and the completeness report as Markdown and JSON. Every format renders the
+same blocks (:mod:`.document`).
+
+The PDF is tagged (structure and the chart's alt text kept for screen readers), has a title page,
+a running header with the document's title, "Page N of M" in the footer, tables whose rows never
+split across pages (their header row repeats) and no heading-anchor marks. The Word copy uses real
+heading styles (Title, Heading 1, Heading 2) so city staff can edit it and rebuild its contents.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import jinja2
 
 from cohort_tools.render.page import CSS
 
-from .document import Bullets, Facts, Figure, Heading, Paragraph, Strategy, Table
+from .document import Block, Bullets, Facts, Figure, Heading, Note, Paragraph, Strategy, Table
+
+_PRINT = """
+@page { size: %(paper)s; margin: 20mm 16mm 18mm 16mm;
+  @top-left { content: string(doctitle); font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @top-right { content: "Draft for signature"; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+}
+@page :first { @top-left { content: none; } @top-right { content: none; }
+  @bottom-center { content: none; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .cda-title-page { break-after: page; min-height: 200mm; }
+  .cda-exec { break-before: page; break-after: page; font-size: 9.6pt; line-height: 1.38; }
+  .cda-exec h3 { margin: 0.55rem 0 0.15rem; }
+  .cda-exec p, .cda-exec ul, .cda-exec ol { margin: 0.2rem 0; }
+  section.cda-break > h2, section.cda-appendix > h2 { break-before: page; }
+  nav a { color: inherit; text-decoration: none; }
+}
+"""
 
 _STYLE = (
     CSS
     + """
+.cda-title-page h1 { font-size: 2rem; margin-top: 3rem; string-set: doctitle content(text); }
+.cda-title-page .cda-subtitle { font-size: 1.2rem; }
 .cda-gap { border-left: 4px solid #b35900; background: #fff4e5; padding: 0.4rem 0.8rem;
            margin: 0.6rem 0; }
+.cda-resolve { border-left: 4px solid #8a1c1c; background: #fbeeee; padding: 0.4rem 0.8rem;
+               margin: 0.6rem 0; }
+.cda-note { border-left: 4px solid #0b4f9c; background: #eef4fb; padding: 0.3rem 0.8rem;
+            margin: 0.6rem 0; font-weight: bold; }
 .cda-status { font-weight: bold; }
+.cda-team { border-left: 3px solid #999; padding-left: 0.8rem; font-style: italic; }
+ul.cda-team { padding-left: 2rem; }
+ul.cda-toc { list-style: none; padding-left: 0; }
+h4 { font-size: 1rem; margin: 0.9rem 0 0.2rem; }
 .cda-sign { margin-top: 2rem; border-top: 1px solid #999; padding-top: 0.6rem; }
+.cda-sign p { margin: 1.4rem 0; }
 dl.cda-facts { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
 dl.cda-facts dt { font-weight: bold; }
 dl.cda-facts dd { margin: 0; }
+table { width: 100%; }
+table.cda-actions th:nth-child(1) { width: 34%; }
+table.cda-actions th:nth-child(2) { width: 15%; }
+table.cda-actions th:nth-child(3), table.cda-actions th:nth-child(4) { width: 9%; }
+table.cda-actions th:nth-child(5) { width: 10%; }
+table.cda-roadmap th:nth-child(1) { width: 52%; }
+td, th { vertical-align: top; }
 """
 )
 
-_TEMPLATE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
-    """<!DOCTYPE html>
+_BLOCKS = """
+{% macro blocks(items) %}
+{% for b in items %}
+{% if b.kind == "heading" %}<h{{ b.level }}>{{ b.text }}</h{{ b.level }}>
+{% elif b.kind == "paragraph" %}<p{% if b.team %} class="cda-team"{% endif %}>{{ b.text }}</p>
+{% elif b.kind == "note" %}<p class="cda-note">{{ b.text }}</p>
+{% elif b.kind == "bullets" %}{% if b.ordered %}<ol>{% else %}<ul{% if b.team %} class="cda-team"{% endif %}>{% endif %}
+{% for i in b.entries %}<li>{{ i }}</li>{% endfor %}{% if b.ordered %}</ol>{% else %}</ul>{% endif %}
+{% elif b.kind == "facts" %}<dl class="cda-facts">{% for k, v in b.pairs %}<dt>{{ k }}</dt><dd>{{ v }}</dd>{% endfor %}</dl>
+{% elif b.kind == "table" %}<table{% if b.css %} class="{{ b.css }}"{% endif %}>{% if b.caption %}<caption>{{ b.caption }}</caption>{% endif %}
+<thead><tr>{% for c in b.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in b.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+{% elif b.kind == "figure" %}<figure class="cda-chart"><img src="{{ b.src }}" alt="{{ b.alt }}">
+<figcaption>Chart description: {{ b.alt }}</figcaption></figure>
+<p><strong>Takeaway:</strong> {{ b.takeaway }}</p>
+{% endif %}
+{% endfor %}
+{% endmacro %}
+"""
+
+_ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+_TEMPLATE = _ENV.from_string(
+    _BLOCKS
+    + """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -38,49 +107,96 @@ _TEMPLATE = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=
 </head>
 <body>
 <main>
-<h1>{{ s.title }}</h1>
+<section class="cda-title-page" aria-labelledby="h-title">
+<h1 id="h-title">{{ s.title }}</h1>
+<p class="cda-subtitle">A {{ s.horizon_years }}-year plan, {{ s.period }}</p>
 <p>{{ s.summary }}</p>
-<p class="cda-meta">A {{ s.horizon_years }}-year strategy. Draft assembled on
-{{ s.made_on.strftime("%d %B %Y") }} from the senior team's workshop answers and the city's own
-data. <span class="cda-status">{{ complete }} of {{ s.sections | length }} sections complete.</span>
+<p class="cda-meta">Draft for the mayor's signature, assembled on {{ s.made_on }} from the senior
+team's workshop answers and the city's own data.
+<span class="cda-status">{{ complete }} of {{ s.sections | length }} sections complete{% if s.to_resolve %};
+{{ s.to_resolve }} point{{ "s" if s.to_resolve > 1 }} to settle before signing{% endif %}.</span>
 {% if s.gaps %}Gaps are marked in each section and listed at the end.{% endif %}</p>
-<nav aria-label="Sections"><ol>
-{% for sec in s.sections %}<li><a href="#{{ sec.id }}">{{ sec.title }}</a></li>
-{% endfor %}</ol></nav>
+<nav aria-label="Contents"><h2 id="h-contents">Contents</h2><ul class="cda-toc">
+{% for sec in s.front %}<li><a href="#{{ sec.id }}">{{ sec.title }}</a></li>
+{% endfor %}{% for sec in s.sections %}<li><a href="#{{ sec.id }}">{{ loop.index }}. {{ sec.title }}</a></li>
+{% endfor %}{% for sec in s.appendices %}<li><a href="#{{ sec.id }}">{{ sec.title }}</a></li>
+{% endfor %}<li><a href="#resolve">Still to settle before signing</a></li>
+<li><a href="#sign-off">Sign-off</a></li></ul></nav>
+</section>
+{% for sec in s.front %}
+<section id="{{ sec.id }}" class="cda-front{% if sec.id == 'summary' %} cda-exec{% endif %}" aria-labelledby="h-{{ sec.id }}">
+<h2 id="h-{{ sec.id }}">{{ sec.title }}</h2>
+{% if sec.description %}<p class="cda-meta">{{ sec.description }}</p>{% endif %}
+{{ blocks(sec.blocks) }}
+</section>
+{% endfor %}
 {% for sec in s.sections %}
-<section id="{{ sec.id }}" aria-labelledby="h-{{ sec.id }}">
+<section id="{{ sec.id }}" class="cda-part{% if sec.id in breaks %} cda-break{% endif %}" aria-labelledby="h-{{ sec.id }}">
 <h2 id="h-{{ sec.id }}">{{ loop.index }}. {{ sec.title }}</h2>
 <p class="cda-meta">{{ sec.description }}</p>
-{% for b in sec.blocks %}
-{% if b.kind == "heading" %}<h3>{{ b.text }}</h3>
-{% elif b.kind == "paragraph" %}<p>{{ b.text }}</p>
-{% elif b.kind == "bullets" %}<ul>{% for i in b.entries %}<li>{{ i }}</li>{% endfor %}</ul>
-{% elif b.kind == "facts" %}<dl class="cda-facts">{% for k, v in b.pairs %}<dt>{{ k }}</dt><dd>{{ v }}</dd>{% endfor %}</dl>
-{% elif b.kind == "table" %}<table>{% if b.caption %}<caption>{{ b.caption }}</caption>{% endif %}
-<thead><tr>{% for c in b.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
-<tbody>{% for r in b.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
-{% elif b.kind == "figure" %}<figure class="cda-chart"><img src="{{ b.src }}" alt="{{ b.alt }}">
-<figcaption>Chart description: {{ b.alt }}</figcaption></figure>
-<p><strong>Takeaway:</strong> {{ b.takeaway }}</p>
-{% endif %}
+{{ blocks(sec.blocks) }}
+{% for f in sec.flags %}<p class="cda-resolve" role="note"><strong>To settle:</strong> {{ f.problem }}
+Try: {{ f.fix }} (from {{ f.answer_label }}, {{ f.workshop }})</p>
 {% endfor %}
-{% for g in sec.gaps %}<p class="cda-gap" role="note"><strong>Gap:</strong> '{{ g.answer }}' is
-{{ g.kind }}: {{ g.detail }}. Produced by <em>{{ g.session_title }}</em> ({{ g.notebook }}).</p>
+{% for g in sec.gaps %}<p class="cda-gap" role="note"><strong>Gap:</strong> {{ g.answer_label | capitalize }} is
+{{ g.kind }}: {{ g.detail }}. Produced by <em>{{ g.workshop }}</em>.</p>
 {% endfor %}
 </section>
 {% endfor %}
-<section aria-labelledby="h-gaps">
-<h2 id="h-gaps">What is still missing</h2>
-{% if s.gaps %}
-<table><thead><tr><th scope="col">Section</th><th scope="col">Answer</th>
-<th scope="col">Problem</th><th scope="col">Workshop that produces it</th></tr></thead><tbody>
-{% for g in s.gaps %}<tr><td>{{ g.part }}</td><td>{{ g.answer }}</td><td>{{ g.kind }}: {{ g.detail }}</td>
-<td>{{ g.session_title }} ({{ g.notebook }})</td></tr>
+{% for sec in s.appendices %}
+<section id="{{ sec.id }}" class="cda-appendix" aria-labelledby="h-{{ sec.id }}">
+<h2 id="h-{{ sec.id }}">{{ sec.title }}</h2>
+<p class="cda-meta">{{ sec.description }}</p>
+{{ blocks(sec.blocks) }}
+</section>
+{% endfor %}
+<section id="resolve" class="cda-appendix" aria-labelledby="h-resolve">
+<h2 id="h-resolve">Still to settle before signing</h2>
+{% if s.flags or s.gaps %}
+<p>Each line names the workshop whose answer must change. The team settles them in the strategy
+studio.</p>
+<table><thead><tr><th scope="col">Section</th><th scope="col">What to settle</th>
+<th scope="col">Try</th><th scope="col">Workshop that produces it</th></tr></thead><tbody>
+{% for f in s.flags %}<tr><td>{{ f.part }}</td><td>{{ f.problem }}</td><td>{{ f.fix }}</td><td>{{ f.workshop }}</td></tr>
+{% endfor %}{% for g in s.gaps %}<tr><td>{{ g.part }}</td><td>{{ g.answer_label | capitalize }} is {{ g.kind }}: {{ g.detail }}.</td>
+<td>Finish the workshop and submit it again.</td><td>{{ g.workshop }}</td></tr>
 {% endfor %}</tbody></table>
-{% else %}<p>Nothing: every section is filled from the team's answers.</p>{% endif %}
+{% else %}<p>Nothing: every section is filled from the team's answers, and the plan holds
+together.</p>{% endif %}
 </section>
-<p class="cda-sign">Approved by the Mayor of {{ s.city_name }}: ______________________
-&nbsp; Date: ____________</p>
+<section id="sign-off" class="cda-sign" aria-labelledby="h-sign-off">
+<h2 id="h-sign-off">Sign-off</h2>
+<p>Approved by the Mayor of {{ s.city_name }}: ______________________ &nbsp; Date: ____________</p>
+<p>Presented by the senior team's lead for data: ______________________ &nbsp; Date: ____________</p>
+<p>Shared with the city council on: ____________</p>
+</section>
+</main>
+</body>
+</html>
+"""
+)
+
+_PUBLIC = _ENV.from_string(
+    _BLOCKS
+    + """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>{{ style | safe }}
+@page { size: %(paper)s; margin: 12mm 14mm; }
+@media print { body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+  h1 { font-size: 1.45rem; margin-bottom: 0.4rem; }
+  h3 { margin: 0.55rem 0 0.15rem; font-size: 1.05rem; } p, ul { margin: 0.2rem 0; }
+  li { margin: 0.05rem 0; } }
+</style>
+</head>
+<body>
+<main>
+<h1>{{ title }}</h1>
+{{ blocks(items) }}
+<p class="cda-meta">A summary of the citywide data strategy, {{ period }}. Draft of {{ made_on }}.</p>
 </main>
 </body>
 </html>
@@ -88,13 +204,20 @@ data. <span class="cda-status">{{ complete }} of {{ s.sections | length }} secti
 )
 
 
-def _block_view(block: Any, *, png: bool) -> dict[str, Any]:
+def _block_view(block: Block, *, png: bool) -> dict[str, Any]:
     if isinstance(block, Heading):
-        return {"kind": "heading", "text": block.text}
+        return {"kind": "heading", "text": block.text, "level": 3 + block.level - 1}
     if isinstance(block, Paragraph):
-        return {"kind": "paragraph", "text": block.text}
+        return {"kind": "paragraph", "text": block.text, "team": block.team}
+    if isinstance(block, Note):
+        return {"kind": "note", "text": block.text}
     if isinstance(block, Bullets):
-        return {"kind": "bullets", "entries": block.items}
+        return {
+            "kind": "bullets",
+            "entries": block.items,
+            "ordered": block.ordered,
+            "team": block.team,
+        }
     if isinstance(block, Facts):
         return {"kind": "facts", "pairs": block.pairs}
     if isinstance(block, Table):
@@ -103,6 +226,7 @@ def _block_view(block: Any, *, png: bool) -> dict[str, Any]:
             "columns": block.columns,
             "rows": block.rows,
             "caption": block.caption,
+            "css": block.css,
         }
     if isinstance(block, Figure):
         if png:
@@ -113,120 +237,255 @@ def _block_view(block: Any, *, png: bool) -> dict[str, Any]:
     raise TypeError(type(block).__name__)
 
 
-def to_html(strategy: Strategy, *, png: bool = False) -> str:
-    """A self-contained, accessible page (charts inline: SVG, or PNG for the PDF)."""
-    sections = [
+def _paper(strategy: Strategy) -> str:
+    return "letter" if strategy.country in ("US", "CA") else "A4"
+
+
+def _sections(items: Sequence[Any], *, png: bool) -> list[dict[str, Any]]:
+    return [
         {
             "id": s.id,
             "title": s.title,
             "description": s.description,
             "blocks": [_block_view(b, png=png) for b in s.blocks],
             "gaps": s.gaps,
+            "flags": s.flags,
         }
-        for s in strategy.sections
+        for s in items
     ]
+
+
+def to_html(strategy: Strategy, *, png: bool = False) -> str:
+    """A self-contained, accessible page (charts inline: SVG, or PNG for the PDF)."""
     view = {
         "title": strategy.title,
         "summary": strategy.summary,
         "horizon_years": strategy.horizon_years,
-        "made_on": strategy.made_on,
-        "sections": sections,
+        "period": strategy.period,
+        "made_on": f"{strategy.made_on:%B} {strategy.made_on.day}, {strategy.made_on.year}",
+        "front": _sections(strategy.front, png=png),
+        "sections": _sections(strategy.sections, png=png),
+        "appendices": _sections(strategy.appendices, png=png),
         "gaps": strategy.gaps,
+        "flags": strategy.flags,
+        "to_resolve": len(strategy.gaps) + len(strategy.flags),
         "city_name": strategy.city_name,
     }
     complete = sum(s.complete for s in strategy.sections)
-    return _TEMPLATE.render(s=view, style=_STYLE, complete=complete)
+    style = _STYLE + _PRINT % {"paper": _paper(strategy)}
+    breaks = {"vision", "roadmap", "measurement"}
+    return _TEMPLATE.render(s=view, style=style, complete=complete, breaks=breaks)
 
 
-def to_pdf(strategy: Strategy) -> bytes:
-    """A tagged PDF (structure and the chart's alt text kept for screen readers)."""
+def _pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=to_html(strategy, png=True)).write_pdf(pdf_tags=True)
+    pdf: bytes = HTML(string=html).write_pdf(pdf_tags=True)
     return pdf
 
 
+def to_pdf(strategy: Strategy) -> bytes:
+    """A tagged PDF: title page, running header, page numbers (see the module note)."""
+    return _pdf(to_html(strategy, png=True))
+
+
+def public_title(strategy: Strategy) -> str:
+    return f"{strategy.city_name}'s data strategy: what it means for you"
+
+
+def public_html(strategy: Strategy) -> str:
+    """The one-page summary for residents."""
+    return _PUBLIC.render(
+        title=public_title(strategy),
+        items=[_block_view(b, png=False) for b in strategy.public],
+        period=strategy.period,
+        made_on=f"{strategy.made_on:%B} {strategy.made_on.day}, {strategy.made_on.year}",
+        style=CSS,
+    ).replace("%(paper)s", _paper(strategy))
+
+
+def public_pdf(strategy: Strategy) -> bytes:
+    return _pdf(public_html(strategy))
+
+
+# -- Word -----------------------------------------------------------------------------------------
+
+
+def _docx_table(doc: Any, columns: list[str], rows: list[list[str]]) -> None:
+    from docx.oxml import OxmlElement
+
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=False):
+            cell.text = text
+    for i, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        keep = OxmlElement("w:cantSplit")  # a row never breaks across pages
+        props.append(keep)
+        if i == 0:
+            header = OxmlElement("w:tblHeader")  # the header row repeats on each page
+            props.append(header)
+
+
+def _docx_field(paragraph: Any, code: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()
+    begin, instr, end = (
+        OxmlElement("w:fldChar"),
+        OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
+    )
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = code
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(instr)
+    run._r.append(end)
+
+
+def _docx_blocks(doc: Any, blocks: Sequence[Block]) -> None:
+    from docx.shared import Inches
+
+    for block in blocks:
+        if isinstance(block, Heading):
+            doc.add_heading(block.text, level=1 + block.level)
+        elif isinstance(block, Paragraph):
+            p = doc.add_paragraph(block.text, style="Quote" if block.team else None)
+            del p
+        elif isinstance(block, Note):
+            doc.add_paragraph(block.text, style="Intense Quote")
+        elif isinstance(block, Bullets):
+            style = "List Number" if block.ordered else "List Bullet"
+            for item in block.items:
+                doc.add_paragraph(item, style=style)
+        elif isinstance(block, Facts):
+            _docx_table(doc, ["Field", "Value"], [[k, v] for k, v in block.pairs])
+        elif isinstance(block, Table):
+            _docx_table(doc, block.columns, block.rows)
+        elif isinstance(block, Figure):
+            shape = doc.add_picture(io.BytesIO(block.png), width=Inches(6))
+            shape._inline.docPr.set("descr", block.alt)  # the picture's alt text in Word
+            doc.add_paragraph(f"Chart description: {block.alt}")
+            doc.add_paragraph(f"Takeaway: {block.takeaway}")
+
+
 def to_docx(strategy: Strategy) -> bytes:
-    """An editable Word document with the same sections (city staff edit in Word)."""
+    """An editable Word document with the same sections, real heading styles, a running header,
+    page numbers and table rows that do not split (city staff edit in Word)."""
     from docx import Document
-    from docx.shared import Inches, RGBColor
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt, RGBColor
 
     doc = Document()
     doc.core_properties.title = strategy.title
+    doc.styles["Normal"].font.size = Pt(10.5)
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header.paragraphs[0].text = f"{strategy.title} - draft for signature"
+    footer = section.footer.paragraphs[0]
+    footer.add_run("Page ")
+    _docx_field(footer, "PAGE")
+    footer.add_run(" of ")
+    _docx_field(footer, "NUMPAGES")
+
     doc.add_heading(strategy.title, level=0)
+    doc.add_paragraph(f"A {strategy.horizon_years}-year plan, {strategy.period}", style="Subtitle")
     doc.add_paragraph(strategy.summary)
     complete = sum(s.complete for s in strategy.sections)
+    settle = len(strategy.gaps) + len(strategy.flags)
     doc.add_paragraph(
-        f"Draft assembled on {strategy.made_on:%d %B %Y}: {complete} of "
-        f"{len(strategy.sections)} sections complete."
+        f"Draft for the mayor's signature, assembled on {strategy.made_on:%B} "
+        f"{strategy.made_on.day}, {strategy.made_on.year}: {complete} of "
+        f"{len(strategy.sections)} sections complete"
+        + (
+            f"; {settle} point{'s' if settle > 1 else ''} to settle before signing."
+            if settle
+            else "."
+        )
     )
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for front in strategy.front:
+        doc.add_heading(front.title, level=1)
+        if front.description:
+            doc.add_paragraph(front.description).runs[0].italic = True
+        _docx_blocks(doc, front.blocks)
+        if front.id == "summary":
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def table(columns: list[str], rows: list[list[str]]) -> None:
-        t = doc.add_table(rows=1, cols=len(columns))
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, columns, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            cells = t.add_row().cells
-            for cell, text in zip(cells, row, strict=False):
-                cell.text = text
-
-    for number, section in enumerate(strategy.sections, start=1):
-        doc.add_heading(f"{number}. {section.title}", level=1)
-        doc.add_paragraph(section.description).runs[0].italic = True
-        for block in section.blocks:
-            if isinstance(block, Heading):
-                doc.add_heading(block.text, level=2)
-            elif isinstance(block, Paragraph):
-                doc.add_paragraph(block.text)
-            elif isinstance(block, Bullets):
-                for item in block.items:
-                    doc.add_paragraph(item, style="List Bullet")
-            elif isinstance(block, Facts):
-                table(["", ""], [[k, v] for k, v in block.pairs])
-            elif isinstance(block, Table):
-                table(block.columns, block.rows)
-            elif isinstance(block, Figure):
-                shape = doc.add_picture(io.BytesIO(block.png), width=Inches(6))
-                shape._inline.docPr.set("descr", block.alt)  # the picture's alt text in Word
-                doc.add_paragraph(f"Chart description: {block.alt}")
-                doc.add_paragraph(f"Takeaway: {block.takeaway}")
-        for gap in section.gaps:
+    for number, part in enumerate(strategy.sections, start=1):
+        doc.add_heading(f"{number}. {part.title}", level=1)
+        doc.add_paragraph(part.description).runs[0].italic = True
+        _docx_blocks(doc, part.blocks)
+        for flag in part.flags:
             p = doc.add_paragraph()
-            run = p.add_run(f"Gap: '{gap.answer}' is {gap.kind}: {gap.detail}. ")
+            run = p.add_run(f"To settle: {flag.problem} ")
+            run.bold = True
+            run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+            p.add_run(f"Try: {flag.fix} (from {flag.answer_label}, {flag.workshop})")
+        for gap in part.gaps:
+            p = doc.add_paragraph()
+            run = p.add_run(f"Gap: {gap.answer_label} is {gap.kind}: {gap.detail}. ")
             run.bold = True
             run.font.color.rgb = RGBColor(0x8A, 0x45, 0x00)
-            p.add_run(f"Produced by {gap.session_title} ({gap.notebook}).")
-    doc.add_heading("What is still missing", level=1)
-    if strategy.gaps:
-        table(
-            ["Section", "Answer", "Problem", "Workshop"],
-            [
-                [g.part, g.answer, f"{g.kind}: {g.detail}", f"{g.session_title} ({g.notebook})"]
+            p.add_run(f"Produced by {gap.workshop}.")
+    for appendix in strategy.appendices:
+        doc.add_heading(appendix.title, level=1)
+        doc.add_paragraph(appendix.description).runs[0].italic = True
+        _docx_blocks(doc, appendix.blocks)
+    doc.add_heading("Still to settle before signing", level=1)
+    if strategy.flags or strategy.gaps:
+        _docx_table(
+            doc,
+            ["Section", "What to settle", "Try", "Workshop that produces it"],
+            [[f.part, f.problem, f.fix, f.workshop] for f in strategy.flags]
+            + [
+                [
+                    g.part,
+                    f"{g.answer_label} is {g.kind}: {g.detail}.",
+                    "Finish the workshop and submit it again.",
+                    g.workshop,
+                ]
                 for g in strategy.gaps
             ],
         )
     else:
         doc.add_paragraph("Nothing: every section is filled from the team's answers.")
+    doc.add_heading("Sign-off", level=1)
     doc.add_paragraph(
         f"Approved by the Mayor of {strategy.city_name}: ______________________   "
         "Date: ____________"
     )
+    doc.add_paragraph(
+        "Presented by the senior team's lead for data: ______________________   Date: ____________"
+    )
+    doc.add_paragraph("Shared with the city council on: ____________")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
+# -- completeness ----------------------------------------------------------------------------------
+
+
 def completeness(strategy: Strategy) -> dict[str, Any]:
-    """The completeness report as data (read by the strategy-review packet and the cohort view)."""
+    """The completeness report as data (read by the strategy-review packet, the cohort view and
+    the studio): sections and gaps, points to resolve, and the quality rubric."""
     return {
         "city": strategy.city_id,
         "city_name": strategy.city_name,
         "made_on": strategy.made_on.isoformat(),
         "sections_complete": sum(s.complete for s in strategy.sections),
         "sections": len(strategy.sections),
+        "ready_to_sign": strategy.ready_to_sign,
         "parts": [
             {
                 "id": s.id,
@@ -246,6 +505,22 @@ def completeness(strategy: Strategy) -> dict[str, Any]:
             }
             for s in strategy.sections
         ],
+        "to_resolve": [
+            {
+                "part": f.part_id,
+                "check": f.check,
+                "what": f.what,
+                "answer": f.answer,
+                "problem": f.problem,
+                "fix": f.fix,
+                "session": f.session_id,
+                "session_title": f.session_title,
+                "workshop": f.workshop,
+                "notebook": f.notebook,
+            }
+            for f in strategy.flags
+        ],
+        "rubric": [score.as_dict() for score in strategy.rubric],
     }
 
 
@@ -268,6 +543,29 @@ def completeness_markdown(strategy: Strategy) -> str:
                 f"| {s.title} | {g.kind} | '{g.answer}': {g.detail.replace('|', '/')} | "
                 f"{g.session_title} ({g.notebook}) |"
             )
+    lines += ["", "## Points to resolve before the mayor signs", ""]
+    if strategy.flags:
+        lines += [
+            "| Section | Check | What is wrong | Try | Workshop that produces it |",
+            "|---|---|---|---|---|",
+        ]
+        for f in strategy.flags:
+            lines.append(
+                f"| {f.part} | {f.what} | {f.problem.replace('|', '/')} | "
+                f"{f.fix.replace('|', '/')} | {f.workshop}, answer '{f.answer}' ({f.notebook}) |"
+            )
+    else:
+        lines.append("None: the plan holds together.")
+    lines += [
+        "",
+        "## Quality rubric (0-3 per criterion)",
+        "",
+        "| Criterion | Score | Evidence |",
+        "|---|---|---|",
+    ]
+    for score in strategy.rubric:
+        evidence = " ".join(score.evidence).replace("|", "/")
+        lines.append(f"| {score.title} | {score.score} ({score.level}) | {evidence} |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,11 +1,19 @@
-"""The three-year roadmap: every dated action in the team's answers, by year and workstream."""
+"""The three-year roadmap: the plan's actions in three phases (foundations, pilots, scale).
+
+:func:`roadmap_items` lists every dated line of the team's plans as written (one per training
+line, hire, dataset, engagement activity...); the roadmap itself shows the grouped actions of
+:mod:`.plan` (a dataset list becomes one action per year, the engagement plan one action per
+round), with a chart of how many start in each phase, per goal.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .document import Block, Figure, Paragraph, Table, show
+from .document import Block, Figure, Heading, Paragraph, Table, show
+from .names import sentence_case
+from .plan import GOALS, PHASES, Calendar, PlanAction, money
 
 WORKSTREAMS = (
     "Data use",
@@ -41,7 +49,7 @@ def _rows(answers: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def roadmap_items(answers: dict[str, Any]) -> list[Action]:
-    """The dated actions found in the answers (undated ones are year 1: they start now)."""
+    """Every dated line of the team's plans, as written (routines with no date start in year 1)."""
     items: list[Action] = []
     meeting = answers.get("stat_meeting")
     if isinstance(meeting, dict) and meeting.get("cadence"):
@@ -106,53 +114,62 @@ def roadmap_items(answers: dict[str, Any]) -> list[Action]:
         items.append(
             Action(1, "Equity", "Adopt the demographic data standard", "demographic_standard")
         )
-    for area in answers.get("improvement_areas") or []:
-        items.append(
-            Action(1, "Maturity", f"Raise {str(area).replace('_', ' ')}", "improvement_areas")
-        )
     return sorted(items, key=lambda a: (a.year, WORKSTREAMS.index(a.workstream), a.action))
 
 
-def roadmap_chart(items: list[Action], city_name: str, years: int) -> dict[str, Any]:
-    """A Vega-Lite spec: actions per workstream per year, as a labelled grid."""
+def roadmap_chart(actions: list[PlanAction], city_name: str, cal: Calendar) -> dict[str, Any]:
+    """A Vega-Lite spec: how many actions start in each phase, per goal, as a labelled grid."""
     import altair as alt
     import pandas as pd
 
-    frame = pd.DataFrame([{"year": a.year, "workstream": a.workstream} for a in items])
-    counts = frame.groupby(["workstream", "year"]).size().reset_index(name="actions")
-    counts["Year"] = counts["year"].map(lambda y: f"Year {y}")
-    busiest = counts.groupby("Year")["actions"].sum().idxmax()
-    order_y = [w for w in WORKSTREAMS if w in set(counts["workstream"])]
-    order_x = [f"Year {y}" for y in range(1, years + 1)]
-    lines = []
-    for w in order_y:
-        per = counts[counts["workstream"] == w].set_index("Year")["actions"]
-        lines.append(f"{w}: " + ", ".join(f"{per.get(y, 0)} in {y.lower()}" for y in order_x))
-    alt_text = (
-        f"Grid chart of {city_name}'s roadmap: the number of actions in each workstream in each "
-        f"of the {years} years. " + "; ".join(lines) + "."
+    phases = [(pid, title) for pid, title, _, _ in PHASES]
+    titles = dict(phases)
+    goals = [g for g in GOALS if any(a.goal == g.id for a in actions)]
+    frame = pd.DataFrame(
+        [
+            {"goal": g.workstream, "phase": titles[p], "actions": n}
+            for g in goals
+            for p, _ in phases
+            for n in [sum(a.goal == g.id and a.phase == p for a in actions)]
+        ]
     )
-    base = alt.Chart(counts).encode(
+    order_x = [t for _, t in phases]
+    order_y = [g.workstream for g in goals]
+    per_phase = frame.groupby("phase")["actions"].sum()
+    busiest = str(per_phase.idxmax())
+    lines = [
+        f"{g}: "
+        + ", ".join(
+            f"{int(frame[(frame.goal == g) & (frame.phase == t)]['actions'].sum())} in {t.lower()}"
+            for t in order_x
+        )
+        for g in order_y
+    ]
+    alt_text = (
+        f"Grid chart of {city_name}'s roadmap: the number of actions that start in each phase "
+        f"(foundations, pilots, scale), for each goal. " + "; ".join(lines) + "."
+    )
+    base = alt.Chart(frame).encode(
         x=alt.X(
-            "Year:N",
+            "phase:N",
             sort=order_x,
             scale=alt.Scale(domain=order_x),
-            title="Year of the strategy",
-            axis=alt.Axis(labelAngle=0),
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=220, orient="top"),
         ),
-        y=alt.Y("workstream:N", sort=order_y, title=None),
+        y=alt.Y("goal:N", sort=order_y, title=None, axis=alt.Axis(labelLimit=260)),
     )
     grid = base.mark_rect(stroke="white").encode(
-        color=alt.Color("actions:Q", scale=alt.Scale(scheme="blues"), title="Actions", legend=None),
+        color=alt.Color("actions:Q", scale=alt.Scale(scheme="blues"), legend=None),
     )
-    text = base.mark_text(fontSize=13).encode(
+    text = base.mark_text(fontSize=14).encode(
         text="actions:Q",
         color=alt.condition("datum.actions >= 3", alt.value("white"), alt.value("black")),
     )
     chart = (grid + text).properties(
-        width=360,
-        height=32 * len(order_y),
-        title=f"{len(items)} actions over {years} years; {busiest.lower()} is the busiest",
+        width=390,
+        height=34 * len(order_y),
+        title=f"{len(actions)} actions; most start in the {busiest.lower()} phase",
         description=alt_text,
     )
     spec: dict[str, Any] = chart.to_dict()
@@ -160,36 +177,67 @@ def roadmap_chart(items: list[Action], city_name: str, years: int) -> dict[str, 
 
 
 def roadmap_blocks(
-    items: list[Action], city_name: str, years: int, *, draw: bool = True
+    actions: list[PlanAction], city_name: str, cal: Calendar, *, lines: int = 0, draw: bool = True
 ) -> list[Block]:
-    """The roadmap section: the chart (with a text alternative), a takeaway and the table.
+    """The roadmap section: the chart (with a text alternative and a takeaway), then one table per
+    phase. ``draw=False`` leaves the chart out (for readers of the content, not its pages)."""
+    from cohort_tools.render.charts import CHART_CONFIG, chart_description, vegalite_to_svg
 
-    ``draw=False`` leaves the chart out (for readers of the strategy's content, not its pages).
-    """
-    from cohort_tools.render.page import chart_description, vegalite_to_svg
+    if not actions:
+        return [Paragraph("No actions yet: the roadmap fills in as the workshops are done.")]
+    blocks: list[Block] = []
+    if draw:
+        import vl_convert
 
-    if not items:
-        return [Paragraph("No dated actions yet: the roadmap fills in as the workshops are done.")]
-    table = Table(
-        ["Year", "Workstream", "Action"],
-        [[str(a.year), a.workstream, a.action] for a in items],
-        caption="Every action on the roadmap (the chart's data as a table)",
-    )
-    if not draw:
-        return [table]
-    import vl_convert
-
-    spec = roadmap_chart(items, city_name, years)
-    first = sum(a.year == 1 for a in items)
-    takeaway = f"{first} of the {len(items)} actions start in year 1. " + (
-        "Check that year 1 is not overloaded: spread what can wait."
-        if first > len(items) / 2
-        else "The plan spreads its actions over the three years."
-    )
-    figure = Figure(
-        svg=vegalite_to_svg(spec),
-        png=bytes(vl_convert.vegalite_to_png(spec, scale=2)),
-        alt=chart_description(spec),
-        takeaway=takeaway,
-    )
-    return [figure, table]
+        spec = roadmap_chart(actions, city_name, cal)
+        early = sum(a.phase in ("foundations", "pilots") for a in actions)
+        takeaway = f"{early} of the {len(actions)} actions start in year 1. " + (
+            "Check that year 1 is not overloaded: move what can wait."
+            if early > 0.6 * len(actions)
+            else "The work is spread over the three years."
+        )
+        blocks.append(
+            Figure(
+                svg=vegalite_to_svg(spec),
+                png=bytes(vl_convert.vegalite_to_png(spec, scale=2, config=CHART_CONFIG)),
+                alt=chart_description(spec),
+                takeaway=takeaway,
+            )
+        )
+    intro = f"The roadmap runs from {cal.period} in three phases."
+    if lines > len(actions):
+        intro += (
+            f" It groups the {lines} lines of the team's plans into {len(actions)} actions; "
+            "the appendices list every line."
+        )
+    blocks.append(Paragraph(intro))
+    for pid, title, first, last in PHASES:
+        mine = sorted((a for a in actions if a.phase == pid), key=lambda a: (a.start or 0, a.text))
+        if not mine:
+            continue
+        blocks.append(Heading(f"{title}: {cal.span(first, min(last, 12 * cal.years))}"))
+        blocks.append(
+            Table(
+                ["Action", "Owner", "When", "Cost"],
+                [
+                    [
+                        a.text,
+                        sentence_case(a.owner) if a.owner else "no owner yet",
+                        cal.span(a.start, a.finish),
+                        money(a.cost_usd),
+                    ]
+                    for a in mine
+                ],
+                css="cda-roadmap",
+            )
+        )
+    undated = [a for a in actions if a.start is None]
+    if undated:
+        blocks.append(Heading("Not yet dated"))
+        blocks.append(
+            Table(
+                ["Action", "Owner"],
+                [[a.text, sentence_case(a.owner) if a.owner else "no owner yet"] for a in undated],
+            )
+        )
+    return blocks

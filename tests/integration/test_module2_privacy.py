@@ -202,7 +202,7 @@ def test_no_small_survey_group_appears_in_module2_outputs(
     setup = next(
         i
         for i, c in enumerate(nb.cells)
-        if "enable_offline_charts()" in c.source and c.cell_type == "code" and "import" in c.source
+        if "nb.start(" in c.source and c.cell_type == "code" and "import" in c.source
     )
     nb.cells.insert(
         setup + 1,

@@ -210,9 +210,7 @@ def small_group_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def with_recorder(nb: nbformat.NotebookNode, record: Path) -> nbformat.NotebookNode:
     """A cell after the setup cell that records the data of every chart the notebook shows."""
     setup = next(
-        i
-        for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and "enable_offline_charts()" in c.source
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "nb.start(" in c.source
     )
     cell = nbformat.v4.new_code_cell(f"RECORD_PATH = {str(record)!r}\n{RECORDER}")
     cell.metadata["tags"] = []

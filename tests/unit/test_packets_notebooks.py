@@ -18,8 +18,8 @@ from cohort_tools.notebooks.myst import (
     load_template,
     parameterize,
 )
-from cohort_tools.render import page as render
 from cohort_tools.packets.engine import folder_digest, packet_key
+from cohort_tools.render import page as render
 
 TEMPLATES = sorted(paths.coaching_templates_dir().glob("*.md"))
 

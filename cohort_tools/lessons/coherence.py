@@ -1,0 +1,773 @@
+"""Does the plan hold together? Coherence checks across a city team's workshop answers.
+
+Each check is a plain function of the answers (and the city's own tables where a check needs
+today's figure). It returns :class:`Finding` objects: the answer that must change, what is wrong
+and what to try, in plain words. The same findings feed two places:
+
+- ``cda strategy``: the completeness report lists them, each with the workshop that produces the
+  answer, and the document marks them "to resolve before signing";
+- a workshop checkpoint, which can fail on them the usual way::
+
+      from cohort_tools.lessons import coherence
+      with Checkpoint("a target better than today") as cp:
+          for f in coherence.metric_targets(metrics, priority_metrics):
+              cp.require(False, *f.pair)
+
+The checks (ids in :data:`CHECKS`): a target no better than today and a target already met (both
+direction-aware: for "lower is better" metrics a higher number is worse); a target the city's own
+history cannot support; the workforce budget against the training plan, the hiring plan and the
+investments; the staffing path against the hiring plan; the publication plan against the
+governance decisions (the board's remit, the quality standard, personal data); owners who are not
+on the team; actions without an owner or a date. The three older cross-checks (roles to hire left
+out of the hiring plan, priority skills left out of the training plan, a standard that publishes
+counts under the privacy threshold) live here too.
+
+Nothing here reads files or prints: callers pass plain values and data frames.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cohort_tools.lessons.inventory import inventory_metrics, with_freshness
+from cohort_tools.lessons.skills import HORIZON_YEARS, SKILL_LABELS, hiring_cost, training_cost
+from cohort_tools.model.programme import Programme, load_programme
+
+#: Every check, by id, in the words the completeness report uses for it.
+CHECKS: dict[str, str] = {
+    "target-not-better": "a target no better than today",
+    "target-met": "a target already met today",
+    "target-unsupported": "a target the city's own history cannot support",
+    "budget-overrun": "plans that cost more than the budget",
+    "budget-unplanned": "a budget much larger than its plans",
+    "cost-missing": "an investment without a cost",
+    "staffing-vs-hiring": "a staffing path the hiring plan cannot reach",
+    "publication-vs-governance": "a publication plan the governance decisions do not back",
+    "owner-not-on-team": "an owner who is not on the team",
+    "action-no-owner": "an action without an owner",
+    "action-no-date": "an action without a date",
+    "roles-not-hired": "roles to hire that the hiring plan leaves out",
+    "skills-not-trained": "priority skills the training plan leaves out",
+    "threshold-below-privacy": "a standard that publishes counts under the privacy threshold",
+}
+
+#: A target counts as "no better" when it improves on today by less than this share of today's
+#: figure (measurement noise), or by less than this many points for shares in 0-1.
+_TOLERANCE = 0.001
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One coherence problem: the ``answer`` to change, what is wrong and what to try."""
+
+    check: str  # a key of CHECKS
+    answer: str  # the named answer the team should change
+    problem: str
+    fix: str
+    subject: str = ""  # what it is about (a metric, a role, a dataset), for grouping
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """``(what is wrong, what to try)``, as :meth:`Checkpoint.require` takes them."""
+        return self.problem, self.fix
+
+    @property
+    def what(self) -> str:
+        return CHECKS.get(self.check, self.check)
+
+
+def _producers(programme: Programme) -> dict[str, str]:
+    return {
+        name: session
+        for part in programme.deliverable.parts
+        for session, names in part.answers.items()
+        for name in names
+    }
+
+
+def producer(answer: str, programme: Programme | None = None) -> str | None:
+    """The id of the session (workshop) that produces the named answer, from the programme."""
+    return _producers(programme or load_programme()).get(answer)
+
+
+# -- small helpers ---------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(float(value)) else None
+
+
+def _rows(value: Any) -> list[Mapping[str, Any]]:
+    return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+
+def _money(usd: float) -> str:
+    if abs(usd) >= 1_000_000:
+        return f"${usd / 1_000_000:,.1f} million".replace(".0 million", " million")
+    return f"${usd:,.0f}"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def compare_target(
+    today: float, target: float, *, higher_is_better: bool, best: float | None = None
+) -> str | None:
+    """``"not-better"`` (the target equals today), ``"met"`` (today is already past the target) or
+    None (the target improves on today). A city already at the best possible value (``best``, e.g.
+    100% published) may keep it: that is not flagged."""
+    if best is not None and abs(today - best) <= _TOLERANCE * max(abs(best), 1):
+        return None
+    gain = (target - today) if higher_is_better else (today - target)
+    if abs(gain) <= _TOLERANCE * max(abs(today), 1):
+        return "not-better"
+    return "met" if gain < 0 else None
+
+
+def yearly_gain(history: Sequence[float], *, higher_is_better: bool) -> float | None:
+    """The best improvement over any 12 consecutive months of a monthly series, per year (in the
+    better direction; negative when it only got worse). With less than 13 months, the change from
+    the first to the last month scaled to a year. None with fewer than 6 months."""
+    values = [float(v) for v in history if _number(v) is not None]
+    if len(values) < 6:
+        return None
+    sign = 1.0 if higher_is_better else -1.0
+    if len(values) >= 13:
+        return max(sign * (values[i + 12] - values[i]) for i in range(len(values) - 12))
+    return sign * (values[-1] - values[0]) * 12 / (len(values) - 1)
+
+
+def target_supported(
+    today: float,
+    target: float,
+    history: Sequence[float],
+    *,
+    higher_is_better: bool,
+    years: int = HORIZON_YEARS,
+    unit: str = "",
+) -> tuple[bool, float, float | None]:
+    """Whether the city's own history can support reaching ``target`` in ``years``.
+
+    Rule (written for the strategy, after GovEx's advice to set targets from your own history): a
+    target is unsupported when the yearly gain it needs is more than twice the best year-long gain
+    in the history AND more than 15% of today's figure a year (Module 1 workshop A calls a cut of
+    10 to 30 percent in a year usual; 15% a year for three years is the middle of that). A share
+    in percent cannot pass 100. Returns (supported, gain needed per year, best yearly gain).
+    """
+    needed = ((target - today) if higher_is_better else (today - target)) / max(years, 1)
+    best = yearly_gain(history, higher_is_better=higher_is_better)
+    if unit == "percent" and not 0 <= target <= 100:
+        return False, needed, best
+    if needed <= 0 or best is None:
+        return True, needed, best
+    return not (needed > 2 * max(best, 0.0) and needed > 0.15 * abs(today)), needed, best
+
+
+# -- targets ----------------------------------------------------------------------------------------
+
+
+def metric_targets(
+    metrics: pd.DataFrame,
+    chosen: Iterable[str],
+    *,
+    answer: str = "priority_metrics",
+    years: int = HORIZON_YEARS,
+) -> list[Finding]:
+    """The chosen performance metrics' targets against today's value and their own history."""
+    if metrics.empty or not isinstance(chosen, list | tuple):
+        return []
+    found: list[Finding] = []
+    ordered = metrics.sort_values("period")
+    for metric_id in chosen:
+        rows = ordered[ordered["metric_id"] == metric_id]
+        if rows.empty:
+            continue
+        last = rows.iloc[-1]
+        target = _number(last["target"])
+        if target is None:
+            continue
+        today = float(last["value"])
+        name, unit = str(last["metric"]), str(last["unit"])
+        up = bool(last["higher_is_better"])
+        words = f"{_num(today)} {unit}".strip() if unit not in ("count", "") else _num(today)
+        goal = f"{_num(target)} {unit}".strip() if unit not in ("count", "") else _num(target)
+        verdict = compare_target(today, target, higher_is_better=up)
+        if verdict == "not-better":
+            found.append(
+                Finding(
+                    "target-not-better",
+                    answer,
+                    f"{name}: the target ({goal}) is the same as today ({words}).",
+                    "set a target that improves on today, or choose a metric that still needs "
+                    "to improve.",
+                    name,
+                )
+            )
+            continue
+        if verdict == "met":
+            found.append(
+                Finding(
+                    "target-met",
+                    answer,
+                    f"{name}: today's {words} already beats the target of {goal}.",
+                    "raise the target above today's figure, or choose a metric that has not "
+                    "met its target yet.",
+                    name,
+                )
+            )
+            continue
+        ok, needed, best = target_supported(
+            today, target, list(rows["value"]), higher_is_better=up, years=years, unit=unit
+        )
+        if not ok:
+            history = (
+                f"the best year in the city's history gained {_num(best)}"
+                if best is not None and best > 0
+                else "the city's history shows no gain in any year"
+            )
+            found.append(
+                Finding(
+                    "target-unsupported",
+                    answer,
+                    f"{name}: going from {words} to {goal} in {years} years needs a gain of "
+                    f"{_num(needed)} a year; {history}.",
+                    "set a target the trend can reach, or name the change in how the work is "
+                    "done that will make the difference.",
+                    name,
+                )
+            )
+    return found
+
+
+def days_target(baseline_days: Any, target_days: Any) -> list[Finding]:
+    """The one-year target for the median days to close (lower is better) against the baseline."""
+    base, target = _number(baseline_days), _number(target_days)
+    if base is None or target is None:
+        return []
+    verdict = compare_target(base, target, higher_is_better=False)
+    if verdict is not None:
+        return [
+            Finding(
+                "target-not-better" if verdict == "not-better" else "target-met",
+                "target_days",
+                f"a target of {_num(target)} days to close is not faster than today's "
+                f"{_num(base)} days.",
+                "pick a number of days below the baseline.",
+                "median days to close",
+            )
+        ]
+    if target < 0.5 * base:
+        return [
+            Finding(
+                "target-unsupported",
+                "target_days",
+                f"{_num(target)} days would cut today's {_num(base)} days by more than half in "
+                "one year.",
+                "aim for a cut of 10 to 30 percent unless you are changing how the work is done.",
+                "median days to close",
+            )
+        ]
+    return []
+
+
+TRANSPARENCY_WORDS = {
+    "published": "datasets published openly",
+    "documented": "datasets documented",
+    "fresh": "datasets up to date",
+}
+
+
+def transparency_targets(targets: Any, today: Mapping[str, float]) -> list[Finding]:
+    """Shares (0-1) the city aims for by year 3, against today's shares of the inventory."""
+    if not isinstance(targets, Mapping):
+        return []
+    found: list[Finding] = []
+    for key, words in TRANSPARENCY_WORDS.items():
+        target, now = _number(targets.get(key)), today.get(key)
+        if target is None or now is None:
+            continue
+        verdict = compare_target(float(now), target, higher_is_better=True, best=1.0)
+        if verdict is not None:
+            found.append(
+                Finding(
+                    "target-not-better" if verdict == "not-better" else "target-met",
+                    "transparency_targets",
+                    f"the target for {words} ({target:.0%}) is no better than today "
+                    f"({float(now):.0%}).",
+                    "aim above today's share: name the datasets that will get there.",
+                    words,
+                )
+            )
+    return found
+
+
+def staffing(staffing_path: Any, today_roles: int, hiring_plan: Any) -> list[Finding]:
+    """The staffing path's year 3 against today and against what the hiring plan can reach."""
+    if not isinstance(staffing_path, Mapping):
+        return []
+    years = sorted(k for k in staffing_path if re.fullmatch(r"year_\d+", str(k)))
+    if not years:
+        return []
+    last = _number(staffing_path.get(years[-1]))
+    if last is None:
+        return []
+    hires = sum(int(_number(r.get("count")) or 0) for r in _rows(hiring_plan))
+    found: list[Finding] = []
+    if last <= today_roles:
+        found.append(
+            Finding(
+                "target-not-better",
+                "staffing_path",
+                f"the staffing path ends with {_num(last)} people in data roles, no more than "
+                f"today's {today_roles}.",
+                "plan the hires that will grow the team, and count them in the path.",
+                "people in data roles",
+            )
+        )
+    elif last > today_roles + hires:
+        found.append(
+            Finding(
+                "staffing-vs-hiring",
+                "staffing_path",
+                f"the staffing path reaches {_num(last)} people in data roles, but today's "
+                f"{today_roles} plus the {hires} planned hires make only {today_roles + hires}.",
+                "add the missing hires to the hiring plan, or lower the path.",
+                "people in data roles",
+            )
+        )
+    return found
+
+
+# -- money ------------------------------------------------------------------------------------------
+
+
+def budget(
+    workforce_budget_usd: Any,
+    upskilling_plan: Any,
+    hiring_plan: Any,
+    investments: Any = None,
+    *,
+    horizon: int = HORIZON_YEARS,
+) -> list[Finding]:
+    """The three-year workforce budget against what the training and hiring plans cost, and each
+    investment's cost.
+
+    Over budget is a conflict; a budget more than twice what its plans cost is one too (the mayor
+    would approve money no plan spends). An investment with no cost cannot be budgeted.
+    """
+    found: list[Finding] = []
+    for row in _rows(investments):
+        if _number(row.get("cost_usd")) is None:
+            found.append(
+                Finding(
+                    "cost-missing",
+                    "investment_priorities",
+                    f"the investment '{row.get('investment') or 'without a name'}' has no cost.",
+                    "give every investment a cost in dollars, even a rough one.",
+                    str(row.get("investment") or ""),
+                )
+            )
+    money = _number(workforce_budget_usd)
+    training, hiring = _rows(upskilling_plan), _rows(hiring_plan)
+    if money is None or not (training or hiring):
+        return found
+    try:
+        cost = training_cost(training) + hiring_cost(hiring, horizon)
+    except (TypeError, ValueError, KeyError):
+        return found  # a malformed line: the workshop's own checkpoint reports it
+    if cost > money + 0.5:
+        found.append(
+            Finding(
+                "budget-overrun",
+                "workforce_budget_usd",
+                f"the training and hiring plans cost {_money(cost)} over {horizon} years, more "
+                f"than the workforce budget of {_money(money)}.",
+                "train fewer people, hire later or fewer, or raise the budget.",
+                "workforce budget",
+            )
+        )
+    elif cost < 0.5 * money:
+        found.append(
+            Finding(
+                "budget-unplanned",
+                "workforce_budget_usd",
+                f"the training and hiring plans use only {cost / money:.0%} of the workforce "
+                f"budget ({_money(cost)} of {_money(money)}); the mayor would approve "
+                f"{_money(money - cost)} that no plan spends.",
+                "lower the budget to what the plans cost plus a margin, or add the training "
+                "and hires it pays for.",
+                "workforce budget",
+            )
+        )
+    return found
+
+
+# -- publishing and governance ----------------------------------------------------------------------
+
+_PUBLISH_WORDS = ("publish", "open data", "released", "release", "portal", "shared openly")
+
+
+def publication_vs_governance(
+    publication_plan: Any,
+    governance_model: Any,
+    quality_standard: Any,
+    inventory: pd.DataFrame,
+) -> list[Finding]:
+    """The publication plan against the governance decisions: someone must be charged with what is
+    published; a dataset about people goes out only as counts; and a dataset published in year 1
+    must be up to date: not behind its own promised update rhythm, and, for data updated monthly or
+    more often, within the quality standard's timeliness limit."""
+    plan = _rows(publication_plan)
+    if not plan:
+        return []
+    found: list[Finding] = []
+    if isinstance(governance_model, Mapping):
+        decides = " ".join(str(d) for d in governance_model.get("decides") or []).lower()
+        if not any(w in decides for w in _PUBLISH_WORDS):
+            body = str(governance_model.get("body") or "the governance body")
+            found.append(
+                Finding(
+                    "publication-vs-governance",
+                    "governance_model",
+                    f"the publication plan puts {len(plan)} datasets online, but the {body} is "
+                    "not charged with deciding what is published.",
+                    "add 'what is published' to the decisions the governance body takes.",
+                    "what is published",
+                )
+            )
+    rows = inventory.set_index("dataset_id") if len(inventory) else pd.DataFrame()
+    names = rows["dataset"].astype(str).to_dict() if "dataset" in rows else {}
+    personal_records = [
+        names.get(str(p.get("dataset_id")), str(p.get("dataset_id")))
+        for p in plan
+        if str(p.get("dataset_id")) in rows.index
+        and bool(rows.loc[str(p.get("dataset_id")), "contains_personal_data"])
+        and p.get("aggregated") is not True
+    ]
+    if personal_records:
+        found.append(
+            Finding(
+                "publication-vs-governance",
+                "publication_plan",
+                f"{', '.join(personal_records)} holds data about people but would be published "
+                "as records, against the rules for personal data.",
+                "publish counts by group or area instead, with small counts hidden.",
+                "personal data",
+            )
+        )
+    limit = (
+        _number(quality_standard.get("timeliness_max_days"))
+        if isinstance(quality_standard, Mapping)
+        else None
+    )
+    if len(inventory):
+        aged = with_freshness(inventory).set_index("dataset_id")
+        often = {"daily", "weekly", "monthly"}
+
+        def late(dataset: str) -> bool:
+            row = aged.loc[dataset]
+            if not bool(row["fresh"]):
+                return True
+            return (
+                limit is not None
+                and str(row["update_frequency"]) in often
+                and (float(row["age_days"]) > limit)
+            )
+
+        stale = [
+            names.get(str(p.get("dataset_id")), str(p.get("dataset_id")))
+            for p in plan
+            if p.get("year") == 1
+            and str(p.get("dataset_id")) in aged.index
+            and late(str(p.get("dataset_id")))
+        ]
+        if stale:
+            rule = f" or within the {_num(limit)} days the quality standard allows" if limit else ""
+            found.append(
+                Finding(
+                    "publication-vs-governance",
+                    "publication_plan",
+                    f"{', '.join(stale)} would go online in year 1, but is not updated on its "
+                    f"promised rhythm{rule}.",
+                    "bring it up to date first, or move it to year 2.",
+                    "quality standard",
+                )
+            )
+    return found
+
+
+# -- owners and dates -------------------------------------------------------------------------------
+
+_ROLE_STOP = {"and", "of", "or", "the", "a", "an", "similar", "s"}
+_ROLE_ALIASES = {"cdo": "chief data officer", "coo": "chief operating officer"}
+
+
+def _role_words(role: str) -> frozenset[str]:
+    text = _ROLE_ALIASES.get(role.strip().lower(), role.lower()).replace("_", " ")
+    text = re.sub(r"\(.*?\)", " ", text)
+    return frozenset(w for w in re.findall(r"[a-z]+", text) if w not in _ROLE_STOP)
+
+
+def same_role(a: str, b: str) -> bool:
+    """True when two role titles name the same role: the same words, or all the words (two or
+    more) of one in the other ("equity lead" and "Equity and accountability lead";
+    "chief_of_staff" and "Chief of staff"). One word alone ("manager") is too vague to match."""
+    wa, wb = _role_words(a), _role_words(b)
+    if not wa or not wb:
+        return False
+    small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return small == large or (len(small) >= 2 and small <= large)
+
+
+def on_team(owner: str, team: Collection[str]) -> bool:
+    return any(same_role(owner, member) for member in team)
+
+
+#: The owner fields in the answers: (answer, what it owns, whose, owner).
+def _owners(answers: Mapping[str, Any]) -> list[tuple[str, str, str, Any]]:
+    out: list[tuple[str, str, str, Any]] = []
+    meeting = answers.get("stat_meeting")
+    if isinstance(meeting, Mapping):
+        out.append(("stat_meeting", "the stat meeting", "", meeting.get("chair")))
+    model = answers.get("governance_model")
+    if isinstance(model, Mapping):
+        out.append(("governance_model", "the governance body", "", model.get("chair")))
+    roles = answers.get("protocol_roles")
+    if isinstance(roles, Mapping):
+        out.append(("protocol_roles", "the review of the data-use log", "", roles.get("reviews")))
+    for row in _rows(answers.get("engagement_plan")):
+        who = str(row.get("stakeholder") or "a stakeholder")
+        out.append(("engagement_plan", "the engagement with", who, row.get("owner", "")))
+    return out
+
+
+def owners(answers: Mapping[str, Any], team: Collection[str]) -> list[Finding]:
+    """Owner roles the answers name: each must be filled in and be a role on the city's team.
+
+    One finding per answer and role (an owner named for ten engagement activities is one
+    finding, listing them)."""
+    found: list[Finding] = []
+    missing: dict[tuple[str, str], list[str]] = {}
+    strangers: dict[tuple[str, str, str], list[str]] = {}
+    for answer, what, whose, owner in _owners(answers):
+        if not isinstance(owner, str) or not owner.strip():
+            missing.setdefault((answer, what), []).append(whose)
+        elif team and not on_team(owner, team):
+            strangers.setdefault((answer, what, owner.strip()), []).append(whose)
+    for (answer, what), whose_list in missing.items():
+        found.append(
+            Finding(
+                "action-no-owner",
+                answer,
+                f"no owner is named for {_owned(what, whose_list)}.",
+                "name the role on the team that answers for it.",
+                "owner",
+            )
+        )
+    team_words = _list(sorted(team), most=8)
+    for (answer, what, owner), whose_list in strangers.items():
+        found.append(
+            Finding(
+                "owner-not-on-team",
+                answer,
+                f"the {owner}, named as owner of {_owned(what, whose_list)}, is not on the team "
+                f"({team_words}).",
+                "give it to a role on the team, or agree who on the team answers for it.",
+                owner,
+            )
+        )
+    return found
+
+
+def _owned(what: str, whose: Sequence[str]) -> str:
+    named = [w for w in whose if w]
+    return f"{what} {_list(named, most=4)}" if named else what
+
+
+def _list(items: Sequence[str], most: int = 3) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" and {len(items) - most} more"
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+
+
+#: Plans whose lines are dated actions: (answer, the field that dates a line, what a line is).
+DATED_PLANS: tuple[tuple[str, str, str], ...] = (
+    ("upskilling_plan", "year", "training line"),
+    ("hiring_plan", "year", "hire"),
+    ("investment_priorities", "year", "investment"),
+    ("publication_plan", "year", "dataset to publish"),
+    ("engagement_plan", "month", "engagement activity"),
+)
+
+
+def valid_year(value: Any, horizon: int = HORIZON_YEARS) -> int | None:
+    number = _number(value)
+    return (
+        int(number)
+        if number is not None and number == int(number) and 1 <= number <= horizon
+        else None
+    )
+
+
+def valid_month(value: Any, horizon: int = HORIZON_YEARS) -> int | None:
+    try:
+        month = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return month if 1 <= month <= 12 * horizon else None
+
+
+def dates(answers: Mapping[str, Any], *, horizon: int = HORIZON_YEARS) -> list[Finding]:
+    """Lines of the plans with no usable date (a year 1 to ``horizon``, or a month)."""
+    found: list[Finding] = []
+    for answer, field, what in DATED_PLANS:
+        check = valid_year if field == "year" else valid_month
+        bad = [
+            n
+            for n, row in enumerate(_rows(answers.get(answer)), start=1)
+            if check(row.get(field), horizon) is None
+        ]
+        if bad:
+            lines = ", ".join(map(str, bad))
+            span = f"1 to {horizon}" if field == "year" else f"1 to {12 * horizon}"
+            found.append(
+                Finding(
+                    "action-no-date",
+                    answer,
+                    f"{'lines' if len(bad) > 1 else 'line'} {lines} of the {what} list "
+                    f"{'have' if len(bad) > 1 else 'has'} no {field} ({span}), so "
+                    f"{'they' if len(bad) > 1 else 'it'} cannot go on the roadmap.",
+                    f"give every {what} the {field} it starts.",
+                    what,
+                )
+            )
+    return found
+
+
+# -- the older cross-checks -------------------------------------------------------------------------
+
+
+def roles_and_skills(answers: Mapping[str, Any], threshold: int) -> list[Finding]:
+    """Roles to hire the hiring plan leaves out; priority skills the training plan leaves out; a
+    demographic standard that would publish counts under the city's privacy threshold."""
+    found: list[Finding] = []
+    roles, plan = answers.get("roles_to_hire"), answers.get("hiring_plan")
+    if isinstance(roles, list) and isinstance(plan, list):
+        planned = " ".join(str(r.get("role", "")).lower() for r in _rows(plan))
+        absent = [str(r) for r in roles if str(r).lower() not in planned]
+        if absent:
+            found.append(
+                Finding(
+                    "roles-not-hired",
+                    "hiring_plan",
+                    "the skills assessment names roles to hire that the hiring plan leaves out: "
+                    f"{', '.join(absent)}",
+                    "add a line for each role, or say in the plan why it can wait.",
+                )
+            )
+    skills, upskilling = answers.get("priority_skills"), answers.get("upskilling_plan")
+    if isinstance(skills, list) and isinstance(upskilling, list):
+        covered = {str(r.get("skill")) for r in _rows(upskilling)}
+        absent = [str(s) for s in skills if str(s) not in covered]
+        if absent:
+            found.append(
+                Finding(
+                    "skills-not-trained",
+                    "upskilling_plan",
+                    "the upskilling plan does not train the priority skills "
+                    + ", ".join(SKILL_LABELS.get(s, s).lower() for s in absent),
+                    "add a training line for each priority skill.",
+                )
+            )
+    standard = answers.get("demographic_standard")
+    if isinstance(standard, Mapping):
+        value = _number(standard.get("small_numbers_threshold"))
+        if value is not None and value < threshold:
+            found.append(
+                Finding(
+                    "threshold-below-privacy",
+                    "demographic_standard",
+                    f"the standard lets counts under {value:g} be published, below the city's "
+                    f"privacy threshold of {threshold}",
+                    f"hide any count under {threshold}.",
+                )
+            )
+    return found
+
+
+# -- everything at once -----------------------------------------------------------------------------
+
+
+def check_all(
+    answers: Mapping[str, Any],
+    *,
+    metrics: pd.DataFrame | None = None,
+    inventory: pd.DataFrame | None = None,
+    today_roles: int | None = None,
+    team: Collection[str] = (),
+    threshold: int = 11,
+    horizon: int = HORIZON_YEARS,
+) -> list[Finding]:
+    """Every check above that the answers and tables given allow, in a stable order."""
+    metrics = metrics if metrics is not None else pd.DataFrame()
+    inventory = inventory if inventory is not None else pd.DataFrame()
+    found = roles_and_skills(answers, threshold)
+    found += metric_targets(metrics, answers.get("priority_metrics") or [], years=horizon)
+    found += days_target(answers.get("baseline_days"), answers.get("target_days"))
+    if len(inventory):
+        found += transparency_targets(
+            answers.get("transparency_targets"), inventory_metrics(inventory).as_dict()
+        )
+    if today_roles is not None:
+        found += staffing(answers.get("staffing_path"), today_roles, answers.get("hiring_plan"))
+    found += budget(
+        answers.get("workforce_budget_usd"),
+        answers.get("upskilling_plan"),
+        answers.get("hiring_plan"),
+        answers.get("investment_priorities"),
+        horizon=horizon,
+    )
+    found += publication_vs_governance(
+        answers.get("publication_plan"),
+        answers.get("governance_model"),
+        answers.get("quality_standard"),
+        inventory,
+    )
+    found += owners(answers, team)
+    found += dates(answers, horizon=horizon)
+    return found
+
+
+__all__ = [
+    "CHECKS",
+    "DATED_PLANS",
+    "Finding",
+    "budget",
+    "check_all",
+    "compare_target",
+    "dates",
+    "days_target",
+    "metric_targets",
+    "on_team",
+    "owners",
+    "producer",
+    "publication_vs_governance",
+    "roles_and_skills",
+    "same_role",
+    "staffing",
+    "target_supported",
+    "transparency_targets",
+    "valid_month",
+    "valid_year",
+    "yearly_gain",
+]

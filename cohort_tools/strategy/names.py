@@ -1,0 +1,252 @@
+"""Names, not codes: every identifier the answers hold, shown by its name from the city's data.
+
+A metric is shown as "Code complaints inspected within 10 days", not ``CE-INSP``; a department as
+"Fire and Rescue", not ``FIRE``; a dataset by its title, not ``DS003``; a skill as "Data ethics",
+not ``data_ethics``; a role as "chief of staff". Free text the team wrote goes through
+:meth:`Names.humanise`, which swaps any identifier it knows for its name (and any other
+snake_case word for plain words), so codes never reach a page a mayor signs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cohort_tools.citydata.loader import CityData
+from cohort_tools.citydata.schemas import TABLES
+from cohort_tools.lessons.maturity import PRACTICE_AREAS
+from cohort_tools.lessons.skills import SKILL_LABELS
+from cohort_tools.lessons.standards_audit import (
+    AGE_CONVENTIONS,
+    DISABILITY_CONVENTIONS,
+    LANGUAGE_CONVENTIONS,
+)
+from cohort_tools.model.cohort import City
+from cohort_tools.model.programme import Programme
+
+#: The named answers, in plain words (for gaps and conflicts: "the hiring plan", not hiring_plan).
+ANSWER_LABELS: dict[str, str] = {
+    "mayor_priorities": "the mayor's priorities",
+    "data_vision": "the vision for data",
+    "governance_model": "the governance body",
+    "quality_standard": "the data quality standard",
+    "priority_metrics": "the priority metrics",
+    "baseline_days": "the baseline (median days to close)",
+    "target_days": "the target for days to close",
+    "stat_meeting": "the stat meeting",
+    "stakeholder_map": "the stakeholder map",
+    "engagement_plan": "the engagement plan",
+    "data_story": "the data story",
+    "publication_plan": "the publication plan",
+    "transparency_targets": "the transparency targets",
+    "priority_skills": "the priority skills",
+    "upskilling_departments": "the departments to train first",
+    "roles_to_hire": "the roles to hire",
+    "upskilling_plan": "the training plan",
+    "hiring_plan": "the hiring plan",
+    "retention_actions": "the ways to keep data staff",
+    "workforce_budget_usd": "the workforce budget",
+    "staffing_path": "the staffing path",
+    "demographic_standard": "the demographic data standard",
+    "protocol_fields": "the fields of the data-use record",
+    "protocol_roles": "who records and who reviews",
+    "first_record": "the first data-use record",
+    "investment_priorities": "the investments in platforms and practices",
+    "improvement_areas": "the areas to improve",
+    "maturity_scores": "the maturity scores",
+}
+
+#: Role families of the staff survey, as the people they are.
+ROLE_FAMILY_WORDS = {
+    "executive": "executives",
+    "manager": "managers",
+    "analyst": "analysts",
+    "specialist": "specialists",
+    "frontline": "frontline staff",
+    "administrative": "administrative staff",
+    "technical": "technical staff",
+}
+
+FREQUENCY_WORDS = {
+    "daily": "every day",
+    "weekly": "every week",
+    "fortnightly": "every two weeks",
+    "monthly": "every month",
+    "quarterly": "every quarter",
+    "annually": "every year",
+    "ad_hoc": "when it changes",
+}
+
+RACE_FORMAT_WORDS = {
+    "spd15_2024_combined": "one combined race and ethnicity question, as the 2024 federal "
+    "standard (SPD 15) asks it, with more than one answer allowed",
+    "two_question_1997": "the older two questions (race, then Hispanic origin)",
+    "custom": "the city's own categories",
+    "none": "not collected",
+}
+
+DEMOGRAPHIC_FIELD_WORDS = {
+    "race_ethnicity": "race and ethnicity",
+    "sex": "sex",
+    "gender": "gender",
+    "age": "age",
+    "disability": "disability",
+    "language": "language",
+    "income": "income",
+}
+
+#: Fields of the data-use record (Module 1, workshop B).
+PROTOCOL_FIELD_WORDS = {
+    "date": "date",
+    "programme": "program",
+    "decision": "decision",
+    "data_used": "data used",
+    "change_made": "change made",
+    "outcome_measure": "how the result is measured",
+    "department": "department",
+    "resources_redirected": "money or staff moved",
+    "review_date": "date to review",
+}
+
+#: The quality standard's rules: key -> (words, how the value reads).
+QUALITY_RULES: dict[str, tuple[str, str]] = {
+    "completeness_min": ("Records complete", "at least {share}"),
+    "timeliness_max_days": ("Updated", "within {number} days"),
+    "validity_min": ("Values valid", "at least {share}"),
+    "duplicates_max": ("Duplicate records", "at most {share}"),
+    "review_cadence": ("Scores reviewed", "{cadence}"),
+}
+
+_SNAKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
+
+
+def words(identifier: str) -> str:
+    """``data_ethics`` -> ``data ethics`` (the last resort for an identifier with no name)."""
+    return str(identifier).replace("_", " ").strip()
+
+
+def sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def join(items: Iterable[str], *, most: int = 0, word: str = "and") -> str:
+    """``a, b and c`` (with ``most``: the first ones and "N more")."""
+    items = [i for i in items if i]
+    if most and len(items) > most:
+        rest = len(items) - most
+        items = [*items[:most], f"{rest} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+@dataclass
+class Names:
+    """Identifier -> name lookups for one city (from its data) and for the programme."""
+
+    metrics: dict[str, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)
+    datasets: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # role id -> title ("chief of staff")
+    tables: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_city(cls, data: CityData, programme: Programme) -> Names:
+        def lookup(table: str, key: str, value: str) -> dict[str, str]:
+            if not data.has(table):
+                return {}
+            frame = data.table(table)[[key, value]].drop_duplicates(key, keep="last")
+            return {str(k): str(v) for k, v in zip(frame[key], frame[value], strict=True)}
+
+        return cls(
+            metrics=lookup("performance_metrics", "metric_id", "metric"),
+            departments=lookup("departments", "department_id", "department"),
+            datasets=lookup("data_inventory", "dataset_id", "dataset"),
+            roles={r.id: role_title(r.title) for r in programme.team.roles},
+            tables={t: words(t) for t in TABLES},
+        )
+
+    def metric(self, metric_id: Any) -> str:
+        return self.metrics.get(str(metric_id), words(str(metric_id)))
+
+    def department(self, department_id: Any) -> str:
+        return self.departments.get(str(department_id), words(str(department_id)))
+
+    def dataset(self, dataset_id: Any) -> str:
+        return self.datasets.get(str(dataset_id), words(str(dataset_id)))
+
+    def skill(self, skill: Any) -> str:
+        return SKILL_LABELS.get(str(skill), sentence_case(words(str(skill))))
+
+    def area(self, area: Any) -> str:
+        found = PRACTICE_AREAS.get(str(area))
+        return found.title if found else sentence_case(words(str(area)))
+
+    def who(self, who: Any) -> str:
+        """A training line's "who": a department id or a role family, as people."""
+        text = str(who)
+        if text in self.departments:
+            return f"{self.departments[text]} staff"
+        return ROLE_FAMILY_WORDS.get(text, words(text))
+
+    def role(self, role: Any) -> str:
+        return self.roles.get(str(role), words(str(role)).strip())
+
+    def humanise(self, text: Any) -> str:
+        """Team-written text with every known identifier replaced by its name."""
+        value = str(text)
+        known: dict[str, str] = {**self.metrics, **self.datasets}
+        known.update({k: v for k, v in self.departments.items() if k.isupper()})
+        if known:
+            pattern = re.compile(
+                r"(?<![\w-])("
+                + "|".join(re.escape(k) for k in sorted(known, key=len)[::-1])
+                + r")(?![\w-])"
+            )
+            value = pattern.sub(lambda m: known[m.group(1)], value)
+        others: Mapping[str, str] = {
+            **self.tables,
+            **{k: v.lower() for k, v in SKILL_LABELS.items()},
+            **self.roles,
+            **{k: a.title.lower() for k, a in PRACTICE_AREAS.items()},
+        }
+        return _SNAKE.sub(lambda m: others.get(m.group(0), words(m.group(0))), value)
+
+    def convention(self, kind: str, value: Any) -> str:
+        """How the demographic standard asks a question, in words."""
+        tables: dict[str, Mapping[str, str]] = {
+            "race_ethnicity_format": RACE_FORMAT_WORDS,
+            "age": AGE_CONVENTIONS,
+            "disability": DISABILITY_CONVENTIONS,
+            "language": LANGUAGE_CONVENTIONS,
+        }
+        found = tables.get(kind, {}).get(str(value))
+        return found if found else self.humanise(value)
+
+
+def role_title(title: str) -> str:
+    """A programme role title as an owner: "Chief data officer (or similar)" -> "chief data
+    officer"."""
+    text = re.sub(r"\s*\(.*?\)", "", str(title)).strip()
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def team_roles(city: City, programme: Programme) -> list[str]:
+    """The roles on the city's team, as owners: the mayor, the CDA lead's title and each senior
+    team member's role (or title, for "other"). Never names."""
+    titles = {r.id: role_title(r.title) for r in programme.team.roles}
+    found = ["mayor"]
+    if city.cda_lead.title:
+        found.append(role_title(city.cda_lead.title))
+    for member in city.senior_team:
+        if member.role == "other" or member.role not in titles:
+            found.append(role_title(member.title or words(member.role)))
+        else:
+            found.append(titles[member.role])
+    return list(dict.fromkeys(found))
+
+
+def cadence(value: Any) -> str:
+    return FREQUENCY_WORDS.get(str(value), words(str(value)))

@@ -1,0 +1,384 @@
+"""The strategy's sentences: templates written here, filled from the answers and the city's data.
+
+Plain words for busy readers (US grade 10 or below, checked by the tests with textstat): short
+sentences, names not codes, numbers with their units. The team's own words (the vision, the data
+story, the rule for data owners) are quoted as written, never rewritten, and are marked ``team``
+so the readability score covers only what this module writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .document import Block, Bullets, Heading, Paragraph
+from .names import Names, cadence, join, sentence_case
+from .plan import GOALS, Calendar, Measure, Objective, PlanAction, money
+
+
+@dataclass
+class CityFacts:
+    """What the city's own data says today (None where the city has not shared the table)."""
+
+    staff: int | None = None
+    departments: int | None = None
+    data_roles: int | None = None
+    datasets: int | None = None
+    published: float | None = None
+    documented: float | None = None
+    fresh: float | None = None
+    departments_covered: float | None = None
+    top_service: str | None = None
+    top_service_requests: int | None = None
+    requests: int | None = None
+    metrics_met: list[str] | None = None
+    metrics_missed: list[str] | None = None
+    old_race_question: list[str] | None = None  # datasets to move to the 2024 question
+    log_records: int | None = None
+    log_departments: int | None = None
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def where_the_city_stands(
+    city_name: str, facts: CityFacts, answers: Mapping[str, Any], names: Names
+) -> list[Block]:
+    """Today's picture, in sentences from the city's data and the team's assessments."""
+    say: list[str] = []
+    if facts.staff and facts.data_roles is not None:
+        per = facts.data_roles / facts.staff * 100
+        say.append(
+            f"{city_name} has {facts.staff:,} staff in {facts.departments} departments. "
+            f"{facts.data_roles} of them work in data roles: {per:.1f} for every 100 staff."
+        )
+    if facts.datasets:
+        text = (
+            f"The city's data inventory lists {facts.datasets} datasets. "
+            f"{_pct(facts.published or 0)} of them are open to the public, "
+            f"{_pct(facts.documented or 0)} have a data dictionary, and "
+            f"{_pct(facts.fresh or 0)} are up to date."
+        )
+        if facts.departments_covered is not None and facts.departments_covered < 1:
+            text += f" Only {_pct(facts.departments_covered)} of departments have a dataset on the list."
+        say.append(text)
+    if facts.top_service and facts.requests:
+        text = (
+            f"Residents ask most often for help with {facts.top_service}: "
+            f"{facts.top_service_requests:,} of the {facts.requests:,} requests in the data."
+        )
+        base = _num(answers.get("baseline_days"))
+        if base is not None:
+            text += f" Half of these requests close within {base:g} days."
+        say.append(text)
+    if facts.metrics_met is not None and facts.metrics_missed is not None:
+        total = len(facts.metrics_met) + len(facts.metrics_missed)
+        if total:
+            text = (
+                f"Of the {total} priority metrics, {len(facts.metrics_met)} meet their target today"
+            )
+            text += f": {join(facts.metrics_met)}." if facts.metrics_met else "."
+            if facts.metrics_missed:
+                text += f" {join(facts.metrics_missed)} {'do' if len(facts.metrics_missed) > 1 else 'does'} not."
+            say.append(text)
+    skills = [names.skill(s).lower() for s in answers.get("priority_skills") or []]
+    where = [names.department(d) for d in answers.get("upskilling_departments") or []]
+    if skills:
+        text = f"The staff survey shows the largest skill gaps in {join(skills)}"
+        text += f", most of all in {join(where)}." if where else "."
+        say.append(text)
+    scores = answers.get("maturity_scores")
+    if isinstance(scores, Mapping) and scores:
+        ranked = sorted(
+            ((float(v), str(k)) for k, v in scores.items() if _num(v) is not None), reverse=True
+        )
+        if len(ranked) >= 2:
+            (hi, best), (lo, worst) = ranked[0], ranked[-1]
+            say.append(
+                f"On the team's own self-assessment, the city is strongest in "
+                f"{names.area(best).lower()} ({hi:.0f} of 100) and weakest in "
+                f"{names.area(worst).lower()} ({lo:.0f} of 100)."
+            )
+    if facts.old_race_question:
+        n = len(facts.old_race_question)
+        say.append(
+            f"{n} dataset{'s' if n > 1 else ''} still {'ask' if n > 1 else 'asks'} about race "
+            "or ethnicity the old way and must move to the 2024 federal standard."
+        )
+    if facts.log_records:
+        say.append(
+            f"The data-use log already holds {facts.log_records} records from "
+            f"{facts.log_departments} departments: times when data changed what the city did."
+        )
+    if not say:
+        return [Paragraph("The city has not shared the data this section is written from yet.")]
+    return [Paragraph(s) for s in say]
+
+
+# -- the executive summary ----------------------------------------------------------------------------
+
+
+def resident_changes(
+    answers: Mapping[str, Any],
+    names: Names,
+    cal: Calendar,
+    facts: CityFacts,
+    actions: Sequence[PlanAction],
+) -> list[str]:
+    """What changes for residents, one sentence each."""
+    out: list[str] = []
+    base, target = _num(answers.get("baseline_days")), _num(answers.get("target_days"))
+    if base is not None and target is not None and target < base:
+        what = f"{facts.top_service} requests" if facts.top_service else "the most common requests"
+        out.append(
+            f"Faster help: half of {what} close within {target:g} days by "
+            f"{cal.label(12, long=True)}, down from {base:g} days today."
+        )
+    plan = [r for r in answers.get("publication_plan") or [] if isinstance(r, Mapping)]
+    if plan:
+        out.append(
+            f"More to see: {len(plan)} more city datasets go online by "
+            f"{cal.label(12 * cal.years, long=True)}, each updated on a set rhythm."
+        )
+    standard = answers.get("demographic_standard")
+    if isinstance(standard, Mapping) and standard:
+        limit = _num(standard.get("small_numbers_threshold"))
+        text = "Fair results: services ask about people the same way, so the city can see who is left behind."
+        if limit is not None:
+            text += f" Counts under {limit:g} stay hidden to protect privacy."
+        out.append(text)
+    groups = [a for a in actions if a.source == "engagement_plan" and a.details]
+    if groups:
+        heard = len({d.split(":")[0] for a in groups for d in a.details})
+        out.append(
+            f"A voice in the plan: {heard} groups of residents, staff and partners are asked "
+            "what they need, and told what changed."
+        )
+    meeting = answers.get("stat_meeting")
+    if isinstance(meeting, Mapping) and meeting.get("cadence"):
+        out.append(
+            f"Problems caught sooner: the mayor's team checks key service numbers "
+            f"{cadence(meeting['cadence'])} and acts when one slips."
+        )
+    return out[:4]
+
+
+def cost_sentences(costs: Mapping[str, Sequence[float]], years: int) -> list[str]:
+    total = sum(sum(v) for v in costs.values())
+    if not total:
+        return ["The actions in this plan use staff time; no new spending is planned yet."]
+    parts = [f"{money(sum(v))} for {k}" for k, v in costs.items() if sum(v)]
+    per_year = [sum(v[y] for v in costs.values()) for y in range(years)]
+    return [
+        f"Over {years} years the plan costs {money(total)}: {join(parts)}.",
+        "By year: " + "; ".join(f"year {y + 1}, {money(c)}" for y, c in enumerate(per_year)) + ".",
+    ]
+
+
+def approvals(answers: Mapping[str, Any], names: Names, cal: Calendar, total: float) -> list[str]:
+    out = [f"This strategy and its roadmap, from {cal.period}."]
+    if total:
+        out.append(f"Spending of {money(total)} over {cal.years} years, as the roadmap sets out.")
+    model = answers.get("governance_model")
+    if isinstance(model, Mapping) and model.get("body"):
+        chair = f", chaired by the {model['chair']}" if model.get("chair") else ""
+        out.append(f"The {names.humanise(model['body'])}{chair}, to make the rules for data.")
+    if isinstance(answers.get("demographic_standard"), Mapping):
+        out.append("The demographic data standard, for use in every service.")
+    plan = answers.get("publication_plan")
+    if isinstance(plan, list) and plan:
+        out.append(f"The plan to publish {len(plan)} more datasets.")
+    return out[:5]
+
+
+def executive_summary(
+    *,
+    answers: Mapping[str, Any],
+    names: Names,
+    cal: Calendar,
+    facts: CityFacts,
+    objectives: Sequence[Objective],
+    actions: Sequence[PlanAction],
+    costs: Mapping[str, Sequence[float]],
+    to_resolve: int,
+) -> list[Block]:
+    blocks: list[Block] = [Heading("Our vision")]
+    vision = answers.get("data_vision")
+    if vision:
+        blocks.append(Paragraph(names.humanise(vision), team=True))
+    else:
+        blocks.append(Paragraph("The vision is still to be written (Module 1, workshop A)."))
+    blocks.append(Heading("Goals"))
+    goals = []
+    for goal in GOALS:
+        first = next((o.text for o in objectives if o.goal == goal.id), None)
+        if first or any(a.goal == goal.id for a in actions):
+            goals.append(f"{goal.title}. {first or goal.why}")
+    blocks.append(Bullets(goals or ["The goals fill in as the workshops are done."]))
+    changes = resident_changes(answers, names, cal, facts, actions)
+    if changes:
+        blocks += [Heading("What changes for residents"), Bullets(changes)]
+    total = sum(sum(v) for v in costs.values())
+    blocks += [Heading("What it costs"), Paragraph(" ".join(cost_sentences(costs, cal.years)))]
+    blocks += [
+        Heading("What the mayor is asked to approve"),
+        Bullets(approvals(answers, names, cal, total), ordered=True),
+    ]
+    if to_resolve:
+        blocks.append(
+            Paragraph(
+                f"Before the mayor signs, the team must settle {to_resolve} "
+                f"point{'s' if to_resolve > 1 else ''} listed at the end of this document."
+            )
+        )
+    return blocks
+
+
+def public_summary(
+    *,
+    city_name: str,
+    answers: Mapping[str, Any],
+    names: Names,
+    cal: Calendar,
+    facts: CityFacts,
+    actions: Sequence[PlanAction],
+    measures: Sequence[Measure],
+) -> list[Block]:
+    """One page for residents: what the city wants, what changes, how it keeps data safe, how to
+    follow progress and have a say. No costs table, no internal roles."""
+    blocks: list[Block] = [
+        Paragraph(
+            f"{city_name} has a plan for how it will use data over the next {cal.years} years, "
+            f"from {cal.period}. This page says what it means for you."
+        ),
+        Heading("What we want"),
+    ]
+    vision = answers.get("data_vision")
+    blocks.append(
+        Paragraph(names.humanise(vision), team=True)
+        if vision
+        else Paragraph("Better services, decided with good data, that residents can check.")
+    )
+    changes = resident_changes(answers, names, cal, facts, actions)
+    if changes:
+        blocks += [Heading("What will change for you"), Bullets(changes)]
+    blocks += [
+        Heading("Our goals"),
+        Bullets([f"{g.title}. {g.why}" for g in GOALS if any(a.goal == g.id for a in actions)]),
+        Heading("How we keep your data safe"),
+    ]
+    standard = answers.get("demographic_standard")
+    limit = _num(standard.get("small_numbers_threshold")) if isinstance(standard, Mapping) else None
+    safe = "We never publish names. Data about people goes online only as totals."
+    if limit is not None:
+        safe += f" Any count under {limit:g} is hidden, so no one can be picked out."
+    blocks.append(Paragraph(safe))
+    blocks.append(Heading("How to follow our progress"))
+    shown = [m.name for m in measures if m.target_value is not None][:3]
+    follow = "We will report every year on the numbers in this plan"
+    follow += f", such as {join([s[:1].lower() + s[1:] for s in shown])}." if shown else "."
+    follow += " The results will be on the city's open data portal."
+    blocks.append(Paragraph(follow))
+    groups = [a for a in actions if a.source == "engagement_plan"]
+    if groups:
+        blocks += [
+            Heading("Have your say"),
+            Paragraph(
+                "We will meet neighborhood groups, staff and partners to hear what they need, "
+                "and come back to show what changed. Ask your council member or the mayor's "
+                "office how to take part."
+            ),
+        ]
+    return blocks
+
+
+def situation_facts(data: Any, answers: Mapping[str, Any], names: Names) -> CityFacts:
+    """Today's figures from the city's data folder (see :class:`CityFacts`)."""
+    from cohort_tools.lessons.inventory import inventory_metrics
+    from cohort_tools.lessons.standards_audit import datasets_to_update
+
+    facts = CityFacts()
+    departments = data.table("departments") if data.has("departments") else None
+    if departments is not None and len(departments):
+        facts.staff = int(departments["headcount"].sum())
+        facts.departments = len(departments)
+        facts.data_roles = int(departments["data_roles"].sum())
+    if data.has("data_inventory"):
+        inventory = data.table("data_inventory")
+        m = inventory_metrics(inventory, departments)
+        facts.datasets, facts.published = m.datasets, m.published
+        facts.documented, facts.fresh = m.documented, m.fresh
+        facts.departments_covered = m.departments_covered if departments is not None else None
+        facts.old_race_question = [names.dataset(d) for d in datasets_to_update(inventory)]
+    if data.has("service_requests"):
+        from cohort_tools.citydata.loader import connect
+
+        con = connect(data.path, tables=["service_requests"])
+        try:
+            rows = con.execute(
+                "SELECT service_name, count(*) AS n FROM service_requests GROUP BY 1 "
+                "ORDER BY n DESC, service_name LIMIT 1"
+            ).fetchall()
+            total = con.execute("SELECT count(*) FROM service_requests").fetchone()
+        finally:
+            con.close()
+        if rows and total:
+            facts.top_service = str(rows[0][0])
+            facts.top_service_requests, facts.requests = int(rows[0][1]), int(total[0])
+    metrics = data.table_or_empty("performance_metrics")
+    chosen = answers.get("priority_metrics") or []
+    if len(metrics) and isinstance(chosen, list) and chosen:
+        latest = metrics.sort_values("period").groupby("metric_id").tail(1).set_index("metric_id")
+        met: list[str] = []
+        missed: list[str] = []
+        for metric_id in chosen:
+            if metric_id not in latest.index or pd.isna(latest.loc[metric_id, "target"]):
+                continue
+            row = latest.loc[metric_id]
+            good = (
+                row["value"] >= row["target"]
+                if bool(row["higher_is_better"])
+                else row["value"] <= row["target"]
+            )
+            (met if good else missed).append(names.metric(metric_id))
+        facts.metrics_met, facts.metrics_missed = met, missed
+    if data.has("data_use_log"):
+        log = data.table("data_use_log")
+        facts.log_records = len(log)
+        facts.log_departments = int(log["department_id"].nunique())
+    return facts
+
+
+def generated_text(blocks: Sequence[Block]) -> str:
+    """The sentences this module wrote (not the team's own words), for the readability score."""
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and not b.team:
+            out.append(b.text)
+        elif isinstance(b, Bullets) and not b.team:
+            out += [i if i.endswith((".", "?", "!")) else i + "." for i in b.items]
+    return "\n".join(out)
+
+
+__all__ = [
+    "CityFacts",
+    "approvals",
+    "cost_sentences",
+    "executive_summary",
+    "generated_text",
+    "public_summary",
+    "resident_changes",
+    "sentence_case",
+    "situation_facts",
+    "where_the_city_stands",
+]
