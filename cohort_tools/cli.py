@@ -28,6 +28,7 @@ from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError
 from cohort_tools.course import api as course
 from cohort_tools.hub import api as hub
+from cohort_tools.kit import api as kit
 from cohort_tools.model import api as model
 from cohort_tools.packets import api as packets
 from cohort_tools.strategy import api as strategy
@@ -113,6 +114,15 @@ def _book(result: Any, _: Mapping[str, Any]) -> None:
     typer.echo(f"Open {result.index} in a browser (works offline).")
 
 
+def _kit(result: Any, _: Mapping[str, Any]) -> None:
+    typer.echo(result.summary())
+    typer.echo(f"Open {result.index} in a browser.")
+
+
+def _text_line(result: str, _: Mapping[str, Any]) -> None:
+    typer.echo(result)
+
+
 def _quiet(_result: Any, _params: Mapping[str, Any]) -> None:
     return None
 
@@ -131,6 +141,7 @@ NOUNS = {
     "strategy": "Each city's citywide data strategy.",
     "book": "The curriculum book (a static, offline website).",
     "hub": "The live cohort: a multi-user JupyterHub where learners work and coaches grade.",
+    "kit": "The facilitation kit: printable pages, showcase feedback forms, the skills survey.",
     "demo": "The main job, end to end, on the embedded demo cohort.",
 }
 
@@ -282,6 +293,15 @@ COMMANDS: tuple[Command, ...] = (
             arguments=("cohort",), flags={"yes": "--yes"},
             helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
                    "yes": "Really delete the users and their work."}),
+    Command("kit build", kit.build_kit,
+            "Write every kit page as HTML and PDF, the cohort view, blank forms and the survey "
+            "template.", _kit, helps={"out": "Folder for the printable kit.",
+                                      "pdf": "Also print each page to PDF."}),
+    Command("kit feedback", kit.check_feedback_file,
+            "Check a showcase feedback form; list every problem; exit 1 if there is one.",
+            _text_line, arguments=("path",),
+            helps={"path": "A filled-in showcase feedback form (YAML).",
+                   "city": "The city whose folder holds the form."}),
     Command("demo run", pipeline.run_demo,
             "Run the main job end to end on the embedded demo cohort (or --cohort).", _quiet,
             old=("demo",), fixed={"echo": typer.echo},

@@ -112,6 +112,14 @@ def step_cohort_view(ctx: DemoContext) -> None:
     ctx.say(f"  one page across the cohort: {page}")
 
 
+def step_kit(ctx: DemoContext) -> None:
+    from cohort_tools.kit.api import build_kit
+
+    result = build_kit(out=ctx.out / "kit", cohort=ctx.cohort_file)
+    ctx.outputs["facilitation kit"] = result.index
+    ctx.say(result.summary())
+
+
 def step_book(ctx: DemoContext) -> None:
     from cohort_tools.book import build_book
 
@@ -131,6 +139,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Assembling each city's data strategy", step_strategies),
     ("Making each city's coaching packets", step_packets),
     ("Writing the cohort view", step_cohort_view),
+    ("Writing the facilitation kit (printable pages and PDFs)", step_kit),
     ("Building the curriculum book", step_book),
 ]
 

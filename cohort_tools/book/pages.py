@@ -1,5 +1,6 @@
 """Pages the book generates from the product's data: the programme overview, one page per module,
-the capstone, the data dictionary and the table of contents.
+the capstone, the data dictionary, the References page (with the facts that can change), the
+facilitation kit's pages and the table of contents.
 
 Every function returns text; :mod:`cohort_tools.book.build` writes it into the staging folder.
 """
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cohort_tools.model.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
+from cohort_tools.model.references import References
+from cohort_tools.policy.facts import Facts
 
 KIND_LABELS = {"keynote": "Keynote", "workshop": "Workshop", "studio": "Strategy studio"}
 TIMELINE_FILE = "programme-timeline.svg"
@@ -116,7 +119,7 @@ def module_page(module: Module, programme: Programme, pages: dict[str, SessionPa
     lines = [
         f"# Module {module.number}: {module.title}",
         "",
-        f"**Theme:** {module.theme}. **When:** {_months(module.months)} of the programme.",
+        f"**Theme:** {module.theme}. **When:** {_months(module.months)} of the program.",
         "",
         module.summary.strip(),
         "",
@@ -142,7 +145,7 @@ def capstone_page(programme: Programme, pages: dict[str, SessionPage]) -> str:
         d.summary.strip(),
         "",
         f"In the last month the team turns its workshop answers into a {d.horizon_years}-year plan. "
-        "The mayor signs it at the end of the programme.",
+        "The mayor signs it at the end of the program.",
         "",
     ]
     for s in programme.capstone:
@@ -180,11 +183,11 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
     c = p.convening
     k = p.coaching
     lines = [
-        "# The programme at a glance",
+        "# The program at a glance",
         "",
         p.note.strip(),
         "",
-        f"The programme lasts {p.duration_months} months. It opens with an in-person convening for "
+        f"The program lasts {p.duration_months} months. It opens with an in-person convening for "
         f"mayors, then runs {len(p.modules)} modules of online keynotes and workshops for each city's "
         "senior team. A coach meets every city's team every "
         f"{k.cadence_weeks} weeks. Mayors come back at key moments to decide and to sign off.",
@@ -221,7 +224,7 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
         "the showcases and the final sign-off.",
         f"- **The senior team** has {p.team.min_members} to {p.team.max_members} members chosen by "
         "the mayor. They attend every keynote and workshop.",
-        "- **The CDA lead** runs the programme inside the city: roster, calendar, data and follow-up. "
+        "- **The CDA lead** runs the program inside the city: roster, calendar, data and follow-up. "
         "See {doc}`lead-orientation`.",
         "- **The coach** meets the team every two weeks. See {doc}`coaching-guide`.",
         "",
@@ -307,7 +310,7 @@ DICTIONARY_MISSING = """\
 # Data dictionary
 
 ```{note}
-This page lists every table and column a city brings to the programme. It is generated from the
+This page lists every table and column a city brings to the program. It is generated from the
 city-data schemas in `cohort_tools.citydata`, which this copy of the package does not have yet
 (REASON). Rebuild the book once that part is installed.
 ```
@@ -328,12 +331,81 @@ def data_dictionary_page(render: Callable[[], str] | None = None) -> tuple[str, 
         body = demote_headings(body)
     intro = (
         "# Data dictionary\n\n"
-        "Every table a city brings to the programme, and every column in it: its type, whether it "
+        "Every table a city brings to the program, and every column in it: its type, whether it "
         "is required and what values are allowed. `cda data check` tests a city's folder against "
         "exactly these rules. This page is generated from the same schemas, so it cannot drift "
         "from what the check does.\n\n"
     )
     return intro + body + "\n", None
+
+
+REFERENCES_DOC = "references"
+
+
+def references_page(refs: References, facts: Facts) -> str:
+    """The References page: facts that can change (with their "as of" dates), the program's own
+    rules of thumb, and every source the curriculum cites (title, publisher, year, link, the date
+    it was last checked, and what it supports)."""
+    from cohort_tools.kit.pages import ref_label
+    from cohort_tools.policy.facts import us_date
+
+    def cited(ids: list[str]) -> str:
+        return "; ".join(f"{{ref}}`{_cell(refs.get(i).title)} <{ref_label(i)}>`" for i in ids)
+
+    lines = [
+        "# References",
+        "",
+        "Every source this curriculum cites is listed on this page: its title, who published it, "
+        "the year, a link, the date we last checked it, and what we use it for. When we could not "
+        "confirm part of an entry, the entry says so. Check those before you rely on them.",
+        "",
+        "## Facts that can change",
+        "",
+        "Dates and rules set by public bodies change. The notebooks and the tools read these facts "
+        "from one file (`curriculum/facts.yaml`), so a change made there reaches every page.",
+        "",
+    ]
+    for f in facts.facts:
+        if f.kind != "published":
+            continue
+        status = "" if f.confirmed else f" **Not fully confirmed:** {' '.join(f.note.split())}"
+        lines.append(
+            f"- {f.text} *(As of {us_date(f.as_of)}. Sources: {cited(f.sources)}.)*{status}"
+        )
+    lines += [
+        "",
+        "## The program's own rules of thumb",
+        "",
+        "Some exercises check answers against a range. These ranges are this program's own guides, "
+        "not published standards. A team with a good reason may go outside them and say why.",
+        "",
+    ]
+    for f in facts.facts:
+        if f.kind == "program_rule":
+            lines.append(f"- {f.text} *(As of {us_date(f.as_of)}.)*")
+    lines += ["", "## Sources", ""]
+    for r in refs.references:
+        lines += [f"({ref_label(r.id)})=", f"### {r.title}", ""]
+        lines.append(f"- **Publisher:** {r.publisher}")
+        lines.append(f"- **Year:** {r.year if r.year is not None else 'not confirmed'}")
+        lines.append(
+            f"- **Link:** <{r.link}>" if r.link else "- **Link:** no stable link confirmed"
+        )
+        lines.append(
+            f"- **Last checked:** {us_date(r.checked)}"
+            if r.checked
+            else "- **Last checked:** not re-read for this edition"
+        )
+        if len(r.supports) == 1:
+            lines.append(f"- **We use it for:** {' '.join(r.supports[0].split())}")
+        else:
+            lines.append("- **We use it for:**")
+            lines += [f"  - {' '.join(s.split())}" for s in r.supports]
+        if r.note:
+            label = "Note" if r.confirmed else "Not fully confirmed"
+            lines.append(f"- **{label}:** {' '.join(r.note.split())}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
@@ -357,7 +429,7 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
 
     parts: list[dict[str, object]] = [
         {
-            "caption": "The programme",
+            "caption": "The program",
             "chapters": [
                 {"file": "programme"},
                 *convening,
@@ -375,10 +447,24 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
         )
     if programme.capstone:
         parts.append({"caption": "Capstone", "chapters": [chapter("modules/capstone", "capstone")]})
+    from cohort_tools.kit.pages import KIT_INDEX, kit_docnames
+
+    parts.append(
+        {
+            "caption": "Facilitation kit",
+            "chapters": [
+                {
+                    "file": KIT_INDEX,
+                    "sections": [{"file": d} for d in kit_docnames(programme) if d != KIT_INDEX],
+                }
+            ],
+        }
+    )
     parts.append(
         {
             "caption": "Reference",
             "chapters": [
+                {"file": REFERENCES_DOC},
                 {"file": "data-dictionary"},
                 {"file": "standards/race-and-ethnicity"},
                 {"file": "standards/disability"},
@@ -406,6 +492,16 @@ def plan_book(programme: Programme, root: Path) -> BookPlan:
         plan.pages[f"modules/{m.id}.md"] = module_page(m, programme, by_session)
     if programme.capstone:
         plan.pages["modules/capstone.md"] = capstone_page(programme, by_session)
+    from cohort_tools.kit.pages import kit_pages
+    from cohort_tools.model.references import default_references
+    from cohort_tools.policy.facts import default_facts
+
+    refs = default_references()
+    plan.pages[f"{REFERENCES_DOC}.md"] = references_page(refs, default_facts())
+    for kit_page in kit_pages(
+        programme, references=refs, notebooks={p.docname for p in plan.notebooks}
+    ):
+        plan.pages[f"{kit_page.docname}.md"] = kit_page.text
     dictionary, note = data_dictionary_page()
     plan.pages["data-dictionary.md"] = dictionary
     if note:

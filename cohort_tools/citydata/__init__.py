@@ -6,10 +6,10 @@ validate first, drop personal-name and e-mail columns, and cache normalised Parq
 
 from __future__ import annotations
 
-from .check import check_city
 from .importer import import_table
 from .loader import CityData, connect, load, open_city
 from .schemas import SCHEMA_VERSION, TABLES
+from .validate import check_city
 
 __all__ = [
     "SCHEMA_VERSION",

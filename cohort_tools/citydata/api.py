@@ -45,7 +45,7 @@ class CityCheck:
 
 def check(*, city_dir: Path) -> CityCheck:
     """Validate every table of a city folder and collect every problem (nothing is changed)."""
-    from .check import check_city
+    from .validate import check_city
 
     return CityCheck(city_dir, check_city(city_dir))
 

@@ -418,46 +418,5 @@ def check_prepared(item: PreparedTable, city: str | None) -> list[Problem]:
     return [*item.problems, *validate_frame(item, city), *consistency_warnings(item, city)]
 
 
-def check_city(city_dir: Path) -> list[Problem]:
-    """Every problem in a city folder (errors and warnings), in file order. Reads only."""
-    folder = scan_city(Path(city_dir))
-    problems = list(folder.problems)
-    city = folder.city_id
-    prepared: dict[str, PreparedTable] = {}
-    checked: dict[str, list[Problem]] = {}
-    from . import bulk
-
-    for table in schemas.TABLES:
-        if table not in folder.files:
-            if not any(table in p.message for p in folder.problems):
-                problems.append(
-                    Problem(
-                        str(folder.path),
-                        f"there is no {table} table.",
-                        f"add {table}.csv (or .xlsx/.parquet) if the city has this data; "
-                        "notebooks that need it will say so.",
-                        city=city,
-                        severity="warning",
-                    )
-                )
-            continue
-        # Large tables are validated by DuckDB, streamed, with the same problems (see bulk).
-        outcome = bulk.check_table(folder, table, prepared)
-        if outcome is not None:
-            problems.extend(outcome[0])
-            checked[table] = outcome[1]
-            prepared[table] = PreparedTable(table, folder.files[table], None)
-            continue
-        item = prepare_city_table(folder, table)
-        prepared[table] = item
-        problems.extend(check_prepared(item, city))
-    for table, item in prepared.items():
-        if table in checked:
-            problems.extend(checked[table])
-        else:
-            problems.extend(cross_check_table(item, prepared, city))
-    return problems
-
-
 def known_extensions() -> Iterable[str]:
     return EXTENSION_FORMATS.keys()

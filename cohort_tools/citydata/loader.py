@@ -37,7 +37,6 @@ from . import bulk, schemas
 from .check import (
     CACHE_DIR_NAME,
     CityFolder,
-    check_city,
     check_prepared,
     cross_check,
     prepare_city_table,
@@ -45,6 +44,7 @@ from .check import (
 )
 from .config import CityConfig
 from .normalise import PreparedTable, normalised_frame
+from .validate import check_city
 
 if TYPE_CHECKING:
     import duckdb

@@ -20,6 +20,7 @@ DEMO_OUTPUT_DIR = Path("demo-output")
 PACKETS_DIR = Path("packets")
 STRATEGY_DIR = Path("strategy")
 COHORT_VIEW_DIR = Path("cohort-view")
+KIT_DIR = Path("kit")
 DEMO_CITY_DIR = Path("demo-city")
 
 #: Seconds one cell of a coaching template may run when the packets are made.

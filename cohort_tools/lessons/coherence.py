@@ -271,8 +271,9 @@ def days_target(baseline_days: Any, target_days: Any) -> list[Finding]:
                 "target-unsupported",
                 "target_days",
                 f"{_num(target)} days would cut today's {_num(base)} days by more than half in "
-                "one year.",
-                "aim for a cut of 10 to 30 percent unless you are changing how the work is done.",
+                "one year (the program's own rule of thumb).",
+                "aim for a cut of 10 to 30 percent (the program's own rule of thumb) unless you are "
+                "changing how the work is done.",
                 "median days to close",
             )
         ]

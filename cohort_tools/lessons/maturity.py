@@ -4,9 +4,10 @@ Each criterion is rated 0-3 (0 not started, 1 beginning, 2 developing, 3 establi
 ids and practice areas match the ``maturity_assessment`` table of the city data format (see
 ``cohort_tools/citydata/schemas.py``), so a city's recorded assessments can be read straight in.
 
-Practice areas may echo the public practice names of What Works Cities certification
-(published at whatworkscities.bloomberg.org/assessment/, v3.0 of 2022: 43 criteria in 8 practices); the
-criteria text is written for this programme. This is NOT the official What Works Cities
+Practice areas may echo the public practice names of What Works Cities certification: the names of
+the 2018-2021 standard (its 2018 assessment guide) or of the 2022 standard
+(whatworkscities.bloomberg.org/assessment/); each echo says which (see curriculum/references.yaml).
+The criteria text is written for this program. This is NOT the official What Works Cities
 certification and its scores are not certification scores.
 
 Scores: an area's score is its points as a share of the points possible (3 per criterion), 0-100.
@@ -58,16 +59,26 @@ class Criterion:
 PRACTICE_AREAS: dict[str, PracticeArea] = {
     a.id: a
     for a in (
-        PracticeArea("governance", "Data governance", "WWC: Data Governance"),
-        PracticeArea("data_management", "Data management and quality", "WWC v3: Data Management"),
-        PracticeArea("analytics", "Analytics", "WWC: Performance & Analytics"),
-        PracticeArea("performance", "Performance management", "WWC: Performance & Analytics"),
-        PracticeArea("open_data", "Open data", "WWC: Open Data"),
+        PracticeArea("governance", "Data governance", "WWC 2018-2021 standard: Data Governance"),
         PracticeArea(
-            "equity", "Equity and disaggregated data", "WWC v3: disaggregated data (all practices)"
+            "data_management", "Data management and quality", "WWC 2022 standard: Data Management"
+        ),
+        PracticeArea("analytics", "Analytics", "WWC 2018-2021 standard: Performance & Analytics"),
+        PracticeArea(
+            "performance",
+            "Performance management",
+            "WWC 2018-2021 standard: Performance & Analytics",
+        ),
+        PracticeArea("open_data", "Open data", "WWC 2018-2021 standard: Open Data"),
+        PracticeArea(
+            "equity",
+            "Equity and disaggregated data",
+            "WWC 2022 standard: Disaggregated Data for Decision-Making",
         ),
         PracticeArea("workforce", "Data workforce", "Beeck Center: data talent pipeline"),
-        PracticeArea("engagement", "Stakeholder engagement", "WWC: Stakeholder Engagement"),
+        PracticeArea(
+            "engagement", "Stakeholder engagement", "WWC 2018-2021 standard: Stakeholder Engagement"
+        ),
     )
 }
 

@@ -85,7 +85,9 @@ ROLE_NEEDS: dict[str, dict[str, int]] = {
 }  # fmt: skip
 
 #: A dedicated data role to hire when the city has too few people at practitioner level or above
-#: in a skill (role titles from the UK DDaT framework's data roles).
+#: in a skill. Most titles are data role titles of the UK DDaT capability framework; "data trainer"
+#: is NOT one (the framework has no data-literacy training role): it is this program's own title.
+#: :data:`ROLE_TITLE_SOURCES` says which is which, for any table that shows these titles.
 HIRE_FOR_SKILL: dict[str, str] = {
     "data_literacy": "data trainer",
     "data_analysis": "data analyst",
@@ -96,6 +98,25 @@ HIRE_FOR_SKILL: dict[str, str] = {
     "statistics": "data scientist",
     "data_ethics": "data ethicist",
 }
+
+#: Where each title in :data:`HIRE_FOR_SKILL` comes from, in words a learner can read.
+DDAT_TITLE = "UK DDaT capability framework"
+PROGRAM_TITLE = "this program's own title (not a UK DDaT role)"
+ROLE_TITLE_SOURCES: dict[str, str] = {
+    "data analyst": DDAT_TITLE,
+    "performance analyst": DDAT_TITLE,
+    "data governance manager": DDAT_TITLE,
+    "data engineer": DDAT_TITLE,
+    "data scientist": DDAT_TITLE,
+    "data ethicist": DDAT_TITLE,
+    "data trainer": PROGRAM_TITLE,
+}
+
+
+def title_source(role_title: str) -> str:
+    """Where a hiring title comes from: the UK DDaT framework, or this program's own title."""
+    return ROLE_TITLE_SOURCES.get(role_title.strip().lower(), PROGRAM_TITLE)
+
 
 #: Words that mark a role title as covering a skill (for checking free-text role titles).
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
@@ -323,6 +344,7 @@ __all__ = [
     "LEVEL_SCORES",
     "ROLE_FAMILIES",
     "ROLE_NEEDS",
+    "ROLE_TITLE_SOURCES",
     "SKILL_LABELS",
     "GroupTable",
     "by_group",
@@ -337,6 +359,7 @@ __all__ = [
     "roles_for",
     "scored",
     "thin_bench_skills",
+    "title_source",
     "top",
     "training_cost",
 ]

@@ -46,6 +46,12 @@ WARM_MODULES = (
     "cohort_tools.nb",  # the notebooks' one import; it brings the lesson helpers and city data
 )
 
+#: Set-up calls made once in the zygote ("module:function"), named like WARM_MODULES so the engine
+#: layer does not import the layers above it: every chart is an offline figure with alt text, even
+#: one shown without nb.start (a packet kernel hands the spec to the engine instead; see
+#: cohort_tools/render/charts.py).
+WARM_CALLS = ("cohort_tools.render.charts:enable_offline_charts",)
+
 
 def _warm() -> None:
     import importlib
@@ -60,11 +66,10 @@ def _warm() -> None:
 
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
-        # Every chart is an offline figure with alt text, even one shown without nb.start. A packet
-        # kernel hands the spec to the engine instead (see cohort_tools/render/charts.py).
-        from cohort_tools.render.charts import enable_offline_charts
-
-        enable_offline_charts()
+    for call in WARM_CALLS:
+        module, _, function = call.partition(":")
+        with contextlib.suppress(Exception):
+            getattr(importlib.import_module(module), function)()
 
 
 def _die_with_parent() -> None:

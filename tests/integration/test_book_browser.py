@@ -6,14 +6,44 @@ that server is blocked and counted as a failure, so the tests also prove the boo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cohort_tools.model.programme import Programme
-from tests.integration.conftest import PageVisit, visit
+from tests.integration.conftest import PageVisit, serve, visit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+#: The pages of issue 19 (references, facilitation kit, guides, glossary), checked by name below so
+#: a page that drops out of the book fails here rather than passing unseen.
+ISSUE_19_PAGES = [
+    "references.html",
+    "kit/index.html",
+    "kit/convening.html",
+    "kit/brief-m1-keynote.html",
+    "kit/brief-m2-keynote.html",
+    "kit/brief-m3-keynote.html",
+    "kit/showcase-rubrics.html",
+    "kit/showcase-feedback.html",
+    "kit/skills-survey.html",
+    "coaching-guide.html",
+    "lead-orientation.html",
+    "glossary.html",
+]
+
+
+def _serious_axe_violations(page: Any, url: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    visit(page, url)
+    result = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
+        for v in result.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
 
 
 def test_every_page_loads_with_no_failed_request_and_no_console_error(
@@ -106,3 +136,32 @@ def test_the_timeline_has_a_table_equivalent(
     table_text = page.locator("article table").first.inner_text()
     for session in programme.sessions():
         assert session.title in table_text, session.id
+
+
+def test_the_references_and_kit_pages_are_in_the_book_load_cleanly_and_pass_axe(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    missing = [p for p in ISSUE_19_PAGES if p not in book_pages]
+    assert not missing, missing
+    found: dict[str, list[str]] = {}
+    for rel in ISSUE_19_PAGES:
+        seen = visit(page, f"{book_url}/{rel}")
+        assert not (seen.failed or seen.console_errors), (rel, seen)
+        bad = _serious_axe_violations(page, f"{book_url}/{rel}")
+        if bad:
+            found[rel] = bad
+    assert not found, found
+
+
+def test_the_printable_kit_pages_pass_axe(page: Any, tmp_path: Path) -> None:
+    from cohort_tools.kit.api import build_kit
+
+    kit = build_kit(out=tmp_path / "kit", pdf=False)
+    found: dict[str, list[str]] = {}
+    with serve(kit.out) as url:
+        for html_page in [*kit.pages, kit.index]:
+            bad = _serious_axe_violations(page, f"{url}/{html_page.name}")
+            if bad:
+                found[html_page.name] = bad
+    assert len(kit.pages) == 10
+    assert not found, found

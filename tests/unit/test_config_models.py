@@ -14,7 +14,13 @@ from cohort_tools.core.config import StrictModel
 from cohort_tools.model.coaching import Commitment
 
 #: The packages that hold configuration read from files (programme, cohort, city.yaml, coaching log).
-CONFIG_PACKAGES = ("cohort_tools.core", "cohort_tools.model", "cohort_tools.citydata")
+CONFIG_PACKAGES = (
+    "cohort_tools.core",
+    "cohort_tools.model",
+    "cohort_tools.policy",
+    "cohort_tools.citydata",
+    "cohort_tools.kit",
+)
 
 
 def _models() -> list[type[BaseModel]]:

@@ -1,17 +1,23 @@
 """OMB SPD 15 (2024 revision) race and ethnicity categories, as data.
 
-Statistical Policy Directive No. 15, revised 2024: effective 2024-03-28, full compliance by
-2029-03-28. One combined race/ethnicity question; respondents may select more than one category;
-detailed categories are collected by default. The detailed examples are those the standard's
-question format lists, not an exhaustive code list. Kept as a Python data file (not YAML) so it
-ships inside the package with no package-data configuration.
+Statistical Policy Directive No. 15, revised 2024. One combined race/ethnicity question;
+respondents may select more than one category; detailed categories are collected by default. The
+detailed examples are those the standard's question format lists, not an exhaustive code list. The
+categories are kept as a Python data file so they ship inside the package.
+
+The dates can change (OMB extended the compliance date in 2025), so they are not written here: they
+come from the facts file, ``curriculum/facts.yaml`` (facts ``spd15-effective`` and
+``spd15-compliance``), read through :func:`cohort_tools.policy.facts.fact`.
 """
 
 from __future__ import annotations
 
+from cohort_tools.policy.facts import fact
+
 SOURCE_URL = "https://spd15revision.gov/content/spd15revision/en/2024-spd15.html"
-EFFECTIVE = "2024-03-28"
-FULL_COMPLIANCE_BY = "2029-03-28"
+#: ISO dates (YYYY-MM-DD), from curriculum/facts.yaml.
+EFFECTIVE = str(fact("spd15-effective").value)
+FULL_COMPLIANCE_BY = str(fact("spd15-compliance").value)
 MULTIPLE_SELECTIONS_ALLOWED = True
 
 #: code -> (label, detailed examples, new in 2024)
