@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean install
+.PHONY: demo test lint format clean install hub-install
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ test: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench
 	$(BIN)/ruff format --check cohort_tools tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The live cohort's hub environment (a virtualenv every user can read, from Debian's Python) and
+# configurable-http-proxy from npm, at HUB_PREFIX. Root only; run again after updating cohort-tools.
+HUB_PREFIX ?= /opt/cda-hub
+hub-install: $(STAMP)
+	$(BIN)/cda hub install --prefix $(HUB_PREFIX)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench

@@ -27,6 +27,7 @@ from cohort_tools.cohort_view import api as cohort_view
 from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError
 from cohort_tools.course import api as course
+from cohort_tools.hub import api as hub
 from cohort_tools.kit import api as kit
 from cohort_tools.model import api as model
 from cohort_tools.packets import api as packets
@@ -139,6 +140,7 @@ NOUNS = {
     "packets": "The coaching packets (one page per template and city, and a PDF per city).",
     "strategy": "Each city's citywide data strategy.",
     "book": "The curriculum book (a static, offline website).",
+    "hub": "The live cohort: a multi-user JupyterHub where learners work and coaches grade.",
     "kit": "The facilitation kit: printable pages, showcase feedback forms, the skills survey.",
     "demo": "The main job, end to end, on the embedded demo cohort.",
 }
@@ -200,8 +202,10 @@ COMMANDS: tuple[Command, ...] = (
                    "city_id": "City id (default: made from the invented name)."}),
     Command("course build", course.build,
             "Make the nbgrader course folder from the MyST workshops (one assignment per city).",
+            flags={"per_city": "--per-city"},
             helps={"workshops": "Workshops folder (MyST). Default: workshops/.",
-                   "timeout": "Seconds a cell may run when the course grades."}),
+                   "timeout": "Seconds a cell may run when the course grades.",
+                   "per_city": "One nbgrader course per city (course/<city>/), as on the hub."}),
     Command("course release", course.release,
             "Register every senior team member and release each city's notebooks.",
             old=("release",)),
@@ -253,6 +257,42 @@ COMMANDS: tuple[Command, ...] = (
             helps={"out": "Folder for the built site (replaced on success).",
                    "city": "Demo city the session notebooks run on.",
                    "strict": "Treat Sphinx warnings as errors."}),
+    Command("hub install", hub.install,
+            "Make the hub environment (a virtualenv every user can read) and install the proxy "
+            "(npm).",
+            helps={"prefix": "Where the hub environment goes.",
+                   "python": "A Python every user can run (not one under /root).",
+                   "project": "The cohort-tools checkout to install. Default: this one."}),
+    Command("hub start", hub.start,
+            "Set up and start the cohort's hub; print its address, the accounts and how to log in.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "prefix": "The hub environment (made by `cda hub install`).",
+                   "ip": "Address to listen on (this machine only by default).",
+                   "port": "Public port.",
+                   "mem_limit": "Memory per user, e.g. 2G; 'none' for no limit.",
+                   "idle_timeout": "Seconds before an idle server is stopped.",
+                   "ssl_cert": "TLS certificate (PEM), with --ssl-key.",
+                   "ssl_key": "TLS private key (PEM).",
+                   "home_root": "Folder for the users' home folders.",
+                   "workshops": "Workshops folder (MyST). Default: workshops/."}),
+    Command("hub stop", hub.stop,
+            "Stop the cohort's hub and every server it started; check nothing is left running.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort)."}),
+    Command("hub status", hub.status, "Whether the cohort's hub is running, and whose servers are.",
+            arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort)."}),
+    Command("hub grade", hub.grade,
+            "Collect new submissions, grade them and release feedback (the grading page's "
+            "buttons), for one city's course or all.", arguments=("cohort",),
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "city": "Only this city's course. Default: every city."}),
+    Command("hub remove", hub.remove,
+            "Stop the hub and delete its system users (with their home folders) and its state.",
+            arguments=("cohort",), flags={"yes": "--yes"},
+            helps={"state_root": "Folder for the hubs' state (one sub-folder per cohort).",
+                   "yes": "Really delete the users and their work."}),
     Command("kit build", kit.build_kit,
             "Write every kit page as HTML and PDF, the cohort view, blank forms and the survey "
             "template.", _kit, helps={"out": "Folder for the printable kit.",

@@ -8,6 +8,16 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEMO_DIR = PACKAGE_DIR / "demo_cohort"
 DEMO_COHORT_FILE = DEMO_DIR / "cohort.yaml"
+#: Names the cohort file that "no cohort file" means (default: the embedded demo cohort). The live
+#: cohort's hub sets it for each learner's server to their city's own cohort file, so a released
+#: notebook carries no path of the machine that built it (its ``cohort_file`` parameter is empty).
+COHORT_FILE_ENV = "CDA_COHORT_FILE"
+
+
+def default_cohort_file() -> Path:
+    """The cohort file used when none is given: ``$CDA_COHORT_FILE``, else the demo cohort."""
+    env = os.environ.get(COHORT_FILE_ENV)
+    return Path(env) if env else DEMO_COHORT_FILE
 
 
 def project_root() -> Path:

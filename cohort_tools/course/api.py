@@ -25,15 +25,23 @@ def build(
     course: Path = COURSE_DIR,
     workshops: Path | None = None,
     timeout: Annotated[int, Field(ge=1)] = COURSE_CELL_TIMEOUT,
+    per_city: bool = False,
 ) -> BuildReport:
     """Make the nbgrader course folder from the MyST workshops (one assignment per city).
 
     ``workshops`` defaults to the project's workshops/ folder; ``timeout`` is the seconds a cell may
-    run when the course grades (nbgrader's ``Execute.timeout``).
+    run when the course grades (nbgrader's ``Execute.timeout``). ``per_city``: one nbgrader course
+    per city instead (``course/<city>/``, its assignments the workshops), as on the live cohort's hub.
     """
     from cohort_tools.course.build import build_course
 
-    return build_course(workshops_dir=workshops, course_dir=course, cohort=cohort, timeout=timeout)
+    return build_course(
+        workshops_dir=workshops,
+        course_dir=course,
+        cohort=cohort,
+        timeout=timeout,
+        per_city=per_city,
+    )
 
 
 def release(*, cohort: Path | None = None, course: Path = COURSE_DIR) -> ReleaseReport:

@@ -46,7 +46,6 @@ from .layout import (
     PARAMETERS_GRADE_ID,
     Course,
     Learner,
-    assignment_id,
     gradebook_lock,
     student_id,
     tools_on_path,
@@ -82,12 +81,17 @@ class ReleaseReport:
     learners: list[Learner]
     released: dict[str, list[Path]] = field(default_factory=dict)  # city -> notebooks
 
+    def _where(self) -> str:
+        if (self.course / "release").is_dir():
+            return str(self.course / "release")
+        return str(self.course / "<city>" / "release")  # one course per city
+
     def summary(self) -> str:
         cities = sorted({ln.city for ln in self.learners})
         n = sum(len(v) for v in self.released.values())
         return (
             f"Released {n} notebook(s) to {len(self.learners)} learner(s) in {len(cities)} "
-            f"city(ies) ({', '.join(cities)}). Released notebooks: {self.course / 'release'}"
+            f"city(ies) ({', '.join(cities)}). Released notebooks: {self._where()}"
         )
 
 
@@ -196,49 +200,80 @@ def build_course(
     course_dir: Path = defaults.COURSE_DIR,
     cohort: Cohort | Path | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    per_city: bool = False,
+    cohort_param: str | None = None,
 ) -> BuildReport:
     """Make (or update) the nbgrader course folder: config, gradebook and per-city sources.
 
     Sources are converted from MyST in memory; ``.ipynb`` files are written only inside
     ``course_dir`` (git-ignored). An existing gradebook is kept, with its grades.
+
+    ``per_city``: one nbgrader course per city (``course_dir/<city>/``, course id = the city,
+    assignments = the workshops), nbgrader's multiple-classes layout used by the live cohort's hub.
+    ``cohort_param``: what the notebooks' ``cohort_file`` parameter is set to (default: this cohort
+    file's path; the hub gives "" so a released notebook names no path of the build machine, and
+    each learner's server says where its city's cohort file is, in ``CDA_COHORT_FILE``).
     """
     tools_on_path()
     loaded = _resolve_cohort(cohort)
     workshops = discover_workshops(workshops_dir or paths.workshops_dir())
-    course = Course(course_dir.resolve())
-    course.root.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(
-        course.config_file,
-        NBGRADER_CONFIG.format(
-            course_id=COURSE_ID, timeout=int(timeout), code_stub=NBGRADER_CODE_STUB
-        ),
+    root = course_dir.resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    cohort_file = str(loaded.path) if cohort_param is None else cohort_param
+    courses = (
+        {city.id: Course(root / city.id) for city in loaded.cities}
+        if per_city
+        else dict.fromkeys((c.id for c in loaded.cities), Course(root))
     )
-    cohort_file = str(loaded.path)
+    from nbgrader.api import Gradebook
+
     assignments = []
+    for course in dict.fromkeys(courses.values()):
+        course.root.mkdir(parents=True, exist_ok=True)
+        course_id = course.root.name if per_city else COURSE_ID
+        atomic_write_text(
+            course.config_file,
+            NBGRADER_CONFIG.format(
+                course_id=course_id, timeout=int(timeout), code_stub=NBGRADER_CODE_STUB
+            ),
+        )
+        course.__dict__.pop("course_id", None)  # re-read from the file just written
     for ws in workshops:
         for city in loaded.cities:
-            aid = assignment_id(ws.name, city.id)
+            course = courses[city.id]
+            aid = course.assignment(ws.name, city.id)
             nb = city_source(ws, city.id, cohort_file)
             atomic_write_text(
                 course.source(aid) / f"{ws.name}.ipynb",
                 nbformat.writes(nb),  # type: ignore[no-untyped-call]
             )
-            assignments.append(aid)
-    # Remove sources of workshops or cities that are gone (their grades stay in the gradebook).
+            assignments.append(aid if not per_city else f"{city.id}/{aid}")
     import shutil
 
-    for old in set(course.assignments()) - set(assignments):
-        shutil.rmtree(course.source(old), ignore_errors=True)
-    from nbgrader.api import Gradebook
-
-    with gradebook_lock(course), Gradebook(course.db_url, course_id=COURSE_ID):
-        pass  # creates the gradebook's tables
+    for course in dict.fromkeys(courses.values()):
+        wanted = {
+            a.rsplit("/", 1)[-1]
+            for a in assignments
+            if not per_city or a.startswith(f"{course.root.name}/")
+        }
+        # Remove sources of workshops or cities that are gone (their grades stay in the gradebook).
+        for old in set(course.assignments()) - wanted:
+            shutil.rmtree(course.source(old), ignore_errors=True)
+        with gradebook_lock(course), Gradebook(course.db_url, course_id=course.course_id):
+            pass  # creates the gradebook's tables
     atomic_write_text(
-        course.root / BUILD_RECORD,
-        json.dumps({"cohort": cohort_file, "workshops": [w.name for w in workshops]}, indent=1),
+        root / BUILD_RECORD,
+        json.dumps(
+            {
+                "cohort": str(loaded.path),
+                "workshops": [w.name for w in workshops],
+                "per_city": per_city,
+            },
+            indent=1,
+        ),
     )
     return BuildReport(
-        course.root, assignments, [w.name for w in workshops], [c.id for c in loaded.cities]
+        root, assignments, [w.name for w in workshops], [c.id for c in loaded.cities]
     )
 
 
@@ -275,28 +310,35 @@ def release(
 
     Builds the course first when it has not been built. Released notebooks carry the city's
     parameters in a locked cell and contain no solutions or hidden tests (nbgrader's
-    ``generate_assignment``).
+    ``generate_assignment``). A folder with one course per city is released course by course;
+    each city's gradebook registers only that city's learners.
     """
+    from cohort_tools.course.layout import course_folders
+
     tools_on_path()
     loaded = _resolve_cohort(cohort)
-    course = Course(course_dir.resolve())
-    if not course.config_file.is_file() or not course.assignments():
+    root = course_dir.resolve()
+    if not course_folders(root) or not any(c.assignments() for c in course_folders(root)):
         build_course(workshops_dir=workshops_dir, course_dir=course_dir, cohort=loaded)
     learners, private = _learners(loaded)
     from nbgrader.api import Gradebook
 
-    api = _api(course)
     city_ids = {c.id for c in loaded.cities}
     released: dict[str, list[Path]] = {c: [] for c in sorted(city_ids)}
-    with gradebook_lock(course):
-        for aid in course.assignments():
-            _, city = aid.split("--", 1) if "--" in aid else (aid, "")
-            if city not in city_ids:
-                continue
-            _nbgrader(api.generate_assignment(aid), f"release {aid}", course.source(aid))
-            released[city].extend(sorted(course.release(aid).glob("*.ipynb")))
-        with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
-            for ln in learners:
-                gb.update_or_create_student(ln.id, **private[ln.id])
-    course.write_learners(learners)
-    return ReleaseReport(course.root, learners, released)
+    for course in course_folders(root):
+        api = _api(course)
+        mine = [ln for ln in learners if course.city in (None, ln.city)]
+        with gradebook_lock(course):
+            for aid in course.assignments():
+                _, city = course.split(aid)
+                if city not in city_ids:
+                    continue
+                _nbgrader(api.generate_assignment(aid), f"release {aid}", course.source(aid))
+                released[city].extend(sorted(course.release(aid).glob("*.ipynb")))
+            with Gradebook(course.db_url, course_id=course.course_id) as gb:
+                for ln in mine:
+                    gb.update_or_create_student(ln.id, **private[ln.id])
+        course.write_learners(mine)
+    if course_folders(root) != [Course(root)]:
+        Course(root).write_learners(learners)  # the cohort's learners, for the reports
+    return ReleaseReport(root, learners, released)

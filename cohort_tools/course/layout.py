@@ -1,5 +1,18 @@
 """The course folder: where nbgrader's files live, the ids we give assignments and learners.
 
+Two layouts, read by the same grader and reports:
+
+* **one course for the cohort** (``cda course build``, ``make demo``): course id ``cda``, one
+  assignment per workshop and city (``<workshop>--<city>``), as below;
+* **one course per city** (``cda course build --per-city``, the live cohort's hub: nbgrader's
+  multiple-classes set-up): ``course/<city>/`` is an nbgrader course whose id is the city and whose
+  assignments are the workshops (``m1_workshop_a_data_routines``); ``course/learners.json`` lists
+  every learner, and each city's course has its own.
+
+:class:`Course` is one nbgrader course either way; :func:`course_folders` lists the courses under a
+course folder, and :meth:`Course.split` / :meth:`Course.assignment` translate between an assignment
+id and (workshop, city) for both.
+
 ::
 
     course/
@@ -17,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import threading
@@ -78,9 +92,29 @@ class Learner:
 
 @dataclass(frozen=True)
 class Course:
-    """Paths inside one course folder."""
+    """Paths inside one nbgrader course folder."""
 
     root: Path
+
+    @functools.cached_property
+    def course_id(self) -> str:
+        """nbgrader's course id: ``cda`` for the cohort's course, the city id for a city's course."""
+        if not self.config_file.is_file():
+            return COURSE_ID
+        return str(self.nbgrader_config().CourseDirectory.get("course_id") or COURSE_ID)
+
+    @property
+    def city(self) -> str | None:
+        """The city of a city's course (None for the cohort's one course)."""
+        return None if self.course_id == COURSE_ID else self.course_id
+
+    def assignment(self, workshop: str, city: str) -> str:
+        """The id of a workshop's assignment for a city in this course."""
+        return workshop if self.city else assignment_id(workshop, city)
+
+    def split(self, assignment: str) -> tuple[str, str]:
+        """(workshop, city) of an assignment id of this course."""
+        return (assignment, self.city) if self.city else split_assignment_id(assignment)
 
     @property
     def config_file(self) -> Path:
@@ -142,13 +176,18 @@ class Course:
 def course_answers_digest(course_dir: Path, city: str) -> str:
     """A digest of the city's graded submissions (answers and notebooks) in a course folder.
 
-    Every file in ``autograded/<student>/<workshop>--<city>/``, by path and bytes; it changes when
-    any of the city's learners is (re)graded. Packets that read the course use it in their cache key.
+    Every file of the city's assignments under ``autograded/`` (``<student>/<workshop>--<city>/`` in
+    the cohort's one course, ``<student>/<workshop>/`` in the city's own course), by path and bytes;
+    it changes when any of the city's learners is (re)graded. Packets that read the course use it in
+    their cache key.
     """
-    root = Course(Path(course_dir)).folder("autograded")
-    pattern = f"*/{assignment_id('*', city)}/*"
-    files = sorted(root.glob(pattern)) if root.is_dir() else []
     h = hashlib.sha256()
+    course = course_for_city(Path(course_dir), city)
+    if course is None:
+        return h.hexdigest()[:16]
+    root = course.folder("autograded")
+    pattern = f"*/{assignment_id('*', city)}/*" if course.city is None else "*/*/*"
+    files = sorted(root.glob(pattern)) if root.is_dir() else []
     for f in files:
         if f.is_file():
             h.update(str(f.relative_to(root)).encode())
@@ -159,9 +198,31 @@ def course_answers_digest(course_dir: Path, city: str) -> str:
 _THREAD_LOCK = threading.Lock()
 
 
+def course_folders(folder: Path) -> list[Course]:
+    """The nbgrader courses in a course folder: itself (one course for the cohort), or one
+    sub-folder per city (one course per city)."""
+    if Course(folder).gradebook.is_file():
+        return [Course(folder)]
+    if not folder.is_dir():
+        return []
+    return [
+        Course(sub)
+        for sub in sorted(folder.iterdir())
+        if sub.is_dir() and Course(sub).gradebook.is_file()
+    ]
+
+
+def course_for_city(folder: Path, city: str) -> Course | None:
+    """The course that holds a city's assignments (None if there is none)."""
+    for course in course_folders(folder):
+        if course.city in (None, city):
+            return course
+    return None
+
+
 def is_course(folder: Path | None) -> bool:
-    """Whether ``folder`` holds a built course (its gradebook exists)."""
-    return folder is not None and Course(folder).gradebook.is_file()
+    """Whether ``folder`` holds a built course (its gradebook exists), or a course per city."""
+    return folder is not None and bool(course_folders(folder))
 
 
 def course_or_default(folder: Path | None, default: Path = COURSE_DIR) -> Path | None:

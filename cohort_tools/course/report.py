@@ -11,7 +11,7 @@ from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.notebooks.compat import nbgrader_resources
 
-from .layout import COURSE_ID, Course, split_assignment_id, tools_on_path
+from .layout import Course, course_folders, tools_on_path
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
@@ -47,19 +47,27 @@ def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
     nbgrader's GenerateFeedback makes the page from the autograded notebook after hidden tests (and
     tracebacks that could quote them) are removed. Pages name the learner only by pseudonymous id.
     """
+    tools_on_path()
+    courses = course_folders(course_dir.resolve())
+    if not courses:
+        raise CdaError.single(
+            course_dir.resolve(), "this is not a built course folder.", "run `cda course build`."
+        )
+    written: list[Path] = []
+    for course in courses:
+        written += _feedback_of(course)
+    return written
+
+
+def _feedback_of(course: Course) -> list[Path]:
+    """The feedback pages of one nbgrader course."""
     import nbformat
     from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
 
-    tools_on_path()
-    course = Course(course_dir.resolve())
-    if not course.gradebook.is_file():
-        raise CdaError.single(
-            course.root, "this is not a built course folder.", "run `cda course build`."
-        )
-    # nbgrader's own converter, used for its configuration (as generate_feedback configures it).
+    # nbgrader's own converter, used only to configure the exporter exactly as generate_feedback does.
     conv = GenerateFeedback(coursedir=course.coursedir(), config=course.nbgrader_config())
     written = []
     root = course.folder("autograded")
@@ -112,13 +120,17 @@ def _module(workshop: str) -> str:
 
 
 def progress_rows(course: Course) -> list[ProgressRow]:
+    """One row per learner and workshop of their city, in every course of the course folder."""
+    courses = course_folders(course.root)
+    if courses != [course]:
+        return [row for c in courses for row in progress_rows(c)]
     from nbgrader.api import Gradebook, MissingEntry
 
     rows = []
-    with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
         for ln in sorted(course.learners().values(), key=lambda x: (x.city, x.role, x.id)):
             for aid in course.assignments():
-                workshop, city = split_assignment_id(aid)
+                workshop, city = course.split(aid)
                 if city != ln.city:
                     continue
                 try:
@@ -186,7 +198,7 @@ def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None)
     """The progress table (returned and, with ``out``, saved with an SVG chart and its text)."""
     tools_on_path()
     course = Course(course_dir.resolve())
-    if not course.gradebook.is_file():
+    if not course_folders(course.root):
         raise CdaError.single(
             course.root, "this is not a built course folder.", "run `cda course build`."
         )

@@ -17,7 +17,7 @@ from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.model.cohort import Cohort
 
-from .layout import Course, split_assignment_id
+from .layout import Course
 
 KINDS = ("correct", "partial", "wrong")
 
@@ -55,7 +55,7 @@ def sample_notebook(course: Course, assignment: str, kind: str) -> nbformat.Note
     """The released notebook of ``assignment`` with its answers filled in as ``kind``."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    workshop, _ = split_assignment_id(assignment)
+    workshop, _ = course.split(assignment)
     released: nbformat.NotebookNode = nbformat.read(  # type: ignore[no-untyped-call]
         course.release(assignment) / f"{workshop}.ipynb", as_version=4
     )
@@ -83,7 +83,7 @@ def write_submission(
     course: Course, student: str, assignment: str, nb: nbformat.NotebookNode | str | bytes
 ) -> Path:
     """Put a notebook (or raw text/bytes, for broken files) where nbgrader expects a submission."""
-    workshop, _ = split_assignment_id(assignment)
+    workshop, _ = course.split(assignment)
     target = course.submitted(student, assignment) / f"{workshop}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(nb, bytes):
@@ -111,7 +111,7 @@ def make_sample_submissions(
             kind = KINDS[i % len(KINDS)]
             kinds[ln.id] = kind
             for aid in course.assignments():
-                workshop, of_city = split_assignment_id(aid)
+                workshop, of_city = course.split(aid)
                 if of_city == city and not workshop.startswith(NOT_YET_SUBMITTED.get(city, ())):
                     write_submission(course, ln.id, aid, sample_notebook(course, aid, kind))
     return kinds

@@ -178,7 +178,7 @@ def check_cohort(
     itself cannot be read (missing, empty, not YAML).
     """
     programme = programme or load_programme()
-    doc = load_yaml(path or paths.DEMO_COHORT_FILE, what="cohort file")
+    doc = load_yaml(path or paths.default_cohort_file(), what="cohort file")
     problems: list[Problem] = []
     try:
         header = CohortHeader.model_validate(doc.data)
@@ -217,11 +217,11 @@ def check_cohort(
 
 
 def load_cohort(path: Path | None = None, programme: Programme | None = None) -> Cohort:
-    """Load a cohort file (None = the embedded demo cohort); raise CdaError listing every problem."""
+    """Load a cohort file (None = $CDA_COHORT_FILE or the demo cohort); raise CdaError listing all."""
     cohort, problems = check_cohort(path, programme)
     if cohort is None:
         raise CdaError(
-            problems, headline=f"{path or paths.DEMO_COHORT_FILE} is not a valid cohort."
+            problems, headline=f"{path or paths.default_cohort_file()} is not a valid cohort."
         )
     return cohort
 

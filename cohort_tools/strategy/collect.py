@@ -18,7 +18,7 @@ import nbformat
 
 from cohort_tools.core.errors import Problem
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
-from cohort_tools.course.layout import Course, assignment_id
+from cohort_tools.course.layout import Course, course_for_city
 from cohort_tools.model.programme import Programme, Session
 from cohort_tools.render.page import strip_ansi
 
@@ -102,13 +102,13 @@ def collect_team_answers(
     city: str, *, course_dir: Path, programme: Programme
 ) -> tuple[TeamAnswers, list[Problem]]:
     """The city team's submission of each workshop, and a problem per submission that crashed."""
-    course = Course(course_dir.resolve())
+    course = course_for_city(course_dir.resolve(), city) or Course(course_dir.resolve())
     found: dict[str, Submission] = {}
     problems: list[Problem] = []
     root = course.folder("autograded")
     for session in _workshop_sessions(programme):
         workshop = Path(str(session.notebook)).stem
-        aid = assignment_id(workshop, city)
+        aid = course.assignment(workshop, city)
         candidates: list[tuple[tuple[int, int, float], Submission]] = []
         for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else []:
             path = folder / f"{workshop}.ipynb"

@@ -5,8 +5,9 @@ The layers, lowest first (issue 14, rule 1)::
     core < model < policy < citydata < notebooks, render < lessons < nb.py < products < pipeline < cli
 
 ``cohort_tools/__init__.py`` counts as core. Within the products the order is
-``course, kit < strategy < packets, cohort_view, book`` (packets read the course's answers; the cohort
-view reads the course and the strategy; the book includes the facilitation kit's pages). Packages listed together with a comma are peers: neither may
+``course, kit < strategy < packets, cohort_view, book < hub`` (packets read the course's answers; the
+cohort view reads the course and the strategy; the book includes the facilitation kit's pages; the
+live cohort's hub runs the course). Packages listed together with a comma are peers: neither may
 import the other (give them an order here first if one has to).
 
 Every import counts: module level, inside functions, under ``if TYPE_CHECKING``. A violation names the
@@ -42,12 +43,13 @@ LAYERS: dict[str, tuple[int, int]] = {
     "packets": (7, 2),
     "cohort_view": (7, 2),
     "book": (7, 2),
+    "hub": (7, 3),
     "pipeline": (8, 0),
     "cli": (9, 0),
 }
 ORDER = (
     "core < model < policy < citydata < notebooks, render < lessons < nb < "
-    "course, kit < strategy < packets, cohort_view, book < pipeline < cli"
+    "course, kit < strategy < packets, cohort_view, book < hub < pipeline < cli"
 )
 #: First part of a module's dotted name below ``cohort_tools`` -> its layer.
 TOP_LEVEL = {

@@ -26,7 +26,7 @@ import nbformat
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.notebooks.compat import nbgrader_resources, one_transaction, shared_gradebook
 
-from ..layout import COURSE_ID, Course, gradebook_lock
+from ..layout import Course, gradebook_lock
 from .results import SubmissionResult
 from .steps import run_phase
 
@@ -59,7 +59,7 @@ def assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
     from nbgrader.api import Gradebook, MissingEntry
 
     infos = []
-    with Gradebook(course.db_url, course_id=COURSE_ID) as gb:
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
         try:
             a = gb.find_assignment(assignment)
         except MissingEntry:
@@ -122,7 +122,7 @@ def record_grades(
     with (
         warnings.catch_warnings(),
         gradebook_lock(course),
-        Gradebook(course.db_url, course_id=COURSE_ID) as gb,
+        Gradebook(course.db_url, course_id=course.course_id) as gb,
         one_transaction(gb),
     ):
         # nbgrader's add_submission builds related rows before adding them (SQLAlchemy notes it).

@@ -19,7 +19,7 @@ from cohort_tools.core.errors import CdaError
 from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
 
 from ..answers import answer_names, answers_file, dump_code
-from ..layout import Course, split_assignment_id, tools_on_path
+from ..layout import Course, tools_on_path
 from .gradebook import NotebookInfo, Prepared, assignment_info, record_grades
 from .results import GradeReport, SubmissionResult
 from .run import execute, execution_notes, read_submission, roundtrip
@@ -71,7 +71,7 @@ class Grader:
 
     def grade(self, student: str, assignment: str) -> SubmissionResult:
         start = time.monotonic()
-        workshop, city = split_assignment_id(assignment)
+        workshop, city = self.course.split(assignment)
         result = SubmissionResult(student, assignment, city, workshop, "graded")
         try:
             from nbformat.warnings import MissingIDFieldWarning
@@ -232,7 +232,7 @@ def autograde(
     for ln in course.learners().values():
         for aid in course.assignments():
             wanted = students is None or ln.id in students
-            if wanted and split_assignment_id(aid)[1] == ln.city and (ln.id, aid) not in submitted:
+            if wanted and course.split(aid)[1] == ln.city and (ln.id, aid) not in submitted:
                 not_submitted.append((ln.id, aid))
     return GradeReport(course.root, results, sorted(not_submitted), time.monotonic() - start, jobs)
 
