@@ -51,6 +51,7 @@ from cohort_tools.model.coaching import CoachingLog, load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import load_programme
 from cohort_tools.model.schedule import build_calendar
+from cohort_tools.policy.facts import fact, us_date
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_rates, survey_groups
 from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
@@ -75,6 +76,7 @@ __all__ = [
     "chartcheck",
     "check_chart",
     "exhibits",
+    "fact",
     "inventory",
     "inventory_metrics",
     "load_programme",
@@ -92,6 +94,7 @@ __all__ = [
     "suppress",
     "suppress_rates",
     "survey_groups",
+    "us_date",
     "with_freshness",
 ]
 

@@ -38,9 +38,13 @@ Value = dt.date | int | float | str
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def us_date(day: dt.date) -> str:
-    """``September 28, 2029``: the date style of US English text."""
-    return f"{day:%B} {day.day}, {day.year}"
+def us_date(day: dt.date, *, short: bool = False) -> str:
+    """``September 28, 2029`` (``Sep 28, 2029`` when ``short``): the date style of US English text.
+
+    Takes a date, a datetime or a pandas Timestamp.
+    """
+    month = f"{day:%b}" if short else f"{day:%B}"
+    return f"{month} {day.day}, {day.year}"
 
 
 def _shown(value: Value | None) -> str:
