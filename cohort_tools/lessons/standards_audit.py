@@ -268,7 +268,7 @@ def standard_problems(
         )
     if standard.get("when_collected") is not None and not _text(standard.get("when_collected")):
         out.append(("'when_collected' should say in words when the questions are asked.",
-                    'e.g. "at enrolment, with a note on why the city asks".'))  # fmt: skip
+                    'e.g. "at enrollment, with a note on why the city asks".'))  # fmt: skip
     n = standard.get("small_numbers_threshold")
     if n is not None:
         if not isinstance(n, int) or isinstance(n, bool):

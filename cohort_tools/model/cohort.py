@@ -49,7 +49,7 @@ class Person(Strict):
 
 
 class Member(Person):
-    role: str = Field(description="a role id from the programme (curriculum/programme.yaml)")
+    role: str = Field(description="a role id from the program (curriculum/programme.yaml)")
     title: str | None = Field(default=None, description="job title; required when role is 'other'")
 
 
@@ -143,7 +143,7 @@ class Cohort(StrictModel):
 _FIELD_HINTS = {
     "mayor": "add the mayor's name and email. The mayor must attend the convening in person; "
     "no one may stand in for them.",
-    "cda_lead": "name the city's CDA lead (name, email): they coordinate the programme and join the "
+    "cda_lead": "name the city's CDA lead (name, email): they coordinate the program and join the "
     "second half of the convening.",
     "coach": "name the GovEx coach for this city (name, email).",
     "start_date": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
@@ -242,7 +242,7 @@ def _team_size_problem(
         line=doc.line_of(("cities", i, "senior_team")),
         city=label,
         field=f"cities[{i}].senior_team",
-        message=f"the senior team has {count} members; the programme takes {lo} to {hi} "
+        message=f"the senior team has {count} members; the program takes {lo} to {hi} "
         "(not counting the mayor).",
         fix=fix,
     )
@@ -265,7 +265,7 @@ def _role_problems(
                     line=doc.line_of(loc),
                     city=label,
                     field=f"cities[{i}].senior_team[{j}].role",
-                    message=f"'{role}' is not one of the programme's roles.",
+                    message=f"'{role}' is not one of the program's roles.",
                     fix=f"use one of {', '.join(roles)}; for another role write role: other "
                     "and give the job title in 'title'.",
                 )
