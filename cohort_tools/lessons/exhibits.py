@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cohort_tools.policy.facts import us_date
+from cohort_tools.core.dates import us_date
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress
 
 MIN_WEEKS_FOR_TREND = 8

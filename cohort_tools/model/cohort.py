@@ -30,6 +30,7 @@ from cohort_tools.core.config import (
     load_yaml,
     problems_from_validation,
 )
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.model.programme import Programme, load_programme
 
@@ -452,7 +453,8 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
 def summary(cohort: Cohort, programme: Programme) -> str:
     """A short readable summary of a valid cohort."""
     lines = [
-        f"{cohort.name}: {len(cohort.cities)} cities, starting {cohort.start_date:%A %d %B %Y} "
+        f"{cohort.name}: {len(cohort.cities)} cities, starting {cohort.start_date:%A}, "
+        f"{us_date(cohort.start_date)} "
         f"({cohort.timezone})",
     ]
     titles = {r.id: r.title for r in programme.team.roles}
