@@ -131,7 +131,7 @@ def _quiet(_result: Any, _params: Mapping[str, Any]) -> None:
 
 #: The nouns, in the order `cda --help` lists them.
 NOUNS = {
-    "programme": "The six-month programme.",
+    "programme": "The six-month program.",
     "cohort": "Cohorts of cities and their teams: check, schedule, view.",
     "data": "City data folders: import real exports, check them, print the data dictionary, "
     "generate demo cities.",
@@ -148,7 +148,7 @@ NOUNS = {
 #: Help for options many commands share (a command's own ``helps`` win).
 COMMON_HELP = {
     "cohort": "Cohort file (YAML). Default: the embedded demo cohort.",
-    "programme": "Programme file. Default: curriculum/programme.yaml.",
+    "programme": "Program file. Default: curriculum/programme.yaml.",
     "course": "Course folder.",
     "out": "Folder to write to.",
     "city": "City id in the cohort.",
@@ -160,10 +160,10 @@ COMMON_HELP = {
 _NEAREST_COURSE = "Course folder with the graded workshops. Default: ./course when it exists."
 
 COMMANDS: tuple[Command, ...] = (
-    Command("programme show", model.programme_show, "Print the programme as a readable outline.",
+    Command("programme show", model.programme_show, "Print the program as a readable outline.",
             _text),
     Command("cohort check", model.cohort_check,
-            "Check a cohort file against the programme's rules; list every problem; exit 1 on "
+            "Check a cohort file against the program's rules; list every problem; exit 1 on "
             "errors.", _cohort_check, arguments=("cohort",)),
     Command("cohort schedule", model.cohort_schedule,
             "Lay out the six months for every city (working days only) and write ICS and/or CSV.",
@@ -180,7 +180,7 @@ COMMANDS: tuple[Command, ...] = (
             _city_check, arguments=("city_dir",),
             helps={"city_dir": "The city data folder (holding city.yaml)."}),
     Command("data import", data.import_file,
-            "Normalise and validate an export, then write it into a city folder as TABLE.",
+            "Normalize and validate an export, then write it into a city folder as TABLE.",
             _imported, arguments=("source",),
             helps={"source": "The export to import (CSV, xlsx, Parquet, JSON).",
                    "city_dir": "The city data folder to write into.",

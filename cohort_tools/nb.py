@@ -41,6 +41,7 @@ from cohort_tools.citydata.schemas import (
     SKILLS,
     UPDATE_FREQUENCIES,
 )
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.lessons import chartcheck, exhibits, inventory, maturity, quality, skills
 from cohort_tools.lessons import standards_audit as standards_audit
@@ -51,6 +52,7 @@ from cohort_tools.model.coaching import CoachingLog, load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import load_programme
 from cohort_tools.model.schedule import build_calendar
+from cohort_tools.policy.facts import fact
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_rates, survey_groups
 from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
@@ -75,6 +77,7 @@ __all__ = [
     "chartcheck",
     "check_chart",
     "exhibits",
+    "fact",
     "inventory",
     "inventory_metrics",
     "load_programme",
@@ -92,6 +95,7 @@ __all__ = [
     "suppress",
     "suppress_rates",
     "survey_groups",
+    "us_date",
     "with_freshness",
 ]
 

@@ -134,7 +134,7 @@ def step_book(ctx: DemoContext) -> None:
 STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Checking the cohort", step_check_cohort),
     ("Checking each city's data", step_check_city_data),
-    ("Writing the programme calendar", step_calendar),
+    ("Writing the program calendar", step_calendar),
     ("Releasing the workshops, grading sample submissions", step_course),
     ("Assembling each city's data strategy", step_strategies),
     ("Making each city's coaching packets", step_packets),

@@ -69,7 +69,7 @@ def track_order(programme: Programme) -> list[str]:
 def alt_text(programme: Programme) -> str:
     """A short description of what the chart shows, for screen readers and for the figure caption."""
     p = programme
-    parts = [f"Timeline of the {p.duration_months}-month programme, one row per strand."]
+    parts = [f"Timeline of the {p.duration_months}-month program, one row per strand."]
     parts.append(f"Month {p.convening.month} opens with the {p.convening.title.lower()}.")
     for m in p.modules:
         span = (

@@ -221,7 +221,7 @@ def _decode(path: Path, raw: bytes, encoding: str) -> tuple[str | None, list[Pro
             return None, [
                 Problem(
                     name,
-                    "the file's text encoding cannot be recognised (it is not UTF-8 or "
+                    "the file's text encoding cannot be recognized (it is not UTF-8 or "
                     f"Windows-1252; it may not be a text file at all).{hint}",
                     "open it in a spreadsheet or editor and save it as 'CSV UTF-8'"
                     + (f", or set encoding: {guess} for this table in city.yaml" if guess else "")
@@ -430,7 +430,7 @@ def large_csv_dialect(
         detected, note = detect_encoding(sample, complete=False)
         if detected is None:
             problem = Problem(
-                name, "the file's text encoding cannot be recognised.", "save as UTF-8."
+                name, "the file's text encoding cannot be recognized.", "save as UTF-8."
             )
             return None, ",", [problem]
         enc = detected

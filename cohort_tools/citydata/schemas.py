@@ -294,7 +294,7 @@ SERVICE_REQUESTS = _table(
     {
         "service_request_id": col("str", "The city's request number.", unique=True),
         "status": col(
-            "str", "open or closed (normalised from the city's status).", allowed=("open", "closed")
+            "str", "open or closed (normalized from the city's status).", allowed=("open", "closed")
         ),
         "source_status": col(
             "str",
@@ -353,7 +353,7 @@ SERVICE_REQUESTS = _table(
         ),
         "neighbourhood_id": col(
             "str",
-            "The neighbourhood it falls in (extension).",
+            "The neighborhood it falls in (extension).",
             required=False,
             nullable=True,
             references="neighbourhoods.neighbourhood_id",
@@ -364,10 +364,10 @@ SERVICE_REQUESTS = _table(
 
 NEIGHBOURHOODS = _table(
     "neighbourhoods",
-    "The city's neighbourhoods (or tracts, wards): population and income.",
+    "The city's neighborhoods (or tracts, wards): population and income.",
     {
-        "neighbourhood_id": col("str", "Short stable code for the neighbourhood.", unique=True),
-        "name": col("str", "Neighbourhood name (a place name, not a person's)."),
+        "neighbourhood_id": col("str", "Short stable code for the neighborhood.", unique=True),
+        "name": col("str", "Neighborhood name (a place name, not a person's)."),
         "population": col("int", "Residents (latest estimate).", checks=[NON_NEGATIVE]),
         "median_household_income_usd": col(
             "float",
@@ -377,18 +377,18 @@ NEIGHBOURHOODS = _table(
             checks=[NON_NEGATIVE],
         ),
     },
-    row="one neighbourhood",
+    row="one neighborhood",
 )
 
 NEIGHBOURHOOD_DEMOGRAPHICS = _table(
     "neighbourhood_demographics",
-    "Residents of each neighbourhood by demographic group, in long format. race_ethnicity uses the "
+    "Residents of each neighborhood by demographic group, in long format. race_ethnicity uses the "
     "SPD 15 (2024) minimum categories plus MULTIPLE; age uses Census five-year bands; "
     "limited_english counts residents aged 5+ who speak English less than 'very well'; disability "
     "follows the Washington Group short set.",
     {
         "neighbourhood_id": col(
-            "str", "The neighbourhood.", references="neighbourhoods.neighbourhood_id"
+            "str", "The neighborhood.", references="neighbourhoods.neighbourhood_id"
         ),
         "dimension": col("str", "Which demographic dimension.", allowed=DEMOGRAPHIC_DIMENSIONS),
         "category": col(
@@ -403,15 +403,15 @@ NEIGHBOURHOOD_DEMOGRAPHICS = _table(
     },
     unique=["neighbourhood_id", "dimension", "category"],
     checks=[_categories_fit_dimension("category")],
-    row="one neighbourhood x dimension x category",
+    row="one neighborhood x dimension x category",
 )
 
 PROGRAMME_OUTCOMES = _table(
     "programme_outcomes",
-    "Programme outcomes disaggregated by demographic group, so gaps between groups are visible.",
+    "Program outcomes broken down by demographic group, so gaps between groups are visible.",
     {
-        "programme_id": col("str", "Short stable code for the programme."),
-        "programme": col("str", "Programme name."),
+        "programme_id": col("str", "Short stable code for the program."),
+        "programme": col("str", "Program name."),
         "period": col(
             "str",
             "Reporting period: YYYY, YYYY-Qn or YYYY-MM.",
@@ -424,7 +424,7 @@ PROGRAMME_OUTCOMES = _table(
             "str",
             "Group within the dimension: a category code (see neighbourhood_demographics; sex "
             + "|".join(SEX_CODES)
-            + ") or, for dimension neighbourhood, a neighbourhood_id.",
+            + ") or, for neighborhoods, a neighbourhood_id.",
         ),
         "participants": col("int", "People served in the group.", checks=[NON_NEGATIVE]),
         "successes": col(
@@ -443,7 +443,7 @@ PROGRAMME_OUTCOMES = _table(
             error="successes must not exceed participants",
         ),
     ],
-    row="one programme x period x group",
+    row="one program x period x group",
 )
 
 DATA_INVENTORY = _table(
@@ -513,7 +513,7 @@ DATA_USE_LOG = _table(
         "department_id": col(
             "str", "Department that made the decision.", references="departments.department_id"
         ),
-        "programme": col("str", "Programme or service concerned."),
+        "programme": col("str", "Program or service concerned."),
         "decision": col("str", "The decision taken."),
         "data_used": col("str", "The data that informed it."),
         "change_made": col("str", "What changed as a result."),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from cohort_tools.citydata import open_city
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.model.coaching import load_log
@@ -87,11 +88,13 @@ def _showcases(
     parts = []
     for show in programme.showcases:
         if show.id in log_kinds:
-            parts.append(f"{show.title.split(' - ')[-1]}: held {log_kinds[show.id]:%d %b %Y}")
+            parts.append(
+                f"{show.title.split(' - ')[-1]}: held {us_date(log_kinds[show.id], short=True)}"
+            )
             continue
         when = [e.start.date() for e in events if e.session_id == show.id]
         parts.append(
-            f"{show.title.split(' - ')[-1]}: scheduled {when[0]:%d %b %Y}"
+            f"{show.title.split(' - ')[-1]}: scheduled {us_date(when[0], short=True)}"
             if when
             else f"{show.title}: not scheduled"
         )
@@ -239,7 +242,7 @@ def write_cohort_view(
     img = base64.b64encode(svg.encode()).decode()
     body = (
         f"<h1>{e(loaded.name)}: cohort view</h1>"
-        f"<p class='cda-meta'>Made {dt.date.today():%d %B %Y}. One line per city: curriculum "
+        f"<p class='cda-meta'>Made {us_date(dt.date.today())}. One line per city: curriculum "
         "progress, data maturity, strategy completeness, open coaching commitments and showcases. "
         "No names: teams are shown by city only.</p>"
         f"<figure class='cda-chart'><img src='data:image/svg+xml;base64,{img}' alt='{e(alt_text)}'>"

@@ -299,7 +299,7 @@ def _check_axes(units: list[_Unit]) -> list[ChartProblem]:
             problems.append(
                 ChartProblem(
                     "axis-label-is-a-column-name",
-                    f"the {name} axis is labelled '{title}', a column name, not words.",
+                    f"the {name} axis is labeled '{title}', a column name, not words.",
                     "write the label a resident would understand, e.g. 'Share who found work (%)'.",
                 )
             )
@@ -326,9 +326,9 @@ def _check_colours(units: list[_Unit]) -> list[ChartProblem]:
                 problems.append(
                     ChartProblem(
                         "colours-not-colour-blind-safe",
-                        f"some colours look alike to people with colour-blindness ({shown}).",
-                        "use a colour-blind-safe set such as blue #0072B2, orange #E69F00 and "
-                        "grey #999999.",
+                        f"some colors look alike to people with color blindness ({shown}).",
+                        "use a color-blind-safe set such as blue #0072B2, orange #E69F00 and "
+                        "gray #999999.",
                     )
                 )
         elif isinstance(scheme, str) and scheme.lower() in SAFE_SCHEMES:
@@ -337,11 +337,11 @@ def _check_colours(units: list[_Unit]) -> list[ChartProblem]:
             problems.append(
                 ChartProblem(
                     "colours-not-chosen",
-                    "the chart uses colours nobody chose"
+                    "the chart uses colors nobody chose"
                     + (f" (the '{scheme}' scheme)" if scheme else " (the default set)")
                     + ", which may include red and green side by side.",
-                    "set the colours yourself from a colour-blind-safe set, e.g. blue #0072B2, "
-                    "orange #E69F00 and grey #999999.",
+                    "set the colors yourself from a color-blind-safe set, e.g. blue #0072B2, "
+                    "orange #E69F00 and gray #999999.",
                 )
             )
         break  # one colour problem is enough to act on

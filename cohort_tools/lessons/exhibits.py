@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cohort_tools.core.dates import us_date
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress
 
 MIN_WEEKS_FOR_TREND = 8
@@ -55,8 +56,8 @@ class Coverage:
         else:
             span = f"{self.weeks} weeks"
         text = (
-            f"The data holds {self.rows:,} requests made between {self.first:%d %b %Y} and "
-            f"{self.last:%d %b %Y}, about {span}."
+            f"The data holds {self.rows:,} requests made between "
+            f"{us_date(self.first, short=True)} and {us_date(self.last, short=True)}, about {span}."
         )
         if not self.enough_for_trend:
             text += (

@@ -28,7 +28,7 @@ LEVEL_SCORES: dict[str, int] = {level: i for i, level in enumerate(SKILL_LEVELS,
 SKILL_LABELS: dict[str, str] = {
     "data_literacy": "Data literacy",
     "data_analysis": "Data analysis",
-    "data_visualisation": "Data visualisation",
+    "data_visualisation": "Data visualization",
     "performance_management": "Performance management",
     "data_governance": "Data governance",
     "data_engineering": "Data engineering",

@@ -17,7 +17,7 @@ from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
 from cohort_tools.lessons.inventory import inventory_metrics
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress_rates
 from cohort_tools.policy.standards.spd15 import MEETS, assess_inventory
-from cohort_tools.policy.standards.spd15_data import FULL_COMPLIANCE_BY
+from cohort_tools.policy.standards.spd15_data import FULL_COMPLIANCE_BY_TEXT
 
 Problem = tuple[str, str]
 
@@ -33,7 +33,7 @@ DISABILITY_CONVENTIONS: dict[str, str] = {
     "washington_group_short_set": "the six Washington Group questions on difficulty with "
     "everyday activities",
     "yes_no_question": "one question: 'do you have a disability?'",
-    "diagnosis_list": "a list of medical conditions to tick",
+    "diagnosis_list": "a list of medical conditions to check off",
 }
 LANGUAGE_CONVENTIONS: dict[str, str] = {
     "acs_language_and_english_ability": "language spoken at home, and how well the person speaks "
@@ -42,6 +42,15 @@ LANGUAGE_CONVENTIONS: dict[str, str] = {
     "english_yes_no": "one question: 'do you speak English?'",
 }
 REVIEW_CADENCES = ("annually", "every two years")
+#: Plain words for the dimensions of programme_outcomes, for tables and charts people read.
+DIMENSION_WORDS: dict[str, str] = {
+    "race_ethnicity": "race and ethnicity",
+    "age": "age",
+    "disability": "disability",
+    "limited_english": "English ability",
+    "sex": "sex",
+    "neighbourhood": "neighborhood",
+}
 #: The dimensions the city's programme outcomes are broken down by: a standard must cover them.
 CORE_FIELDS = ("race_ethnicity", "age", "disability", "language")
 STANDARD_KEYS = (
@@ -214,7 +223,7 @@ def standard_problems(
             (
                 f"race and ethnicity would be collected as {fmt!r}, not the 2024 combined question.",
                 f"use {COMBINED_FORMAT!r}: one question, choose all that apply, with MENA as a "
-                f"category (full compliance by {FULL_COMPLIANCE_BY}).",
+                f"category (full compliance by {FULL_COMPLIANCE_BY_TEXT}).",
             )
         )
     fields = standard.get("fields")
@@ -268,7 +277,7 @@ def standard_problems(
         )
     if standard.get("when_collected") is not None and not _text(standard.get("when_collected")):
         out.append(("'when_collected' should say in words when the questions are asked.",
-                    'e.g. "at enrolment, with a note on why the city asks".'))  # fmt: skip
+                    'e.g. "at enrollment, with a note on why the city asks".'))  # fmt: skip
     n = standard.get("small_numbers_threshold")
     if n is not None:
         if not isinstance(n, int) or isinstance(n, bool):

@@ -30,6 +30,7 @@ from cohort_tools.core.config import (
     load_yaml,
     problems_from_validation,
 )
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.model.programme import Programme, load_programme
 
@@ -49,7 +50,7 @@ class Person(Strict):
 
 
 class Member(Person):
-    role: str = Field(description="a role id from the programme (curriculum/programme.yaml)")
+    role: str = Field(description="a role id from the program (curriculum/programme.yaml)")
     title: str | None = Field(default=None, description="job title; required when role is 'other'")
 
 
@@ -143,7 +144,7 @@ class Cohort(StrictModel):
 _FIELD_HINTS = {
     "mayor": "add the mayor's name and email. The mayor must attend the convening in person; "
     "no one may stand in for them.",
-    "cda_lead": "name the city's CDA lead (name, email): they coordinate the programme and join the "
+    "cda_lead": "name the city's CDA lead (name, email): they coordinate the program and join the "
     "second half of the convening.",
     "coach": "name the GovEx coach for this city (name, email).",
     "start_date": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
@@ -242,7 +243,7 @@ def _team_size_problem(
         line=doc.line_of(("cities", i, "senior_team")),
         city=label,
         field=f"cities[{i}].senior_team",
-        message=f"the senior team has {count} members; the programme takes {lo} to {hi} "
+        message=f"the senior team has {count} members; the program takes {lo} to {hi} "
         "(not counting the mayor).",
         fix=fix,
     )
@@ -265,7 +266,7 @@ def _role_problems(
                     line=doc.line_of(loc),
                     city=label,
                     field=f"cities[{i}].senior_team[{j}].role",
-                    message=f"'{role}' is not one of the programme's roles.",
+                    message=f"'{role}' is not one of the program's roles.",
                     fix=f"use one of {', '.join(roles)}; for another role write role: other "
                     "and give the job title in 'title'.",
                 )
@@ -452,7 +453,8 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
 def summary(cohort: Cohort, programme: Programme) -> str:
     """A short readable summary of a valid cohort."""
     lines = [
-        f"{cohort.name}: {len(cohort.cities)} cities, starting {cohort.start_date:%A %d %B %Y} "
+        f"{cohort.name}: {len(cohort.cities)} cities, starting {cohort.start_date:%A}, "
+        f"{us_date(cohort.start_date)} "
         f"({cohort.timezone})",
     ]
     titles = {r.id: r.title for r in programme.team.roles}

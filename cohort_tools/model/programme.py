@@ -28,7 +28,7 @@ AUDIENCE_LABELS: dict[str, str] = {
     "cda_lead": "CDA lead",
     "senior_team": "Senior team",
     "coach": "Coach",
-    "govex": "GovEx programme team",
+    "govex": "Program team",
 }
 
 
@@ -171,7 +171,7 @@ class Programme(StrictModel):
         for event in events:
             if event.month > self.duration_months:
                 problems.append(
-                    f"'{event.id}' is in month {event.month}, after the programme ends "
+                    f"'{event.id}' is in month {event.month}, after the program ends "
                     f"(month {self.duration_months})"
                 )
         for module in self.modules:
@@ -208,12 +208,12 @@ class Programme(StrictModel):
 
 def load_programme(path: Path | None = None) -> Programme:
     """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem."""
-    doc = load_yaml(path or paths.programme_file(), what="programme file")
+    doc = load_yaml(path or paths.programme_file(), what="program file")
     try:
         return Programme.model_validate(doc.data)
     except ValidationError as exc:
         raise CdaError(
-            problems_from_validation(exc, doc), headline=f"{doc.path} is not a valid programme."
+            problems_from_validation(exc, doc), headline=f"{doc.path} is not a valid program file."
         ) from None
 
 

@@ -33,6 +33,7 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from cohort_tools import __version__
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import write_all_or_nothing
 from cohort_tools.model.cohort import City, Cohort
@@ -420,7 +421,9 @@ def summarise(calendar: Calendar, events: list[Event]) -> str:
     for e in events:
         kinds[e.kind] += 1
     first, last = events[0].start.date(), events[-1].end.date()
-    lines = [f"{len(events)} events from {first:%d %b %Y} to {last:%d %b %Y}:"]
+    lines = [
+        f"{len(events)} events from {us_date(first, short=True)} to {us_date(last, short=True)}:"
+    ]
     lines.append("  " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())))
     for c in calendar.cohort.cities:
         mine = [e for e in events if e.city_id == c.id]

@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
+from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.model.references import (
     References,
@@ -36,11 +37,6 @@ FACTS_FILE = "facts.yaml"
 FactId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Value = dt.date | int | float | str
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def us_date(day: dt.date) -> str:
-    """``September 28, 2029``: the date style of US English text."""
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _shown(value: Value | None) -> str:

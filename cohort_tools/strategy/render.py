@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from cohort_tools.core.dates import us_date
 from cohort_tools.render.page import CSS
 
 from .document import Block, Bullets, Facts, Figure, Heading, Note, Paragraph, Strategy, Table
@@ -530,7 +531,7 @@ def completeness_markdown(strategy: Strategy) -> str:
         f"# {strategy.city_name}: completeness of the data strategy",
         "",
         f"{done} of {len(strategy.sections)} sections complete "
-        f"(report made {strategy.made_on:%d %B %Y}).",
+        f"(report made {us_date(strategy.made_on)}).",
         "",
         "| Section | Status | What is missing or inconsistent | Workshop that produces it |",
         "|---|---|---|---|",

@@ -89,7 +89,7 @@ def test_charts_are_offline_svg_images_with_their_description_as_alt_text(
     assert 'alt="Two bars: the answer and three."' in page
     assert 'src="data:image/svg+xml;base64,' in page
     programme = (out / "programme.html").read_text(encoding="utf-8")
-    assert 'alt="Timeline of the 6-month programme' in programme
+    assert 'alt="Timeline of the 6-month program' in programme
     assert (out / "_images" / "programme-timeline.svg").is_file()
 
 

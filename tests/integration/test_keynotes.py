@@ -72,7 +72,7 @@ def test_m1_keynote_on_three_hours_of_real_nyc_data_says_it_is_a_snapshot_and_dr
     joined = "\n".join(texts)
     assert "about 3 hours" in joined and "too short to show a trend" in joined
     assert not any("per week" in alt for alt in charts)
-    assert "not linked to neighbourhoods" in joined
+    assert "not linked to neighborhoods" in joined
 
 
 WORKBOOK = paths.curriculum_dir() / "m0_convening_workbook.md"

@@ -155,7 +155,7 @@ def test_pre_session_brief_carries_open_commitments_and_the_team_s_maturity(
     packets: Path,
 ) -> None:
     page = (packets / "riverton" / "pre_session_brief.html").read_text(encoding="utf-8")
-    assert "Add closing times by neighbourhood" in page  # an open commitment from the log
+    assert "Add closing times by neighborhood" in page  # an open commitment from the log
     assert "Check how 311 closing dates" not in page  # a done one is not carried
     assert "Team&#x27;s score" in page or "Team's score" in page
 

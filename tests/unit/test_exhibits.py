@@ -32,6 +32,11 @@ def test_a_year_of_data_supports_a_trend_and_seasons() -> None:
     assert "too short" not in span.describe()
 
 
+def test_the_coverage_sentence_gives_dates_in_us_style() -> None:
+    text = exhibits.coverage(_requests(400, 24 * 364.5)).describe()
+    assert "between Jan 6, 2025 and Jan 5, 2026" in text, text
+
+
 def test_empty_data_says_there_is_nothing_to_measure() -> None:
     assert "no service requests" in exhibits.coverage(_requests(0, 1)).describe()
 

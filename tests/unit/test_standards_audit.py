@@ -181,6 +181,22 @@ def test_each_gap_in_the_standard_is_named(change: dict[str, Any], expected: str
     assert any(expected in what for what, _ in problems), problems
 
 
+def test_the_compliance_date_in_the_advice_is_the_facts_file_date_in_us_style() -> None:
+    from cohort_tools.policy.facts import fact
+    from cohort_tools.policy.standards.spd15 import assess_dataset
+
+    shown = fact("spd15-compliance").shown_value
+    assert shown == "September 28, 2029"
+    problems = audit.standard_problems(
+        {**good_standard(), "race_ethnicity_format": "custom"}, city_threshold=11
+    )
+    assert any(f"full compliance by {shown}" in fix for _, fix in problems), problems
+    verdict = assess_dataset(
+        {"race_ethnicity_format": "custom", "demographic_fields": "race_ethnicity"}
+    )
+    assert shown in " ".join(verdict.reasons), verdict.reasons
+
+
 def test_the_standard_follows_the_city_threshold() -> None:
     assert audit.standard_problems(good_standard(11), city_threshold=15)
     assert audit.standard_problems(good_standard(15), city_threshold=15) == []

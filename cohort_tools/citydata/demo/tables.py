@@ -105,7 +105,7 @@ def _place_names(n: int, rng: np.random.Generator) -> list[str]:
             names.append(f"{prefix}{name}")
             if len(names) == n:
                 return names
-    raise ValueError(f"cannot invent {n} distinct neighbourhood names")
+    raise ValueError(f"cannot invent {n} distinct neighborhood names")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ import pandas as pd
 from cohort_tools.core.errors import CdaError
 from cohort_tools.policy.standards.spd15_data import (
     EFFECTIVE,  # noqa: F401  (re-exported)
-    FULL_COMPLIANCE_BY,
+    FULL_COMPLIANCE_BY,  # noqa: F401  (re-exported)
+    FULL_COMPLIANCE_BY_TEXT,
     MINIMUM_CATEGORIES,
     MULTIPLE_CODE,
 )
@@ -231,7 +232,9 @@ def assess_dataset(row: dict[str, object]) -> DatasetVerdict:
     fields = _fields(row.get("demographic_fields"))
     about_people = _truthy(row.get("contains_personal_data")) or bool(fields)
     has_race = "race_ethnicity" in fields
-    deadline = f"switch to the combined question before full compliance on {FULL_COMPLIANCE_BY}"
+    deadline = (
+        f"switch to the combined question before full compliance on {FULL_COMPLIANCE_BY_TEXT}"
+    )
     reasons: list[str] = []
     if fmt == "spd15_2024_combined":
         verdict = MEETS

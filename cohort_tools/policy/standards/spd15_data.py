@@ -18,6 +18,8 @@ SOURCE_URL = "https://spd15revision.gov/content/spd15revision/en/2024-spd15.html
 #: ISO dates (YYYY-MM-DD), from curriculum/facts.yaml.
 EFFECTIVE = str(fact("spd15-effective").value)
 FULL_COMPLIANCE_BY = str(fact("spd15-compliance").value)
+#: The same date as US English text ("September 28, 2029"), for messages people read.
+FULL_COMPLIANCE_BY_TEXT = fact("spd15-compliance").shown_value
 MULTIPLE_SELECTIONS_ALLOWED = True
 
 #: code -> (label, detailed examples, new in 2024)
