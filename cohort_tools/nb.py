@@ -42,7 +42,17 @@ from cohort_tools.citydata.schemas import (
     UPDATE_FREQUENCIES,
 )
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.lessons import chartcheck, exhibits, inventory, maturity, quality, skills
+from cohort_tools.lessons import (
+    chartcheck,
+    coherence,
+    exhibits,
+    inventory,
+    maturity,
+    quality,
+    sense,
+    skills,
+    wording,
+)
 from cohort_tools.lessons import standards_audit as standards_audit
 from cohort_tools.lessons.chartcheck import check_chart
 from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
@@ -51,6 +61,7 @@ from cohort_tools.model.coaching import CoachingLog, load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import load_programme
 from cohort_tools.model.schedule import build_calendar
+from cohort_tools.policy.facts import fact
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_rates, survey_groups
 from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
@@ -74,7 +85,9 @@ __all__ = [
     "build_calendar",
     "chartcheck",
     "check_chart",
+    "coherence",
     "exhibits",
+    "fact",
     "inventory",
     "inventory_metrics",
     "load_programme",
@@ -84,6 +97,7 @@ __all__ = [
     "open_city",
     "quality",
     "say",
+    "sense",
     "show_chart",
     "skills",
     "standards_audit",
@@ -93,6 +107,7 @@ __all__ = [
     "suppress_rates",
     "survey_groups",
     "with_freshness",
+    "wording",
 ]
 
 # -- the city -------------------------------------------------------------------------------------
@@ -167,6 +182,17 @@ class City:
         if self._cohort is None:
             self._cohort = load_cohort(self.cohort_file)
         return self._cohort
+
+    @property
+    def team_roles(self) -> list[str]:
+        """The roles on the city's team in its cohort (the mayor, the CDA lead's title, each senior
+        team member's role), never names: the owners a plan may name. Empty for a city folder that
+        is not in the cohort."""
+        try:
+            member = self.cohort.city(self.id)
+        except CdaError:
+            return []
+        return coherence.team_roles(member, load_programme())
 
     def coaching_log(self) -> CoachingLog | None:
         """The city's validated coaching log; None when it has none yet."""
