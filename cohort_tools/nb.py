@@ -45,6 +45,7 @@ from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.lessons import (
     chartcheck,
     coherence,
+    decisions,
     exhibits,
     inventory,
     maturity,
@@ -86,6 +87,7 @@ __all__ = [
     "chartcheck",
     "check_chart",
     "coherence",
+    "decisions",
     "exhibits",
     "fact",
     "inventory",

@@ -16,7 +16,7 @@ from typing import Any
 
 from cohort_tools.citydata.loader import CityData
 from cohort_tools.citydata.schemas import TABLES
-from cohort_tools.lessons.coherence import role_title
+from cohort_tools.lessons.coherence import role_title as role_title  # build.py reads it here
 from cohort_tools.lessons.coherence import team_roles as team_roles  # the strategy reads it here
 from cohort_tools.lessons.maturity import PRACTICE_AREAS
 from cohort_tools.lessons.skills import SKILL_LABELS
