@@ -43,7 +43,18 @@ from cohort_tools.citydata.schemas import (
 )
 from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.lessons import chartcheck, exhibits, inventory, maturity, quality, skills
+from cohort_tools.lessons import (
+    chartcheck,
+    coherence,
+    decisions,
+    exhibits,
+    inventory,
+    maturity,
+    quality,
+    sense,
+    skills,
+    wording,
+)
 from cohort_tools.lessons import standards_audit as standards_audit
 from cohort_tools.lessons.chartcheck import check_chart
 from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
@@ -76,6 +87,8 @@ __all__ = [
     "build_calendar",
     "chartcheck",
     "check_chart",
+    "coherence",
+    "decisions",
     "exhibits",
     "fact",
     "inventory",
@@ -87,6 +100,7 @@ __all__ = [
     "open_city",
     "quality",
     "say",
+    "sense",
     "show_chart",
     "skills",
     "standards_audit",
@@ -97,6 +111,7 @@ __all__ = [
     "survey_groups",
     "us_date",
     "with_freshness",
+    "wording",
 ]
 
 # -- the city -------------------------------------------------------------------------------------
@@ -171,6 +186,17 @@ class City:
         if self._cohort is None:
             self._cohort = load_cohort(self.cohort_file)
         return self._cohort
+
+    @property
+    def team_roles(self) -> list[str]:
+        """The roles on the city's team in its cohort (the mayor, the CDA lead's title, each senior
+        team member's role), never names: the owners a plan may name. Empty for a city folder that
+        is not in the cohort."""
+        try:
+            member = self.cohort.city(self.id)
+        except CdaError:
+            return []
+        return coherence.team_roles(member, load_programme())
 
     def coaching_log(self) -> CoachingLog | None:
         """The city's validated coaching log; None when it has none yet."""

@@ -21,6 +21,8 @@ from collections.abc import Collection, Iterable
 from types import TracebackType
 from typing import Any
 
+from cohort_tools.lessons.wording import canonical
+
 
 class CheckpointFailed(AssertionError):
     """A checkpoint that did not pass; renders as plain text in Jupyter (no traceback)."""
@@ -98,6 +100,27 @@ class Checkpoint:
         return self.require(
             value in allowed, f"'{name}' is {_describe(value)}; it must be one of {shown}.", hint
         )
+
+    def says_one_of(
+        self,
+        value: Any,
+        allowed: Collection[str],
+        *,
+        name: str,
+        hint: str = "",
+        extra: dict[str, list[str]] | None = None,
+    ) -> str | None:
+        """Like :meth:`one_of` for wordings: any way of saying one of ``allowed`` passes ("every 2
+        weeks", "biweekly" and "fortnightly" all say "every two weeks"; case, spacing and
+        punctuation do not matter). Returns the allowed value the answer says, or None."""
+        found = canonical(value, allowed, extra)
+        shown = ", ".join(repr(a) for a in allowed)
+        self.require(
+            found is not None,
+            f"'{name}' is {_describe(value)}; it must say one of {shown} (in any wording).",
+            hint,
+        )
+        return found
 
     def all_in(
         self, values: Iterable[Any], allowed: Collection[Any], *, name: str, hint: str = ""

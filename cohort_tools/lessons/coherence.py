@@ -37,7 +37,9 @@ import pandas as pd
 
 from cohort_tools.lessons.inventory import inventory_metrics, with_freshness
 from cohort_tools.lessons.skills import HORIZON_YEARS, SKILL_LABELS, hiring_cost, training_cost
+from cohort_tools.model.cohort import City
 from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.policy.facts import fact
 
 #: Every check, by id, in the words the completeness report uses for it.
 CHECKS: dict[str, str] = {
@@ -266,13 +268,14 @@ def days_target(baseline_days: Any, target_days: Any) -> list[Finding]:
             )
         ]
     if target < 0.5 * base:
+        most, usual = fact("target-max-cut").shown_value, fact("target-cut").shown_value
         return [
             Finding(
                 "target-unsupported",
                 "target_days",
-                f"{_num(target)} days would cut today's {_num(base)} days by more than half in "
-                "one year (the program's own rule of thumb).",
-                "aim for a cut of 10 to 30 percent (the program's own rule of thumb) unless you are "
+                f"{_num(target)} days would cut today's {_num(base)} days by more than {most} in "
+                "one year (the program's own rule of thumb, not a published standard).",
+                f"aim for a cut of {usual} (the program's own rule of thumb) unless you are "
                 "changing how the work is done.",
                 "median days to close",
             )
@@ -533,6 +536,30 @@ def on_team(owner: str, team: Collection[str]) -> bool:
     return any(same_role(owner, member) for member in team)
 
 
+def role_title(title: str) -> str:
+    """A program role title as an owner: "Chief data officer (or similar)" -> "chief data
+    officer"."""
+    text = re.sub(r"\s*\(.*?\)", "", str(title)).strip()
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def team_roles(city: City, programme: Programme | None = None) -> list[str]:
+    """The roles on the city's team, as owners: the mayor, the CDA lead's title and each senior
+    team member's role (or title, for "other"). Never names. The strategy and the workshop
+    checkpoints use this one list."""
+    programme = programme or load_programme()
+    titles = {r.id: role_title(r.title) for r in programme.team.roles}
+    found = ["mayor"]
+    if city.cda_lead.title:
+        found.append(role_title(city.cda_lead.title))
+    for member in city.senior_team:
+        if member.role == "other" or member.role not in titles:
+            found.append(role_title(member.title or member.role.replace("_", " ")))
+        else:
+            found.append(titles[member.role])
+    return list(dict.fromkeys(found))
+
+
 #: The owner fields in the answers: (answer, what it owns, whose, owner).
 def _owners(answers: Mapping[str, Any]) -> list[tuple[str, str, str, Any]]:
     out: list[tuple[str, str, str, Any]] = []
@@ -763,10 +790,12 @@ __all__ = [
     "owners",
     "producer",
     "publication_vs_governance",
+    "role_title",
     "roles_and_skills",
     "same_role",
     "staffing",
     "target_supported",
+    "team_roles",
     "transparency_targets",
     "valid_month",
     "valid_year",

@@ -13,8 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
+from cohort_tools.citydata.schemas import (
+    DEMOGRAPHIC_FIELDS,
+    RACE_ETHNICITY_FORMATS,
+    UPDATE_FREQUENCIES,
+)
 from cohort_tools.lessons.inventory import inventory_metrics
+from cohort_tools.lessons.wording import canonical
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress_rates
 from cohort_tools.policy.standards.spd15 import MEETS, assess_inventory
 from cohort_tools.policy.standards.spd15_data import FULL_COMPLIANCE_BY_TEXT
@@ -40,6 +45,13 @@ LANGUAGE_CONVENTIONS: dict[str, str] = {
     "English (limited English = less than 'very well')",
     "preferred_language_only": "only the language the person prefers for letters",
     "english_yes_no": "one question: 'do you speak English?'",
+}
+#: The options that can be compared with other cities and the Census: the standard itself, and a
+#: date of birth (five-year age bands can always be worked out from it).
+COMPARABLE: dict[str, tuple[str, ...]] = {
+    "age": ("census_5_year_bands", "exact_date_of_birth"),
+    "disability": ("washington_group_short_set",),
+    "language": ("acs_language_and_english_ability",),
 }
 REVIEW_CADENCES = ("annually", "every two years")
 #: Plain words for the dimensions of programme_outcomes, for tables and charts people read.
@@ -218,7 +230,8 @@ def standard_problems(
             (f"the standard has no value for {', '.join(empty)}.", "fill in every part of it.")
         )
     fmt = standard.get("race_ethnicity_format")
-    if fmt is not None and fmt != COMBINED_FORMAT:
+    said_fmt = canonical(fmt, RACE_ETHNICITY_FORMATS) or fmt
+    if fmt is not None and said_fmt != COMBINED_FORMAT:
         out.append(
             (
                 f"race and ethnicity would be collected as {fmt!r}, not the 2024 combined question.",
@@ -232,7 +245,8 @@ def standard_problems(
             out.append(("'fields' should be a list of field names.",
                         'write it in square brackets, e.g. ["race_ethnicity", "age"].'))  # fmt: skip
         else:
-            unknown = [f for f in fields if f not in DEMOGRAPHIC_FIELDS]
+            said = {f: canonical(f, DEMOGRAPHIC_FIELDS) for f in fields}
+            unknown = [f for f, known in said.items() if known is None]
             if unknown:
                 out.append(
                     (
@@ -240,7 +254,7 @@ def standard_problems(
                         f"use names from this list: {', '.join(DEMOGRAPHIC_FIELDS)}.",
                     )
                 )
-            missing = [f for f in CORE_FIELDS if f not in fields]
+            missing = [f for f in CORE_FIELDS if f not in said.values()]
             if missing:
                 out.append(
                     (
@@ -255,17 +269,25 @@ def standard_problems(
         ("language", LANGUAGE_CONVENTIONS),
     ):
         value = standard.get(key)
+        if value is None:
+            continue
+        option = canonical(value, options)
+        if option in COMPARABLE[key]:
+            continue
         best = next(iter(options))
-        if value is not None and value != best:
-            known = (
-                "is not one of the listed options" if value not in options else "is not comparable"
+        known = "is not one of the listed options" if option is None else "is not comparable"
+        also = (
+            " A date of birth works too: the bands can be worked out from it."
+            if key == "age"
+            else ""
+        )
+        out.append(
+            (
+                f"'{key}' is {value!r}, which {known}.",
+                f"use {best!r} ({options[best]}): other cities and the Census count it that "
+                f"way.{also}",
             )
-            out.append(
-                (
-                    f"'{key}' is {value!r}, which {known}.",
-                    f"use {best!r} ({options[best]}): other cities and the Census count it that way.",
-                )
-            )
+        )
     optional = standard.get("optional")
     if optional is not None and optional is not True:
         out.append(
@@ -310,10 +332,11 @@ def standard_problems(
                 out.append(("'access' names only one role.",
                             "say what staff who run the service, and analysts, may see too."))  # fmt: skip
     cadence = standard.get("review_cadence")
-    if cadence is not None and cadence not in REVIEW_CADENCES:
+    if cadence is not None and canonical(cadence, REVIEW_CADENCES) is None:
         out.append(
             (
-                f"'review_cadence' is {cadence!r}; it must be one of {', '.join(REVIEW_CADENCES)}.",
+                f"'review_cadence' is {cadence!r}; it must say one of {', '.join(REVIEW_CADENCES)} "
+                "(in any wording, e.g. 'every 2 years').",
                 "standards change (the federal race standard in 2024, guidance on gender in 2025): "
                 "review yours at least every two years.",
             )
@@ -329,6 +352,11 @@ def standard_problems(
 # --------------------------------------------------------------------------------------------------
 
 _RANK = {f: i for i, f in enumerate(UPDATE_FREQUENCIES)}  # daily < weekly < ... < annually < ad_hoc
+
+
+def frequency(value: object) -> str | None:
+    """The update frequency a plan's wording says ("Monthly", "every month" -> "monthly")."""
+    return canonical(value, UPDATE_FREQUENCIES)
 
 
 def candidates(inventory: pd.DataFrame) -> list[str]:
@@ -375,7 +403,8 @@ def plan_problems(plan: object, inventory: pd.DataFrame) -> list[Problem]:
     if bad_year:
         out.append((f"the year of {', '.join(bad_year)} is not 1, 2 or 3.",
                     "write the year of the plan as a whole number: 1, 2 or 3."))  # fmt: skip
-    bad_freq = [d for d, p in zip(ids, plan, strict=True) if p.get("frequency") not in _RANK]
+    freqs = [frequency(p.get("frequency")) for p in plan]
+    bad_freq = [d for d, f in zip(ids, freqs, strict=True) if f is None]
     if bad_freq:
         out.append(
             (
@@ -384,11 +413,10 @@ def plan_problems(plan: object, inventory: pd.DataFrame) -> list[Problem]:
             )
         )
     too_often, no_rhythm = [], []
-    for d, p in zip(ids, plan, strict=True):
-        if d not in known or p.get("frequency") not in _RANK:
+    for d, freq in zip(ids, freqs, strict=True):
+        if d not in known or freq is None:
             continue
         updated = str(rows.loc[d, "update_frequency"])
-        freq = str(p["frequency"])
         if freq == "ad_hoc" and updated != "ad_hoc":
             no_rhythm.append(d)
         elif updated == "ad_hoc":
@@ -481,6 +509,9 @@ def target_problems(
         if numbers[key] < now - 0.0005:
             out.append((f"the '{key}' target {numbers[key]:g} is below today's {now:g}.",
                         "a target should keep what the city has and add to it."))  # fmt: skip
+        elif numbers[key] <= now + 0.0005 and now < 1 - 0.0005:
+            out.append((f"the '{key}' target {numbers[key]:g} is the same as today's {now:g}.",
+                        "aim above today's share: name the datasets that will get there."))  # fmt: skip
     if numbers["published"] > reach + 0.0005:
         out.append(
             (

@@ -16,6 +16,8 @@ from typing import Any
 
 from cohort_tools.citydata.loader import CityData
 from cohort_tools.citydata.schemas import TABLES
+from cohort_tools.lessons.coherence import role_title as role_title  # build.py reads it here
+from cohort_tools.lessons.coherence import team_roles as team_roles  # the strategy reads it here
 from cohort_tools.lessons.maturity import PRACTICE_AREAS
 from cohort_tools.lessons.skills import SKILL_LABELS
 from cohort_tools.lessons.standards_audit import (
@@ -23,7 +25,7 @@ from cohort_tools.lessons.standards_audit import (
     DISABILITY_CONVENTIONS,
     LANGUAGE_CONVENTIONS,
 )
-from cohort_tools.model.cohort import City
+from cohort_tools.lessons.wording import canonical, preferred
 from cohort_tools.model.programme import Programme
 
 #: The named answers, in plain words (for gaps and conflicts: "the hiring plan", not hiring_plan).
@@ -222,31 +224,12 @@ class Names:
             "disability": DISABILITY_CONVENTIONS,
             "language": LANGUAGE_CONVENTIONS,
         }
-        found = tables.get(kind, {}).get(str(value))
+        options = tables.get(kind, {})
+        found = options.get(str(canonical(value, list(options)) or value))
         return found if found else self.humanise(value)
 
 
-def role_title(title: str) -> str:
-    """A programme role title as an owner: "Chief data officer (or similar)" -> "chief data
-    officer"."""
-    text = re.sub(r"\s*\(.*?\)", "", str(title)).strip()
-    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
-
-
-def team_roles(city: City, programme: Programme) -> list[str]:
-    """The roles on the city's team, as owners: the mayor, the CDA lead's title and each senior
-    team member's role (or title, for "other"). Never names."""
-    titles = {r.id: role_title(r.title) for r in programme.team.roles}
-    found = ["mayor"]
-    if city.cda_lead.title:
-        found.append(role_title(city.cda_lead.title))
-    for member in city.senior_team:
-        if member.role == "other" or member.role not in titles:
-            found.append(role_title(member.title or words(member.role)))
-        else:
-            found.append(titles[member.role])
-    return list(dict.fromkeys(found))
-
-
 def cadence(value: Any) -> str:
-    return FREQUENCY_WORDS.get(str(value), words(str(value)))
+    """How often, in words; any wording the checkpoints accept ("biweekly", "every 2 weeks")."""
+    said = canonical(value, list(FREQUENCY_WORDS))
+    return FREQUENCY_WORDS[said] if said else words(preferred(str(value)))

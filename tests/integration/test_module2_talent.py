@@ -162,7 +162,9 @@ def test_module2_common_wrong_answers_fail_with_the_matching_plain_hint(
 def test_workforce_plan_that_adds_up_passes_every_checkpoint(tmp_path: Path) -> None:
     """The checkpoints judge consistency, not one right answer: a different sound plan passes."""
     answers = {
-        "answer-workforce-budget": "workforce_budget_usd = 2_000_000.0",
+        # the plans below cost $920,000: a budget more than twice that would ask the mayor for
+        # money no plan spends, which the budget checkpoint now refuses (issue 18, coherence)
+        "answer-workforce-budget": "workforce_budget_usd = 1_000_000.0",
         "answer-upskilling-plan": (
             'upskilling_plan = [{"who": "manager", "skill": "data_ethics", "how": "data academy", '
             '"people": 10, "cost_usd": 50000.0, "year": 2}]'

@@ -1,4 +1,5 @@
-"""Rubrics beside the reflections: Module 1's are complete and add up to the cell's points."""
+"""Rubrics beside the reflections: every workshop's reflection has one, and each adds up to the
+cell's points."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from cohort_tools.lessons.rubrics import Rubric, rubric_problems, rubrics_in, sc
 from cohort_tools.notebooks.myst import read_myst
 
 MODULE_1 = sorted(paths.workshops_dir().glob("m1_*.md"))
+WORKSHOPS = sorted(paths.workshops_dir().glob("*.md"))
 
 
 def _manual_cells(nb: dict) -> list[str]:  # type: ignore[type-arg]
@@ -28,6 +30,22 @@ def test_every_module_1_reflection_has_a_sound_rubric(workshop: Path) -> None:
     manual = _manual_cells(nb)
     assert manual, "a Module 1 workshop has a reflection a coach grades"
     assert set(rubrics_in(nb)) == set(manual)
+    assert rubric_problems(nb) == []
+
+
+@pytest.mark.parametrize("workshop", WORKSHOPS, ids=lambda p: p.name)
+def test_every_reflection_in_every_workshop_has_a_sound_rubric(workshop: Path) -> None:
+    nb = read_myst(workshop.read_text(encoding="utf-8"))
+    manual = _manual_cells(nb)
+    reflections = [
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in nb["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade_id", "").startswith("reflection")
+    ]
+    assert reflections, f"{workshop.name} has a reflection a coach grades"
+    assert set(reflections) <= set(manual), "a reflection is a manually graded answer cell"
+    missing = sorted(set(manual) - set(rubrics_in(nb)))
+    assert not missing, f"{workshop.name}: no rubric for {missing}"
     assert rubric_problems(nb) == []
 
 

@@ -260,3 +260,78 @@ def test_targets_the_plan_cannot_reach_are_refused() -> None:
     assert any("documented target is lower" in w for w, _ in undocumented)
     backwards = audit.target_problems({**ok, "published": 0.1}, inv, plan)
     assert any("below today's" in w for w, _ in backwards)
+
+
+# --- fair checkpoints: each part of the standard accepts its equivalent wordings ---------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"race_ethnicity_format": "SPD 15 (2024) combined"},
+        {"race_ethnicity_format": "the 2024 combined question"},
+        {"race_ethnicity_format": "spd15 2024"},
+        {"fields": ["Race and ethnicity", "Age", "Disability status", "Language spoken at home"]},
+        {"fields": ["race/ethnicity", "age", "disability", "primary language", "gender identity"]},
+        {"age": "Census five-year bands"},
+        {"age": "5-year age bands"},
+        {"age": "exact_date_of_birth"},
+        {"age": "date of birth"},
+        {"age": "DOB"},
+        {"disability": "Washington Group short set"},
+        {"disability": "the Washington Group questions"},
+        {"language": "ACS language and English ability"},
+        {"language": "census language questions"},
+        {"review_cadence": "every 2 years"},
+        {"review_cadence": "biennially"},
+        {"review_cadence": "Every other year"},
+        {"review_cadence": "yearly"},
+        {"review_cadence": "once a year"},
+    ],
+)
+def test_each_equivalent_wording_of_the_standard_passes(change: dict[str, Any]) -> None:
+    assert audit.standard_problems({**good_standard(), **change}, city_threshold=11) == []
+
+
+def test_a_date_of_birth_is_comparable_because_the_bands_can_be_worked_out_from_it() -> None:
+    problems = audit.standard_problems(
+        {**good_standard(), "age": "exact_date_of_birth"}, city_threshold=11
+    )
+    assert not any("not comparable" in what for what, _ in problems), problems
+    only_adult = audit.standard_problems(
+        {**good_standard(), "age": "adult or child"}, city_threshold=11
+    )
+    assert any("'age' is 'adult or child', which is not comparable" in w for w, _ in only_adult)
+    assert any("A date of birth works too" in fix for _, fix in only_adult)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"race_ethnicity_format": "the 1997 two questions"}, "not the 2024 combined question"),
+        ({"fields": ["race and ethnicity", "age"]}, "leaves out disability, language"),
+        ({"disability": "a yes/no question"}, "is not comparable"),
+        ({"review_cadence": "every five years"}, "'review_cadence' is 'every five years'"),
+    ],
+)
+def test_a_wording_that_means_something_else_is_still_refused(
+    change: dict[str, Any], expected: str
+) -> None:
+    problems = audit.standard_problems({**good_standard(), **change}, city_threshold=11)
+    assert any(expected in what for what, _ in problems), problems
+
+
+@pytest.mark.parametrize("said", ["Monthly", "every month", "once a month", "MONTHLY "])
+def test_a_publication_frequency_in_other_words_passes(said: str) -> None:
+    plan = good_plan()
+    plan[0] = {**plan[0], "frequency": said}
+    assert audit.plan_problems(plan, _inventory()) == []
+
+
+def test_a_target_equal_to_today_is_refused_unless_today_is_everything() -> None:
+    inv, plan = _inventory(), good_plan()
+    today = audit.inventory_metrics(inv)
+    same = audit.target_problems(
+        {"published": 0.571, "documented": 0.8, "fresh": float(today.fresh)}, inv, plan
+    )
+    assert any("is the same as today's" in w for w, _ in same), same

@@ -1,0 +1,91 @@
+"""Checkpoints that compare text accept every way of saying the same thing (issue 19: fair
+checkpoints): case, spacing, punctuation and number words do not matter, and each group of
+equivalent wordings is accepted wherever one of them is."""
+
+from __future__ import annotations
+
+import pytest
+
+from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
+from cohort_tools.lessons.wording import GROUPS, canonical, normalise, preferred, same
+
+STAT_CADENCES = ["weekly", "every two weeks", "monthly"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "biweekly",
+        "Bi-weekly",
+        "every 2 weeks",
+        "every two weeks",
+        "Every Two Weeks.",
+        "fortnightly",
+        "Fortnightly",
+        "every other week",
+        "once every two weeks",
+        "every  2   weeks",
+        "twice a month",
+    ],
+)
+def test_every_wording_of_every_two_weeks_is_accepted(said: str) -> None:
+    assert canonical(said, STAT_CADENCES) == "every two weeks"
+    # ... and so is the program's old spelling, where a list still names it
+    assert canonical(said, ["weekly", "fortnightly", "monthly"]) == "fortnightly"
+
+
+@pytest.mark.parametrize(
+    ("said", "allowed", "meant"),
+    [
+        ("Monthly", ["monthly", "quarterly"], "monthly"),
+        ("once a month", ["monthly", "quarterly"], "monthly"),
+        ("every three months", ["monthly", "quarterly"], "quarterly"),
+        ("Every 3 months", ["monthly", "quarterly"], "quarterly"),
+        ("four times a year", ["monthly", "quarterly"], "quarterly"),
+        ("yearly", ["annually", "every two years"], "annually"),
+        ("once a year", ["annually", "every two years"], "annually"),
+        ("biennially", ["annually", "every two years"], "every two years"),
+        ("every 2 years", ["annually", "every two years"], "every two years"),
+        ("every other year", ["annually", "every two years"], "every two years"),
+        ("ad hoc", ["monthly", "ad_hoc"], "ad_hoc"),
+        ("Weekly", STAT_CADENCES, "weekly"),
+    ],
+)
+def test_equivalent_wordings_of_each_cadence_are_accepted(
+    said: str, allowed: list[str], meant: str
+) -> None:
+    assert canonical(said, allowed) == meant
+
+
+@pytest.mark.parametrize("said", ["daily", "annually", "every three weeks", "", None, 14, "soon"])
+def test_a_different_rhythm_is_not_taken_for_a_listed_one(said: object) -> None:
+    assert canonical(said, STAT_CADENCES) is None
+
+
+def test_normalising_ignores_case_spacing_punctuation_and_number_words() -> None:
+    assert normalise("  Every Two-Weeks!! ") == "every 2 weeks"
+    assert normalise("census_5_year_bands") == normalise("Census five-year bands")
+    assert normalise("Race & ethnicity") == "race and ethnicity"
+
+
+def test_no_wording_is_in_two_groups_and_each_group_leads_with_the_us_spelling() -> None:
+    seen: dict[str, int] = {}
+    for n, group in enumerate(GROUPS):
+        for wording in group:
+            assert seen.setdefault(normalise(wording), n) == n, wording
+    assert preferred("fortnightly") == "every two weeks"
+    assert preferred("biennial") == "every two years"
+    assert same("Bi-weekly", "every 2 weeks")
+
+
+def test_extra_wordings_count_for_one_comparison_only() -> None:
+    assert canonical("at each board meeting", ["monthly"]) is None
+    assert canonical("at each board meeting", ["monthly"], {"monthly": ["at each board meeting"]})
+
+
+def test_the_checkpoint_accepts_a_wording_and_names_the_options_when_none_fits() -> None:
+    with Checkpoint("cadence") as cp:
+        assert cp.says_one_of("Bi-weekly", STAT_CADENCES, name="cadence") == "every two weeks"
+    with pytest.raises(CheckpointFailed) as failed, Checkpoint("cadence") as cp:
+        cp.says_one_of("annually", STAT_CADENCES, name="cadence")
+    assert "'cadence' is the text 'annually'; it must say one of 'weekly'" in str(failed.value)
