@@ -42,7 +42,7 @@ def syllables(word: str) -> int:
     w = word.lower().strip("'")
     if w.isdigit() or len(w) <= 3:
         return 1
-    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^aeiouy]e)$", "", w)  # silent endings
+    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^aeiouyl]e)$", "", w)  # silent endings (not "-le")
     w = re.sub(r"^y", "", w)
     groups = re.findall(r"[aeiouy]+", w)
     return max(1, len(groups))

@@ -973,7 +973,12 @@ def _assemble(
         per_part[part.id] = (values, gaps)
         all_values.update(values)
     studio_names = studio_answer_names(programme)
-    from_team = {n: all_values.pop(n) for n in studio_names if n in all_values}
+    # A studio answer whose checkpoint did not pass is a gap, and is not applied: a sign-off or
+    # a change the checks refused must not reach the document.
+    refused = {g.answer for _, gaps in per_part.values() for g in gaps if g.kind == "inconsistent"}
+    from_team = {n: all_values.pop(n) for n in studio_names if n in all_values and n not in refused}
+    for n in studio_names:
+        all_values.pop(n, None)
     for values, _ in per_part.values():
         for n in studio_names:
             values.pop(n, None)
@@ -1135,6 +1140,8 @@ def _assemble(
                     finding.problem,
                     ANSWER_LABELS.get(finding.answer, words(finding.answer)),
                     workshop_name(origin, programme),
+                    finding.check,
+                    sentence_case(finding.fix),
                 )
             )
         else:

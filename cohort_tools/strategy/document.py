@@ -93,6 +93,8 @@ class Gap:
     detail: str
     answer_label: str = ""  # the answer in plain words ("the hiring plan")
     workshop: str = ""  # the workshop in plain words ("Data routines (Module 1, workshop A)")
+    check: str = ""  # for a gap a coherence check makes: its key in coherence.CHECKS
+    fix: str = ""  # and what to try
 
     def line(self) -> str:
         return (
