@@ -143,13 +143,12 @@ def review(
         return None, []
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = load_programme()
-    team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
-    if studio is not None:
-        for session in studio_sessions(programme):
-            team.submissions.pop(session.id, None)
-        problems = [
-            p for p in problems if p.field not in {s.id for s in studio_sessions(programme)}
-        ]
+    # With the studio's answers given, its graded submissions are not read (they may be being
+    # graded at this moment: the studio calls this from inside the grader).
+    leave_out = {s.id for s in studio_sessions(programme)} if studio is not None else set()
+    team, problems = collect_team_answers(
+        city, course_dir=course_dir, programme=programme, leave_out=leave_out
+    )
     strategy = assemble(loaded.city(city), team, programme, loaded, draw=False, studio=studio)
     return strategy, problems
 
