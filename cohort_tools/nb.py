@@ -26,7 +26,7 @@ product-made thing a notebook reads, the strategy's content, is reached through 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ from cohort_tools.lessons import (
     inventory,
     maturity,
     quality,
+    readability,
     sense,
     skills,
     wording,
@@ -99,6 +100,7 @@ __all__ = [
     "maturity",
     "open_city",
     "quality",
+    "readability",
     "say",
     "sense",
     "show_chart",
@@ -278,20 +280,34 @@ def _provider(name: str) -> Callable[..., Any]:
 
 
 def strategy_review(
-    *, city: str, cohort_file: str | Path = "", course_dir: str | Path = ""
+    *,
+    city: str,
+    cohort_file: str | Path = "",
+    course_dir: str | Path = "",
+    studio: Mapping[str, Any] | None = None,
 ) -> tuple[Any, list[Problem]]:
-    """The city's data strategy as it stands, for a coaching template (nothing written or drawn).
+    """The city's data strategy as it stands, for a coaching template or the strategy studio
+    (nothing written or drawn).
 
     Returns ``(strategy, problems)``: the strategy is None when no course folder is given yet;
     ``problems`` lists graded submissions that did not run. The strategy has ``sections``
     (``title``, ``complete``, ``gaps``), ``gaps`` (``part``, ``answer``, ``kind``, ``detail``,
-    ``session_title``) and ``answers`` (the team's named answers).
+    ``session_title``), ``flags`` (points still to settle), ``points`` (the draft's points to
+    settle, numbered, with suggested changes), ``actions``, ``costs``, ``rubric``, ``studio`` (the
+    studio's decisions, and the mayor's ``sign_off``) and ``answers`` (the team's named answers).
+
+    ``studio``: the strategy studio's answers, applied instead of the team's graded studio
+    submission; ``{}`` gives the draft before any studio decision.
 
     The strategy product provides it (``cohort_tools.strategy:review``, declared as an entry point
     in pyproject.toml), so this module never imports a product.
     """
     review = _provider("strategy_review")
+    extra = {} if studio is None else {"studio": dict(studio)}
     result: tuple[Any, list[Problem]] = review(
-        city=city, cohort=_path_or_none(cohort_file), course_dir=_path_or_none(course_dir)
+        city=city,
+        cohort=_path_or_none(cohort_file),
+        course_dir=_path_or_none(course_dir),
+        **extra,
     )
     return result

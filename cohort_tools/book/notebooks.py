@@ -102,6 +102,30 @@ def strip_for_book(nb: NotebookNode, *, keep_executable: bool = True) -> Noteboo
     return result
 
 
+#: The parameter of a notebook that reads a course's graded answers (see cohort_tools.course.build).
+COURSE_PARAMETER = "course_dir"
+
+
+def _declared(nb: NotebookNode) -> set[str]:
+    """Names assigned in the notebook's cell tagged ``parameters``."""
+    import ast
+
+    names: set[str] = set()
+    for cell in nb.cells:
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
 def _meaningful(source: str) -> bool:
     lines = [ln.strip() for ln in source.splitlines()]
     return any(ln and not ln.startswith("#") for ln in lines)
@@ -157,6 +181,14 @@ def prepare_for_book(
     if strip:
         nb = strip_for_book(nb)
     has_parameters = any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    if COURSE_PARAMETER in _declared(nb) and COURSE_PARAMETER not in (parameters or {}):
+        # The notebook reads a course's graded answers (the strategy studio) and the book has
+        # none: it runs and says so, and its checkpoints, which need those answers, are shown
+        # without being run.
+        for cell in nb.cells:
+            grading = cell.get("metadata", {}).get("nbgrader", {})
+            if grading.get("grade") and not grading.get("solution"):
+                _tags(cell).append(SKIP_EXECUTION)
     if parameters and has_parameters:
         from papermill.parameterize import parameterize_notebook
 

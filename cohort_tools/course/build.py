@@ -154,14 +154,27 @@ def _lock(cell: nbformat.NotebookNode, grade_id: str) -> None:
     cell.metadata["deletable"] = False
 
 
-def city_source(ws: Workshop, city: str, cohort_file: str) -> nbformat.NotebookNode:
-    """The workshop for one city: papermill-injected parameters in a locked nbgrader cell."""
+#: A workshop that declares this parameter reads the course's other graded answers (the strategy
+#: studio reads the draft strategy): the build injects the course folder, and the grader grades
+#: it after every other workshop (see grade.reads_course).
+COURSE_PARAMETER = "course_dir"
+
+
+def city_source(
+    ws: Workshop, city: str, cohort_file: str, course_dir: str = ""
+) -> nbformat.NotebookNode:
+    """The workshop for one city: papermill-injected parameters in a locked nbgrader cell (with
+    the course folder, for a workshop that declares ``course_dir``)."""
     from papermill.parameterize import parameterize_notebook
 
     source = read_myst(ws.source)
     _check_workshop(ws, source)
+    values = {"city": city, "cohort_file": cohort_file}
+    reads_course = COURSE_PARAMETER in parameter_names(source)
+    if reads_course:
+        values[COURSE_PARAMETER] = course_dir
     nb: nbformat.NotebookNode = parameterize_notebook(
-        source, {"city": city, "cohort_file": cohort_file}, kernel_name="python3", language="python"
+        source, values, kernel_name="python3", language="python"
     )
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -170,7 +183,7 @@ def city_source(ws: Workshop, city: str, cohort_file: str) -> nbformat.NotebookN
         elif "parameters" in tags and "nbgrader" not in cell.metadata:
             _lock(cell, DEFAULTS_GRADE_ID)
     # Cell ids must be unique and stable: nbgrader keys cells by grade_id, the rest by position.
-    nb.metadata["cda"] = {"workshop": ws.name, "city": city}
+    nb.metadata["cda"] = {"workshop": ws.name, "city": city, "reads_course": reads_course}
     return nb
 
 
@@ -242,7 +255,7 @@ def build_course(
         for city in loaded.cities:
             course = courses[city.id]
             aid = course.assignment(ws.name, city.id)
-            nb = city_source(ws, city.id, cohort_file)
+            nb = city_source(ws, city.id, cohort_file, str(course.root))
             atomic_write_text(
                 course.source(aid) / f"{ws.name}.ipynb",
                 nbformat.writes(nb),  # type: ignore[no-untyped-call]

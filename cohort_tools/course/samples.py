@@ -22,8 +22,9 @@ from .layout import Course
 KINDS = ("correct", "partial", "wrong")
 
 #: Workshops a city's team has not handed in yet (by file-name prefix), so the demo also shows a
-#: strategy with gaps: Port Alder has not done Module 3.
-NOT_YET_SUBMITTED = {"port-alder": ("m3_",)}
+#: strategy with gaps: Port Alder has not done Module 3, nor the month-6 strategy studio (so its
+#: strategy keeps the generated summary and reads "not signed yet").
+NOT_YET_SUBMITTED = {"port-alder": ("m3_", "m6_")}
 
 #: Typical mistakes, by answer cell grade_id (workshop A); other answer cells keep the placeholder.
 WRONG_ANSWERS = {
@@ -34,6 +35,11 @@ WRONG_ANSWERS = {
         'stat_meeting = {"cadence": "daily", "chair": "", "first_metric": "NOT-A-METRIC"}'
     ),
     "reflection-missed-target": 'reflection = "not sure"',
+    # the strategy studio (month 6)
+    "answer-strategy-budget": "strategy_budget_usd = 1.2  # in millions",
+    "answer-sign-off": (
+        'sign_off = {"role": "mayor", "date": "next week", "decision": "yes", "changes": ""}'
+    ),
 }
 
 

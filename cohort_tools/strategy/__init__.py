@@ -10,8 +10,10 @@ strategy in place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cohort_tools.core.defaults import COURSE_DIR, STRATEGY_DIR
 from cohort_tools.core.errors import CdaError, Problem
@@ -20,7 +22,7 @@ from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import Programme, load_programme
 
-from .build import assemble
+from .build import assemble, studio_sessions
 from .collect import TeamAnswers, collect_team_answers
 from .document import Strategy
 from .render import (
@@ -124,19 +126,31 @@ def build_strategy(
 
 
 def review(
-    *, city: str, cohort: Cohort | Path | None = None, course_dir: Path | None = None
+    *,
+    city: str,
+    cohort: Cohort | Path | None = None,
+    course_dir: Path | None = None,
+    studio: Mapping[str, Any] | None = None,
 ) -> tuple[Strategy | None, list[Problem]]:
-    """The strategy's content as it stands (nothing written, no chart drawn), for packets and the
-    cohort view.
+    """The strategy's content as it stands (nothing written, no chart drawn), for packets, the
+    cohort view and the strategy studio.
 
     None when there is no course folder yet; the problems list submissions that did not run.
+    ``studio``: the strategy studio's answers to apply instead of the team's graded studio
+    submission; ``{}`` gives the draft the studio works on (every workshop, no studio decision).
     """
     if course_dir is None or _course_problem(course_dir) is not None:
         return None, []
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = load_programme()
-    team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
-    return assemble(loaded.city(city), team, programme, loaded, draw=False), problems
+    # With the studio's answers given, its graded submissions are not read (they may be being
+    # graded at this moment: the studio calls this from inside the grader).
+    leave_out = {s.id for s in studio_sessions(programme)} if studio is not None else set()
+    team, problems = collect_team_answers(
+        city, course_dir=course_dir, programme=programme, leave_out=leave_out
+    )
+    strategy = assemble(loaded.city(city), team, programme, loaded, draw=False, studio=studio)
+    return strategy, problems
 
 
 def build_strategies(

@@ -73,6 +73,14 @@ from .prose import (
 )
 from .roadmap import roadmap_blocks, roadmap_items
 from .rubric import score_strategy
+from .studio import (
+    KEEPABLE,
+    PRIORITIES,
+    Point,
+    StudioDecisions,
+    apply_studio,
+    suggest,
+)
 
 #: Coherence checks that make a section incomplete (a gap); the others are points to resolve.
 GAP_CHECKS = {"roles-not-hired", "skills-not-trained", "threshold-below-privacy"}
@@ -86,6 +94,22 @@ def workshop_name(session: Session, programme: Programme) -> str:
             where = f"Module {module.number}" + (f", workshop {letter.upper()}" if letter else "")
             return f"{session.title} ({where})"
     return session.title
+
+
+def studio_sessions(programme: Programme) -> list[Session]:
+    return [s for s in programme.sessions() if s.kind == "studio"]
+
+
+def studio_answer_names(programme: Programme) -> list[str]:
+    """The named answers the strategy studio produces (declared in the deliverable's parts)."""
+    ids = {s.id for s in studio_sessions(programme)}
+    return [
+        name
+        for part in programme.deliverable.parts
+        for session_id, names_ in part.answers.items()
+        if session_id in ids
+        for name in names_
+    ]
 
 
 def _actions_table(actions: Sequence[PlanAction], cal: Calendar, *, caption: str = "") -> Table:
@@ -696,9 +720,165 @@ def _appendices(
                 [Table(["Goal", "Action", "Owner", "When", "Cost", "Success measure"], rows)],
             )
         )
-    for letter, section in zip("ABCDEFGH", out, strict=False):
-        section.title = f"Appendix {letter}: {section.title}"
     return out
+
+
+def _lettered(sections: list[Section]) -> list[Section]:
+    for letter, section in zip("ABCDEFGHIJ", sections, strict=False):
+        section.title = f"Appendix {letter}: {section.title}"
+    return sections
+
+
+# -- the strategy studio -----------------------------------------------------------------------------
+
+
+def _today_roles(data: CityData) -> int | None:
+    if not data.has("departments"):
+        return None
+    departments = data.table("departments")
+    return int(departments["data_roles"].sum()) if len(departments) else None
+
+
+def _points(
+    findings: Sequence[coherence.Finding],
+    values: Mapping[str, Any],
+    *,
+    by_answer: Mapping[str, tuple[Any, str]],
+    sessions: Mapping[str, Session],
+    programme: Programme,
+    suggestion: Any,
+) -> list[Point]:
+    """The draft's points to settle, numbered, each with a suggested change where there is one
+    (one suggestion per answer settles every point on that answer)."""
+    by_name: dict[str, list[coherence.Finding]] = {}
+    for f in findings:
+        by_name.setdefault(f.answer, []).append(f)
+    suggested = {answer: suggestion(answer, found) for answer, found in by_name.items()}
+    out: list[Point] = []
+    for number, f in enumerate(findings, start=1):
+        session = sessions[by_answer[f.answer][1]]
+        out.append(
+            Point(
+                number,
+                f.check,
+                f.what,
+                f.answer,
+                ANSWER_LABELS.get(f.answer, words(f.answer)),
+                f.subject,
+                sentence_case(f.problem),
+                sentence_case(f.fix),
+                workshop_name(session, programme),
+                session.id,
+                f.check in KEEPABLE,
+                suggested.get(f.answer),
+            )
+        )
+    return out
+
+
+def _studio_actions(
+    decisions: StudioDecisions, draft: Sequence[PlanAction]
+) -> dict[str, list[tuple[str, float | None, int, int]]]:
+    """The actions the studio moved to another year or left for later: (text, cost, from, to)."""
+    by_key = {a.key: a for a in draft if a.key}
+    out: dict[str, list[tuple[str, float | None, int, int]]] = {"moved": [], "deferred": []}
+    for key, before, after in decisions.moved:
+        if key in by_key:
+            out["moved"].append((by_key[key].text, by_key[key].cost_usd, before, after))
+    for key in decisions.deferred:
+        if key in by_key:
+            a = by_key[key]
+            out["deferred"].append((a.text, a.cost_usd, a.year or 0, 0))
+    return out
+
+
+def _priorities(
+    decisions: StudioDecisions,
+    studio_actions: Mapping[str, list[tuple[str, float | None, int, int]]],
+    costs: Mapping[str, Sequence[float]],
+) -> list[Block]:
+    """What the roadmap says about the studio's priorities: the budget and what waits."""
+    blocks: list[Block] = []
+    total = sum(sum(v) for v in costs.values())
+    if decisions.budget is not None:
+        blocks.append(
+            Paragraph(
+                f"In the strategy studio the team set a budget of {money(decisions.budget)} for "
+                f"the three years. The actions on this roadmap cost {money(total)}."
+            )
+        )
+    deferred = [text for text, *_ in studio_actions.get("deferred", [])]
+    if deferred:
+        blocks.append(
+            Paragraph(
+                "Not funded in these three years, so left for the next plan: "
+                + join([t[:1].lower() + t[1:] for t in deferred])
+                + "."
+            )
+        )
+    return blocks
+
+
+def _studio_appendix(
+    decisions: StudioDecisions,
+    studio_actions: Mapping[str, list[tuple[str, float | None, int, int]]],
+    names: Names,
+    costs: Mapping[str, Sequence[float]],
+) -> list[Section]:
+    """The decisions the team took in the strategy studio, in words."""
+    if not decisions.done:
+        return []
+    blocks: list[Block] = []
+    changed = [
+        sentence_case(ANSWER_LABELS.get(answer, words(answer)))
+        + " changed"
+        + (f": {names.humanise(note).rstrip('.')}." if note else ".")
+        for answer, note in decisions.changed
+    ]
+    kept = [f"{p.problem} The team keeps it: {names.humanise(why)}" for p, why in decisions.kept]
+    if changed or kept:
+        blocks += [Heading("Points settled"), Bullets(changed + kept)]
+    moved = [
+        f"{text}: moved from year {before} to year {after}."
+        for text, _, before, after in studio_actions.get("moved", [])
+    ]
+    deferred = [
+        f"{text} ({money(cost)}): left for after year 3."
+        for text, cost, *_ in studio_actions.get("deferred", [])
+    ]
+    if decisions.budget is not None or moved or deferred:
+        total = sum(sum(v) for v in costs.values())
+        blocks.append(Heading("Priorities against the budget"))
+        if decisions.budget is not None:
+            blocks.append(
+                Paragraph(
+                    f"Budget for the three years: {money(decisions.budget)}. The actions kept "
+                    f"cost {money(total)}."
+                )
+            )
+        if moved or deferred:
+            blocks.append(Bullets(moved + deferred))
+    if decisions.leads:
+        blocks += [
+            Heading("Who leads each goal"),
+            Bullets(
+                [
+                    f"{g.title}: the {decisions.leads[g.id]}."
+                    for g in GOALS
+                    if g.id in decisions.leads
+                ]
+            ),
+        ]
+    if not blocks:
+        blocks.append(Paragraph("The team confirmed the draft as it stood."))
+    return [
+        Section(
+            "appendix-studio",
+            "decisions taken in the strategy studio",
+            "How the team settled the open points, set its priorities and named who leads.",
+            blocks,
+        )
+    ]
 
 
 # -- the whole document -------------------------------------------------------------------------------
@@ -727,10 +907,62 @@ def assemble(
     *,
     made_on: dt.date | None = None,
     draw: bool = True,
+    studio: Mapping[str, Any] | None = None,
+) -> Strategy:
+    """The city's strategy (see :func:`_assemble`). Learner values are untrusted: when the studio's
+    changes give an answer a value the strategy cannot read, the strategy is the draft without
+    the studio's decisions, with a gap that says so."""
+    try:
+        return _assemble(city, team, programme, cohort, made_on=made_on, draw=draw, studio=studio)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        holds_studio = studio if studio is not None else _studio_submission(team, programme)
+        if not holds_studio:
+            raise
+        strategy = _assemble(city, team, programme, cohort, made_on=made_on, draw=draw, studio={})
+        session = studio_sessions(programme)[0]
+        roadmap = next(s for s in strategy.sections if s.id == "roadmap")
+        roadmap.gaps.append(
+            Gap(
+                roadmap.title,
+                "resolutions",
+                "inconsistent",
+                session.id,
+                session.title,
+                str(session.notebook),
+                "the strategy could not use the studio's decisions, so this is the draft "
+                f"without them: a changed answer has a value it cannot read ({type(exc).__name__})",
+                ANSWER_LABELS["resolutions"],
+                workshop_name(session, programme),
+            )
+        )
+        return strategy
+
+
+def _studio_submission(team: TeamAnswers, programme: Programme) -> dict[str, Any]:
+    for session in studio_sessions(programme):
+        sub = team.submission(session.id)
+        if sub is not None and sub.answers:
+            return dict(sub.answers)
+    return {}
+
+
+def _assemble(
+    city: City,
+    team: TeamAnswers,
+    programme: Programme,
+    cohort: Cohort,
+    *,
+    made_on: dt.date | None = None,
+    draw: bool = True,
+    studio: Mapping[str, Any] | None = None,
 ) -> Strategy:
     """The city's strategy: front matter, one section per deliverable part, appendices; gaps and
     points to resolve marked. ``draw=False`` skips drawing the roadmap chart, for callers that
-    only read the content."""
+    only read the content.
+
+    The strategy studio's decisions (:mod:`.studio`) are applied to the workshops' answers before
+    anything is built: from the team's graded studio submission, or from ``studio`` when given
+    (the studio notebook passes its own answers, or ``{}`` for the draft before any decision)."""
     data = open_city(city.data_dir)
     threshold = int(data.config.suppression_threshold or 11)
     years = programme.deliverable.horizon_years
@@ -740,13 +972,94 @@ def assemble(
         values, gaps = answer_values(part, team, programme)
         per_part[part.id] = (values, gaps)
         all_values.update(values)
+    studio_names = studio_answer_names(programme)
+    # A studio answer whose checkpoint did not pass is a gap, and is not applied: a sign-off or
+    # a change the checks refused must not reach the document.
+    refused = {g.answer for _, gaps in per_part.values() for g in gaps if g.kind == "inconsistent"}
+    from_team = {n: all_values.pop(n) for n in studio_names if n in all_values and n not in refused}
+    for n in studio_names:
+        all_values.pop(n, None)
+    for values, _ in per_part.values():
+        for n in studio_names:
+            values.pop(n, None)
+    studio_values = dict(studio) if studio is not None else from_team
 
     names = Names.for_city(data, programme)
     crew = _team(city, programme)
     cal = plan_calendar(cohort.start_date, programme.duration_months, years)
-    facts = situation_facts(data, all_values, names)
     inventory = data.table_or_empty("data_inventory")
     inventory_today = inventory_metrics(inventory).as_dict() if len(inventory) else None
+    metrics = data.table_or_empty("performance_metrics")
+    sessions = {s.id: s for s in programme.sessions()}
+    by_answer = {
+        name: (part, session_id)
+        for part in programme.deliverable.parts
+        for session_id, names_ in part.answers.items()
+        for name in names_
+    }
+
+    def findings_on(values: Mapping[str, Any]) -> list[coherence.Finding]:
+        return [
+            f
+            for f in coherence.check_all(
+                values,
+                metrics=metrics,
+                inventory=inventory,
+                today_roles=_today_roles(data),
+                team=crew.roles,
+                threshold=threshold,
+                horizon=years,
+            )
+            if f.answer in by_answer
+        ]
+
+    goal_by_id = {g.id: g for g in GOALS}
+    points = _points(
+        findings_on(all_values),
+        all_values,
+        by_answer=by_answer,
+        sessions=sessions,
+        programme=programme,
+        suggestion=lambda answer, found: suggest(
+            answer,
+            found,
+            all_values,
+            metrics=metrics,
+            inventory=inventory,
+            today=inventory_today,
+            today_roles=_today_roles(data),
+            team=crew.roles,
+            lead=lambda goal: crew.lead(goal_by_id[goal]),
+            threshold=threshold,
+            years=years,
+        ),
+    )
+    decisions = StudioDecisions()
+    draft_actions: list[PlanAction] = []
+    if studio_values:
+
+        def studio_step(given: Mapping[str, Any]) -> tuple[dict[str, Any], StudioDecisions]:
+            return apply_studio(
+                all_values,
+                given,
+                points,
+                changeable=[n for n in by_answer if n not in studio_names],
+                team=crew.roles,
+                goals=[g.id for g in GOALS],
+                years=years,
+            )
+
+        # The actions as the points were settled, before the priorities moved or dropped any.
+        resolved, _ = studio_step({k: v for k, v in studio_values.items() if k != PRIORITIES})
+        draft_actions = build_actions(resolved, names, crew, years)
+        after, decisions = studio_step(studio_values)
+        for values, _ in per_part.values():
+            for name in values:
+                if name in after:
+                    values[name] = after[name]
+        all_values = after
+        crew.confirmed = dict(decisions.leads)
+    facts = situation_facts(data, all_values, names)
     actions = build_actions(all_values, names, crew, years)
     objectives = build_objectives(
         all_values,
@@ -756,7 +1069,6 @@ def assemble(
         published_today=facts.published,
         years=years,
     )
-    metrics = data.table_or_empty("performance_metrics")
     measures = build_measures(
         all_values,
         names,
@@ -768,13 +1080,7 @@ def assemble(
         years=years,
     )
     costs = costs_by_year(actions, all_values, years)
-    sessions = {s.id: s for s in programme.sessions()}
-    by_answer = {
-        name: (part, session_id)
-        for part in programme.deliverable.parts
-        for session_id, names_ in part.answers.items()
-        for name in names_
-    }
+    moved_or_deferred = _studio_actions(decisions, draft_actions)
 
     sections: list[Section] = []
     part_titles = {p.id: p.title for p in programme.deliverable.parts}
@@ -805,23 +1111,18 @@ def assemble(
             section.blocks += roadmap_blocks(
                 actions, city.name, cal, lines=len(roadmap_items(all_values)), draw=draw
             )
+            section.blocks += _priorities(decisions, moved_or_deferred, costs)
         elif part.id == "measurement":
             section.blocks += _measurement(measures, programme)
         section.blocks += _actions_for(part.id, actions, cal)
         sections.append(section)
 
-    findings = coherence.check_all(
-        all_values,
-        metrics=metrics,
-        inventory=inventory,
-        today_roles=facts.data_roles,
-        team=crew.roles,
-        threshold=threshold,
-        horizon=years,
-    )
-    for finding in findings:
-        if finding.answer not in by_answer:
+    kept = decisions.kept_keys
+    left: list[tuple[str, str, str]] = []
+    for finding in findings_on(all_values):
+        if (finding.check, finding.answer, finding.subject) in kept:
             continue
+        left.append((finding.check, finding.answer, finding.subject))
         part, session_id = by_answer[finding.answer]
         session = sessions[session_id]
         target = next(s for s in sections if s.id == part.id)
@@ -839,6 +1140,8 @@ def assemble(
                     finding.problem,
                     ANSWER_LABELS.get(finding.answer, words(finding.answer)),
                     workshop_name(origin, programme),
+                    finding.check,
+                    sentence_case(finding.fix),
                 )
             )
         else:
@@ -873,6 +1176,9 @@ def assemble(
                 actions=actions,
                 costs=costs,
                 to_resolve=len(flags) + sum(len(s.gaps) for s in sections),
+                team=decisions.summary,
+                budget=decisions.budget,
+                deferred=[text for text, *_ in moved_or_deferred["deferred"]],
             ),
         ),
         Section(
@@ -904,7 +1210,10 @@ def assemble(
         period=cal.period,
         country=city.country,
         front=front,
-        appendices=_appendices(all_values, names, cal, actions),
+        appendices=_lettered(
+            _appendices(all_values, names, cal, actions)
+            + _studio_appendix(decisions, moved_or_deferred, names, costs)
+        ),
         public=public_summary(
             city_name=city.name,
             answers=all_values,
@@ -918,6 +1227,11 @@ def assemble(
         measures=measures,
         rubric=rubric,
         team_roles=crew.roles,
+        points=points,
+        studio=decisions,
+        costs=costs,
+        left=left,
+        goals=[(g.id, g.title) for g in GOALS if any(a.goal == g.id for a in actions)],
     )
 
 

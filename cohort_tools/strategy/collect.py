@@ -10,6 +10,7 @@ submission failed to execute, which :func:`collect_team_answers` reports as a pr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,14 +100,19 @@ def _workshop_sessions(programme: Programme) -> list[Session]:
 
 
 def collect_team_answers(
-    city: str, *, course_dir: Path, programme: Programme
+    city: str, *, course_dir: Path, programme: Programme, leave_out: Collection[str] = ()
 ) -> tuple[TeamAnswers, list[Problem]]:
-    """The city team's submission of each workshop, and a problem per submission that crashed."""
+    """The city team's submission of each workshop, and a problem per submission that crashed.
+
+    ``leave_out``: session ids not to read (the strategy studio, while its own submissions are
+    being graded)."""
     course = course_for_city(course_dir.resolve(), city) or Course(course_dir.resolve())
     found: dict[str, Submission] = {}
     problems: list[Problem] = []
     root = course.folder("autograded")
     for session in _workshop_sessions(programme):
+        if session.id in leave_out:
+            continue
         workshop = Path(str(session.notebook)).stem
         aid = course.assignment(workshop, city)
         candidates: list[tuple[tuple[int, int, float], Submission]] = []

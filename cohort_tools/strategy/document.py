@@ -20,6 +20,7 @@ from cohort_tools.lessons import coherence
 from cohort_tools.model.programme import DeliverablePart, Programme
 
 from .collect import TeamAnswers
+from .studio import MAY_BE_EMPTY, Point, StudioDecisions
 
 # -- blocks --------------------------------------------------------------------------------------
 
@@ -92,6 +93,8 @@ class Gap:
     detail: str
     answer_label: str = ""  # the answer in plain words ("the hiring plan")
     workshop: str = ""  # the workshop in plain words ("Data routines (Module 1, workshop A)")
+    check: str = ""  # for a gap a coherence check makes: its key in coherence.CHECKS
+    fix: str = ""  # and what to try
 
     def line(self) -> str:
         return (
@@ -157,6 +160,25 @@ class Strategy:
     measures: list[Any] = field(default_factory=list)  # plan.Measure
     rubric: list[Any] = field(default_factory=list)  # rubric.Score
     team_roles: list[str] = field(default_factory=list)
+    #: The draft's points to settle, numbered, before the studio's decisions (what the studio
+    #: works through; each with a suggested change where one can be worked out).
+    points: list[Point] = field(default_factory=list)
+    studio: StudioDecisions = field(default_factory=StudioDecisions)
+    costs: dict[str, list[float]] = field(default_factory=dict)  # money by kind and year
+    #: The coherence checks that still do not hold once the studio's decisions are applied, as
+    #: (check, answer, subject): the flags, and the gaps the cross-checks make. Empty when
+    #: ``check_all`` finds nothing left (points the team kept with a reason are not counted).
+    left: list[tuple[str, str, str]] = field(default_factory=list)
+    goals: list[tuple[str, str]] = field(default_factory=list)  # (id, title) of the plan's goals
+
+    @property
+    def total_cost(self) -> float:
+        return float(sum(sum(v) for v in self.costs.values()))
+
+    @property
+    def signed(self) -> bool:
+        """The mayor approved it (with or without changes) in the strategy studio."""
+        return self.studio.sign_off is not None and self.studio.sign_off.signed
 
     @property
     def gaps(self) -> list[Gap]:
@@ -257,6 +279,10 @@ def answer_values(
         session = programme.session(session_id)
         notebook = str(session.notebook)
         sub = team.submission(session_id)
+        if sub is None and session.kind == "studio":
+            # The studio refines a draft that is whole without it: until the team has done it,
+            # the strategy keeps the generated summary and reads "not signed yet".
+            continue
 
         def gap(name: str, kind: GapKind, detail: str, where: tuple[str, str, str]) -> None:
             gaps.append(Gap(part.title, name, kind, *where, detail))
@@ -267,7 +293,10 @@ def answer_values(
                 gap(name, "missing", "the team has not submitted this workshop yet", source)
                 continue
             answers = sub.answers or {}
-            if name not in answers or is_empty(answers[name]):
+            nothing_to_decide = (
+                session.kind == "studio" and name in MAY_BE_EMPTY and answers.get(name) in ([], {})
+            )
+            if name not in answers or (is_empty(answers[name]) and not nothing_to_decide):
                 gap(
                     name,
                     "missing",

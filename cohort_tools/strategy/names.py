@@ -58,6 +58,12 @@ ANSWER_LABELS: dict[str, str] = {
     "investment_priorities": "the investments in platforms and practices",
     "improvement_areas": "the areas to improve",
     "maturity_scores": "the maturity scores",
+    "resolutions": "the points settled in the strategy studio",
+    "strategy_budget_usd": "the budget for the whole strategy",
+    "priorities": "the actions kept in each year",
+    "goal_leads": "who leads each goal",
+    "executive_summary": "the executive summary in the team's words",
+    "sign_off": "the mayor's sign-off",
 }
 
 #: Role families of the staff survey, as the people they are.

@@ -111,8 +111,11 @@ class Team:
     ids: list[str]  # programme role ids of the senior team
     cda_lead: str  # the CDA lead's title, the owner of last resort
     names: dict[str, str] = field(default_factory=dict)  # role id -> title
+    confirmed: dict[str, str] = field(default_factory=dict)  # goal id -> lead the studio chose
 
     def lead(self, goal: Goal) -> str:
+        if goal.id in self.confirmed:
+            return self.confirmed[goal.id]
         for role in goal.leads:
             if role in self.ids:
                 return self.names.get(role, role)
@@ -157,13 +160,18 @@ class PlanAction:
     part: str  # the deliverable part it belongs to
     text: str
     owner: str  # a role title; "" when none is named
-    owner_from: str  # "answer" (the team named it) or "proposed" (this draft suggests it)
+    #: "answer" (the team named it in a workshop), "proposed" (this draft suggests the goal's
+    #: lead) or "confirmed" (the team confirmed or changed the goal's lead in the studio)
+    owner_from: str
     start: int | None  # month of the strategy, 1..36
     finish: int | None
     cost_usd: float | None  # over the whole plan; None: staff time
     measure: str
     source: str  # the named answer it comes from
     details: list[str] = field(default_factory=list)  # for grouped actions: every line
+    #: For an action with a cost, the line of the plan it comes from ("hire 2": the second line
+    #: of the hiring plan), which the strategy studio keeps, moves or defers; "" otherwise.
+    key: str = ""
 
     @property
     def phase(self) -> str:
@@ -204,6 +212,13 @@ class Measure:
 
 def _rows(value: Any) -> list[Mapping[str, Any]]:
     return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+
+def _numbered(value: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    """The rows of a plan with their line numbers (1, 2, ...), as the team wrote them."""
+    if not isinstance(value, list):
+        return []
+    return [(n, r) for n, r in enumerate(value, start=1) if isinstance(r, Mapping)]
 
 
 def _num(value: Any) -> float | None:
@@ -250,9 +265,11 @@ def build_actions(
         measure: str,
         source: str,
         details: Sequence[str] = (),
+        key: str = "",
     ) -> None:
         if owner is None:
-            who, source_of_owner = team.lead(goals[goal]), "proposed"
+            who = team.lead(goals[goal])
+            source_of_owner = "confirmed" if goal in team.confirmed else "proposed"
         else:
             who, source_of_owner = owner.strip(), "answer"
         out.append(
@@ -268,6 +285,7 @@ def build_actions(
                 measure,
                 source,
                 list(details),
+                key,
             )
         )
 
@@ -334,7 +352,7 @@ def build_actions(
             "Each key table has a quality score, and owners fix what fails",
             "quality_standard",
         )
-    for row in _rows(answers.get("investment_priorities")):
+    for number, row in _numbered(answers.get("investment_priorities")):
         year = valid_year(row.get("year"), years)
         kind = str(row.get("kind") or "")
         start, finish = year_months(year, delivers=kind == "platform") if year else (None, None)
@@ -352,10 +370,11 @@ def build_actions(
             _num(row.get("cost_usd")),
             measure,
             "investment_priorities",
+            key=f"investment {number}",
         )
 
     # Goal: grow the people who work with data
-    for row in _rows(answers.get("upskilling_plan")):
+    for number, row in _numbered(answers.get("upskilling_plan")):
         year = valid_year(row.get("year"), years)
         start, finish = year_months(year, delivers=True) if year else (None, None)
         people = _num(row.get("people"))
@@ -373,11 +392,12 @@ def build_actions(
             f"{count or 'All '}people finish the {how}; the next staff survey shows the skill "
             "rising",
             "upskilling_plan",
+            key=f"training {number}",
         )
-    for row in _rows(answers.get("hiring_plan")):
+    for number, row in _numbered(answers.get("hiring_plan")):
         year = valid_year(row.get("year"), years)
         start, finish = year_months(year, first_half=True) if year else (None, None)
-        heads = int(_num(row.get("heads")) or 1)
+        heads = int(_num(row.get("count")) or 1)
         role = names.humanise(row.get("role") or "data specialist")
         pay = _num(row.get("salary_usd"))
         cost = heads * pay * (years - year + 1) if pay is not None and year else None
@@ -392,6 +412,7 @@ def build_actions(
             cost,
             f"{heads} {role}{plural} in post",
             "hiring_plan",
+            key=f"hire {number}",
         )
     retention = [
         names.humanise(a) for a in answers.get("retention_actions") or [] if str(a).strip()

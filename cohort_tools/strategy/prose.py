@@ -17,6 +17,7 @@ import pandas as pd
 from .document import Block, Bullets, Heading, Paragraph
 from .names import Names, cadence, join, sentence_case
 from .plan import GOALS, Calendar, Measure, Objective, PlanAction, money
+from .studio import TeamSummary
 
 
 @dataclass
@@ -185,9 +186,20 @@ def cost_sentences(costs: Mapping[str, Sequence[float]], years: int) -> list[str
     ]
 
 
-def approvals(answers: Mapping[str, Any], names: Names, cal: Calendar, total: float) -> list[str]:
+def approvals(
+    answers: Mapping[str, Any],
+    names: Names,
+    cal: Calendar,
+    total: float,
+    budget: float | None = None,
+) -> list[str]:
     out = [f"This strategy and its roadmap, from {cal.period}."]
-    if total:
+    if budget is not None:
+        out.append(
+            f"A budget of {money(budget)} over {cal.years} years, for actions that cost "
+            f"{money(total)}."
+        )
+    elif total:
         out.append(f"Spending of {money(total)} over {cal.years} years, as the roadmap sets out.")
     model = answers.get("governance_model")
     if isinstance(model, Mapping) and model.get("body"):
@@ -211,29 +223,52 @@ def executive_summary(
     actions: Sequence[PlanAction],
     costs: Mapping[str, Sequence[float]],
     to_resolve: int,
+    team: TeamSummary | None = None,
+    budget: float | None = None,
+    deferred: Sequence[str] = (),
 ) -> list[Block]:
+    """The one-page summary. Where the team wrote its own sentences in the strategy studio
+    (``team``), they replace the generated ones: why the plan, a sentence per goal, what residents
+    will notice and what the mayor is asked to approve. Costs stay as worked out from the plan."""
+    team = team or TeamSummary()
     blocks: list[Block] = [Heading("Our vision")]
     vision = answers.get("data_vision")
     if vision:
         blocks.append(Paragraph(names.humanise(vision), team=True))
     else:
         blocks.append(Paragraph("The vision is still to be written (Module 1, workshop A)."))
+    if team.why:
+        blocks.append(Paragraph(names.humanise(team.why), team=True))
     blocks.append(Heading("Goals"))
     goals = []
     for goal in GOALS:
         first = next((o.text for o in objectives if o.goal == goal.id), None)
         if first or any(a.goal == goal.id for a in actions):
             goals.append(f"{goal.title}. {first or goal.why}")
-    blocks.append(Bullets(goals or ["The goals fill in as the workshops are done."]))
+    if team.goals:
+        ours = [
+            f"{g.title}. {names.humanise(team.goals[g.id])}" for g in GOALS if g.id in team.goals
+        ]
+        blocks.append(Bullets(ours, team=True))
+    else:
+        blocks.append(Bullets(goals or ["The goals fill in as the workshops are done."]))
     changes = resident_changes(answers, names, cal, facts, actions)
-    if changes:
+    if team.residents:
+        blocks += [
+            Heading("What changes for residents"),
+            Paragraph(names.humanise(team.residents), team=True),
+        ]
+    elif changes:
         blocks += [Heading("What changes for residents"), Bullets(changes)]
     total = sum(sum(v) for v in costs.values())
-    blocks += [Heading("What it costs"), Paragraph(" ".join(cost_sentences(costs, cal.years)))]
-    blocks += [
-        Heading("What the mayor is asked to approve"),
-        Bullets(approvals(answers, names, cal, total), ordered=True),
-    ]
+    spend = " ".join(cost_sentences(costs, cal.years))
+    if deferred:
+        spend += f" Left for after year {cal.years}: {join([d[:1].lower() + d[1:] for d in deferred], most=2)}."
+    blocks += [Heading("What it costs"), Paragraph(spend)]
+    blocks.append(Heading("What the mayor is asked to approve"))
+    if team.ask:
+        blocks.append(Paragraph(names.humanise(team.ask), team=True))
+    blocks.append(Bullets(approvals(answers, names, cal, total, budget), ordered=True))
     if to_resolve:
         blocks.append(
             Paragraph(

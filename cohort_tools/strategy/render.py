@@ -26,7 +26,7 @@ from .document import Block, Bullets, Facts, Figure, Heading, Note, Paragraph, S
 _PRINT = """
 @page { size: %(paper)s; margin: 20mm 16mm 18mm 16mm;
   @top-left { content: string(doctitle); font: 8pt "DejaVu Sans", sans-serif; color: #555; }
-  @top-right { content: "Draft for signature"; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @top-right { content: "%(status)s"; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
   @bottom-center { content: "Page " counter(page) " of " counter(pages);
     font: 8pt "DejaVu Sans", sans-serif; color: #555; }
 }
@@ -112,7 +112,7 @@ _TEMPLATE = _ENV.from_string(
 <h1 id="h-title">{{ s.title }}</h1>
 <p class="cda-subtitle">A {{ s.horizon_years }}-year plan, {{ s.period }}</p>
 <p>{{ s.summary }}</p>
-<p class="cda-meta">Draft for the mayor's signature, assembled on {{ s.made_on }} from the senior
+<p class="cda-meta">{% if s.signed %}{{ s.sign_off }} Assembled{% else %}Draft for the mayor's signature, assembled{% endif %} on {{ s.made_on }} from the senior
 team's workshop answers and the city's own data.
 <span class="cda-status">{{ complete }} of {{ s.sections | length }} sections complete{% if s.to_resolve %};
 {{ s.to_resolve }} point{{ "s" if s.to_resolve > 1 }} to settle before signing{% endif %}.</span>
@@ -167,6 +167,8 @@ together.</p>{% endif %}
 </section>
 <section id="sign-off" class="cda-sign" aria-labelledby="h-sign-off">
 <h2 id="h-sign-off">Sign-off</h2>
+<p class="cda-status">{{ s.sign_off }}</p>
+{% if s.sign_changes %}<p>The changes the {{ s.signer }} asked for: <span class="cda-team">{{ s.sign_changes }}</span></p>{% endif %}
 <p>Approved by the Mayor of {{ s.city_name }}: ______________________ &nbsp; Date: ____________</p>
 <p>Presented by the senior team's lead for data: ______________________ &nbsp; Date: ____________</p>
 <p>Shared with the city council on: ____________</p>
@@ -271,11 +273,40 @@ def to_html(strategy: Strategy, *, png: bool = False) -> str:
         "flags": strategy.flags,
         "to_resolve": len(strategy.gaps) + len(strategy.flags),
         "city_name": strategy.city_name,
+        **_sign_off_view(strategy),
     }
     complete = sum(s.complete for s in strategy.sections)
-    style = _STYLE + _PRINT % {"paper": _paper(strategy)}
+    style = _STYLE + _PRINT % {"paper": _paper(strategy), "status": status_line(strategy)}
     breaks = {"vision", "roadmap", "measurement"}
     return _TEMPLATE.render(s=view, style=style, complete=complete, breaks=breaks)
+
+
+NOT_SIGNED = "Not signed yet."
+
+
+def sign_off_sentence(strategy: Strategy) -> str:
+    """The sign-off in one sentence: the mayor's decision from the strategy studio, or
+    "Not signed yet." """
+    sign = strategy.studio.sign_off
+    return sign.sentence(strategy.city_name) if sign is not None else NOT_SIGNED
+
+
+def status_line(strategy: Strategy) -> str:
+    """The running header's status: "Approved June 24, 2026" or "Draft for signature"."""
+    sign = strategy.studio.sign_off
+    if sign is None or not sign.signed:
+        return "Draft for signature"
+    return f"Approved {sign.date:%B} {sign.date.day}, {sign.date.year}"
+
+
+def _sign_off_view(strategy: Strategy) -> dict[str, Any]:
+    sign = strategy.studio.sign_off
+    return {
+        "signed": strategy.signed,
+        "sign_off": sign_off_sentence(strategy),
+        "sign_changes": sign.changes if sign is not None and sign.changes else "",
+        "signer": sign.role if sign is not None else "mayor",
+    }
 
 
 def _pdf(html: str) -> bytes:
@@ -391,7 +422,7 @@ def to_docx(strategy: Strategy) -> bytes:
     doc.styles["Normal"].font.size = Pt(10.5)
     section = doc.sections[0]
     section.different_first_page_header_footer = True
-    section.header.paragraphs[0].text = f"{strategy.title} - draft for signature"
+    section.header.paragraphs[0].text = f"{strategy.title} - {status_line(strategy).lower()}"
     footer = section.footer.paragraphs[0]
     footer.add_run("Page ")
     _docx_field(footer, "PAGE")
@@ -404,7 +435,12 @@ def to_docx(strategy: Strategy) -> bytes:
     complete = sum(s.complete for s in strategy.sections)
     settle = len(strategy.gaps) + len(strategy.flags)
     doc.add_paragraph(
-        f"Draft for the mayor's signature, assembled on {strategy.made_on:%B} "
+        (
+            f"{sign_off_sentence(strategy)} A"
+            if strategy.signed
+            else "Draft for the mayor's signature, a"
+        )
+        + f"ssembled on {strategy.made_on:%B} "
         f"{strategy.made_on.day}, {strategy.made_on.year}: {complete} of "
         f"{len(strategy.sections)} sections complete"
         + (
@@ -461,6 +497,10 @@ def to_docx(strategy: Strategy) -> bytes:
     else:
         doc.add_paragraph("Nothing: every section is filled from the team's answers.")
     doc.add_heading("Sign-off", level=1)
+    doc.add_paragraph(sign_off_sentence(strategy)).runs[0].bold = True
+    sign = strategy.studio.sign_off
+    if sign is not None and sign.changes:
+        doc.add_paragraph(f"The changes the {sign.role} asked for: {sign.changes}")
     doc.add_paragraph(
         f"Approved by the Mayor of {strategy.city_name}: ______________________   "
         "Date: ____________"
@@ -522,6 +562,15 @@ def completeness(strategy: Strategy) -> dict[str, Any]:
             for f in strategy.flags
         ],
         "rubric": [score.as_dict() for score in strategy.rubric],
+        "studio": {
+            "done": strategy.studio.done,
+            "signed": strategy.signed,
+            "sign_off": sign_off_sentence(strategy),
+            "decision": strategy.studio.sign_off.decision if strategy.studio.sign_off else None,
+            "points_in_draft": len(strategy.points),
+            "points_kept": len(strategy.studio.kept),
+            "actions_left_for_later": len(strategy.studio.deferred),
+        },
     }
 
 
@@ -544,6 +593,7 @@ def completeness_markdown(strategy: Strategy) -> str:
                 f"| {s.title} | {g.kind} | '{g.answer}': {g.detail.replace('|', '/')} | "
                 f"{g.session_title} ({g.notebook}) |"
             )
+    lines += ["", f"Sign-off: {sign_off_sentence(strategy)}"]
     lines += ["", "## Points to resolve before the mayor signs", ""]
     if strategy.flags:
         lines += [

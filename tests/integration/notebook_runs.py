@@ -49,9 +49,16 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, *, timeout: int = 180) ->
         raise AssertionError(f"the notebook did not run to the end: {outcome.describe()}")
 
 
-def execute(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> nbformat.NotebookNode:
-    """Execute ``nb`` with the city injected (errors kept as outputs); return the executed copy."""
-    nb = parameterize_notebook(nb, {"city": city}, kernel_name="python3", language="python")
+def execute(
+    nb: nbformat.NotebookNode,
+    city: str,
+    tmp_path: Path,
+    parameters: dict[str, Any] | None = None,
+) -> nbformat.NotebookNode:
+    """Execute ``nb`` with the city (and any other ``parameters``) injected, errors kept as
+    outputs; return the executed copy."""
+    values = {"city": city, **(parameters or {})}
+    nb = parameterize_notebook(nb, values, kernel_name="python3", language="python")
     run_notebook(nb, tmp_path)
     return nb
 
@@ -67,9 +74,14 @@ def cell_text(cell: nbformat.NotebookNode) -> str:
     return "\n".join(texts)
 
 
-def run_graded(nb: nbformat.NotebookNode, city: str, tmp_path: Path) -> dict[str, str]:
+def run_graded(
+    nb: nbformat.NotebookNode,
+    city: str,
+    tmp_path: Path,
+    parameters: dict[str, Any] | None = None,
+) -> dict[str, str]:
     """Execute with the city injected; return each graded cell's text output (errors included)."""
-    executed = execute(nb, city, tmp_path)
+    executed = execute(nb, city, tmp_path, parameters)
     return {gid: cell_text(cell) for gid, cell in grade_ids(executed).items()}
 
 
@@ -104,9 +116,11 @@ def check_wrong_answers(
     hints: dict[str, str],
     tmp_path: Path,
     city: str = "riverton",
+    parameters: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """Run the graded view with ``answers``; each checkpoint in ``hints`` fails with its hint."""
-    out = run_graded(with_answers(answers, source), city, tmp_path)
+    """Run the graded view with ``answers``; each checkpoint in ``hints`` fails with its hint.
+    ``parameters``: more notebook parameters (the studio's ``course_dir``)."""
+    out = run_graded(with_answers(answers, source), city, tmp_path, parameters)
     assert_hints(out, hints)
     return out
 

@@ -195,6 +195,20 @@ def find_submissions(course: Course) -> list[tuple[str, str]]:
     )
 
 
+def reads_course(course: Course, assignment: str) -> bool:
+    """Whether the assignment's notebook reads the course's other graded answers (it declares the
+    course folder as a parameter; see build.COURSE_PARAMETER), so it is graded after them."""
+    workshop, _ = course.split(assignment)
+    src = course.source(assignment) / f"{workshop}.ipynb"
+    if not src.is_file():
+        return False
+    try:
+        meta = nbformat.read(src, as_version=4).metadata  # type: ignore[no-untyped-call]
+    except Exception:
+        return False
+    return bool(meta.get("cda", {}).get("reads_course"))
+
+
 def autograde(
     *,
     course_dir: Path = defaults.COURSE_DIR,
@@ -218,15 +232,19 @@ def autograde(
     todo = [(s, a) for s, a in find_submissions(course) if students is None or s in set(students)]
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[SubmissionResult] = []
+    # Workshops that read the course's other graded answers (the strategy studio) are graded last.
+    later = {a for _, a in todo if reads_course(course, a)}
+    waves = [[sa for sa in todo if sa[1] not in later], [sa for sa in todo if sa[1] in later]]
     if todo:
         with (
             Grader(course, jobs=jobs, timeout=timeout) as grader,
             ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="cda-grade") as ex,
         ):
-            for res in ex.map(lambda sa: grader.grade(*sa), todo):
-                results.append(res)
-                if on_result:
-                    on_result(res)
+            for wave in waves:
+                for res in ex.map(lambda sa: grader.grade(*sa), wave):
+                    results.append(res)
+                    if on_result:
+                        on_result(res)
     submitted = set(todo)
     not_submitted = []
     for ln in course.learners().values():
