@@ -20,6 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench
 	$(BIN)/ruff format --check cohort_tools tests bench
+	$(BIN)/mypy --strict
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The live cohort's hub environment (a virtualenv every user can read, from Debian's Python) and
@@ -30,6 +31,7 @@ hub-install: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench
+	$(BIN)/mypy --strict
 
 format: $(STAMP)
 	$(BIN)/ruff format cohort_tools tests bench

@@ -12,12 +12,12 @@ from cohort_tools.core.errors import Problem
 
 from . import bulk, schemas
 from .check import (
-    PreparedTable,
     check_prepared,
     cross_check_table,
     prepare_city_table,
     scan_city,
 )
+from .normalise import PreparedTable
 
 
 def check_city(city_dir: Path) -> list[Problem]:

@@ -77,7 +77,7 @@ def as_spec(chart: Any) -> dict[str, Any]:
         return dict(chart)
     to_dict = getattr(chart, "to_dict", None)
     if callable(to_dict):
-        return to_dict()
+        return dict(to_dict())
     raise TypeError("check_chart() takes an Altair chart or its chart.to_dict() dictionary.")
 
 
@@ -85,10 +85,10 @@ def _rows(data: Any, datasets: Mapping[str, Any]) -> list[dict[str, Any]] | None
     if not isinstance(data, Mapping):
         return None
     if "values" in data and isinstance(data["values"], list):
-        return [r for r in data["values"] if isinstance(r, Mapping)]
+        return [dict(r) for r in data["values"] if isinstance(r, Mapping)]
     name = data.get("name")
     if isinstance(name, str) and isinstance(datasets.get(name), list):
-        return [r for r in datasets[name] if isinstance(r, Mapping)]
+        return [dict(r) for r in datasets[name] if isinstance(r, Mapping)]
     return None
 
 

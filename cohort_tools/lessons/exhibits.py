@@ -31,7 +31,7 @@ class Coverage:
     def days(self) -> float:
         if self.first is None or self.last is None:
             return 0.0
-        return (self.last - self.first).total_seconds() / 86400
+        return float((self.last - self.first).total_seconds()) / 86400
 
     @property
     def weeks(self) -> int:
