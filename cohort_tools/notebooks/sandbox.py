@@ -66,6 +66,7 @@ from typing import Any, Literal
 
 import nbformat
 
+from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError
 
 from ._sandbox_zygote import NOT_JSON, VEGA_LITE
@@ -95,6 +96,10 @@ RunStatus = Literal["completed", "died", "failed"]
 SANDBOX_CITY_DIR = "/city"
 #: Where the city's validated Parquet cache appears inside the sandbox (read-only).
 SANDBOX_CACHE_DIR = "/cache"
+#: Where a job finds its city's cohort file (that city only, no names; see SandboxPool's cohort).
+SANDBOX_COHORT_FILE = "/cohort.yaml"
+COHORT_FILE_NAME = "cohort.yaml"
+TRUSTED_COHORT_FILE_NAME = "cohort-trusted.yaml"
 ZYGOTE_MODULE = "cohort_tools.notebooks._sandbox_zygote"
 BWRAP_DEBIAN = Path("/usr/bin/bwrap")
 BWRAP_HINT = "install bubblewrap (`apt-get install bubblewrap` on Debian and Ubuntu)"
@@ -308,6 +313,8 @@ def sandbox_env() -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "CDA_CACHE_DIR": SANDBOX_CACHE_DIR,
         "CDA_SANDBOX": "1",
+        # the curriculum's own data (programme, facts, references, word lists), read-only inside
+        "CDA_HOME": str(paths.project_root()),
     }
 
 
@@ -333,6 +340,9 @@ def _etc_files(workdir: Path) -> list[str]:
         path = Path("/etc") / name
         if path.exists():
             args += ["--ro-bind", str(path.resolve()), str(path)]
+    cohort = workdir / COHORT_FILE_NAME
+    if cohort.is_file():  # the city-only cohort the pool was given (see SandboxPool)
+        args += ["--ro-bind", str(cohort), SANDBOX_COHORT_FILE]
     return args
 
 
@@ -351,6 +361,11 @@ def _python_binds() -> list[str]:
     package = _package_dir()
     if not any(str(package).startswith(s + "/") for s in seen):
         args += ["--ro-bind", str(package), str(package)]
+    # The curriculum folder (programme.yaml, facts.yaml, references.yaml: no workshop, solution or
+    # hidden test lives there) is read by nb.start and the lessons.
+    curriculum = paths.curriculum_dir().resolve()
+    if curriculum.is_dir() and not any(str(curriculum).startswith(s + "/") for s in seen):
+        args += ["--ro-bind", str(curriculum), str(curriculum)]
     demo = package / "demo_cohort"
     if demo.is_dir():  # the embedded demo cohort holds every demo city's data: hidden
         args += ["--perms", "0555", "--tmpfs", str(demo), "--remount-ro", str(demo)]
@@ -980,7 +995,12 @@ class SandboxPool:
         uid_base: int = DEFAULT_UID_BASE,
         cache_dir: Path | None = None,
         city_parameter: str | None = "city",
+        cohort: Mapping[str, Any] | None = None,
     ) -> None:
+        """``cohort``: the cohort as this city's notebooks may see it, that city only and with no
+        names or e-mails (``model.cohort.city_only_cohort(..., data_folder="city")``): jobs then
+        get ``cohort_file`` and the city's id as parameters, so team roles read as they do outside.
+        """
         self.city_dir = Path(city_dir).resolve()
         if not self.city_dir.is_dir():
             raise CdaError.single(
@@ -1000,6 +1020,9 @@ class SandboxPool:
         self._slots: list[int] = []
         self._slot_ready = threading.Condition(self._lock)
         self._workdir = Path(tempfile.mkdtemp(prefix="cda-sandbox-"))
+        self._city_id: str | None = None
+        if cohort is not None:
+            self._write_cohort(cohort)
         self._ids = itertools.count(1)
         self._started = False
         self._closed = False
@@ -1012,6 +1035,31 @@ class SandboxPool:
     def city_path(self) -> str:
         """The city's data folder as the notebook sees it."""
         return str(self.city_dir) if self.isolation == "trusted" else SANDBOX_CITY_DIR
+
+    def _write_cohort(self, cohort: Mapping[str, Any]) -> None:
+        import yaml
+
+        cities = list(cohort.get("cities") or [])
+        if len(cities) != 1 or not isinstance(cities[0], Mapping) or "id" not in cities[0]:
+            raise ValueError("a sandbox's cohort holds exactly one city (city_only_cohort)")
+        self._city_id = str(cities[0]["id"])
+        inside = {**cohort, "cities": [{**cities[0], "data_folder": SANDBOX_CITY_DIR.strip("/")}]}
+        outside = {**cohort, "cities": [{**cities[0], "data_folder": str(self.city_dir)}]}
+        for name, doc in ((COHORT_FILE_NAME, inside), (TRUSTED_COHORT_FILE_NAME, outside)):
+            (self._workdir / name).write_text(yaml.safe_dump(doc, sort_keys=False))
+
+    def _city_parameters(self) -> dict[str, str]:
+        """The parameters that tell a job which city it is (and its cohort file, when given)."""
+        if self._city_id is None:
+            return {self.city_parameter: self.city_path} if self.city_parameter else {}
+        if self.isolation == "trusted":
+            cohort_file = str(self._workdir / TRUSTED_COHORT_FILE_NAME)
+        else:
+            cohort_file = SANDBOX_COHORT_FILE
+        found = {"cohort_file": cohort_file}
+        if self.city_parameter:
+            found[self.city_parameter] = self._city_id
+        return found
 
     def start(self) -> SandboxPool:
         if self._started:
@@ -1172,9 +1220,7 @@ class SandboxPool:
             self.start()
         limits = limits or self.limits
         nb = _read_notebook(notebook)
-        params = dict(parameters or {})
-        if self.city_parameter and self.city_parameter not in params:
-            params[self.city_parameter] = self.city_path
+        params = {**self._city_parameters(), **dict(parameters or {})}
         plan = _plan(nb, params)
         name = notebook_name or (notebook.name if isinstance(notebook, Path) else "notebook.ipynb")
         job_files = dict(files or {})

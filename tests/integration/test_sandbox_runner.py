@@ -23,6 +23,7 @@ import pytest
 
 from cohort_tools.core import paths
 from cohort_tools.course.answers import answer_names
+from cohort_tools.model.cohort import city_only_cohort, load_cohort
 from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.notebooks.sandbox import (
     SandboxLimits,
@@ -36,6 +37,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 WORKSHOP = REPO / "workshops" / "m1_workshop_a_data_routines.md"
 RIVERTON = paths.DEMO_DIR / "cities" / "riverton"
+#: What the grader gives the sandbox: the cohort as Riverton's notebooks may see it (no names).
+RIVERTON_ONLY = city_only_cohort(
+    load_cohort(paths.DEMO_COHORT_FILE), "riverton", data_folder="city"
+)
 OTHER_CITY = paths.DEMO_DIR / "cities" / "cedar-bend"
 CANARY_ENV = "CDA_GRADER_CANARY_SECRET"
 #: Attacks get short time limits; the honest job keeps the default (a busy machine is not a failure).
@@ -87,7 +92,7 @@ ISOLATIONS = ["warm", "cold"] if os.geteuid() == 0 else ["cold"]
 def pool(request: pytest.FixtureRequest, canary: str) -> Iterator[SandboxPool]:
     """The warm sandbox (root only: it gives each job slot its own uid) and the cold one."""
     _require_bwrap()
-    with SandboxPool(RIVERTON, jobs=2, isolation=request.param) as p:
+    with SandboxPool(RIVERTON, jobs=2, isolation=request.param, cohort=RIVERTON_ONLY) as p:
         yield p
 
 
