@@ -74,6 +74,7 @@ from ._sandbox_zygote import NOT_JSON, VEGA_LITE
 __all__ = [
     "NOT_JSON",
     "SANDBOX_CITY_DIR",
+    "SANDBOX_COHORT_FILE",
     "VEGA_LITE",
     "CellOutcome",
     "SandboxError",
@@ -82,6 +83,7 @@ __all__ = [
     "SandboxPool",
     "TextOutput",
     "bwrap_executable",
+    "curriculum_data_files",
     "rebuild_answer",
     "run_untrusted",
 ]
@@ -346,6 +348,13 @@ def _etc_files(workdir: Path) -> list[str]:
     return args
 
 
+def curriculum_data_files() -> list[Path]:
+    """The curriculum files a job may read: the YAML data in ``curriculum/`` and its word lists."""
+    folder = paths.curriculum_dir().resolve()
+    found = sorted(folder.glob("*.yaml")) + sorted((folder / "language").glob("*.yaml"))
+    return [p.resolve() for p in found if p.is_file()]
+
+
 def _python_binds() -> list[str]:
     args: list[str] = []
     seen: set[str] = set()
@@ -361,11 +370,10 @@ def _python_binds() -> list[str]:
     package = _package_dir()
     if not any(str(package).startswith(s + "/") for s in seen):
         args += ["--ro-bind", str(package), str(package)]
-    # The curriculum folder (programme.yaml, facts.yaml, references.yaml: no workshop, solution or
-    # hidden test lives there) is read by nb.start and the lessons.
-    curriculum = paths.curriculum_dir().resolve()
-    if curriculum.is_dir() and not any(str(curriculum).startswith(s + "/") for s in seen):
-        args += ["--ro-bind", str(curriculum), str(curriculum)]
+    # The curriculum's data files (programme.yaml, facts.yaml, references.yaml, the word lists),
+    # read by nb.start and the lessons; none holds a workshop, a solution or a hidden test.
+    for path in curriculum_data_files():
+        args += ["--ro-bind", str(path), str(path)]
     demo = package / "demo_cohort"
     if demo.is_dir():  # the embedded demo cohort holds every demo city's data: hidden
         args += ["--perms", "0555", "--tmpfs", str(demo), "--remount-ro", str(demo)]
@@ -964,19 +972,61 @@ _UID_LOCK = threading.Lock()
 _UIDS_IN_USE: set[int] = set()
 
 
+def _uid_lock_dir() -> Path:
+    run = Path("/run")
+    base = run if os.access(run, os.W_OK) else Path(tempfile.gettempdir())
+    folder = base / "cda-sandbox-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+#: uid -> the open lock file that holds it for this process (see _allocate_uids)
+_UID_LOCKS: dict[int, int] = {}
+
+
+def _lock_uid(uid: int) -> bool:
+    fd = os.open(_uid_lock_dir() / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _UID_LOCKS[uid] = fd
+    return True
+
+
+def _unlock_uids(uids: range | list[int]) -> None:
+    for uid in uids:
+        fd = _UID_LOCKS.pop(uid, None)
+        if fd is not None:
+            os.close(fd)
+
+
 def _allocate_uids(base: int, count: int) -> int:
-    """A block of ``count`` uids from ``base`` not used by another pool of this process."""
+    """A block of ``count`` uids from ``base`` used by no other pool, in this process or another
+    (two graders on one machine, e.g. two cities graded at once, never share a job uid): each uid
+    is held with an exclusive lock on a file named after it for as long as the pool lives."""
     with _UID_LOCK:
         start = base
-        while any(u in _UIDS_IN_USE for u in range(start, start + count)):
+        while True:
+            block = range(start, start + count)
+            if not any(u in _UIDS_IN_USE for u in block):
+                held: list[int] = []
+                for uid in block:
+                    if not _lock_uid(uid):
+                        break
+                    held.append(uid)
+                if len(held) == count:
+                    _UIDS_IN_USE.update(block)
+                    return start
+                _unlock_uids(held)
             start += count
-        _UIDS_IN_USE.update(range(start, start + count))
-        return start
 
 
 def _release_uids(start: int, count: int) -> None:
     with _UID_LOCK:
         _UIDS_IN_USE.difference_update(range(start, start + count))
+        _unlock_uids(range(start, start + count))
 
 
 class SandboxPool:

@@ -26,10 +26,12 @@ from cohort_tools.course.answers import answer_names
 from cohort_tools.model.cohort import city_only_cohort, load_cohort
 from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.notebooks.sandbox import (
+    SANDBOX_COHORT_FILE,
     SandboxLimits,
     SandboxOutcome,
     SandboxPool,
     bwrap_executable,
+    curriculum_data_files,
 )
 
 pytestmark = pytest.mark.slow
@@ -260,7 +262,11 @@ def test_reading_files_outside_the_job_fails(
     assert attack.status == "completed", attack.message
     found = attack.answers["found"]
     assert all(not str(v).startswith(("read", "listed")) for v in found.values()), found
-    assert attack.answers["walked"] == []
+    # Readable on purpose, and nothing else: the city-only cohort (no names) and the curriculum's
+    # data files (programme, facts, references, word lists). No workshop, solution or hidden test.
+    allowed = {SANDBOX_COHORT_FILE, *(str(f) for f in curriculum_data_files())}
+    assert set(attack.answers["walked"]) <= allowed, attack.answers["walked"]
+    assert not any(w.endswith((".md", ".ipynb", ".db")) for w in attack.answers["walked"])
     assert "staff_survey.csv" in attack.answers["own_city"]  # its own city's data is readable
     everything = repr(attack)
     assert token not in everything
