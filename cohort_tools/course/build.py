@@ -258,7 +258,7 @@ def build_course(
             nb = city_source(ws, city.id, cohort_file, str(course.root))
             atomic_write_text(
                 course.source(aid) / f"{ws.name}.ipynb",
-                nbformat.writes(nb),  # type: ignore[no-untyped-call]
+                nbformat.writes(nb),
             )
             assignments.append(aid if not per_city else f"{city.id}/{aid}")
     import shutil

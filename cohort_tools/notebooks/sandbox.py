@@ -239,7 +239,7 @@ class _PlanCell:
 def _read_notebook(notebook: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
     if isinstance(notebook, Path):
         try:
-            nb: nbformat.NotebookNode = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
+            nb: nbformat.NotebookNode = nbformat.read(str(notebook), as_version=4)
             return nb
         except Exception as exc:
             raise CdaError.single(
@@ -1275,7 +1275,7 @@ class SandboxPool:
         name = notebook_name or (notebook.name if isinstance(notebook, Path) else "notebook.ipynb")
         job_files = dict(files or {})
         job_files[name] = (
-            notebook.read_bytes() if isinstance(notebook, Path) else nbformat.writes(nb).encode()  # type: ignore[no-untyped-call]
+            notebook.read_bytes() if isinstance(notebook, Path) else nbformat.writes(nb).encode()
         )
         job_id = f"j{next(self._ids)}-{os.urandom(4).hex()}"
         t0 = time.monotonic()

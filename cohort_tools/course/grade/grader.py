@@ -66,7 +66,7 @@ class Grader:
         src = self.course.source(assignment) / f"{notebook}.ipynb"
         if not src.is_file():
             return None
-        names = answer_names(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+        names = answer_names(nbformat.read(src, as_version=4))
         return dump_code(names, str(answers_file(out_dir, notebook))) if names else None
 
     def grade(self, student: str, assignment: str) -> SubmissionResult:
@@ -203,7 +203,7 @@ def reads_course(course: Course, assignment: str) -> bool:
     if not src.is_file():
         return False
     try:
-        meta = nbformat.read(src, as_version=4).metadata  # type: ignore[no-untyped-call]
+        meta = nbformat.read(src, as_version=4).metadata
     except Exception:
         return False
     return bool(meta.get("cda", {}).get("reads_course"))
