@@ -35,6 +35,7 @@ from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.notebooks.myst import parameter_names, read_myst
 
@@ -256,6 +257,9 @@ def build_course(
             course = courses[city.id]
             aid = course.assignment(ws.name, city.id)
             nb = city_source(ws, city.id, cohort_file, str(course.root))
+            # Form answers saved while trying the source notebook would be released to every
+            # learner and copied over their submissions by the grader: the source has none.
+            course.source(aid).joinpath(f"{ws.name}{FORM_SUFFIX}").unlink(missing_ok=True)
             atomic_write_text(
                 course.source(aid) / f"{ws.name}.ipynb",
                 nbformat.writes(nb),  # type: ignore[no-untyped-call]
