@@ -51,16 +51,17 @@ def answers_path(notebook: str, folder: Path | None = None) -> Path:
 
 
 def is_blank(value: Any) -> bool:
-    """Not answered: None, empty text, or a list/dict whose every part is blank (the templates
-    answer cells start from, such as ``{"cadence": None, "chair": None}``)."""
+    """Not answered: None, empty text, a dict whose every part is blank (the templates answer
+    cells start from, such as ``{"cadence": None, "chair": None}``), or a list of blanks. An empty
+    list is an answer: "none of them"."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, Mapping):
         return all(is_blank(v) for v in value.values())
-    if isinstance(value, list | tuple | set):
-        return all(is_blank(v) for v in value)
+    if isinstance(value, list | tuple | set):  # [] is an answer ("none"); [None, ""] is not
+        return bool(value) and all(is_blank(v) for v in value)
     return False
 
 
@@ -115,6 +116,10 @@ class Field:
     def build(self, value: Any, changed: Changed) -> Control:
         raise NotImplementedError
 
+    def finish(self, value: Any) -> Any:
+        """The answer the notebook gets from the form's (non-blank) value."""
+        return value
+
 
 def _scalar(raw: Any, label: str) -> Any:
     if raw is None or isinstance(raw, str | int | float | bool):
@@ -152,9 +157,7 @@ class Many(Field):
 
     options: Mapping[Any, Any] | Sequence[Any] = ()
     count: str = ""
-
-    def blank(self) -> Any:
-        return None
+    none: str = ""  # an extra box meaning "none of them" (the answer is then [])
 
     def parse(self, raw: Any) -> Any:
         if raw is None:
@@ -170,17 +173,23 @@ class Many(Field):
             (v, w.Checkbox(value=v in chosen, description=name, indent=False, style=_STYLE))
             for name, v in _options(self.options)
         ]
+        nothing = w.Checkbox(
+            value=value == [] and bool(self.none), description=self.none, indent=False
+        )
         for _, box in boxes:
             box.observe(lambda _: changed(), names="value")
+        nothing.observe(lambda _: changed(), names="value")
         title = self.label + (f" ({self.count})" if self.count else "")
         grid = w.GridBox(
-            [b for _, b in boxes],
+            [b for _, b in boxes] + ([nothing] if self.none else []),
             layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(16em, 1fr))"),
         )
         group = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), grid])
 
         def get() -> Any:
             picked = [v for v, b in boxes if b.value]
+            if not picked and nothing.value:
+                return []
             return picked or None
 
         return Control(group, get)
@@ -293,13 +302,54 @@ class Text(Field):
 
 
 @dataclass
+class Computed(Field):
+    """A value the course works out for the learner at the press of a button (an exercise that
+    asks to apply one of the course's functions): ``compute()`` gives it."""
+
+    compute: Callable[[], Any] = lambda: None
+    button: str = "Work it out"
+
+    def parse(self, raw: Any) -> Any:
+        return raw
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        held: list[Any] = [value]
+        shown = w.HTML(_computed_text(value))
+        press = w.Button(description=self.button, tooltip=self.label)
+
+        def run(_: Any) -> None:
+            try:
+                held[0] = self.compute()
+            except Exception as exc:  # the learner's earlier answers may not be ready
+                held[0] = None
+                shown.value = f"Not yet: {html.escape(str(exc) or type(exc).__name__)}"
+            else:
+                shown.value = _computed_text(held[0])
+            changed()
+
+        press.on_click(run)
+        return Control(
+            w.VBox([w.HTML(f"<b>{html.escape(self.label)}</b>"), press, shown]), lambda: held[0]
+        )
+
+
+def _computed_text(value: Any) -> str:
+    return "" if value is None else f"<code>{html.escape(_shown(value))}</code>"
+
+
+@dataclass
 class Record(Field):
     """A dict of named parts, each with its own control (a record such as a meeting design)."""
 
     parts: Mapping[str, Field] = field(default_factory=dict)
+    make: Callable[[dict[str, Any]], Any] | None = None  # builds the answer from the parts
 
     def blank(self) -> Any:
-        return {k: f.blank() for k, f in self.parts.items()}
+        return None if self.make else {k: f.blank() for k, f in self.parts.items()}
+
+    def finish(self, value: Any) -> Any:
+        return self.make(value) if self.make else value
 
     def parse(self, raw: Any) -> Any:
         if raw is None:
@@ -544,7 +594,7 @@ class Answers:
                         "counts.** To use the form, set it back to None in the cell and run it."
                     )
             elif not is_blank(value):
-                ns[name] = value
+                ns[name] = spec.finish(value)
             else:
                 ns[name] = templates[name]
         if show:
@@ -582,7 +632,7 @@ class Answers:
                         f"Saved. The code in the cell still counts for <code>{name}</code>."
                     )
                 else:
-                    ns[name] = templates[name] if is_blank(value) else value
+                    ns[name] = templates[name] if is_blank(value) else fields[name].finish(value)
                     status.value = "Saved. Run the checkpoint below to check your answer."
 
             return changed
@@ -619,6 +669,7 @@ class _Ask:
     text = Text
     record = Record
     table = Table
+    computed = Computed
 
 
 ask = _Ask()
