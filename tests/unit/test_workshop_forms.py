@@ -1,9 +1,11 @@
 """Every applied exercise of the ten workshops can be answered in a form (issue 17).
 
-Each answer cell (nbgrader grade_id ``answer-...``) and each reflection ends with ``form.ask(...)``,
-whose keywords cover every name the cell asks for (the ``name = None`` lines above the solution),
+Each answer cell (nbgrader grade_id ``answer-...``) ends with ``form.ask(...)``, whose keywords
+cover every name the cell asks for (the ``name = None`` lines above the solution),
 with a one-line note of what the checkpoint looks at. The setup cell makes the forms' answers file
 under the notebook's own name, so Validate and the grader read the file the learner's forms wrote.
+Reflections stay typed in their cell: a person grades them from the cell, and nbgrader scores an
+unchanged solution cell zero before anyone reads it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def exercises_without_forms(path: Path) -> list[str]:
     missing: list[str] = []
     for cell in read_myst(path.read_text(encoding="utf-8")).cells:
         grade_id = str(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
-        if cell.cell_type != "code" or not grade_id.startswith(("answer-", "reflection")):
+        if cell.cell_type != "code" or not grade_id.startswith("answer-"):
             continue
         asked = _assigned_names(cell.source.split("### BEGIN SOLUTION")[0])
         calls = _form_calls(cell.source)
