@@ -16,6 +16,7 @@ import nbformat
 
 from cohort_tools.core import defaults
 from cohort_tools.core.errors import CdaError
+from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
 
 from ..answers import answer_names, answers_file, dump_code
@@ -120,6 +121,12 @@ class Grader:
                 target = out_dir / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, target)
+        # The answers the learner gave in the notebook's forms (<notebook>.form.json, beside the
+        # notebook; nbgrader submits it with the notebook): the answer cells read them when run.
+        for info in infos:
+            form = submitted / f"{info.name}{FORM_SUFFIX}"
+            if form.is_file() and not form.is_symlink():
+                shutil.copy(form, out_dir / form.name)
         found = sorted(p.name for p in submitted.glob("*.ipynb"))
         prepared = [self._notebook(result, info, submitted, out_dir, found) for info in infos]
         record_grades(self.course, self.coursedir, self.config, result, prepared)
