@@ -381,6 +381,10 @@ class Table(Field):
     rows: int = 1
     as_dict: tuple[str, str] | None = None
     flat: bool = False
+    make: Callable[[Any], Any] | None = None  # builds the answer from the rows (as Record's make)
+
+    def finish(self, value: Any) -> Any:
+        return self.make(value) if self.make else value
 
     def parse(self, raw: Any) -> Any:
         if raw is None:

@@ -20,6 +20,8 @@ from cohort_tools.course.answers import _assigned_names
 from cohort_tools.notebooks.myst import read_myst
 
 WORKSHOPS = sorted(p for p in paths.workshops_dir().glob("m[1-3]_*.md"))
+#: Every notebook a team answers: the ten workshops and the month-6 strategy studio.
+ANSWERED = [*WORKSHOPS, paths.workshops_dir() / "m6_strategy_studio.md"]
 
 
 def _form_calls(source: str) -> list[ast.Call]:
@@ -64,12 +66,12 @@ def test_ten_workshops_are_walked() -> None:
     assert len(WORKSHOPS) == 10, [p.name for p in WORKSHOPS]
 
 
-@pytest.mark.parametrize("path", WORKSHOPS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ANSWERED, ids=lambda p: p.stem)
 def test_every_exercise_of_the_workshop_has_a_form(path: Path) -> None:
     assert exercises_without_forms(path) == []
 
 
-@pytest.mark.parametrize("path", WORKSHOPS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ANSWERED, ids=lambda p: p.stem)
 def test_the_forms_save_under_the_notebooks_own_name(path: Path) -> None:
     setup = next(
         c
