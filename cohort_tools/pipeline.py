@@ -70,8 +70,8 @@ def step_calendar(ctx: DemoContext) -> None:
 
 
 def step_packets(ctx: DemoContext) -> None:
+    from cohort_tools.coaching_packets import run_packets
     from cohort_tools.core.errors import CdaError
-    from cohort_tools.packets import run_packets
 
     report = run_packets(
         cohort=ctx.cohort_file,

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from cohort_tools.coaching_packets.jobs import Job, JobResult, execute_job, failed_result
 from cohort_tools.notebooks.kernels import KernelPool
-from cohort_tools.packets.jobs import Job, JobResult, execute_job, failed_result
 
 PLUGIN_NAME = "cda-kernel-pool"
 
