@@ -159,6 +159,53 @@ def progress_rows(course: Course) -> list[ProgressRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class CoachReading:
+    """What the coach has done with one submission's answers that a person grades (reflections
+    and other written answers, scored with their rubric on the grading page)."""
+
+    answers: int  # written answers that a coach scores
+    read: int  # of which the coach has scored
+    points: float  # the coach's points on those it scored
+    max_points: float  # the most those answers can earn, all of them
+
+    @property
+    def waiting(self) -> int:
+        return self.answers - self.read
+
+
+def coach_reading(course: Course, student: str, assignment: str) -> CoachReading | None:
+    """The coach's manual scores on ``student``'s submission of ``assignment``, from the
+    gradebook (None when the gradebook has no such submission, or it has no written answer)."""
+    import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
+
+    manual: list[tuple[str, str, float]] = []  # (notebook, grade id, points)
+    for source in sorted(course.source(assignment).glob("*.ipynb")):
+        nb = nbformat.read(source, as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and meta.get("solution") and meta.get("grade_id"):
+                manual.append((source.stem, str(meta["grade_id"]), float(meta.get("points", 0))))
+    if not manual or not course.gradebook.is_file():
+        return None
+    read, points = 0, 0.0
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        try:
+            gb.find_submission(assignment, student)
+        except MissingEntry:
+            return None
+        for notebook, gid, _ in manual:
+            try:
+                grade = gb.find_grade(gid, notebook, assignment, student)
+            except MissingEntry:
+                continue
+            if grade.manual_score is not None:
+                read += 1
+                points += float(grade.manual_score)
+    return CoachReading(len(manual), read, points, sum(p for _, _, p in manual))
+
+
 def progress_table(rows: list[ProgressRow]) -> str:
     header = ("city", "learner", "role", "module", "workshop", "status", "score")
     body = [

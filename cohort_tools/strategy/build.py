@@ -1232,6 +1232,11 @@ def _assemble(
         costs=costs,
         left=left,
         goals=[(g.id, g.title) for g in GOALS if any(a.goal == g.id for a in actions)],
+        coach=[
+            (sub.session.title, sub.notebook.name, sub.coach)
+            for sub in team.submissions.values()
+            if sub.coach is not None
+        ],
     )
 
 

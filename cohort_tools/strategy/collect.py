@@ -20,6 +20,7 @@ import nbformat
 from cohort_tools.core.errors import Problem
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
 from cohort_tools.course.layout import Course, course_for_city
+from cohort_tools.course.report import CoachReading, coach_reading
 from cohort_tools.model.programme import Programme, Session
 from cohort_tools.render.page import strip_ansi
 
@@ -44,6 +45,8 @@ class Submission:
     checkpoints: dict[str, Checkpoint]
     checkpoint_of: dict[str, str]  # answer name -> checkpoint grade_id
     crashes: list[str]  # plain descriptions of cells that failed for another reason
+    #: The coach's scores on the written answers (reflections), from the gradebook.
+    coach: CoachReading | None = None
 
     @property
     def passed(self) -> int:
@@ -135,6 +138,7 @@ def collect_team_answers(
         if not candidates:
             continue
         best = max(candidates, key=lambda c: c[0])[1]
+        best.coach = coach_reading(course, best.learner, aid)
         found[session.id] = best
         if best.crashes or best.answers is None:
             why = "; ".join(best.crashes) or (

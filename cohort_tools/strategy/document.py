@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cohort_tools.course.answers import NOT_JSON
+from cohort_tools.course.report import CoachReading
 from cohort_tools.lessons import coherence
 from cohort_tools.model.programme import DeliverablePart, Programme
 
@@ -170,6 +171,9 @@ class Strategy:
     #: ``check_all`` finds nothing left (points the team kept with a reason are not counted).
     left: list[tuple[str, str, str]] = field(default_factory=list)
     goals: list[tuple[str, str]] = field(default_factory=list)  # (id, title) of the plan's goals
+    #: The coach's scores on the team's written answers, per workshop: (workshop title, notebook,
+    #: reading), in programme order (workshops with no written answer left out).
+    coach: list[tuple[str, str, CoachReading]] = field(default_factory=list)
 
     @property
     def total_cost(self) -> float:

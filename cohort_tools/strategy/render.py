@@ -562,6 +562,18 @@ def completeness(strategy: Strategy) -> dict[str, Any]:
             for f in strategy.flags
         ],
         "rubric": [score.as_dict() for score in strategy.rubric],
+        "coach": [
+            {
+                "workshop": title,
+                "notebook": notebook,
+                "written_answers": reading.answers,
+                "scored_by_coach": reading.read,
+                "waiting_for_coach": reading.waiting,
+                "points": reading.points,
+                "max_points": reading.max_points,
+            }
+            for title, notebook, reading in strategy.coach
+        ],
         "studio": {
             "done": strategy.studio.done,
             "signed": strategy.signed,
@@ -607,6 +619,8 @@ def completeness_markdown(strategy: Strategy) -> str:
             )
     else:
         lines.append("None: the plan holds together.")
+    lines += ["", "## The coach's scores on the team's written answers", ""]
+    lines += coach_lines(strategy)
     lines += [
         "",
         "## Quality rubric (0-3 per criterion)",
@@ -618,6 +632,29 @@ def completeness_markdown(strategy: Strategy) -> str:
         evidence = " ".join(score.evidence).replace("|", "/")
         lines.append(f"| {score.title} | {score.score} ({score.level}) | {evidence} |")
     return "\n".join(lines) + "\n"
+
+
+def coach_lines(strategy: Strategy) -> list[str]:
+    """The coach's scores (from the grading page) on the reflections behind the strategy."""
+    if not strategy.coach:
+        return ["No written answer has reached the gradebook yet."]
+    waiting = sum(r.waiting for _, _, r in strategy.coach)
+    lines = [
+        "| Workshop | Scored by the coach | Points so far |",
+        "|---|---|---|",
+    ]
+    for title, notebook, r in strategy.coach:
+        lines.append(
+            f"| {title} ({notebook}) | {r.read} of {r.answers} | {r.points:g} of {r.max_points:g} |"
+        )
+    lines.append("")
+    lines.append(
+        "Every written answer has a coach's score."
+        if not waiting
+        else f"{waiting} written answer(s) still wait for the coach, who scores each one "
+        "with its rubric on the grading page."
+    )
+    return lines
 
 
 def completeness_json(strategy: Strategy) -> str:

@@ -204,3 +204,56 @@ def test_strategy_and_cohort_view_pass_axe_and_load_offline(page: Any, site: str
     images = page.locator("img")
     for i in range(images.count()):
         assert (images.nth(i).get_attribute("alt") or "").strip()
+
+
+def test_the_coachs_rubric_scores_reach_the_strategys_completeness_report(
+    demo: tuple[Path, dict[str, Built]], tmp_path: Path
+) -> None:
+    """A reflection the coach scores on the grading page (a manual score in nbgrader's gradebook)
+    shows in the completeness report: scored so far, points, and what still waits."""
+    import shutil
+
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from cohort_tools.course.layout import course_for_city
+    from cohort_tools.strategy import collect_team_answers
+    from cohort_tools.strategy.render import completeness, completeness_markdown
+
+    out, results = demo
+    before = results["riverton"].strategy
+    assert before.coach, "the demo's workshops have written answers for the coach"
+    assert all(r.read == 0 for _, _, r in before.coach)  # nobody has scored the demo's yet
+    assert "still wait for the coach" in completeness_markdown(before)
+
+    shutil.copytree(out / "course", tmp_path / "course")
+    team, _ = collect_team_answers(
+        "riverton", course_dir=tmp_path / "course", programme=load_programme()
+    )
+    sub = next(s for s in team.submissions.values() if s.coach is not None)
+    course = course_for_city((tmp_path / "course").resolve(), "riverton")
+    assert course is not None
+    aid = sub.notebook.parent.name
+    workshop = sub.notebook.stem
+    source = nbformat.read(course.source(aid) / f"{workshop}.ipynb", as_version=4)
+    reflection = next(
+        c.metadata["nbgrader"]
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
+    )
+    points = float(reflection["points"])
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        grade = gb.find_grade(reflection["grade_id"], workshop, aid, sub.learner)
+        grade.manual_score = points
+        gb.db.commit()
+
+    after, problems = review(city="riverton", course_dir=tmp_path / "course")
+    assert after is not None and not problems
+    line = next(r for title, _, r in after.coach if title == sub.session.title)
+    assert line.read == 1 and line.points == points
+    report = completeness(after)
+    row = next(c for c in report["coach"] if c["workshop"] == sub.session.title)
+    assert row["scored_by_coach"] == 1 and row["points"] == points
+    assert f"| 1 of {line.answers} | {points:g} of {line.max_points:g} |" in (
+        completeness_markdown(after)
+    )
