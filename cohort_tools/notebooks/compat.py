@@ -22,10 +22,19 @@ nbgrader                  0.9        :func:`shared_gradebook`: ``SaveAutoGrades`
                                      gradebook for the duration, so one submission is one transaction.
 nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
                                      (``gb.db.commit()``); commits become flushes for the duration.
+nbclient                  0.11       :func:`poll_in_slices` (with jupyter_client 8.10's
+                                     ``AsyncZMQSocketChannel.get_msg``): nbclient waits for a cell's
+                                     shell reply, and its outputs, with ONE long ``get_msg`` call
+                                     (the cell's whole time limit; ``None`` for IOPub). A wake-up the
+                                     asyncio poller misses on ZMQ's edge-triggered socket (a widget
+                                     cell shows it: jupyter/nbclient#312) then costs the whole limit,
+                                     60-180 s, for a cell that ran in 0.1 s. The client's two
+                                     channels get a ``get_msg`` that waits in 1 s slices, each one
+                                     re-reading the socket's state; no public setting does this.
 ========================  =========  ===============================================================
 
 papermill needs nothing here: parameters are read with ``PythonTranslator.inspect`` and injected with
-``parameterize_notebook`` (both public). nbclient needs nothing here either: :mod:`.run` uses
+``parameterize_notebook`` (both public). Apart from :func:`poll_in_slices`, :mod:`.run` uses only
 ``NotebookClient``'s constructor, ``async_execute``, its hooks and its exceptions.
 
 At import, :func:`check_versions` compares the installed major.minor versions with the table and
@@ -46,6 +55,7 @@ from typing import Any, Protocol
 #: The major.minor version of each package whose internals this module relies on.
 RELIED_ON: dict[str, str] = {
     "jupyter_client": "8.10",
+    "nbclient": "0.11",
     "nbgrader": "0.9",
 }
 
@@ -113,6 +123,39 @@ def attach_provisioner(km: Any, provisioner: ProvisionerLike) -> None:
     goes through it. nbclient then uses the manager unchanged (timeouts, interrupts, dead kernels).
     """
     km.provisioner = provisioner
+
+
+#: The longest single wait on a kernel channel (seconds): see :func:`poll_in_slices`.
+POLL_SLICE = 1.0
+
+
+def poll_in_slices(channel: Any, slice_seconds: float = POLL_SLICE) -> None:
+    """Make ``channel.get_msg(timeout=T)`` wait in ``slice_seconds`` slices, same result.
+
+    jupyter_client 8.10: ``AsyncZMQSocketChannel.get_msg`` is ``await socket.poll(T)`` then a read;
+    it raises ``queue.Empty`` when nothing came in ``T`` seconds (``None``: wait for ever). nbclient
+    0.11 calls it once per cell with the cell's whole time limit (shell) or ``None`` (IOPub). Each
+    slice is a fresh ``poll``, which reads ZMQ's ``EVENTS`` again, so a reply whose wake-up the
+    event loop missed is seen within one slice instead of at the time limit (jupyter/nbclient#312).
+    Timeouts and ``Empty`` keep their meaning for nbclient.
+    """
+    import time
+    from queue import Empty
+
+    one_wait = channel.get_msg
+
+    async def get_msg(timeout: float | None = None) -> dict[str, Any]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_seconds if deadline is None else deadline - time.monotonic()
+            try:
+                msg: dict[str, Any] = await one_wait(timeout=max(0.0, min(slice_seconds, left)))
+                return msg
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    channel.get_msg = get_msg
 
 
 # -- nbgrader 0.9 -------------------------------------------------------------------------------------
@@ -253,5 +296,6 @@ __all__ = [
     "execute_options",
     "nbgrader_resources",
     "one_transaction",
+    "poll_in_slices",
     "shared_gradebook",
 ]

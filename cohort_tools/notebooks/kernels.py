@@ -165,6 +165,9 @@ class KernelPool:
         env = dict(os.environ)
         env.pop("JPY_PARENT_PID", None)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        # The zygote forks kernels: no allocator thread may run in it then (pyarrow's jemalloc
+        # starts one at import unless told not to).
+        env["JE_ARROW_MALLOC_CONF"] = "background_thread:false"
         self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
         try:
             self._zygote = subprocess.Popen(

@@ -173,6 +173,16 @@ async def _execute(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    from cohort_tools.notebooks.compat import poll_in_slices
+
+    class Client(NotebookClient):
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            # Wait for replies in 1 s slices: a missed wake-up costs a second, not the time limit.
+            poll_in_slices(kc.shell_channel)
+            poll_in_slices(kc.iopub_channel)
+            return kc
+
     progress = _Progress()
 
     def cell_start(cell: Any, cell_index: int) -> None:
@@ -188,7 +198,7 @@ async def _execute(
         settings |= {"interrupt_on_timeout": True, "error_on_timeout": _CONTINUE_TIMEOUT_ERROR}
     settings |= options
     timeout_ename = str((settings.get("error_on_timeout") or {}).get("ename", TIMEOUT_ENAME))
-    client = NotebookClient(
+    client = Client(
         nb,
         km=kernel.km,
         timeout=timeout,

@@ -351,6 +351,13 @@ def _python_binds() -> list[str]:
     package = _package_dir()
     if not any(str(package).startswith(s + "/") for s in seen):
         args += ["--ro-bind", str(package), str(package)]
+    # The programme (curriculum/: programme.yaml, facts, keynotes) is public course material the
+    # notebooks read (team roles, facts); never the course folder, never a workshop's solutions.
+    from cohort_tools.core import paths
+
+    curriculum = paths.curriculum_dir().resolve()
+    if curriculum.is_dir() and not any(str(curriculum).startswith(s + "/") for s in seen):
+        args += ["--ro-bind", str(curriculum), str(curriculum)]
     demo = package / "demo_cohort"
     if demo.is_dir():  # the embedded demo cohort holds every demo city's data: hidden
         args += ["--perms", "0555", "--tmpfs", str(demo), "--remount-ro", str(demo)]

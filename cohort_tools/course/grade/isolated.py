@@ -1,0 +1,252 @@
+"""Isolated grading: the learner's code runs in the sandbox, the checkpoints in a trusted kernel.
+
+For one sanitised submission (nbgrader's sanitize steps done: locked cells and checkpoints, hidden
+tests included, are the gradebook's again), in three steps:
+
+1. :func:`learner_copy`: what the sandbox runs. Every checkpoint cell is emptied (its tests, visible
+   and hidden, never enter the learner's process), every other locked cell is the *released* text,
+   and the learner's own cells (answers, cells they added) are as submitted. It runs in the city's
+   :class:`cohort_tools.notebooks.sandbox.SandboxPool`: no network, nothing of the course but this
+   notebook, the city's own data read-only, limits on time, memory, processes and output. It yields
+   the named answers as JSON data (charts as their Vega-Lite spec).
+2. :func:`trusted_copy`: what the trusted kernel runs: the sanitised notebook (the source's cells,
+   hidden tests included) with each answer cell replaced by literal assignments of the learner's
+   values, and every cell the learner added skipped. Not a line of learner code runs there, so
+   patching ``cohort_tools``, builtins or the checkpoint classes, ``sys.settrace`` or printing the
+   globals gains and shows nothing: the learner's process is gone before the checkpoints run.
+3. :func:`merge_back`: the graded notebook nbgrader scores and the feedback shows: the learner's own
+   source back in their cells, with the text their code printed in the sandbox; checkpoint and
+   locked cells with the trusted kernel's outputs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
+
+from ..answers import _assigned_names
+from .gradebook import NotebookInfo
+
+#: A learner's answer rebuilt in the trusted kernel when it is a chart (its Vega-Lite spec).
+_REBUILD = "from cohort_tools.notebooks.sandbox import rebuild_answer as __cda_rebuild\n"
+#: The error a literal answer cell raises when the learner's cell stopped with an error.
+LEARNER_ERROR = "LearnerCellError"
+
+
+def _meta(cell: Any) -> dict[str, Any]:
+    nbg: dict[str, Any] = cell.get("metadata", {}).get("nbgrader", {}) or {}
+    return nbg
+
+
+def is_checkpoint(cell: Any) -> bool:
+    meta = _meta(cell)
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_answer(cell: Any) -> bool:
+    return bool(_meta(cell).get("solution"))
+
+
+def is_learners(cell: Any) -> bool:
+    """A cell that is not nbgrader's: the learner added it (or may have changed it freely)."""
+    return not _meta(cell)
+
+
+def learner_copy(nb: nbformat.NotebookNode, info: NotebookInfo) -> nbformat.NotebookNode:
+    """The notebook the sandbox runs: checkpoints emptied, locked cells as released."""
+    released = {c.name: c.released for c in info.cells}
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        meta = _meta(cell)
+        cell.pop("outputs", None) if cell.cell_type != "code" else cell.update(outputs=[])
+        if not meta or meta.get("solution"):
+            continue
+        if cell.cell_type == "code" and meta.get("grade"):
+            cell.source = ""  # a checkpoint: its tests stay with the grader
+        elif meta.get("grade_id") in released:
+            cell.source = released[str(meta["grade_id"])]
+        elif cell.cell_type == "code":
+            cell.source = ""
+    return out
+
+
+def _literal(value: Any) -> str:
+    """Python source that evaluates to ``value`` (JSON data; a chart spec is rebuilt)."""
+    if isinstance(value, dict) and set(value) == {VEGA_LITE}:
+        return f"__cda_rebuild({value!r})"
+    return repr(value)
+
+
+def answer_source(
+    cell_source: str, answers: dict[str, Any], failed: str = "", also: tuple[str, ...] = ()
+) -> str:
+    """Literal assignments of the learner's values for the names an answer cell assigns.
+
+    A name the learner's notebook did not define stays undefined (its checkpoint fails as it would
+    have). A value that is not plain data (``{NOT_JSON: type}``) is kept as that marker, which no
+    checkpoint accepts. ``failed`` ("Name: message") makes the cell end with that error, as the
+    learner's did.
+    """
+    lines = ["# The learner's answers, as values (their code ran in the sandbox)."]
+    names = _assigned_names(cell_source)
+    names += [n for n in also if n not in names]
+    if any(isinstance(answers.get(n), dict) and VEGA_LITE in answers[n] for n in names):
+        lines.append(_REBUILD.strip())
+    for name in names:
+        if name in answers:
+            lines.append(f"{name} = {_literal(answers[name])}")
+    if failed:
+        lines.append(f"raise RuntimeError({failed!r})  # {LEARNER_ERROR}")
+    return "\n".join(lines) + "\n"
+
+
+def trusted_copy(
+    nb: nbformat.NotebookNode, info: NotebookInfo, outcome: SandboxOutcome, skip_tag: str
+) -> nbformat.NotebookNode:
+    """The notebook the trusted kernel runs: the learner's code replaced by their values."""
+    source_names = {c.name: tuple(_assigned_names(c.source)) for c in info.cells}
+    out = copy.deepcopy(nb)
+    failed = {
+        c.index: f"{c.ename}: {c.evalue}" if c.status == "error" else "the cell did not finish"
+        for c in outcome.cells
+        if c.index is not None and c.status in ("error", "timeout", "died")
+    }
+    for i, cell in enumerate(out.cells):
+        if cell.cell_type != "code":
+            continue
+        if is_answer(cell):
+            also = source_names.get(str(_meta(cell).get("grade_id")), ())
+            cell.source = answer_source(cell.source, outcome.answers, failed.get(i, ""), also)
+        elif is_learners(cell):
+            cell.source = ""
+            tags = cell.metadata.setdefault("tags", [])
+            if skip_tag not in tags:
+                tags.append(skip_tag)
+    return out
+
+
+def _text_outputs(outcome: SandboxOutcome, index: int) -> list[Any]:
+    cell = next((c for c in outcome.cells if c.index == index), None)
+    if cell is None:
+        return []
+    outputs = []
+    for o in cell.outputs:
+        if not o.text:
+            continue
+        name = "stderr" if o.kind == "stderr" else "stdout"
+        outputs.append(nbformat.v4.new_output("stream", name=name, text=o.text))  # type: ignore[no-untyped-call]
+    if cell.status in ("error", "timeout", "died"):
+        ename = cell.ename or ("CellTimeoutError" if cell.status == "timeout" else "KernelDied")
+        outputs.append(
+            nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+                "error",
+                ename=ename,
+                evalue=cell.evalue,
+                traceback=[line for line in cell.traceback.splitlines()[-20:]]
+                or [f"{ename}: {cell.evalue}"],
+            )
+        )
+    return outputs
+
+
+def merge_back(
+    graded: nbformat.NotebookNode,
+    submitted: nbformat.NotebookNode,
+    outcome: SandboxOutcome,
+    skip_tag: str,
+) -> nbformat.NotebookNode:
+    """The graded notebook: the learner's cells (source and sandbox text) back in place."""
+    for i, (cell, mine) in enumerate(zip(graded.cells, submitted.cells, strict=True)):
+        if cell.cell_type != "code" or not (is_answer(mine) or is_learners(mine)):
+            continue
+        cell.source = mine.source
+        tags = cell.metadata.get("tags")
+        if (
+            is_learners(mine)
+            and tags
+            and skip_tag in tags
+            and skip_tag not in mine.get("metadata", {}).get("tags", [])
+        ):
+            tags.remove(skip_tag)
+            if not tags:
+                del cell.metadata["tags"]
+        trusted_errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        learner_said = _text_outputs(outcome, i)
+        if any(o.get("output_type") == "error" for o in learner_said):
+            cell.outputs = learner_said  # the learner's own error (it decides an answer's score)
+        elif trusted_errors and is_answer(mine):
+            cell.outputs = learner_said + trusted_errors
+        else:
+            cell.outputs = learner_said
+    return graded
+
+
+def plain_answers(outcome: SandboxOutcome) -> dict[str, Any]:
+    """The answers as saved beside the graded notebook: charts marked as not plain data."""
+    out: dict[str, Any] = {}
+    for name, value in outcome.answers.items():
+        if isinstance(value, dict) and set(value) == {VEGA_LITE}:
+            inner = value[VEGA_LITE]
+            out[name] = {NOT_JSON: str(inner.get("class", "Chart"))}
+        else:
+            out[name] = value
+    return out
+
+
+def write_answers(path: Path, outcome: SandboxOutcome) -> None:
+    path.write_text(json.dumps(plain_answers(outcome), allow_nan=False), encoding="utf-8")
+
+
+_PERSON_KEYS = ("mayor", "cda_lead", "coach")
+
+
+def one_city_cohort(cohort_file: Path, city: str, city_path: str) -> bytes:
+    """The cohort file as the sandbox sees it: only this city, no names or emails, its data at
+    ``city_path``. The notebook reads its team's roles from it (never names)."""
+    raw = yaml.safe_load(cohort_file.read_text(encoding="utf-8"))
+    n = 0
+
+    def anonymous(person: Any) -> Any:
+        nonlocal n
+        if not isinstance(person, dict):
+            return person
+        n += 1
+        return {**person, "name": f"Team member {n}", "email": f"member{n}@redacted.example"}
+
+    cities = []
+    for entry in raw.get("cities", []) or []:
+        if not isinstance(entry, dict) or entry.get("id") != city:
+            continue
+        entry = dict(entry)
+        for key in _PERSON_KEYS:
+            if key in entry:
+                entry[key] = anonymous(entry[key])
+        entry["senior_team"] = [anonymous(m) for m in entry.get("senior_team", []) or []]
+        entry["data_folder"] = city_path
+        cities.append(entry)
+    raw["cities"] = cities
+    text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
+    return re.sub(r"(?m)^\s*#.*$", "", text).encode()
+
+
+__all__ = [
+    "LEARNER_ERROR",
+    "answer_source",
+    "is_answer",
+    "is_checkpoint",
+    "is_learners",
+    "learner_copy",
+    "merge_back",
+    "one_city_cohort",
+    "plain_answers",
+    "trusted_copy",
+    "write_answers",
+]
