@@ -18,6 +18,7 @@ import secrets
 import shutil
 import socket
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from cohort_tools.course.grade import GradeReport, autograde, copy_course
 from cohort_tools.course.layout import Course, assignment_id
 from cohort_tools.course.report import feedback
 from cohort_tools.course.samples import sample_notebook, write_submission
-from cohort_tools.notebooks.sandbox import bwrap_executable
+from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits, bwrap_executable
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +64,7 @@ def grades(root: Path) -> dict[tuple[str, str, str], tuple[object, ...]]:
         rows = con.execute(
             """select st.id, a.name, gc.name, g.auto_score, g.manual_score, g.extra_credit,
                       g.needs_manual_grade
-               from grade g join grade_cell gc on g.cell_id = gc.id
+               from grade g join base_cell gc on g.cell_id = gc.id
                join submitted_notebook sn on g.notebook_id = sn.id
                join submitted_assignment sa on sn.assignment_id = sa.id
                join student st on sa.student_id = st.id
@@ -128,6 +129,7 @@ class Graded:
     hidden: list[str]
     feedback_pages: list[Path]
     written: list[Path]
+    leftovers: list[int]
 
     def result(self, student: str) -> dict[str, object]:
         """What the student's attack cell printed (parsed), from its graded notebook."""
@@ -222,6 +224,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graded]:
         stop.set()
         acceptor.join()
         listener.close()
+    leftovers = job_processes()
     pages = feedback(course_dir=root)
     yield Graded(
         course,
@@ -234,6 +237,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graded]:
         hidden_tests(course),
         pages,
         targets.written(),
+        leftovers,
     )
 
 
@@ -345,6 +349,7 @@ def _gradebook(t: Targets) -> str:
     return report_code(
         f"""
 import sqlite3
+import sys
 try:
     con = sqlite3.connect({str(db)!r})
     con.execute("update grade set manual_score = 100")
@@ -519,6 +524,30 @@ except OSError:
 # -- every attack: the others are graded exactly as without it --------------------------------------
 
 
+def last_cell_outputs(g: Graded, student: str) -> list[dict[str, object]]:
+    """The outputs of the attack cell (the last one) in the student's graded notebook."""
+    nb = nbformat.read(g.course.autograded(student, AID) / f"{WORKSHOP}.ipynb", as_version=4)
+    return [dict(o) for o in nb.cells[-1].get("outputs", [])]
+
+
+def job_processes() -> list[int]:
+    """Processes still running as a sandbox job's uid (the warm sandbox's slots)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{name}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = fields.get("Uid", "").split()[:1]
+        state = fields.get("State", "").strip()
+        if uid and int(uid[0]) >= DEFAULT_UID_BASE and not state.startswith("Z"):
+            found.append(int(name))
+    return found
+
+
 def others_unchanged(g: Graded) -> None:
     for student in HONEST:
         assert of(g.attacked, student) == of(g.baseline, student), student
@@ -539,10 +568,20 @@ def test_reading_the_source_release_solutions_or_hidden_tests_fails(graded: Grad
     for key, value in found.items():
         if key not in ("walked", "globals"):
             assert not str(value).startswith(("read", "listed")), (key, value)
-    # All it finds is its own copy of its own notebook, in its own job folder.
+    # All it finds is its own job folder (its notebook, without checkpoints) and what is public
+    # by design: the Python environment, the cohort_tools package and the programme (curriculum/).
     walked = found["walked"]
     assert isinstance(walked, list)
-    assert all(w.startswith("/jobs/") and w.endswith(f"/{WORKSHOP}.ipynb") for w in walked), walked
+    public = (
+        "/jobs/",
+        sys.prefix,
+        sys.base_prefix,
+        str(paths.PACKAGE_DIR),
+        str(paths.curriculum_dir()),
+    )
+    assert [w for w in walked if not str(w).startswith(public)] == []
+    own = [str(w) for w in walked if str(w).startswith("/jobs/")]
+    assert all(w.endswith(f"/{WORKSHOP}.ipynb") for w in own), own
     text = graded.graded_text("riverton-attack-source")
     for line in graded.hidden:
         assert line not in str(found), line
@@ -610,12 +649,17 @@ def test_patching_the_checkpoints_or_builtins_does_not_raise_the_score(graded: G
     others_unchanged(graded)
 
 
-def test_a_fork_bomb_scores_what_it_earned_and_the_batch_goes_on(graded: Graded) -> None:
+def test_a_fork_bomb_is_stopped_and_the_batch_goes_on(graded: Graded) -> None:
     result = next(r for r in graded.report.results if r.student == "riverton-attack-fork-bomb")
     assert result.status == "graded", result.line()
-    # However far it got, it was capped (or its process was stopped), never the grader's.
-    text = graded.graded_text("riverton-attack-fork-bomb")
-    assert MARK not in text or graded.result("riverton-attack-fork-bomb").get("stopped")
+    # Capped at the process limit (fork fails), or stopped at the time limit: then its cell ends
+    # with an error, said in one plain line. Either way no process of it is left.
+    outputs = last_cell_outputs(graded, "riverton-attack-fork-bomb")
+    if any(o.get("ename") for o in outputs):
+        assert any("stopped at cell" in note for note in result.notes), result.notes
+    else:
+        assert graded.result("riverton-attack-fork-bomb")["stopped"] == "BlockingIOError"
+    assert graded.leftovers == []
     others_unchanged(graded)
 
 
@@ -627,7 +671,10 @@ def test_a_memory_bomb_gets_memory_errors_and_keeps_its_score(graded: Graded) ->
 
 
 def test_a_hundred_megabytes_of_output_are_cut_and_graded(graded: Graded) -> None:
-    assert graded.result("riverton-attack-output") == {"printed": "100 MB"}
+    printed = [o for o in last_cell_outputs(graded, "riverton-attack-output") if o.get("text")]
+    assert (
+        0 < sum(len(str(o["text"]).encode()) for o in printed) <= SandboxLimits().cell_output_bytes
+    )
     notebook = graded.course.autograded("riverton-attack-output", AID) / f"{WORKSHOP}.ipynb"
     assert notebook.stat().st_size < 4 << 20
     assert graded.score("riverton-attack-output") == graded.score("riverton-honest-correct")

@@ -77,6 +77,7 @@ class Grader:
         self._sandboxes: dict[str, SandboxPool] = {}
         self._sandbox_lock = threading.Lock()
         self._cohorts: dict[str, bytes] = {}
+        self._figures: dict[str, bytes] = {}
 
     def __enter__(self) -> Grader:
         self.pool.start()
@@ -261,7 +262,12 @@ class Grader:
         assignment = result.assignment
         names = self._answer_names(assignment, info.name)
         pool = self.sandbox(result.city)
-        files = {"cohort.yaml": self._cohorts[result.city]}
+        from cohort_tools.nb import COHORT_FIGURES_FILE
+
+        files = {
+            "cohort.yaml": self._cohorts[result.city],
+            COHORT_FIGURES_FILE: self._figures[result.city],
+        }
         source = self.course.source(assignment)
         for path in source.rglob("*"):
             if path.is_file() and path.suffix != ".ipynb":
@@ -270,7 +276,9 @@ class Grader:
         if reads_course(self.course, assignment):
             from ..build import COURSE_PARAMETER
 
-            params[COURSE_PARAMETER] = ""  # the course (and its gradebook) stays outside
+            # Not the course: its city's graded answers and checkpoint results, nothing else.
+            files |= isolated.course_view(self.course, result.city, assignment)
+            params[COURSE_PARAMETER] = "course"
         mine = isolated.learner_copy(nb, info)
         outcome = pool.run(
             mine,

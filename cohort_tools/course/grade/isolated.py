@@ -32,7 +32,8 @@ import yaml
 
 from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
 
-from ..answers import _assigned_names
+from ..answers import _assigned_names, answers_file
+from ..layout import Course, assignment_id
 from .gradebook import NotebookInfo
 
 #: A learner's answer rebuilt in the trusted kernel when it is a chart (its Vega-Lite spec).
@@ -205,6 +206,67 @@ def write_answers(path: Path, outcome: SandboxOutcome) -> None:
     path.write_text(json.dumps(plain_answers(outcome), allow_nan=False), encoding="utf-8")
 
 
+def _answers_only(nb: nbformat.NotebookNode, *, keep_outputs: bool) -> str:
+    """A notebook with nothing the grader keeps from learners: no checkpoint or locked source (so
+    no hidden test), solution cells reduced to ``name = None`` for the names they assign, and only
+    error outputs (``keep_outputs``: what a checkpoint result is read from)."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        meta = _meta(cell)
+        if cell.cell_type == "code":
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            cell.outputs = [{**o, "traceback": []} for o in errors if keep_outputs]
+            if meta.get("solution"):
+                cell.source = "".join(f"{n} = None\n" for n in _assigned_names(cell.source))
+            elif meta:
+                cell.source = ""
+        elif meta:
+            cell.source = ""
+    text: str = nbformat.writes(out)  # type: ignore[no-untyped-call]
+    return text
+
+
+def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
+    """What a workshop that reads the course (the strategy studio) may see of it, as files under
+    ``course/``: for its own city only, each graded workshop's answers and checkpoint results (no
+    source of any checkpoint, no solution, no hidden test, nothing of another city), in the
+    cohort's one-course layout. ``skip``: the assignment being graded."""
+    files: dict[str, bytes] = {"course/gradebook.db": b""}  # marks a course; holds nothing
+    root = course.folder("autograded")
+    for aid in course.assignments():
+        workshop, aid_city = course.split(aid)
+        if aid_city != city or aid == skip:
+            continue
+        name = assignment_id(workshop, city)
+        src = course.source(aid) / f"{workshop}.ipynb"
+        if src.is_file():
+            nb = nbformat.read(src, as_version=4)  # type: ignore[no-untyped-call]
+            files[f"course/source/{name}/{workshop}.ipynb"] = _answers_only(
+                nb, keep_outputs=False
+            ).encode()
+        for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else []:
+            graded = folder / f"{workshop}.ipynb"
+            if not graded.is_file():
+                continue
+            where = f"course/autograded/{folder.parent.name}/{name}"
+            nb = nbformat.read(graded, as_version=4)  # type: ignore[no-untyped-call]
+            files[f"{where}/{workshop}.ipynb"] = _answers_only(nb, keep_outputs=True).encode()
+            answers = answers_file(folder, workshop)
+            if answers.is_file():
+                files[f"{where}/{answers.name}"] = answers.read_bytes()
+    return files
+
+
+def cohort_figures(cohort_file: Path, city: str) -> bytes:
+    """Figures about the rest of the cohort a workshop shows (the median maturity score in each
+    practice area), worked out here, where the other cities' data may be read: the sandbox holds
+    only the city's own data. Read by :func:`cohort_tools.nb.cohort_maturity_median`."""
+    from cohort_tools import nb
+
+    median, cities = nb.cohort_maturity_median(nb.open_city(city, cohort_file))
+    return json.dumps({"maturity_median": {"median": median, "cities": cities}}).encode()
+
+
 _PERSON_KEYS = ("mayor", "cda_lead", "coach")
 
 
@@ -240,6 +302,8 @@ def one_city_cohort(cohort_file: Path, city: str, city_path: str) -> bytes:
 __all__ = [
     "LEARNER_ERROR",
     "answer_source",
+    "cohort_figures",
+    "course_view",
     "is_answer",
     "is_checkpoint",
     "is_learners",
