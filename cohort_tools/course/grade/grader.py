@@ -110,16 +110,17 @@ class Grader:
         with self._sandbox_lock:
             pool = self._sandboxes.get(city)
             if pool is None:
-                cohort_file = self._cohort_file()
-                cohort = load_cohort(cohort_file)
+                cohort = load_cohort(self._cohort_file())
+                figures = isolated.cohort_figures(cohort.path, city)
                 pool = SandboxPool(
                     cohort.city(city).data_dir,
                     jobs=self.jobs,
                     limits=SandboxLimits(timeout=float(self.timeout or 120)),
                 )
                 pool.start()
-                self._sandboxes[city] = pool
                 self._cohorts[city] = isolated.one_city_cohort(cohort.path, city, pool.city_path)
+                self._figures[city] = figures
+                self._sandboxes[city] = pool
             return pool
 
     def info(self, assignment: str) -> list[NotebookInfo]:
