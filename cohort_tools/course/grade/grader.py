@@ -273,12 +273,17 @@ class Grader:
         for path in source.rglob("*"):
             if path.is_file() and path.suffix != ".ipynb":
                 files[str(path.relative_to(source))] = path.read_bytes()
-        params: dict[str, object] = {"city": pool.city_path, "cohort_file": "cohort.yaml"}
+        # The city by its id, in a cohort file of that city alone whose data folder is the
+        # sandbox's view of the city's data (so the notebook names its city as it always does).
+        params: dict[str, object] = {"city": result.city, "cohort_file": "cohort.yaml"}
         if reads_course(self.course, assignment):
             from ..build import COURSE_PARAMETER
 
-            # Not the course: its city's graded answers and checkpoint results, nothing else.
-            files |= isolated.course_view(self.course, result.city, assignment)
+            # Not the course: its city's graded answers and checkpoint results, nothing else, from
+            # the course folder the notebook's locked parameters name (as the checkpoints read).
+            named = isolated.parameter_value(nb, COURSE_PARAMETER)
+            view = Course(Path(named)) if named else self.course
+            files |= isolated.course_view(view, result.city, assignment)
             params[COURSE_PARAMETER] = "course"
         mine = isolated.learner_copy(nb, info)
         outcome = pool.run(

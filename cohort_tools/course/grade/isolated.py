@@ -215,7 +215,9 @@ def _answers_only(nb: nbformat.NotebookNode, *, keep_outputs: bool) -> str:
         meta = _meta(cell)
         if cell.cell_type == "code":
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            cell.outputs = [{**o, "traceback": []} for o in errors if keep_outputs]
+            for o in errors:
+                o.traceback = []
+            cell.outputs = errors if keep_outputs else []
             if meta.get("solution"):
                 cell.source = "".join(f"{n} = None\n" for n in _assigned_names(cell.source))
             elif meta:
@@ -224,6 +226,28 @@ def _answers_only(nb: nbformat.NotebookNode, *, keep_outputs: bool) -> str:
             cell.source = ""
     text: str = nbformat.writes(out)  # type: ignore[no-untyped-call]
     return text
+
+
+def parameter_value(nb: nbformat.NotebookNode, name: str) -> str | None:
+    """The text a locked parameters cell (nbgrader's, restored from the gradebook) gives ``name``."""
+    import ast
+
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "injected-parameters" not in cell.metadata.get("tags", []):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return None
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                return node.value.value
+    return None
 
 
 def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
@@ -310,6 +334,7 @@ __all__ = [
     "learner_copy",
     "merge_back",
     "one_city_cohort",
+    "parameter_value",
     "plain_answers",
     "trusted_copy",
     "write_answers",
