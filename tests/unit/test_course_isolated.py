@@ -154,3 +154,13 @@ def test_a_wait_still_ends_empty_at_its_timeout() -> None:
     compat.poll_in_slices(channel, slice_seconds=0.01)
     with pytest.raises(Empty):
         asyncio.run(channel.get_msg(timeout=0.05))
+
+
+def test_the_course_folder_is_read_from_the_locked_parameters_cell() -> None:
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    params = cell("code", 'city = "riverton"\ncourse_dir = "/srv/course"\n')
+    params.metadata["tags"] = ["injected-parameters"]
+    learner = cell("code", 'course_dir = "/elsewhere"')
+    nb.cells = [learner, params]
+    assert isolated.parameter_value(nb, "course_dir") == "/srv/course"
+    assert isolated.parameter_value(nb, "cohort_file") is None
