@@ -339,7 +339,7 @@ def _other_city(t: Targets) -> str:
                 "/city/../cedar-bend/staff_survey.csv",
             ]
         )
-        + 'result["own"] = sorted(os.listdir(city))'
+        + 'result["own"] = sorted(os.listdir(_city.path))'  # its own city: the setup's
     )
 
 
