@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cohort_tools.coaching_packets.engine import run_packets
 from cohort_tools.core import paths
 from cohort_tools.notebooks.kernels import KernelPool
 from cohort_tools.notebooks.myst import load_template, parameterize
 from cohort_tools.notebooks.run import run
-from cohort_tools.packets.engine import run_packets
 
 BUDGET = int(inspect.signature(run_packets).parameters["timeout"].default)
 DEFAULT_DATA = Path(tempfile.gettempdir()) / "bench" / "module2"

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import jupytext
 
+from cohort_tools.coaching_packets.engine import CityTarget, run_jobs
 from cohort_tools.notebooks.myst import discover_templates
-from cohort_tools.packets.engine import CityTarget, run_jobs
 
 #: The benchmark's coaching template, a MyST fixture shared with the tests (tests/fixtures/myst/).
 TEMPLATE = string.Template(

@@ -23,6 +23,7 @@ import typer
 from cohort_tools import __version__, pipeline
 from cohort_tools.book import api as book
 from cohort_tools.citydata import api as data
+from cohort_tools.coaching_packets import api as packets
 from cohort_tools.cohort_view import api as cohort_view
 from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError
@@ -30,7 +31,6 @@ from cohort_tools.course import api as course
 from cohort_tools.hub import api as hub
 from cohort_tools.kit import api as kit
 from cohort_tools.model import api as model
-from cohort_tools.packets import api as packets
 from cohort_tools.strategy import api as strategy
 
 # -- how each result is shown (the default, cliutil.show_result, prints text or .summary()) ----------

@@ -49,6 +49,7 @@ from cohort_tools.lessons import (
     decisions,
     exhibits,
     inventory,
+    makeover,
     maturity,
     quality,
     readability,
@@ -59,6 +60,7 @@ from cohort_tools.lessons import (
 from cohort_tools.lessons import standards_audit as standards_audit
 from cohort_tools.lessons.chartcheck import check_chart
 from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
+from cohort_tools.lessons.forms import Answers, ask
 from cohort_tools.lessons.inventory import MAX_AGE_DAYS, inventory_metrics, with_freshness
 from cohort_tools.model.coaching import CoachingLog, load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
@@ -82,9 +84,11 @@ __all__ = [
     "SKILLS",
     "SKILL_LEVELS",
     "UPDATE_FREQUENCIES",
+    "Answers",
     "Checkpoint",
     "CheckpointFailed",
     "City",
+    "ask",
     "build_calendar",
     "chartcheck",
     "check_chart",
@@ -97,6 +101,7 @@ __all__ = [
     "inventory_metrics",
     "load_programme",
     "load_spd15",
+    "makeover",
     "map_two_question",
     "maturity",
     "open_city",

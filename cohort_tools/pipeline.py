@@ -6,6 +6,7 @@ and each later step reads what earlier ones produced.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,8 @@ class DemoContext:
     cohort: Cohort | None = None
     report: list[str] = field(default_factory=list)
     outputs: dict[str, Path] = field(default_factory=dict)
+    #: (step title, seconds) in the order the steps ran
+    timings: list[tuple[str, float]] = field(default_factory=list)
 
     def say(self, text: str) -> None:
         self.report.append(text)
@@ -67,8 +70,8 @@ def step_calendar(ctx: DemoContext) -> None:
 
 
 def step_packets(ctx: DemoContext) -> None:
+    from cohort_tools.coaching_packets import run_packets
     from cohort_tools.core.errors import CdaError
-    from cohort_tools.packets import run_packets
 
     report = run_packets(
         cohort=ctx.cohort_file,
@@ -156,11 +159,25 @@ def run_demo(
     for title, step in STEPS:
         echo(f"== {title}")
         before = len(ctx.report)
+        start = time.perf_counter()
         step(ctx)
+        ctx.timings.append((title, time.perf_counter() - start))
         for line in ctx.report[before:]:
             echo(line)
     echo("")
     echo("Outputs:")
     for name, path in ctx.outputs.items():
         echo(f"  {name}: {path}")
+    echo("")
+    for line in timing_table(ctx.timings):
+        echo(line)
     return ctx
+
+
+def timing_table(timings: list[tuple[str, float]]) -> list[str]:
+    """The time each step took, and the total, as lines of a plain table."""
+    width = max((len(title) for title, _ in timings), default=10)
+    lines = ["Time per step:"]
+    lines += [f"  {title:<{width}}  {seconds:7.1f} s" for title, seconds in timings]
+    lines.append(f"  {'Total':<{width}}  {sum(s for _, s in timings):7.1f} s")
+    return lines

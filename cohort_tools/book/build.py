@@ -200,7 +200,7 @@ def assemble(
             ".ipynb",
             lambda p=page: to_ipynb_text(
                 prepare_for_book(p.source, parameters=params, strip=strip)
-            ).encode("utf-8"),  # type: ignore[misc]
+            ).encode("utf-8"),  # type: ignore[misc]  # a lambda with a default argument
         )
         origin[rel] = f"{page.source.relative_to(root).as_posix()} (staged as {rel})"
     return files, origin, plan.notes, execution

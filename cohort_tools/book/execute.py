@@ -83,7 +83,7 @@ def _run_one(
     from cohort_tools.book.notebooks import to_ipynb_text
     from cohort_tools.notebooks.run import run
 
-    nb = nbformat.reads(prepared.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+    nb = nbformat.reads(prepared.decode("utf-8"), as_version=4)
     # Each notebook runs in its own empty scratch folder (removed afterwards): what a notebook
     # writes never lands in the staged book.
     scratch = Path(tempfile.mkdtemp(prefix="cda-book-"))

@@ -158,7 +158,7 @@ def read_source(path: Path) -> NotebookNode:
     import nbformat
 
     if path.suffix == ".ipynb":
-        read: NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        read: NotebookNode = nbformat.read(path, as_version=4)
         return read
     import jupytext
 
@@ -204,7 +204,7 @@ def prepare_for_book(
     if any("altair" in c.source for c in nb.cells if c.cell_type == "code"):
         import nbformat
 
-        charts = nbformat.v4.new_code_cell(OFFLINE_CHARTS_CELL)  # type: ignore[no-untyped-call]
+        charts = nbformat.v4.new_code_cell(OFFLINE_CHARTS_CELL)
         charts.metadata["tags"] = [REMOVE_CELL]
         charts.id = "cda-book-offline-charts"
         first = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
@@ -224,5 +224,5 @@ def to_ipynb_text(nb: NotebookNode) -> str:
     """A stable serialisation (same notebook, same bytes) so unchanged pages keep their mtime."""
     import nbformat
 
-    text: str = nbformat.writes(nb, version=4)  # type: ignore[no-untyped-call]
+    text: str = nbformat.writes(nb, version=4)
     return text

@@ -56,7 +56,7 @@ class CdaError(Exception):
 
     @classmethod
     def single(cls, file: str | Path, message: str, fix: str = "", **where: object) -> CdaError:
-        return cls([Problem(file=str(file), message=message, fix=fix, **where)])  # type: ignore[arg-type]
+        return cls([Problem(file=str(file), message=message, fix=fix, **where)])  # type: ignore[arg-type]  # where: Problem's own fields
 
     def render(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]

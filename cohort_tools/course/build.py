@@ -35,6 +35,7 @@ from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.notebooks.myst import parameter_names, read_myst
 
@@ -182,9 +183,40 @@ def city_source(
             _lock(cell, PARAMETERS_GRADE_ID)
         elif "parameters" in tags and "nbgrader" not in cell.metadata:
             _lock(cell, DEFAULTS_GRADE_ID)
+    learners_view(nb)
     # Cell ids must be unique and stable: nbgrader keys cells by grade_id, the rest by position.
     nb.metadata["cda"] = {"workshop": ws.name, "city": city, "reads_course": reads_course}
     return nb
+
+
+def learners_view(nb: nbformat.NotebookNode) -> None:
+    """What a learner opens: one parameters cell (the city's, injected; the workshop's defaults
+    cell is dropped), and every other code cell's source collapsed (JupyterLab's
+    ``jupyter.source_hidden``: the learner sees text, tables, charts, forms and verdicts; a click on
+    the collapsed bar shows the code to the curious)."""
+    injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    if injected:
+        nb.cells = [
+            c
+            for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id") != DEFAULTS_GRADE_ID
+        ]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.metadata.setdefault("tags", []).append("parameters")
+            continue
+        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
+def _runtime_cohort_file(cohort: Cohort) -> str:
+    """The cohort_file parameter a released notebook gets: "" (resolved when it runs: the
+    learner's ``$CDA_COHORT_FILE``, else the embedded demo cohort) when that is this cohort, so no
+    path of the build machine is written into a learner's notebook; else the cohort file's path."""
+    if cohort.path.resolve() == paths.default_cohort_file().resolve():
+        return ""
+    return str(cohort.path)
 
 
 def _api(course: Course) -> Any:
@@ -223,8 +255,8 @@ def build_course(
 
     ``per_city``: one nbgrader course per city (``course_dir/<city>/``, course id = the city,
     assignments = the workshops), nbgrader's multiple-classes layout used by the live cohort's hub.
-    ``cohort_param``: what the notebooks' ``cohort_file`` parameter is set to (default: this cohort
-    file's path; the hub gives "" so a released notebook names no path of the build machine, and
+    ``cohort_param``: what the notebooks' ``cohort_file`` parameter is set to (default: "" when
+    this is the cohort the notebooks find at run time, else this cohort file's path; the hub gives "" so a released notebook names no path of the build machine, and
     each learner's server says where its city's cohort file is, in ``CDA_COHORT_FILE``).
     """
     tools_on_path()
@@ -232,7 +264,7 @@ def build_course(
     workshops = discover_workshops(workshops_dir or paths.workshops_dir())
     root = course_dir.resolve()
     root.mkdir(parents=True, exist_ok=True)
-    cohort_file = str(loaded.path) if cohort_param is None else cohort_param
+    cohort_file = _runtime_cohort_file(loaded) if cohort_param is None else cohort_param
     courses = (
         {city.id: Course(root / city.id) for city in loaded.cities}
         if per_city
@@ -256,9 +288,12 @@ def build_course(
             course = courses[city.id]
             aid = course.assignment(ws.name, city.id)
             nb = city_source(ws, city.id, cohort_file, str(course.root))
+            # Form answers saved while trying the source notebook would be released to every
+            # learner and copied over their submissions by the grader: the source has none.
+            course.source(aid).joinpath(f"{ws.name}{FORM_SUFFIX}").unlink(missing_ok=True)
             atomic_write_text(
                 course.source(aid) / f"{ws.name}.ipynb",
-                nbformat.writes(nb),  # type: ignore[no-untyped-call]
+                nbformat.writes(nb),
             )
             assignments.append(aid if not per_city else f"{city.id}/{aid}")
     import shutil

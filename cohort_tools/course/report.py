@@ -73,7 +73,7 @@ def _feedback_of(course: Course) -> list[Path]:
     root = course.folder("autograded")
     for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
         student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
-        nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        nb = nbformat.read(path, as_version=4)
         resources = nbgrader_resources(
             db_url=course.db_url,
             student=student,
@@ -85,9 +85,9 @@ def _feedback_of(course: Course) -> list[Path]:
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
         nb = _hide_hidden_tests(nb)
         # nbconvert has no type hints for these.
-        plain = HTMLExporter(config=conv.config)  # type: ignore[no-untyped-call]
-        plain.register_preprocessor(  # type: ignore[no-untyped-call]
-            CSSHTMLHeaderPreprocessor(config=conv.config),  # type: ignore[no-untyped-call]
+        plain = HTMLExporter(config=conv.config)
+        plain.register_preprocessor(
+            CSSHTMLHeaderPreprocessor(config=conv.config),
             enabled=True,
         )
         html, _ = plain.from_notebook_node(nb, resources=resources)

@@ -62,12 +62,10 @@ def sample_notebook(course: Course, assignment: str, kind: str) -> nbformat.Note
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     workshop, _ = course.split(assignment)
-    released: nbformat.NotebookNode = nbformat.read(  # type: ignore[no-untyped-call]
+    released: nbformat.NotebookNode = nbformat.read(
         course.release(assignment) / f"{workshop}.ipynb", as_version=4
     )
-    source = nbformat.read(  # type: ignore[no-untyped-call]
-        course.source(assignment) / f"{workshop}.ipynb", as_version=4
-    )
+    source = nbformat.read(course.source(assignment) / f"{workshop}.ipynb", as_version=4)
     solutions = {
         c.metadata["nbgrader"]["grade_id"]: _solution(c.source)
         for c in source.cells
@@ -97,7 +95,7 @@ def write_submission(
     elif isinstance(nb, str):
         target.write_text(nb, encoding="utf-8")
     else:
-        atomic_write_text(target, nbformat.writes(nb))  # type: ignore[no-untyped-call]
+        atomic_write_text(target, nbformat.writes(nb))
     return target
 
 

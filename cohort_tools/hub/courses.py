@@ -291,13 +291,13 @@ def manual_items(course: CityCourse, student: str, assignment: str) -> list[Manu
     with Gradebook(course.course().db_url, course_id=course.city) as gb:
         for source in sources:
             notebook = source.stem
-            nb = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
+            nb = nbformat.read(source, as_version=4)
             rubrics = rubrics_in(nb)
             index = _cells_by_id(nb)
             graded = course.root / "autograded" / student / assignment / source.name
             submitted: Any = None
             if graded.is_file():
-                submitted = nbformat.read(graded, as_version=4)  # type: ignore[no-untyped-call]
+                submitted = nbformat.read(graded, as_version=4)
             answers = _cells_by_id(submitted) if submitted is not None else {}
             values = read_answers(answers_file(graded.parent, notebook)) or {}
             for gid, i in index.items():
@@ -416,7 +416,7 @@ def manual_grade_ids(course: CityCourse, assignment: str) -> set[tuple[str, str]
 
     found = set()
     for source in (course.root / "source" / assignment).glob("*.ipynb"):
-        nb = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
+        nb = nbformat.read(source, as_version=4)
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and meta.get("solution"):

@@ -55,7 +55,7 @@ def workshop_titles(course: courses.CityCourse) -> dict[str, str]:
     titles = {}
     for assignment in course.assignments():
         for source in sorted((course.root / "source" / assignment).glob("*.ipynb")):
-            nb = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
+            nb = nbformat.read(source, as_version=4)
             for cell in nb.cells:
                 if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
                     titles[assignment] = cell.source.lstrip()[2:].splitlines()[0].strip()
@@ -104,7 +104,7 @@ class GradingState:
         return []
 
 
-class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]
+class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]  # JupyterHub ships no type hints
     def initialize(self, state: GradingState) -> None:
         self.state = state
 

@@ -28,7 +28,7 @@ from traitlets import Unicode
 from cohort_tools.hub.cgroups import end_cgroup, prepare_cgroup
 
 
-class CgroupSpawner(LocalProcessSpawner):  # type: ignore[misc]
+class CgroupSpawner(LocalProcessSpawner):  # type: ignore[misc]  # JupyterHub ships no type hints
     """LocalProcessSpawner whose servers (and their kernels) live in a memory-limited cgroup."""
 
     cgroup_base = Unicode("", config=True, help="The hub's cgroup folder; '' = no limits.")

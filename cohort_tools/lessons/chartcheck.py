@@ -153,7 +153,7 @@ def _rgb(colour: str) -> tuple[float, float, float] | None:
     hexes = m.group(1)
     if len(hexes) == 3:
         hexes = "".join(c * 2 for c in hexes)
-    return tuple(int(hexes[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+    return tuple(int(hexes[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]  # always three values
 
 
 def _linear(c: float) -> float:

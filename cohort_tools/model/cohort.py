@@ -450,6 +450,43 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
             )
 
 
+#: The e-mail domain of the people in a city-only cohort: reserved for examples (RFC 2606).
+ROLE_ONLY_DOMAIN = "cohort.example"
+
+
+def city_only_cohort(cohort: Cohort, city_id: str, *, data_folder: str) -> dict[str, Any]:
+    """The cohort as one city's notebooks may see it: that city alone, each person by role, with
+    a placeholder e-mail (no names, no e-mails), its data in ``data_folder`` (relative to where the
+    file is written). Team roles, owners and the chair stay what they are; nothing identifies anyone.
+    """
+    city = cohort.city(city_id)
+
+    def person(label: str, slug: str) -> dict[str, str]:
+        return {"name": label, "email": f"{slug}@{ROLE_ONLY_DOMAIN}"}
+
+    data = city.model_dump(mode="json", exclude_none=True)
+    data["data_folder"] = data_folder
+    data["mayor"] = person("Mayor", "mayor")
+    data["cda_lead"] = person("CDA lead", "cda-lead")
+    if city.cda_lead.title:
+        data["cda_lead"]["title"] = city.cda_lead.title
+    data["senior_team"] = [
+        {
+            **person(m.title or m.role.replace("_", " ").capitalize(), f"member-{i}"),
+            "role": m.role,
+            **({"title": m.title} if m.title else {}),
+        }
+        for i, m in enumerate(city.senior_team, start=1)
+    ]
+    data["coach"] = person("Coach", "coach")
+    return {
+        "name": cohort.name,
+        "start_date": cohort.start_date.isoformat(),
+        "timezone": cohort.timezone,
+        "cities": [data],
+    }
+
+
 def summary(cohort: Cohort, programme: Programme) -> str:
     """A short readable summary of a valid cohort."""
     lines = [

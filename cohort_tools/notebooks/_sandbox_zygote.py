@@ -316,7 +316,7 @@ class _Stream(io.TextIOBase):
         self.capture = capture
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # a property where TextIO has one
         return "utf-8"
 
     def writable(self) -> bool:

@@ -109,7 +109,7 @@ def _become_kernel(request: dict[str, Any], zygote_pid: int) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(  # type: ignore[no-untyped-call]
+        app.initialize(
             [
                 "-f",
                 request["connection_file"],
@@ -117,7 +117,7 @@ def _become_kernel(request: dict[str, Any], zygote_pid: int) -> None:
                 "--IPKernelApp.log_level=40",
             ]
         )
-        app.start()  # type: ignore[no-untyped-call]
+        app.start()
         code = 0
     except BaseException:
         import traceback

@@ -44,9 +44,7 @@ class Template:
 
 def read_myst(source: str) -> nbformat.NotebookNode:
     """Read MyST text into a v4 notebook shaped the way papermill's own loader leaves it."""
-    nb: nbformat.NotebookNode = nbformat.v4.upgrade(  # type: ignore[no-untyped-call]
-        jupytext.reads(source, fmt="md:myst")
-    )
+    nb: nbformat.NotebookNode = nbformat.v4.upgrade(jupytext.reads(source, fmt="md:myst"))
     nb.metadata.setdefault(
         "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
     )

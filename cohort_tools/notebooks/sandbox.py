@@ -66,6 +66,7 @@ from typing import Any, Literal
 
 import nbformat
 
+from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError
 
 from ._sandbox_zygote import NOT_JSON, VEGA_LITE
@@ -73,6 +74,7 @@ from ._sandbox_zygote import NOT_JSON, VEGA_LITE
 __all__ = [
     "NOT_JSON",
     "SANDBOX_CITY_DIR",
+    "SANDBOX_COHORT_FILE",
     "VEGA_LITE",
     "CellOutcome",
     "SandboxError",
@@ -81,6 +83,7 @@ __all__ = [
     "SandboxPool",
     "TextOutput",
     "bwrap_executable",
+    "curriculum_data_files",
     "rebuild_answer",
     "run_untrusted",
 ]
@@ -95,6 +98,10 @@ RunStatus = Literal["completed", "died", "failed"]
 SANDBOX_CITY_DIR = "/city"
 #: Where the city's validated Parquet cache appears inside the sandbox (read-only).
 SANDBOX_CACHE_DIR = "/cache"
+#: Where a job finds its city's cohort file (that city only, no names; see SandboxPool's cohort).
+SANDBOX_COHORT_FILE = "/cohort.yaml"
+COHORT_FILE_NAME = "cohort.yaml"
+TRUSTED_COHORT_FILE_NAME = "cohort-trusted.yaml"
 ZYGOTE_MODULE = "cohort_tools.notebooks._sandbox_zygote"
 BWRAP_DEBIAN = Path("/usr/bin/bwrap")
 BWRAP_HINT = "install bubblewrap (`apt-get install bubblewrap` on Debian and Ubuntu)"
@@ -232,7 +239,7 @@ class _PlanCell:
 def _read_notebook(notebook: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
     if isinstance(notebook, Path):
         try:
-            nb: nbformat.NotebookNode = nbformat.read(str(notebook), as_version=4)  # type: ignore[no-untyped-call]
+            nb: nbformat.NotebookNode = nbformat.read(str(notebook), as_version=4)
             return nb
         except Exception as exc:
             raise CdaError.single(
@@ -308,6 +315,8 @@ def sandbox_env() -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "CDA_CACHE_DIR": SANDBOX_CACHE_DIR,
         "CDA_SANDBOX": "1",
+        # the curriculum's own data (programme, facts, references, word lists), read-only inside
+        "CDA_HOME": str(paths.project_root()),
     }
 
 
@@ -333,7 +342,17 @@ def _etc_files(workdir: Path) -> list[str]:
         path = Path("/etc") / name
         if path.exists():
             args += ["--ro-bind", str(path.resolve()), str(path)]
+    cohort = workdir / COHORT_FILE_NAME
+    if cohort.is_file():  # the city-only cohort the pool was given (see SandboxPool)
+        args += ["--ro-bind", str(cohort), SANDBOX_COHORT_FILE]
     return args
+
+
+def curriculum_data_files() -> list[Path]:
+    """The curriculum files a job may read: the YAML data in ``curriculum/`` and its word lists."""
+    folder = paths.curriculum_dir().resolve()
+    found = sorted(folder.glob("*.yaml")) + sorted((folder / "language").glob("*.yaml"))
+    return [p.resolve() for p in found if p.is_file()]
 
 
 def _python_binds() -> list[str]:
@@ -351,13 +370,10 @@ def _python_binds() -> list[str]:
     package = _package_dir()
     if not any(str(package).startswith(s + "/") for s in seen):
         args += ["--ro-bind", str(package), str(package)]
-    # The programme (curriculum/: programme.yaml, facts, keynotes) is public course material the
-    # notebooks read (team roles, facts); never the course folder, never a workshop's solutions.
-    from cohort_tools.core import paths
-
-    curriculum = paths.curriculum_dir().resolve()
-    if curriculum.is_dir() and not any(str(curriculum).startswith(s + "/") for s in seen):
-        args += ["--ro-bind", str(curriculum), str(curriculum)]
+    # The curriculum's data files (programme.yaml, facts.yaml, references.yaml, the word lists),
+    # read by nb.start and the lessons; none holds a workshop, a solution or a hidden test.
+    for path in curriculum_data_files():
+        args += ["--ro-bind", str(path), str(path)]
     demo = package / "demo_cohort"
     if demo.is_dir():  # the embedded demo cohort holds every demo city's data: hidden
         args += ["--perms", "0555", "--tmpfs", str(demo), "--remount-ro", str(demo)]
@@ -957,19 +973,61 @@ _UID_LOCK = threading.Lock()
 _UIDS_IN_USE: set[int] = set()
 
 
+def _uid_lock_dir() -> Path:
+    run = Path("/run")
+    base = run if os.access(run, os.W_OK) else Path(tempfile.gettempdir())
+    folder = base / "cda-sandbox-uids"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+#: uid -> the open lock file that holds it for this process (see _allocate_uids)
+_UID_LOCKS: dict[int, int] = {}
+
+
+def _lock_uid(uid: int) -> bool:
+    fd = os.open(_uid_lock_dir() / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _UID_LOCKS[uid] = fd
+    return True
+
+
+def _unlock_uids(uids: range | list[int]) -> None:
+    for uid in uids:
+        fd = _UID_LOCKS.pop(uid, None)
+        if fd is not None:
+            os.close(fd)
+
+
 def _allocate_uids(base: int, count: int) -> int:
-    """A block of ``count`` uids from ``base`` not used by another pool of this process."""
+    """A block of ``count`` uids from ``base`` used by no other pool, in this process or another
+    (two graders on one machine, e.g. two cities graded at once, never share a job uid): each uid
+    is held with an exclusive lock on a file named after it for as long as the pool lives."""
     with _UID_LOCK:
         start = base
-        while any(u in _UIDS_IN_USE for u in range(start, start + count)):
+        while True:
+            block = range(start, start + count)
+            if not any(u in _UIDS_IN_USE for u in block):
+                held: list[int] = []
+                for uid in block:
+                    if not _lock_uid(uid):
+                        break
+                    held.append(uid)
+                if len(held) == count:
+                    _UIDS_IN_USE.update(block)
+                    return start
+                _unlock_uids(held)
             start += count
-        _UIDS_IN_USE.update(range(start, start + count))
-        return start
 
 
 def _release_uids(start: int, count: int) -> None:
     with _UID_LOCK:
         _UIDS_IN_USE.difference_update(range(start, start + count))
+        _unlock_uids(range(start, start + count))
 
 
 class SandboxPool:
@@ -988,7 +1046,12 @@ class SandboxPool:
         uid_base: int = DEFAULT_UID_BASE,
         cache_dir: Path | None = None,
         city_parameter: str | None = "city",
+        cohort: Mapping[str, Any] | None = None,
     ) -> None:
+        """``cohort``: the cohort as this city's notebooks may see it, that city only and with no
+        names or e-mails (``model.cohort.city_only_cohort(..., data_folder="city")``): jobs then
+        get ``cohort_file`` and the city's id as parameters, so team roles read as they do outside.
+        """
         self.city_dir = Path(city_dir).resolve()
         if not self.city_dir.is_dir():
             raise CdaError.single(
@@ -1008,6 +1071,9 @@ class SandboxPool:
         self._slots: list[int] = []
         self._slot_ready = threading.Condition(self._lock)
         self._workdir = Path(tempfile.mkdtemp(prefix="cda-sandbox-"))
+        self._city_id: str | None = None
+        if cohort is not None:
+            self._write_cohort(cohort)
         self._ids = itertools.count(1)
         self._started = False
         self._closed = False
@@ -1020,6 +1086,31 @@ class SandboxPool:
     def city_path(self) -> str:
         """The city's data folder as the notebook sees it."""
         return str(self.city_dir) if self.isolation == "trusted" else SANDBOX_CITY_DIR
+
+    def _write_cohort(self, cohort: Mapping[str, Any]) -> None:
+        import yaml
+
+        cities = list(cohort.get("cities") or [])
+        if len(cities) != 1 or not isinstance(cities[0], Mapping) or "id" not in cities[0]:
+            raise ValueError("a sandbox's cohort holds exactly one city (city_only_cohort)")
+        self._city_id = str(cities[0]["id"])
+        inside = {**cohort, "cities": [{**cities[0], "data_folder": SANDBOX_CITY_DIR.strip("/")}]}
+        outside = {**cohort, "cities": [{**cities[0], "data_folder": str(self.city_dir)}]}
+        for name, doc in ((COHORT_FILE_NAME, inside), (TRUSTED_COHORT_FILE_NAME, outside)):
+            (self._workdir / name).write_text(yaml.safe_dump(doc, sort_keys=False))
+
+    def _city_parameters(self) -> dict[str, str]:
+        """The parameters that tell a job which city it is (and its cohort file, when given)."""
+        if self._city_id is None:
+            return {self.city_parameter: self.city_path} if self.city_parameter else {}
+        if self.isolation == "trusted":
+            cohort_file = str(self._workdir / TRUSTED_COHORT_FILE_NAME)
+        else:
+            cohort_file = SANDBOX_COHORT_FILE
+        found = {"cohort_file": cohort_file}
+        if self.city_parameter:
+            found[self.city_parameter] = self._city_id
+        return found
 
     def start(self) -> SandboxPool:
         if self._started:
@@ -1180,14 +1271,12 @@ class SandboxPool:
             self.start()
         limits = limits or self.limits
         nb = _read_notebook(notebook)
-        params = dict(parameters or {})
-        if self.city_parameter and self.city_parameter not in params:
-            params[self.city_parameter] = self.city_path
+        params = {**self._city_parameters(), **dict(parameters or {})}
         plan = _plan(nb, params)
         name = notebook_name or (notebook.name if isinstance(notebook, Path) else "notebook.ipynb")
         job_files = dict(files or {})
         job_files[name] = (
-            notebook.read_bytes() if isinstance(notebook, Path) else nbformat.writes(nb).encode()  # type: ignore[no-untyped-call]
+            notebook.read_bytes() if isinstance(notebook, Path) else nbformat.writes(nb).encode()
         )
         job_id = f"j{next(self._ids)}-{os.urandom(4).hex()}"
         t0 = time.monotonic()

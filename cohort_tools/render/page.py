@@ -107,7 +107,7 @@ def _exporter(show_code: bool) -> Any:
         config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
         config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "hide-input"}
         config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-        cache[show_code] = HTMLExporter(  # type: ignore[no-untyped-call]
+        cache[show_code] = HTMLExporter(
             config=config,
             template_name="basic",
             exclude_input=not show_code,
@@ -121,7 +121,7 @@ def notebook_page(
     nb: nbformat.NotebookNode, *, title: str, city_name: str, show_code: bool, footer: str = ""
 ) -> str:
     """An executed notebook as a self-contained page (code hidden unless ``show_code``)."""
-    nb = nbformat.from_dict(nb)  # type: ignore[no-untyped-call]
+    nb = nbformat.from_dict(nb)
     charts_to_static(nb, keep_stderr=show_code)
     if not show_code:
         # The parameters cells are plumbing, not content.

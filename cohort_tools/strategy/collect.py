@@ -73,7 +73,7 @@ def read_graded_notebook(
     path: Path,
 ) -> tuple[dict[str, Checkpoint], list[str], nbformat.NotebookNode]:
     """Checkpoint results and crashes of an autograded notebook."""
-    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    nb = nbformat.read(path, as_version=4)
     checkpoints: dict[str, Checkpoint] = {}
     crashes: list[str] = []
     for index, cell in enumerate(nb.cells, start=1):
@@ -159,4 +159,4 @@ def _checkpoint_map(course: Course, aid: str, workshop: str) -> dict[str, str]:
     src = course.source(aid) / f"{workshop}.ipynb"
     if not src.is_file():
         return {}
-    return checkpoint_for(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+    return checkpoint_for(nbformat.read(src, as_version=4))

@@ -10,9 +10,9 @@ import typer
 from typer.testing import CliRunner
 
 from cohort_tools.cli import packets_command
+from cohort_tools.coaching_packets import engine
+from cohort_tools.coaching_packets.engine import JobResult, PacketReport
 from cohort_tools.core.errors import CdaError
-from cohort_tools.packets import engine
-from cohort_tools.packets.engine import JobResult, PacketReport
 
 app = typer.Typer()
 app.command()(packets_command)

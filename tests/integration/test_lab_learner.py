@@ -171,7 +171,11 @@ def _type_answer(page: Any, answer: Answer) -> None:
     """Replace an answer cell's text the way a learner does: click, select all, type."""
     from playwright.sync_api import expect
 
-    editor = page.locator(".jp-CodeCell").nth(answer.code_index).locator(".cm-content")
+    cell = page.locator(".jp-CodeCell").nth(answer.code_index)
+    placeholder = cell.locator(".jp-InputPlaceholder")
+    if placeholder.count():  # a released answer cell's code is collapsed: show it first
+        placeholder.click()
+    editor = cell.locator(".cm-content")
     expect(editor).to_contain_text(STUB)
     editor.click()
     page.keyboard.press("Control+a")
@@ -231,14 +235,18 @@ def test_learner_opens_runs_explores_and_validates_in_jupyterlab(
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=chart.element_handle()
         )
-        # The empty answer cell runs quietly (a placeholder, not an error); the checkpoint under
+        # The empty answer cell runs quietly (its form, not an error); the checkpoint under
         # it answers in plain words, with no traceback
         first_answer = page.locator(".jp-CodeCell").nth(learner_copy.answers[0].code_index)
         first_check = page.locator(".jp-CodeCell").nth(learner_copy.answers[0].code_index + 1)
         first_check.locator(".jp-OutputArea-output", has_text="Checkpoint not passed yet").wait_for(
             timeout=RUN_TIMEOUT_MS
         )
-        expect(first_answer.locator(".jp-OutputArea-output")).to_have_count(0)
+        expect(
+            first_answer.locator(".jp-OutputArea-output[data-mime-type*='stderr']")
+        ).to_have_count(0)
+        expect(first_answer.locator(".jp-OutputArea-output")).not_to_contain_text("Error")
+        expect(first_answer.locator(".jp-OutputArea-output .widget-vbox").first).to_be_visible()
         expect(first_check.locator(".jp-OutputArea-output")).not_to_contain_text("Traceback")
         _wait_kernel_idle(page)
 

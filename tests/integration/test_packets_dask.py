@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cohort_tools.coaching_packets.engine import CityTarget, run_jobs
 from cohort_tools.notebooks.myst import discover_templates
-from cohort_tools.packets.engine import CityTarget, run_jobs
 from tests.conftest import myst
 
 pytestmark = pytest.mark.slow

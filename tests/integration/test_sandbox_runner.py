@@ -23,12 +23,15 @@ import pytest
 
 from cohort_tools.core import paths
 from cohort_tools.course.answers import answer_names
+from cohort_tools.model.cohort import city_only_cohort, load_cohort
 from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.notebooks.sandbox import (
+    SANDBOX_COHORT_FILE,
     SandboxLimits,
     SandboxOutcome,
     SandboxPool,
     bwrap_executable,
+    curriculum_data_files,
 )
 
 pytestmark = pytest.mark.slow
@@ -36,6 +39,10 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 WORKSHOP = REPO / "workshops" / "m1_workshop_a_data_routines.md"
 RIVERTON = paths.DEMO_DIR / "cities" / "riverton"
+#: What the grader gives the sandbox: the cohort as Riverton's notebooks may see it (no names).
+RIVERTON_ONLY = city_only_cohort(
+    load_cohort(paths.DEMO_COHORT_FILE), "riverton", data_folder="city"
+)
 OTHER_CITY = paths.DEMO_DIR / "cities" / "cedar-bend"
 CANARY_ENV = "CDA_GRADER_CANARY_SECRET"
 #: Attacks get short time limits; the honest job keeps the default (a busy machine is not a failure).
@@ -87,7 +94,7 @@ ISOLATIONS = ["warm", "cold"] if os.geteuid() == 0 else ["cold"]
 def pool(request: pytest.FixtureRequest, canary: str) -> Iterator[SandboxPool]:
     """The warm sandbox (root only: it gives each job slot its own uid) and the cold one."""
     _require_bwrap()
-    with SandboxPool(RIVERTON, jobs=2, isolation=request.param) as p:
+    with SandboxPool(RIVERTON, jobs=2, isolation=request.param, cohort=RIVERTON_ONLY) as p:
         yield p
 
 
@@ -258,7 +265,11 @@ def test_reading_files_outside_the_job_fails(
     assert attack.status == "completed", attack.message
     found = attack.answers["found"]
     assert all(not str(v).startswith(("read", "listed")) for v in found.values()), found
-    assert attack.answers["walked"] == []
+    # Readable on purpose, and nothing else: the city-only cohort (no names) and the curriculum's
+    # data files (programme, facts, references, word lists). No workshop, solution or hidden test.
+    allowed = {SANDBOX_COHORT_FILE, *(str(f) for f in curriculum_data_files())}
+    assert set(attack.answers["walked"]) <= allowed, attack.answers["walked"]
+    assert not any(w.endswith((".md", ".ipynb", ".db")) for w in attack.answers["walked"])
     assert "staff_survey.csv" in attack.answers["own_city"]  # its own city's data is readable
     everything = repr(attack)
     assert token not in everything

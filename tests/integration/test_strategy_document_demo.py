@@ -110,22 +110,19 @@ def test_generated_prose_reads_at_us_grade_10_or_below(
     assert grade <= 10.0
 
 
-def test_the_demo_answers_that_do_not_hold_together_are_flagged_with_their_workshop(
+def test_the_demo_strategies_hold_together_with_no_target_at_or_below_today(
     demo: tuple[Path, dict[str, Strategy]],
 ) -> None:
+    """Issue 18: the demo cities' plans raise no coherence flag (no target at or below today's
+    figure, none already met); each broken case is flagged with its workshop in
+    tests/functional/test_strategy_document.py (BROKEN), on courses made to break one rule each."""
     out, strategies = demo
-    flags = strategies["riverton"].flags
-    met = [f for f in flags if f.check == "target-met" and "Code complaints" in f.problem]
-    assert met and met[0].workshop == "Data routines (Module 1, workshop A)"
-    assert "76.5" in met[0].problem and "75" in met[0].problem
-    same = [f for f in flags if f.check == "target-not-better" and "up to date" in f.problem]
-    assert same and same[0].workshop == "Transparency and open data (Module 3, workshop D)"
-    report = (out / "strategy" / "riverton" / "completeness.md").read_text(encoding="utf-8")
-    assert "Points to resolve before the mayor signs" in report
-    assert "Data routines (Module 1, workshop A)" in report
-    measures = {m.name: m for m in strategies["riverton"].measures}
-    assert measures["Code complaints inspected within 10 days"].target == "to be set"
-    assert measures["Datasets up to date"].target == "to be set"
+    for city, strategy in strategies.items():
+        assert [(f.check, f.problem) for f in strategy.flags] == [], city
+        report = (out / "strategy" / city / "completeness.md").read_text(encoding="utf-8")
+        assert "Points to resolve before the mayor signs" in report
+        for measure in strategy.measures:
+            assert measure.target != "to be set", (city, measure.name)
 
 
 def test_the_strategy_review_packet_shows_the_rubric_and_the_points_to_settle(
@@ -136,4 +133,6 @@ def test_the_strategy_review_packet_shows_the_rubric_and_the_points_to_settle(
     assert "Strategy quality rubric" in page and "Points to settle before the mayor signs" in page
     for score in strategies["riverton"].rubric:
         assert score.title in page
-    assert "Data routines (Module 1, workshop A)" in page
+    # Riverton's plan holds together: the section says so, and where the studio stands
+    assert "None: the plan holds together." in page
+    assert "Points still open: 0." in page

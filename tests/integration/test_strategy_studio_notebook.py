@@ -21,6 +21,7 @@ from notebook_runs import (
     assert_hints,
     check_wrong_answers,
     run_graded,
+    with_answers,
     wrong_answer_cases,
 )
 
@@ -341,3 +342,25 @@ def test_in_the_demo_the_studio_is_graded_after_the_workshops_and_fills_the_stra
     assert report["studio"]["done"] is False and report["studio"]["sign_off"] == "Not signed yet."
     packet = (out / "packets" / "riverton" / "strategy_review.html").read_text(encoding="utf-8")
     assert "The strategy studio" in packet and "approved this strategy on" in packet
+
+
+def test_points_settled_in_the_form_pass_like_the_same_lines_in_code(
+    known_points: Path, tmp_path: Path
+) -> None:
+    """The studio's form (issue 17): a change takes the draft's suggestion for its point; a keep
+    carries its reason. The same decisions as SETTLE, given in the form, pass the checkpoint."""
+    rows = [
+        {
+            "point": 1,
+            "decision": "keep",
+            "why": "a second crew starts in March, so we expect a much faster year",
+        },
+        {"point": 2, "decision": "change", "why": None},
+        {"point": 3, "decision": "change", "why": None},
+    ]
+    form = {"version": 1, "notebook": STUDIO.stem, "answers": {"resolutions": rows}}
+    (tmp_path / f"{STUDIO.stem}.form.json").write_text(json.dumps(form), encoding="utf-8")
+    out = run_graded(
+        with_answers({}, STUDIO), "riverton", tmp_path, {"course_dir": str(known_points)}
+    )
+    assert "Checkpoint passed" in out["check-resolutions"], out["check-resolutions"]

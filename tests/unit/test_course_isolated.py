@@ -3,18 +3,13 @@ learner code), and the slice-by-slice wait on kernel channels (the stall fix).""
 
 from __future__ import annotations
 
-import asyncio
-from queue import Empty
 from typing import Any
 
 import nbformat
 import pytest
-import yaml
 
-from cohort_tools.core import paths
 from cohort_tools.course.grade import isolated
 from cohort_tools.course.grade.gradebook import NotebookInfo, SourceCell
-from cohort_tools.notebooks import compat
 from cohort_tools.notebooks.sandbox import VEGA_LITE, CellOutcome, SandboxOutcome
 
 HIDDEN = "assert secret_hidden_check(answer) == 42"
@@ -108,52 +103,6 @@ def test_the_graded_notebook_shows_the_learners_own_source_and_output(
     assert graded.cells[1].source == nb.cells[1].source
     assert graded.cells[3].source == nb.cells[3].source
     assert "tags" not in graded.cells[3].metadata
-
-
-def test_the_sandboxs_cohort_file_holds_one_city_and_no_names_or_emails() -> None:
-    text = isolated.one_city_cohort(paths.DEMO_COHORT_FILE, "riverton", "/city").decode()
-    raw = yaml.safe_load(text)
-    assert [c["id"] for c in raw["cities"]] == ["riverton"]
-    assert raw["cities"][0]["data_folder"] == "/city"
-    original = paths.DEMO_COHORT_FILE.read_text(encoding="utf-8")
-    for person in yaml.safe_load(original)["cities"][0]["senior_team"]:
-        assert person["name"] not in text and person["email"] not in text
-    assert "cedar-bend" not in text
-
-
-class SlowChannel:
-    """A channel whose message arrives on the third wait, whatever that wait's timeout."""
-
-    def __init__(self) -> None:
-        self.waits: list[float | None] = []
-
-    async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
-        self.waits.append(timeout)
-        if len(self.waits) < 3:
-            raise Empty
-        return {"ok": True}
-
-
-def test_a_long_wait_on_a_kernel_channel_is_made_of_short_ones() -> None:
-    channel = SlowChannel()
-    compat.poll_in_slices(channel, slice_seconds=0.01)
-    assert asyncio.run(channel.get_msg(timeout=60)) == {"ok": True}
-    assert len(channel.waits) == 3 and all(w is not None and w <= 0.01 for w in channel.waits)
-    forever = SlowChannel()
-    compat.poll_in_slices(forever, slice_seconds=0.01)
-    assert asyncio.run(forever.get_msg(timeout=None)) == {"ok": True}
-
-
-def test_a_wait_still_ends_empty_at_its_timeout() -> None:
-    class Never:
-        async def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
-            await asyncio.sleep(timeout or 0)
-            raise Empty
-
-    channel = Never()
-    compat.poll_in_slices(channel, slice_seconds=0.01)
-    with pytest.raises(Empty):
-        asyncio.run(channel.get_msg(timeout=0.05))
 
 
 def test_the_course_folder_is_read_from_the_locked_parameters_cell() -> None:

@@ -5,7 +5,7 @@ The layers, lowest first (issue 14, rule 1)::
     core < model < policy < citydata < notebooks, render < lessons < nb.py < products < pipeline < cli
 
 ``cohort_tools/__init__.py`` counts as core. Within the products the order is
-``course, kit < strategy < packets, cohort_view, book < hub`` (packets read the course's answers; the
+``course, kit < strategy < coaching_packets, cohort_view, book < hub`` (packets read the course's answers; the
 cohort view reads the course and the strategy; the book includes the facilitation kit's pages; the
 live cohort's hub runs the course). Packages listed together with a comma are peers: neither may
 import the other (give them an order here first if one has to).
@@ -40,7 +40,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     "course": (7, 0),
     "kit": (7, 0),
     "strategy": (7, 1),
-    "packets": (7, 2),
+    "coaching_packets": (7, 2),
     "cohort_view": (7, 2),
     "book": (7, 2),
     "hub": (7, 3),
@@ -49,7 +49,7 @@ LAYERS: dict[str, tuple[int, int]] = {
 }
 ORDER = (
     "core < model < policy < citydata < notebooks, render < lessons < nb < "
-    "course, kit < strategy < packets, cohort_view, book < hub < pipeline < cli"
+    "course, kit < strategy < coaching_packets, cohort_view, book < hub < pipeline < cli"
 )
 #: First part of a module's dotted name below ``cohort_tools`` -> its layer.
 TOP_LEVEL = {
@@ -222,7 +222,7 @@ def test_no_modules_import_each_other_in_a_circle() -> None:
 @pytest.fixture
 def fake_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / PACKAGE
-    for folder in ("core", "model", "course", "packets"):
+    for folder in ("core", "model", "course", "coaching_packets"):
         (root / folder).mkdir(parents=True)
         (root / folder / "__init__.py").write_text("")
     (root / "__init__.py").write_text("")
@@ -234,21 +234,25 @@ def test_an_upward_import_inside_a_function_is_found_with_its_file_and_line(
     fake_package: Path,
 ) -> None:
     (fake_package / "model" / "cohort.py").write_text(
-        "import os\n\n\ndef load():\n    from cohort_tools.packets.engine import run\n"
+        "import os\n\n\ndef load():\n    from cohort_tools.coaching_packets.engine import run\n"
     )
-    (fake_package / "packets" / "engine.py").write_text("def run(): ...\n")
+    (fake_package / "coaching_packets" / "engine.py").write_text("def run(): ...\n")
     (found,) = upward_imports(all_modules(fake_package))
     assert found.startswith("cohort_tools/model/cohort.py:5: cohort_tools.model.cohort (model)")
-    assert "imports cohort_tools.packets.engine (packets), a higher layer" in found
+    assert (
+        "imports cohort_tools.coaching_packets.engine (coaching_packets), a higher layer" in found
+    )
 
 
 def test_a_relative_import_of_a_lower_product_is_allowed_and_a_sideways_one_is_not(
     fake_package: Path,
 ) -> None:
     (fake_package / "course" / "layout.py").write_text("X = 1\n")
-    (fake_package / "packets" / "jobs.py").write_text("from ..course.layout import X\n")
+    (fake_package / "coaching_packets" / "jobs.py").write_text("from ..course.layout import X\n")
     (fake_package / "book").mkdir()
-    (fake_package / "book" / "build.py").write_text("from cohort_tools.packets import jobs\n")
+    (fake_package / "book" / "build.py").write_text(
+        "from cohort_tools.coaching_packets import jobs\n"
+    )
     (found,) = upward_imports(all_modules(fake_package))
     assert found.startswith("cohort_tools/book/build.py:1:")
     assert "a peer" in found

@@ -10,6 +10,7 @@ import jupytext
 import papermill
 import pytest
 
+from cohort_tools.coaching_packets.engine import folder_digest, packet_key
 from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError
 from cohort_tools.notebooks.myst import (
@@ -18,7 +19,6 @@ from cohort_tools.notebooks.myst import (
     load_template,
     parameterize,
 )
-from cohort_tools.packets.engine import folder_digest, packet_key
 from cohort_tools.render import page as render
 
 TEMPLATES = sorted(paths.coaching_templates_dir().glob("*.md"))

@@ -69,7 +69,7 @@ def assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
             src = course.source(assignment) / f"{notebook.name}.ipynb"
             order = []
             if src.is_file():
-                nb = nbformat.read(src, as_version=4)  # type: ignore[no-untyped-call]
+                nb = nbformat.read(src, as_version=4)
                 order = [
                     c.metadata["nbgrader"]["grade_id"]
                     for c in nb.cells
@@ -78,7 +78,7 @@ def assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
             rel = course.release(assignment) / f"{notebook.name}.ipynb"
             released = {}
             if rel.is_file():
-                rnb = nbformat.read(rel, as_version=4)  # type: ignore[no-untyped-call]
+                rnb = nbformat.read(rel, as_version=4)
                 released = {grade_id(c): c.source for c in rnb.cells if grade_id(c)}
             by_name = {c.name: c for c in notebook.source_cells}
             names = [n for n in order if n in by_name] + sorted(set(by_name) - set(order))
@@ -165,7 +165,7 @@ def _publish(course: Course, result: SubmissionResult, prepared: list[Prepared])
         if item.nb is not None:
             atomic_write_text(
                 item.out_dir / f"{item.notebook}.ipynb",
-                nbformat.writes(item.nb),  # type: ignore[no-untyped-call]
+                nbformat.writes(item.nb),
             )
     if out_dir is not None:
         final_dir = course.autograded(student, assignment)

@@ -25,6 +25,7 @@ import nbformat
 
 from cohort_tools.core import defaults
 from cohort_tools.core.errors import CdaError
+from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
 
 from ..answers import answer_names, answers_file, dump_code
@@ -76,7 +77,6 @@ class Grader:
         self._info_lock = threading.Lock()
         self._sandboxes: dict[str, SandboxPool] = {}
         self._sandbox_lock = threading.Lock()
-        self._cohorts: dict[str, bytes] = {}
         self._figures: dict[str, bytes] = {}
 
     def __enter__(self) -> Grader:
@@ -104,7 +104,7 @@ class Grader:
 
     def sandbox(self, city: str) -> SandboxPool:
         """The city's sandbox pool (started on first use; one per city, ``jobs`` slots)."""
-        from cohort_tools.model.cohort import load_cohort
+        from cohort_tools.model.cohort import city_only_cohort, load_cohort
         from cohort_tools.notebooks.sandbox import SandboxLimits, SandboxPool
 
         with self._sandbox_lock:
@@ -116,9 +116,11 @@ class Grader:
                     cohort.city(city).data_dir,
                     jobs=self.jobs,
                     limits=SandboxLimits(timeout=float(self.timeout or 120)),
+                    # The city by its id, in a cohort file of that city alone (team roles, no
+                    # names or e-mails) whose data folder is the sandbox's view of the city's data.
+                    cohort=city_only_cohort(cohort, city, data_folder="city"),
                 )
                 pool.start()
-                self._cohorts[city] = isolated.one_city_cohort(cohort.path, city, pool.city_path)
                 self._figures[city] = figures
                 self._sandboxes[city] = pool
             return pool
@@ -134,7 +136,7 @@ class Grader:
         src = self.course.source(assignment) / f"{notebook}.ipynb"
         if not src.is_file():
             return None
-        names = answer_names(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+        names = answer_names(nbformat.read(src, as_version=4))
         return dump_code(names, str(answers_file(out_dir, notebook))) if names else None
 
     def grade(self, student: str, assignment: str) -> SubmissionResult:
@@ -188,6 +190,12 @@ class Grader:
                 target = out_dir / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, target)
+        # The answers the learner gave in the notebook's forms (<notebook>.form.json, beside the
+        # notebook; nbgrader submits it with the notebook): the answer cells read them when run.
+        for info in infos:
+            form = submitted / f"{info.name}{FORM_SUFFIX}"
+            if form.is_file() and not form.is_symlink():
+                shutil.copy(form, out_dir / form.name)
         found = sorted(p.name for p in submitted.glob("*.ipynb"))
         prepared = [self._notebook(result, info, submitted, out_dir, found) for info in infos]
         record_grades(self.course, self.coursedir, self.config, result, prepared)
@@ -265,17 +273,12 @@ class Grader:
         pool = self.sandbox(result.city)
         from cohort_tools.nb import COHORT_FIGURES_FILE
 
-        files = {
-            "cohort.yaml": self._cohorts[result.city],
-            COHORT_FIGURES_FILE: self._figures[result.city],
-        }
+        files = {COHORT_FIGURES_FILE: self._figures[result.city]}
         source = self.course.source(assignment)
         for path in source.rglob("*"):
             if path.is_file() and path.suffix != ".ipynb":
                 files[str(path.relative_to(source))] = path.read_bytes()
-        # The city by its id, in a cohort file of that city alone whose data folder is the
-        # sandbox's view of the city's data (so the notebook names its city as it always does).
-        params: dict[str, object] = {"city": result.city, "cohort_file": "cohort.yaml"}
+        params: dict[str, object] = {}  # the pool names the city and its one-city cohort file
         if reads_course(self.course, assignment):
             from ..build import COURSE_PARAMETER
 
@@ -317,7 +320,7 @@ class Grader:
         src = self.course.source(assignment) / f"{notebook}.ipynb"
         if not src.is_file():
             return []
-        return answer_names(nbformat.read(src, as_version=4))  # type: ignore[no-untyped-call]
+        return answer_names(nbformat.read(src, as_version=4))
 
 
 def sandbox_notes(outcome: SandboxOutcome, timeout: int) -> list[str]:
@@ -368,7 +371,7 @@ def reads_course(course: Course, assignment: str) -> bool:
     if not src.is_file():
         return False
     try:
-        meta = nbformat.read(src, as_version=4).metadata  # type: ignore[no-untyped-call]
+        meta = nbformat.read(src, as_version=4).metadata
     except Exception:
         return False
     return bool(meta.get("cda", {}).get("reads_course"))

@@ -23,12 +23,10 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import yaml
 
 from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
 
@@ -143,11 +141,11 @@ def _text_outputs(outcome: SandboxOutcome, index: int) -> list[Any]:
         if not o.text:
             continue
         name = "stderr" if o.kind == "stderr" else "stdout"
-        outputs.append(nbformat.v4.new_output("stream", name=name, text=o.text))  # type: ignore[no-untyped-call]
+        outputs.append(nbformat.v4.new_output("stream", name=name, text=o.text))
     if cell.status in ("error", "timeout", "died"):
         ename = cell.ename or ("CellTimeoutError" if cell.status == "timeout" else "KernelDied")
         outputs.append(
-            nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+            nbformat.v4.new_output(
                 "error",
                 ename=ename,
                 evalue=cell.evalue,
@@ -224,7 +222,7 @@ def _answers_only(nb: nbformat.NotebookNode, *, keep_outputs: bool) -> str:
                 cell.source = ""
         elif meta:
             cell.source = ""
-    text: str = nbformat.writes(out)  # type: ignore[no-untyped-call]
+    text: str = nbformat.writes(out)
     return text
 
 
@@ -264,7 +262,7 @@ def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
         name = assignment_id(workshop, city)
         src = course.source(aid) / f"{workshop}.ipynb"
         if src.is_file():
-            nb = nbformat.read(src, as_version=4)  # type: ignore[no-untyped-call]
+            nb = nbformat.read(src, as_version=4)
             files[f"course/source/{name}/{workshop}.ipynb"] = _answers_only(
                 nb, keep_outputs=False
             ).encode()
@@ -273,7 +271,7 @@ def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
             if not graded.is_file():
                 continue
             where = f"course/autograded/{folder.parent.name}/{name}"
-            nb = nbformat.read(graded, as_version=4)  # type: ignore[no-untyped-call]
+            nb = nbformat.read(graded, as_version=4)
             files[f"{where}/{workshop}.ipynb"] = _answers_only(nb, keep_outputs=True).encode()
             answers = answers_file(folder, workshop)
             if answers.is_file():
@@ -291,38 +289,6 @@ def cohort_figures(cohort_file: Path, city: str) -> bytes:
     return json.dumps({"maturity_median": {"median": median, "cities": cities}}).encode()
 
 
-_PERSON_KEYS = ("mayor", "cda_lead", "coach")
-
-
-def one_city_cohort(cohort_file: Path, city: str, city_path: str) -> bytes:
-    """The cohort file as the sandbox sees it: only this city, no names or emails, its data at
-    ``city_path``. The notebook reads its team's roles from it (never names)."""
-    raw = yaml.safe_load(cohort_file.read_text(encoding="utf-8"))
-    n = 0
-
-    def anonymous(person: Any) -> Any:
-        nonlocal n
-        if not isinstance(person, dict):
-            return person
-        n += 1
-        return {**person, "name": f"Team member {n}", "email": f"member{n}@redacted.example"}
-
-    cities = []
-    for entry in raw.get("cities", []) or []:
-        if not isinstance(entry, dict) or entry.get("id") != city:
-            continue
-        entry = dict(entry)
-        for key in _PERSON_KEYS:
-            if key in entry:
-                entry[key] = anonymous(entry[key])
-        entry["senior_team"] = [anonymous(m) for m in entry.get("senior_team", []) or []]
-        entry["data_folder"] = city_path
-        cities.append(entry)
-    raw["cities"] = cities
-    text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
-    return re.sub(r"(?m)^\s*#.*$", "", text).encode()
-
-
 __all__ = [
     "LEARNER_ERROR",
     "answer_source",
@@ -333,7 +299,6 @@ __all__ = [
     "is_learners",
     "learner_copy",
     "merge_back",
-    "one_city_cohort",
     "parameter_value",
     "plain_answers",
     "trusted_copy",

@@ -38,7 +38,7 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
             "zero. Ask the learner to save the notebook and submit it again."
         )
     try:
-        nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+        nb = nbformat.read(path, as_version=4)
     except Exception as exc:
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         return None, (
@@ -50,8 +50,8 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
 
 def roundtrip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """As nbgrader writes the sanitised notebook to disk and reads it back between its phases."""
-    text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
-    read: nbformat.NotebookNode = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    text = nbformat.writes(nb)
+    read: nbformat.NotebookNode = nbformat.reads(text, as_version=4)
     return read
 
 
@@ -95,7 +95,7 @@ def _mark_unreached(nb: nbformat.NotebookNode, upto: int) -> None:
             o.get("output_type") == "error" for o in cell.get("outputs", [])
         ):
             cell.outputs.append(
-                nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+                nbformat.v4.new_output(
                     "error",
                     ename=DIED_ENAME,
                     evalue="the notebook's Python process stopped before this cell ran",

@@ -84,9 +84,9 @@ def restore_cell(nb: nbformat.NotebookNode, info: NotebookInfo, cell: SourceCell
     if cell.name == PARAMETERS_GRADE_ID:
         meta["tags"] = ["injected-parameters"]
     new = (
-        nbformat.v4.new_code_cell(cell.source, metadata=meta)  # type: ignore[no-untyped-call]
+        nbformat.v4.new_code_cell(cell.source, metadata=meta)
         if cell.cell_type == "code"
-        else nbformat.v4.new_markdown_cell(cell.source, metadata=meta)  # type: ignore[no-untyped-call]
+        else nbformat.v4.new_markdown_cell(cell.source, metadata=meta)
     )
     names = [c.name for c in info.cells]
     position = 0

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cohort_tools.coaching_packets.jobs import CityTarget, Job, JobResult
 from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text
 from cohort_tools.notebooks.digest import sha256_hex
 from cohort_tools.notebooks.myst import Template
-from cohort_tools.packets.jobs import CityTarget, Job, JobResult
 from cohort_tools.render.page import IndexRow
 
 RECORDS = ".cda-packets"  # folder (inside the output folder) holding the cache records

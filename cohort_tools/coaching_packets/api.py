@@ -14,7 +14,7 @@ from pydantic import Field
 from cohort_tools.core.defaults import PACKET_CELL_TIMEOUT, PACKETS_DIR
 
 if TYPE_CHECKING:
-    from cohort_tools.packets.engine import PacketReport
+    from cohort_tools.coaching_packets.engine import PacketReport
 
 
 def build(
@@ -39,8 +39,8 @@ def build(
     ``course`` the course folder with the graded workshops (default: ./course when it exists).
     Packet failures are in the report (``report.ok``); unusable input raises CdaError.
     """
+    from cohort_tools.coaching_packets import engine
     from cohort_tools.course.layout import course_or_default
-    from cohort_tools.packets import engine
 
     return engine.run_packets(
         cohort=cohort,

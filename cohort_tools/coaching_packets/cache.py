@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tools import __version__
+from cohort_tools.coaching_packets.jobs import CityTarget
 from cohort_tools.course.layout import course_answers_digest
 from cohort_tools.notebooks.digest import folder_digest, json_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template
-from cohort_tools.packets.jobs import CityTarget
 
 ENGINE_FORMAT = "1"  # bump when page rendering changes, to invalidate every cached packet
 

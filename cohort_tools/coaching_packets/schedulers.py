@@ -15,8 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from cohort_tools.coaching_packets.jobs import Job, JobResult, execute_job, failed_result
 from cohort_tools.notebooks.kernels import KernelPool
-from cohort_tools.packets.jobs import Job, JobResult, execute_job, failed_result
 
 PLUGIN_NAME = "cda-kernel-pool"
 
@@ -83,12 +83,12 @@ def run_dask(jobs: list[Job], scheduler: str, on_result: OnResult) -> None:
     from distributed import Client, WorkerPlugin, as_completed
 
     plugin_cls = type("CdaKernelPoolPlugin", (KernelPoolPlugin, WorkerPlugin), {})
-    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    with Client(scheduler, set_as_default=False) as client:
         client.register_plugin(plugin_cls(), name=PLUGIN_NAME)
         submitted = {client.submit(_dask_execute, j, pure=False): j for j in jobs}
         futures = list(submitted)
         try:
-            for fut in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            for fut in as_completed(futures, loop=client.loop):
                 on_result(_outcome(fut, submitted[fut]))
         except BaseException:
             client.cancel(futures)

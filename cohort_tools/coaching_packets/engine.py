@@ -54,12 +54,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cohort_tools.core import defaults
-from cohort_tools.course.layout import course_answers_digest
-from cohort_tools.notebooks.digest import folder_digest
-from cohort_tools.notebooks.myst import Template, discover_templates
-from cohort_tools.packets.cache import ENGINE_FORMAT, Digests, packet_key
-from cohort_tools.packets.jobs import (
+from cohort_tools.coaching_packets.cache import ENGINE_FORMAT, Digests, packet_key
+from cohort_tools.coaching_packets.jobs import (
     CityTarget,
     Job,
     JobResult,
@@ -67,8 +63,12 @@ from cohort_tools.packets.jobs import (
     PacketReport,
     execute_job,
 )
-from cohort_tools.packets.output import RECORDS, OutputFolder
-from cohort_tools.packets.schedulers import PLUGIN_NAME, run_dask, run_local
+from cohort_tools.coaching_packets.output import RECORDS, OutputFolder
+from cohort_tools.coaching_packets.schedulers import PLUGIN_NAME, run_dask, run_local
+from cohort_tools.core import defaults
+from cohort_tools.course.layout import course_answers_digest
+from cohort_tools.notebooks.digest import folder_digest
+from cohort_tools.notebooks.myst import Template, discover_templates
 
 
 def run_jobs(

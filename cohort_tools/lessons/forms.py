@@ -1,0 +1,679 @@
+"""Forms: answer a workshop exercise without writing code.
+
+Each answer cell ends with a form (``answers.ask(...)``, offered to notebooks as ``nb.Answers`` and
+the field makers ``nb.ask.*``): one control per named answer, chosen by the answer's type - a
+choice or several from the city's own options shown by name (the value kept is the code), a number
+with its unit, a date, a short text with a length hint, a record of named parts, or an editable
+table with rows to add and remove. A form starts empty and says in one line what the checkpoint
+below it looks at.
+
+**Where the answers live.** Every change in a form is written at once (atomically) to a small
+answers file beside the notebook, ``<notebook>.form.json``, and the answer cell reads that file
+each time it runs. So the answers survive saving, closing and reopening, a kernel restart and
+"Run All"; nbgrader's submit copies the file with the notebook (it submits the whole assignment
+folder), and Validate, the grader and the sandboxed grader, which run the notebook in that folder,
+read the same values the learner saw. The widget state saved inside the notebook was the other
+choice; it is rejected because a kernel that re-runs the notebook (Validate, autograde) never sees
+saved widget state, only the code.
+
+**Code still works, and code wins.** The answer cell keeps its ``name = None`` line. When the code
+in the cell sets a name to something (not None, not the empty template), that value counts and the
+form says so; the form's answer for that name is kept in the file but not used. Set the line back to
+None to use the form again.
+
+A damaged or hand-edited answers file gives a plain message naming the file and the fix; its
+unreadable answers are treated as not given, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cohort_tools.core.fileio import atomic_write_text
+
+FORM_SUFFIX = ".form.json"
+FORMAT_VERSION = 1
+
+Changed = Callable[[], None]
+
+
+def answers_path(notebook: str, folder: Path | None = None) -> Path:
+    """The answers file of a notebook (``<notebook>.form.json``) in ``folder`` (default: the
+    kernel's working folder, which Jupyter sets to the notebook's folder)."""
+    return (folder or Path.cwd()) / f"{notebook}{FORM_SUFFIX}"
+
+
+def is_blank(value: Any) -> bool:
+    """Not answered: None, empty text, a dict whose every part is blank (the templates answer
+    cells start from, such as ``{"cadence": None, "chair": None}``), or a list of blanks. An empty
+    list is an answer: "none of them"."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, Mapping):
+        return all(is_blank(v) for v in value.values())
+    if isinstance(value, list | tuple | set):  # [] is an answer ("none"); [None, ""] is not
+        return bool(value) and all(is_blank(v) for v in value)
+    return False
+
+
+class FormValueError(ValueError):
+    """A saved answer that does not fit its control; the message is plain words."""
+
+
+def _widgets() -> Any:
+    import ipywidgets
+
+    return ipywidgets
+
+
+_STYLE = {"description_width": "initial"}
+
+
+def _options(options: Mapping[Any, Any] | Sequence[Any]) -> list[tuple[str, Any]]:
+    """(name shown, value kept) pairs: a mapping is value -> name; a sequence of pairs is
+    (name, value); a plain sequence shows each value as it is."""
+    if isinstance(options, Mapping):
+        return [(str(name), value) for value, name in options.items()]
+    out: list[tuple[str, Any]] = []
+    for item in options:
+        if isinstance(item, tuple) and len(item) == 2:
+            out.append((str(item[0]), item[1]))
+        else:
+            out.append((str(item), item))
+    return out
+
+
+@dataclass
+class Control:
+    """A built control: the widget shown and how to read its answer."""
+
+    widget: Any
+    get: Callable[[], Any]
+
+
+@dataclass
+class Field:
+    """One answer's control. ``label`` is the control's visible and accessible name."""
+
+    label: str
+
+    def blank(self) -> Any:
+        return None
+
+    def parse(self, raw: Any) -> Any:
+        """The answer saved in the file, checked for its type."""
+        return raw
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        raise NotImplementedError
+
+    def finish(self, value: Any) -> Any:
+        """The answer the notebook gets from the form's (non-blank) value."""
+        return value
+
+
+def _scalar(raw: Any, label: str) -> Any:
+    if raw is None or isinstance(raw, str | int | float | bool):
+        return raw
+    raise FormValueError(f"'{label}' should be one value, not {type(raw).__name__}")
+
+
+@dataclass
+class Choice(Field):
+    """One option from a list; the learner sees names, the answer keeps the value (a code)."""
+
+    options: Mapping[Any, Any] | Sequence[Any] = ()
+
+    def parse(self, raw: Any) -> Any:
+        return _scalar(raw, self.label)
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        pairs = _options(self.options)
+        values = [v for _, v in pairs]
+        box = w.Dropdown(
+            options=pairs,
+            index=values.index(value) if value in values else None,
+            description=self.label,
+            style=_STYLE,
+            layout=w.Layout(width="auto"),
+        )
+        box.observe(lambda _: changed(), names="value")
+        return Control(box, lambda: box.value)
+
+
+@dataclass
+class Many(Field):
+    """Several options, one checkbox each (names shown, values kept); ``count`` is the hint."""
+
+    options: Mapping[Any, Any] | Sequence[Any] = ()
+    count: str = ""
+    none: str = ""  # an extra box meaning "none of them" (the answer is then [])
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if not isinstance(raw, list):
+            raise FormValueError(f"'{self.label}' should be a list")
+        return [_scalar(x, self.label) for x in raw]
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        chosen = set(value or [])
+        boxes = [
+            (v, w.Checkbox(value=v in chosen, description=name, indent=False, style=_STYLE))
+            for name, v in _options(self.options)
+        ]
+        nothing = w.Checkbox(
+            value=value == [] and bool(self.none), description=self.none, indent=False
+        )
+        for _, box in boxes:
+            box.observe(lambda _: changed(), names="value")
+        nothing.observe(lambda _: changed(), names="value")
+        title = self.label + (f" ({self.count})" if self.count else "")
+        grid = w.GridBox(
+            [b for _, b in boxes] + ([nothing] if self.none else []),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(16em, 1fr))"),
+        )
+        group = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), grid])
+
+        def get() -> Any:
+            picked = [v for v, b in boxes if b.value]
+            if not picked and nothing.value:
+                return []
+            return picked or None
+
+        return Control(group, get)
+
+
+@dataclass
+class Number(Field):
+    """A number with its unit; typed in a box that starts empty."""
+
+    unit: str = ""
+    whole: bool = False
+    example: str = ""
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            raise FormValueError(f"'{self.label}' should be a number")
+        return int(raw) if self.whole and float(raw).is_integer() else raw
+
+    def _read(self, text: str) -> Any:
+        cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "")
+        if not cleaned:
+            return None
+        try:
+            number = float(cleaned)
+        except ValueError:
+            return text.strip()  # kept as typed: the checkpoint says it is not a number
+        if self.whole and number.is_integer():
+            return int(number)
+        return number
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        hint = f"a number{f', in {self.unit}' if self.unit else ''}"
+        if self.example:
+            hint += f", e.g. {self.example}"
+        box = w.Text(
+            value="" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
+            description=self.label + (f" ({self.unit})" if self.unit else ""),
+            placeholder=hint,
+            continuous_update=False,
+            style=_STYLE,
+        )
+        box.observe(lambda _: changed(), names="value")
+        return Control(box, lambda: self._read(box.value))
+
+
+@dataclass
+class Date(Field):
+    """A day, kept as YYYY-MM-DD."""
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        try:
+            _dt.date.fromisoformat(str(raw))
+        except ValueError as exc:
+            raise FormValueError(f"'{self.label}' should be a date written YYYY-MM-DD") from exc
+        return str(raw)
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        picker = w.DatePicker(
+            value=_dt.date.fromisoformat(value) if value else None,
+            description=self.label,
+            style=_STYLE,
+        )
+        picker.observe(lambda _: changed(), names="value")
+        return Control(picker, lambda: picker.value.isoformat() if picker.value else None)
+
+
+@dataclass
+class Text(Field):
+    """Short text with a length hint (``words`` shown as "aim for ...", counted as typed)."""
+
+    hint: str = ""
+    words: str = ""
+    long: bool = False
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None or isinstance(raw, str):
+            return raw
+        raise FormValueError(f"'{self.label}' should be text")
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        kind = w.Textarea if self.long else w.Text
+        box = kind(
+            value=value or "",
+            description=self.label,
+            placeholder=self.hint,
+            continuous_update=False,
+            style=_STYLE,
+            layout=w.Layout(width="95%", height="5em" if self.long else "auto"),
+        )
+        parts = [box]
+        if self.words:
+            count = w.HTML()
+
+            def recount(_: Any = None) -> None:
+                n = len(box.value.split())
+                count.value = f"<small>{n} words (aim for {html.escape(self.words)})</small>"
+
+            recount()
+            box.observe(recount, names="value")
+            parts.append(count)
+        box.observe(lambda _: changed(), names="value")
+        return Control(w.VBox(parts) if len(parts) > 1 else box, lambda: box.value.strip() or None)
+
+
+@dataclass
+class Computed(Field):
+    """A value the course works out for the learner at the press of a button (an exercise that
+    asks to apply one of the course's functions): ``compute()`` gives it."""
+
+    compute: Callable[[], Any] = lambda: None
+    button: str = "Work it out"
+
+    def parse(self, raw: Any) -> Any:
+        return raw
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        held: list[Any] = [value]
+        shown = w.HTML(_computed_text(value))
+        press = w.Button(description=self.button, tooltip=self.label)
+
+        def run(_: Any) -> None:
+            try:
+                held[0] = self.compute()
+            except Exception as exc:  # the learner's earlier answers may not be ready
+                held[0] = None
+                shown.value = f"Not yet: {html.escape(str(exc) or type(exc).__name__)}"
+            else:
+                shown.value = _computed_text(held[0])
+            changed()
+
+        press.on_click(run)
+        return Control(
+            w.VBox([w.HTML(f"<b>{html.escape(self.label)}</b>"), press, shown]), lambda: held[0]
+        )
+
+
+def _computed_text(value: Any) -> str:
+    return "" if value is None else f"<code>{html.escape(_shown(value))}</code>"
+
+
+@dataclass
+class Record(Field):
+    """A dict of named parts, each with its own control (a record such as a meeting design)."""
+
+    parts: Mapping[str, Field] = field(default_factory=dict)
+    make: Callable[[dict[str, Any]], Any] | None = None  # builds the answer from the parts
+
+    def blank(self) -> Any:
+        return None if self.make else {k: f.blank() for k, f in self.parts.items()}
+
+    def finish(self, value: Any) -> Any:
+        return self.make(value) if self.make else value
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if not isinstance(raw, dict):
+            raise FormValueError(f"'{self.label}' should be a record of named parts")
+        return {k: f.parse(raw.get(k)) for k, f in self.parts.items()}
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        value = value if isinstance(value, dict) else {}
+        built = {k: f.build(value.get(k), changed) for k, f in self.parts.items()}
+        title = [w.HTML(f"<b>{html.escape(self.label)}</b>")] if self.label else []
+        return Control(
+            w.VBox(title + [c.widget for c in built.values()]),
+            lambda: {k: c.get() for k, c in built.items()},
+        )
+
+
+@dataclass
+class Table(Field):
+    """An editable table: one row per item of a plan, rows added and removed with buttons.
+
+    The answer is a list of dicts (one per row that is not empty); with ``as_dict=(key, value)``
+    a dict ``{row[key]: row[value]}``; with ``flat`` (one column) a plain list.
+    """
+
+    columns: Mapping[str, Field] = field(default_factory=dict)
+    rows: int = 1
+    as_dict: tuple[str, str] | None = None
+    flat: bool = False
+    make: Callable[[Any], Any] | None = None  # builds the answer from the rows (as Record's make)
+
+    def finish(self, value: Any) -> Any:
+        return self.make(value) if self.make else value
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if self.as_dict:
+            if not isinstance(raw, dict):
+                raise FormValueError(f"'{self.label}' should pair each item with a value")
+            return {str(k): _scalar(v, self.label) for k, v in raw.items()}
+        if not isinstance(raw, list):
+            raise FormValueError(f"'{self.label}' should be a list of rows")
+        if self.flat:
+            return [_scalar(x, self.label) for x in raw]
+        rows = []
+        for i, row in enumerate(raw, start=1):
+            if not isinstance(row, dict):
+                raise FormValueError(f"row {i} of '{self.label}' should be a record")
+            rows.append({k: f.parse(row.get(k)) for k, f in self.columns.items()})
+        return rows
+
+    def _rows_of(self, value: Any) -> list[dict[str, Any]]:
+        if not value:
+            return []
+        if self.as_dict:
+            k, v = self.as_dict
+            return [{k: key, v: val} for key, val in dict(value).items()]
+        if self.flat:
+            (k,) = self.columns
+            return [{k: x} for x in value]
+        return [dict(r) for r in value]
+
+    def build(self, value: Any, changed: Changed) -> Control:
+        w = _widgets()
+        rows: list[dict[str, Any]] = self._rows_of(value)
+        rows += [{}] * max(0, self.rows - len(rows))
+        controls: list[dict[str, Control]] = []
+        body = w.VBox()
+        add = w.Button(description="Add a row", icon="plus", tooltip=f"Add a row to {self.label}")
+
+        def snapshot() -> list[dict[str, Any]]:
+            return [{k: c.get() for k, c in row.items()} for row in controls]
+
+        def draw(current: list[dict[str, Any]]) -> None:
+            controls.clear()
+            lines = []
+            for i, row in enumerate(current, start=1):
+                built = {
+                    k: _in_row(column, i).build(row.get(k), changed)
+                    for k, column in self.columns.items()
+                }
+                controls.append(built)
+                remove = w.Button(
+                    description=f"Remove row {i}",
+                    tooltip=f"Remove row {i} of {self.label}",
+                    layout=w.Layout(width="auto"),
+                )
+                remove.on_click(lambda _, at=i - 1: drop(at))
+                lines.append(
+                    w.HBox(
+                        [c.widget for c in built.values()] + [remove],
+                        layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                    )
+                )
+            body.children = lines
+
+        def drop(at: int) -> None:
+            current = snapshot()
+            del current[at]
+            draw(current)
+            changed()
+
+        def more(_: Any) -> None:
+            draw([*snapshot(), {}])
+
+        add.on_click(more)
+        draw(rows)
+
+        def get() -> Any:
+            kept = [r for r in snapshot() if not is_blank(r)]
+            if not kept:
+                return None
+            if self.as_dict:
+                k, v = self.as_dict
+                return {r[k]: r[v] for r in kept if r.get(k) is not None}
+            if self.flat:
+                (k,) = self.columns
+                return [r[k] for r in kept]
+            return kept
+
+        return Control(w.VBox([w.HTML(f"<b>{html.escape(self.label)}</b>"), body, add]), get)
+
+
+def _in_row(f: Field, row: int) -> Field:
+    """The column's field, labelled with its row so each control has its own accessible name."""
+    import copy
+
+    named = copy.copy(f)
+    named.label = f"{f.label} ({row})"
+    return named
+
+
+# -- the form of one notebook ------------------------------------------------------------------
+
+
+def _namespace() -> dict[str, Any]:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return {}
+    shell = get_ipython()
+    return shell.user_ns if shell is not None else {}
+
+
+def _say(text: str) -> None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))  # type: ignore[no-untyped-call]
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 400 else text[:400] + "..."
+
+
+class Answers:
+    """The forms of one notebook and the answers file they share (``<notebook>.form.json``)."""
+
+    def __init__(self, notebook: str, *, folder: str | Path | None = None) -> None:
+        self.notebook = notebook
+        self.path = answers_path(notebook, Path(folder) if folder else None)
+        self.problem = ""
+        self.saved: dict[str, Any] = self._load()
+
+    def _fix(self) -> str:
+        return (
+            f"To fix it, delete {self.path.name} (beside the notebook) and answer the forms again, "
+            "or undo the hand edit."
+        )
+
+    def _load(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+            self.problem = (
+                f"**The answers file {self.path.name} could not be read{where}**, so the form "
+                f"answers in it are not used. {self._fix()}"
+            )
+            return {}
+        answers = data.get("answers") if isinstance(data, dict) else None
+        if not isinstance(answers, dict):
+            self.problem = (
+                f"**The answers file {self.path.name} is not in the form's format** (it needs "
+                f'an "answers" part), so it is not used. {self._fix()}'
+            )
+            return {}
+        return answers
+
+    def saved_answer(self, name: str, spec: Field) -> tuple[Any, str]:
+        """The saved answer for ``name`` (None if none) and a plain message if it is unusable."""
+        if name not in self.saved:
+            return None, ""
+        try:
+            return spec.parse(self.saved[name]), ""
+        except FormValueError as exc:
+            return None, (
+                f"**The saved answer for `{name}` in {self.path.name} is not usable:** {exc}. "
+                f"It is not used; answer in the form again. {self._fix()}"
+            )
+
+    def save(self, name: str, value: Any) -> None:
+        if is_blank(value):
+            self.saved.pop(name, None)
+        else:
+            self.saved[name] = value
+        payload = {"version": FORMAT_VERSION, "notebook": self.notebook, "answers": self.saved}
+        atomic_write_text(self.path, json.dumps(payload, indent=1, default=str) + "\n")
+
+    def ask(
+        self,
+        checks: str,
+        /,
+        *,
+        namespace: dict[str, Any] | None = None,
+        show: bool = True,
+        **fields: Field,
+    ) -> None:
+        """Show a form for the named answers and put its answers into the notebook's names.
+
+        ``checks``: one line on what the checkpoint looks at. Each keyword names an answer the
+        cell assigns, with its control. A name the code in the cell already set (not blank)
+        counts as written; the form is shown but not used for it.
+        """
+        ns = _namespace() if namespace is None else namespace
+        notes: list[str] = [self.problem] if self.problem else []
+        by_code: dict[str, bool] = {}
+        templates: dict[str, Any] = {}
+        current: dict[str, Any] = {}
+        for name, spec in fields.items():
+            templates[name] = ns.get(name, spec.blank())
+            by_code[name] = not is_blank(templates[name])
+            value, problem = self.saved_answer(name, spec)
+            if problem:
+                notes.append(problem)
+            current[name] = value
+            if by_code[name]:
+                if value is not None:
+                    notes.append(
+                        f"Both the code in this cell and the form answer `{name}`: **the code "
+                        "counts.** To use the form, set it back to None in the cell and run it."
+                    )
+            elif not is_blank(value):
+                ns[name] = spec.finish(value)
+            else:
+                ns[name] = templates[name]
+        if show:
+            self._show(checks, fields, current, by_code, templates, ns, notes)
+
+    def _show(
+        self,
+        checks: str,
+        fields: Mapping[str, Field],
+        current: Mapping[str, Any],
+        by_code: Mapping[str, bool],
+        templates: Mapping[str, Any],
+        ns: dict[str, Any],
+        notes: list[str],
+    ) -> None:
+        from IPython.display import display
+
+        w = _widgets()
+        status = w.HTML()
+        controls: dict[str, Control] = {}
+
+        def on_change(name: str) -> Callable[[], None]:
+            def changed() -> None:
+                value = controls[name].get()
+                try:
+                    self.save(name, value)
+                except OSError as exc:
+                    status.value = (
+                        f"<b>Not saved:</b> {html.escape(str(exc))}. Check that the notebook's "
+                        "folder can be written to."
+                    )
+                    return
+                if by_code[name]:
+                    status.value = (
+                        f"Saved. The code in the cell still counts for <code>{name}</code>."
+                    )
+                else:
+                    ns[name] = templates[name] if is_blank(value) else fields[name].finish(value)
+                    status.value = "Saved. Run the checkpoint below to check your answer."
+
+            return changed
+
+        for name, spec in fields.items():
+            controls[name] = spec.build(current[name], on_change(name))
+        used = [
+            f"- `{name}`: {_shown(current[name])}"
+            for name in fields
+            if not by_code[name] and not is_blank(current[name])
+        ]
+        if used:
+            notes.append("Your answers saved in the form:\n" + "\n".join(used))
+        for note in notes:
+            _say(note)
+        head = w.HTML(
+            "<p><b>Answer here</b> (saved as you go). "
+            f"The checkpoint looks at: {html.escape(checks)}</p>"
+        )
+        form = w.VBox(
+            [head, *(c.widget for c in controls.values()), status],
+            layout=w.Layout(border="1px solid #767676", padding="0.5em"),
+        )
+        display(form)  # type: ignore[no-untyped-call]
+
+
+class _Ask:
+    """The field makers notebooks use: ``nb.ask.choice(...)`` and so on."""
+
+    choice = Choice
+    many = Many
+    number = Number
+    date = Date
+    text = Text
+    record = Record
+    table = Table
+    computed = Computed
+
+
+ask = _Ask()

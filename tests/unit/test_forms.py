@@ -1,0 +1,217 @@
+"""The forms answer without code: saved beside the notebook, read back on every run, code wins,
+a damaged file is a plain message; the chart makeover form builds a chart the chart checks pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import ipywidgets
+import pandas as pd
+import pytest
+
+from cohort_tools import nb
+from cohort_tools.lessons import forms
+
+
+def _controls(widget: Any) -> list[Any]:
+    """Every input control inside a form, depth first."""
+    found = []
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, ipywidgets.ValueWidget | ipywidgets.Button) and not isinstance(
+            child, ipywidgets.HTML
+        ):
+            found.append(child)
+        found += _controls(child)
+    return found
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What the form displays (widgets and messages), instead of drawing it."""
+    out: list[Any] = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **_: out.extend(objs))
+    return out
+
+
+def _messages(shown: list[Any]) -> str:
+    return "\n".join(
+        getattr(o, "data", "") or "" for o in shown if not isinstance(o, ipywidgets.Widget)
+    )
+
+
+FIELDS = {
+    "metrics": nb.ask.many("Priority metrics", {"PW-POT3": "Potholes fixed in 3 days"}),
+    "meeting": nb.ask.record(
+        "Stat meeting",
+        {
+            "cadence": nb.ask.choice("How often", ["weekly", "monthly"]),
+            "days": nb.ask.number("Days", unit="days"),
+        },
+    ),
+}
+
+
+def test_a_form_starts_empty_and_says_what_the_checkpoint_looks_at(
+    tmp_path: Path, shown: list[Any]
+) -> None:
+    ns: dict[str, Any] = {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("three metrics with targets", namespace=ns, **FIELDS)
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    assert "The checkpoint looks at: three metrics with targets" in form.children[0].value
+    values = [c.value for c in _controls(form) if not isinstance(c, ipywidgets.Button)]
+    assert values == [False, None, ""]  # nothing ticked, chosen or typed
+    assert ns == {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    assert not (tmp_path / "wk.form.json").exists()
+
+
+def test_every_control_has_an_accessible_name(tmp_path: Path, shown: list[Any]) -> None:
+    table = nb.ask.table(
+        "Plan", {"who": nb.ask.choice("Who", ["PW"]), "n": nb.ask.number("People")}
+    )
+    nb.Answers("wk", folder=tmp_path).ask(
+        "x",
+        namespace={},
+        date=nb.ask.date("Decided on"),
+        text=nb.ask.text("Why"),
+        plan=table,
+        **FIELDS,
+    )
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    controls = _controls(form)
+    assert len(controls) >= 8
+    assert all(str(c.description).strip() for c in controls), controls
+
+
+def test_answers_given_in_the_form_are_saved_and_read_back_after_a_restart(
+    tmp_path: Path, shown: list[Any]
+) -> None:
+    ns: dict[str, Any] = {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, **FIELDS)
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    tick, cadence, days = _controls(form)
+    tick.value = True
+    cadence.value = "monthly"
+    days.value = "4.5"
+    assert ns == {"metrics": ["PW-POT3"], "meeting": {"cadence": "monthly", "days": 4.5}}
+    saved = json.loads((tmp_path / "wk.form.json").read_text(encoding="utf-8"))
+    assert saved["answers"] == ns
+    # a new kernel (restart, Run All, Validate, the grader): the cell reads the file
+    fresh: dict[str, Any] = {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=fresh, show=False, **FIELDS)
+    assert fresh == ns
+
+
+def test_the_code_in_the_cell_wins_and_the_notebook_says_so(
+    tmp_path: Path, shown: list[Any]
+) -> None:
+    forms.Answers("wk", folder=tmp_path).save("metrics", ["PW-POT3"])
+    ns: dict[str, Any] = {"metrics": ["CS-ANS60"], "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, **FIELDS)
+    assert ns["metrics"] == ["CS-ANS60"]
+    assert "the code counts" in _messages(shown)
+
+
+def test_an_empty_list_is_an_answer_none_of_them(tmp_path: Path, shown: list[Any]) -> None:
+    ns: dict[str, Any] = {"stale": None}
+    field = nb.ask.many("Stale datasets", ["DS1", "DS2"], none="None is stale")
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, stale=field)
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    _controls(form)[-1].value = True  # "None is stale"
+    assert ns == {"stale": []}
+    again: dict[str, Any] = {"stale": None}
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=again, show=False, stale=field)
+    assert again == {"stale": []}
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("{not json", "could not be read (line 1)"),
+        ('["a list"]', "is not in the form's format"),
+        (
+            '{"answers": {"metrics": "PW-POT3"}}',
+            "The saved answer for `metrics` in wk.form.json is not usable",
+        ),
+        ('{"answers": {"meeting": {"days": "soon"}}}', "'Days' should be a number"),
+    ],
+)
+def test_a_damaged_or_hand_edited_answers_file_gives_a_plain_message(
+    tmp_path: Path, shown: list[Any], content: str, said: str
+) -> None:
+    (tmp_path / "wk.form.json").write_text(content, encoding="utf-8")
+    ns: dict[str, Any] = {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, **FIELDS)  # no exception
+    message = _messages(shown)
+    assert said in message and "wk.form.json" in message and "delete" in message
+    assert "Traceback" not in message
+    assert ns["metrics"] is None
+
+
+def test_a_table_adds_and_removes_rows(tmp_path: Path, shown: list[Any]) -> None:
+    ns: dict[str, Any] = {"plan": None}
+    table = nb.ask.table(
+        "Hiring plan",
+        {
+            "role": nb.ask.choice("Role", ["data engineer", "data analyst"]),
+            "year": nb.ask.choice("Year", [1, 2, 3]),
+        },
+    )
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, plan=table)
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    add = next(c for c in _controls(form) if getattr(c, "description", "") == "Add a row")
+    add.click()
+    role1, year1, _, role2, year2, _ = [c for c in _controls(form) if c is not add]
+    role1.value, year1.value, role2.value, year2.value = "data engineer", 1, "data analyst", 2
+    assert ns["plan"] == [{"role": "data engineer", "year": 1}, {"role": "data analyst", "year": 2}]
+    remove1 = next(c for c in _controls(form) if getattr(c, "description", "") == "Remove row 1")
+    remove1.click()
+    assert ns["plan"] == [{"role": "data analyst", "year": 2}]
+
+
+CHART_DATA = pd.DataFrame(
+    {
+        "group": ["Asian", "Black", "White"],
+        "status": ["suppressed", "shown", "shown"],
+        "rate": [None, 42.0, 61.0],
+        "low": [None, 35.0, 55.0],
+        "high": [None, 49.0, 67.0],
+        "rate_text": ["suppressed", "42%", "61%"],
+    }
+)
+GOOD = {
+    "kind": "bar",
+    "sort": "descending",
+    "colour": "#0072B2",
+    "title": "Black participants found work less often: 42% against 61%",
+    "x_title": "Share who found work (%)",
+    "y_title": "Group of residents",
+    "uncertainty": True,
+    "label_suppressed": True,
+}
+ALT = "Bar chart of the share who found work by group: Black 42%, White 61%; Asian suppressed."
+
+
+def test_the_chart_makeover_form_builds_a_chart_the_chart_checks_pass() -> None:
+    chart = nb.makeover.build(CHART_DATA, GOOD, description=ALT)
+    assert nb.check_chart(chart, suppressed_groups=["Asian"], require_uncertainty=True) == []
+    dots = nb.makeover.build(
+        CHART_DATA, {**GOOD, "kind": "dot", "colour": "scheme:dark2"}, description=ALT
+    )
+    assert nb.check_chart(dots, suppressed_groups=["Asian"], require_uncertainty=True) == []
+
+
+def test_the_chart_checks_grade_what_the_makeover_form_chose() -> None:
+    chart = nb.makeover.build(
+        CHART_DATA,
+        {**GOOD, "uncertainty": False, "label_suppressed": False, "title": None},
+        description=ALT,
+    )
+    codes = nb.chartcheck.problem_codes(
+        nb.check_chart(chart, suppressed_groups=["Asian"], require_uncertainty=True)
+    )
+    assert {"no-uncertainty", "suppressed-not-labelled"} <= codes
+    assert any("title" in c for c in codes), codes
