@@ -70,9 +70,14 @@ def book_url(built_book: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, launched once per session."""
+    """Debian's Chromium, headless, launched once per test module.
+
+    Not once per session: Playwright's sync API keeps its asyncio loop marked as running on the
+    main thread while it is open, so a session-wide browser breaks every later test that starts
+    an event loop (``asyncio.run``, another ``sync_playwright``).
+    """
     require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from cohort_tools.core import paths
-from tests.integration.conftest import CHROMIUM_ARGS, require_chromium
+from tests.integration.conftest import require_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -136,19 +136,6 @@ def hub() -> Iterator[Hub]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def log_in(browser: Any, hub: Hub, user: str) -> Any:
     """A new browser context logged in as ``user``; returns its page, on the user's JupyterLab."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -180,8 +167,8 @@ def _server_processes(user: str) -> list[Any]:
     ]
 
 
-def test_wrong_password_is_refused(chromium: Any, hub: Hub) -> None:
-    context = chromium.new_context()
+def test_wrong_password_is_refused(browser: Any, hub: Hub) -> None:
+    context = browser.new_context()
     page = context.new_page()
     try:
         page.goto(f"{hub.url}/hub/login")
@@ -195,12 +182,12 @@ def test_wrong_password_is_refused(chromium: Any, hub: Hub) -> None:
 
 
 def test_learner_logs_in_and_their_server_runs_as_their_own_user_with_a_memory_limit(
-    chromium: Any, hub: Hub
+    browser: Any, hub: Hub
 ) -> None:
     from playwright.sync_api import expect
 
     learner = hub.users("learner", "riverton")[0]
-    page = log_in(chromium, hub, learner)
+    page = log_in(browser, hub, learner)
     try:
         shot(page, "learner-lab")
         # learner panels only: no formgrader, no course list, no terminal
@@ -308,7 +295,7 @@ def _run_as(user: str, *command: str) -> Any:
 
 
 def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_feedback(
-    chromium: Any, hub: Hub, tmp_path: Path
+    browser: Any, hub: Hub, tmp_path: Path
 ) -> None:
     """The issue's end-to-end case, in the order people do it."""
     from playwright.sync_api import expect
@@ -334,7 +321,7 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
     step = "learner fetches"
     try:
         # 1. the learner of city A fetches Module 1 workshop A from their city's course
-        page = log_in(chromium, hub, learner_a)
+        page = log_in(browser, hub, learner_a)
         pages.append(page)
         panel = _open_assignments(page)
         expect(panel.locator("#released_assignments_list")).to_contain_text(WORKSHOP)
@@ -374,7 +361,7 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
 
         # 4. a learner of city B sees neither city A's course nor its files
         step = "other city"
-        page_b = log_in(chromium, hub, learner_b)
+        page_b = log_in(browser, hub, learner_b)
         pages.append(page_b)
         panel_b = _open_assignments(page_b)
         expect(panel_b).not_to_contain_text(CITY_A)
@@ -394,7 +381,7 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
 
         # 5. the coach collects and grades, grades the reflection with its rubric, releases
         step = "coach collects"
-        coach_page = log_in_coach(chromium, hub, coach)
+        coach_page = log_in_coach(browser, hub, coach)
         pages.append(coach_page)
         expect(coach_page.locator("h1")).to_contain_text("Riverton")
         coach_page.get_by_role("button", name="Collect and grade new submissions").click()
@@ -491,7 +478,7 @@ def log_in_coach(browser: Any, hub: Hub, user: str) -> Any:
     return page
 
 
-def test_status_lists_the_servers_that_run(chromium: Any, hub: Hub) -> None:
+def test_status_lists_the_servers_that_run(browser: Any, hub: Hub) -> None:
     from cohort_tools.hub import api
 
     status = api.status(cohort=hub.cohort_file, state_root=hub.state_root)
