@@ -34,6 +34,7 @@ from cohort_tools.course.layout import Course, assignment_id
 from cohort_tools.course.report import feedback
 from cohort_tools.course.samples import sample_notebook, write_submission
 from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits, bwrap_executable
+from tests.integration.conftest import processes_running_as
 
 pytestmark = pytest.mark.slow
 
@@ -532,20 +533,7 @@ def last_cell_outputs(g: Graded, student: str) -> list[dict[str, object]]:
 
 def job_processes() -> list[int]:
     """Processes still running as a sandbox job's uid (the warm sandbox's slots)."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{name}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uid = fields.get("Uid", "").split()[:1]
-        state = fields.get("State", "").strip()
-        if uid and int(uid[0]) >= DEFAULT_UID_BASE and not state.startswith("Z"):
-            found.append(int(name))
-    return found
+    return processes_running_as(lambda uid: uid >= DEFAULT_UID_BASE)
 
 
 def others_unchanged(g: Graded) -> None:

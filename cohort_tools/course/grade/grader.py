@@ -33,7 +33,7 @@ from ..layout import Course, tools_on_path
 from . import isolated
 from .gradebook import NotebookInfo, Prepared, assignment_info, record_grades
 from .results import GradeReport, SubmissionResult
-from .run import SYNTAX_ENAMES, execute, execution_notes, read_submission, roundtrip
+from .run import execute, execution_notes, failure_note, read_submission, roundtrip
 from .steps import run_phase
 from .tampering import check_tampering
 
@@ -278,6 +278,11 @@ class Grader:
         for path in source.rglob("*"):
             if path.is_file() and path.suffix != ".ipynb":
                 files[str(path.relative_to(source))] = path.read_bytes()
+        # The learner's form answers (copied beside the graded notebook): the answer cells read
+        # them in the sandbox as they did in JupyterLab.
+        form = out_dir / f"{info.name}{FORM_SUFFIX}"
+        if form.is_file() and not form.is_symlink():
+            files[form.name] = form.read_bytes()
         params: dict[str, object] = {}  # the pool names the city and its one-city cohort file
         if reads_course(self.course, assignment):
             from ..build import COURSE_PARAMETER
@@ -328,23 +333,10 @@ def sandbox_notes(outcome: SandboxOutcome, timeout: int) -> list[str]:
     notes: list[str] = []
     for n, cell in enumerate(outcome.cells, start=1):
         label = f"cell {n}" + (f" ('{cell.grade_id}')" if cell.grade_id else "")
-        if cell.status == "timeout":
-            notes.append(
-                f"{label} was still running after {timeout} s (the time limit), so it was "
-                "stopped; the checkpoints that depend on it score zero. Look for a loop "
-                "that never ends."
-            )
-        elif cell.status == "error" and cell.ename in SYNTAX_ENAMES:
-            notes.append(
-                f"{label} has a Python syntax error ({cell.evalue}), so it could "
-                "not run; the checkpoints that depend on it score zero."
-            )
-        elif cell.status == "died":
-            why = outcome.message or "it crashed, exited or ran out of memory"
-            notes.append(
-                f"The notebook's Python process stopped at {label} ({why}); the checkpoints "
-                "after it score zero."
-            )
+        note = failure_note(label, cell.status, cell.ename, cell.evalue, timeout, outcome.message)
+        if note:
+            notes.append(note)
+        if cell.status == "died":
             break
     return notes
 
