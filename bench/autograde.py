@@ -1,8 +1,11 @@
-"""Benchmark: cda's in-process autograder vs `nbgrader autograde` once per submission.
+"""Benchmark: cda's autograder vs `nbgrader autograde` once per submission.
 
-100 submissions (correct, partly correct, wrong, in turn) of the demo cohort's first workshop are
-graded both ways on copies of the same course folder; prints both times, the ratio and whether every
-score matches. A benchmark, not a test. Run: .venv/bin/python bench/autograde.py [N]
+100 submissions (correct, partly correct, wrong, in turn) of the demo cohort's workshops are graded
+three ways on copies of the same course folder: `cda course autograde` with isolation on (the
+default: learner code in the city's sandbox, checkpoints in a trusted kernel), `cda course autograde
+--trusted` (one kernel, no sandbox), and `nbgrader autograde` once per submission. Prints each time,
+the ratios to nbgrader (target: isolation on >= 5x) and whether every score matches nbgrader's. A
+benchmark, not a test. Run: .venv/bin/python bench/autograde.py [N]
 """
 
 from __future__ import annotations
@@ -45,11 +48,16 @@ def main(n: int = 100) -> None:
         city = split_assignment_id(aid)[1]
         write_submission(course, f"{city}-bench{i:03d}", aid, samples[(aid, KINDS[i % 3])])
     ours, theirs = copy_course(base, work / "ours"), copy_course(base, work / "theirs")
+    plain = copy_course(base, work / "trusted")
     cores = os.cpu_count()
 
     start = time.monotonic()
     report = autograde(course_dir=ours)
     t_ours = time.monotonic() - start
+
+    start = time.monotonic()
+    trusted_report = autograde(course_dir=plain, trusted=True)
+    t_trusted = time.monotonic() - start
 
     start = time.monotonic()
     nbgrader = str(Path(sys.executable).parent / "nbgrader")
@@ -63,19 +71,25 @@ def main(n: int = 100) -> None:
             )
     t_cli = time.monotonic() - start
 
-    mine, cli = gradebook_scores(ours), gradebook_scores(theirs)
-    mismatches = [
-        (k, mine.get(k), cli.get(k))
-        for k in sorted(set(mine) | set(cli))
-        if mine.get(k) != cli.get(k)
-    ]
+    cli = gradebook_scores(theirs)
     print(f"submissions: {n} ({', '.join(KINDS)} in turn), cores: {cores}")
-    print(f"cda autograde (in-process, {report.jobs} at a time): {t_ours:.1f} s")
-    print(f"nbgrader autograde, once per submission:       {t_cli:.1f} s")
-    print(f"ratio: {t_cli / t_ours:.2f}x")
-    print(f"scores match: {not mismatches} ({len(mine)} vs {len(cli)} graded)")
-    for m in mismatches[:10]:
-        print("  mismatch:", m)
+    print(f"nbgrader autograde, once per submission:              {t_cli:.1f} s")
+    for label, seconds, folder, jobs in (
+        ("cda course autograde, isolation on (default)", t_ours, ours, report.jobs),
+        ("cda course autograde --trusted (no sandbox)", t_trusted, plain, trusted_report.jobs),
+    ):
+        mine = gradebook_scores(folder)
+        mismatches = [
+            (k, mine.get(k), cli.get(k))
+            for k in sorted(set(mine) | set(cli))
+            if mine.get(k) != cli.get(k)
+        ]
+        print(
+            f"{label}, {jobs} at a time: {seconds:.1f} s = {t_cli / seconds:.2f}x nbgrader; "
+            f"scores match nbgrader: {not mismatches} ({len(mine)} vs {len(cli)} graded)"
+        )
+        for m in mismatches[:10]:
+            print("  mismatch:", m)
     print(f"work folder: {work}")
 
 

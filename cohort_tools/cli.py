@@ -212,7 +212,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("course autograde", course.autograde,
             "Grade every submission; bad submissions are listed, only system failures exit "
             "non-zero.", old=("autograde",),
-            helps={"timeout": "Seconds a cell may run. Default: the course's own."}),
+            helps={"timeout": "Seconds a cell may run. Default: the course's own.",
+                   "trusted": "No sandbox: learner code runs with the checkpoints and can reach "
+                   "the whole course. Only to grade your own notebooks (prints a warning)."}),
     Command("course feedback", course.feedback,
             "Write each learner's HTML feedback (no names, no hidden tests).", _feedback,
             old=("feedback",)),

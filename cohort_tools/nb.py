@@ -93,6 +93,7 @@ __all__ = [
     "chartcheck",
     "check_chart",
     "coherence",
+    "cohort_maturity_median",
     "decisions",
     "exhibits",
     "fact",
@@ -316,3 +317,45 @@ def strategy_review(
         **extra,
     )
     return result
+
+
+# -- the rest of the cohort ------------------------------------------------------------------------
+
+#: Where the grading sandbox finds figures about the rest of the cohort. A notebook graded in the
+#: sandbox holds only its own city's data; the grader works these figures out beforehand (see
+#: cohort_tools.course.grade.isolated.cohort_figures) and puts them beside the notebook.
+COHORT_FIGURES_FILE = "cohort_figures.json"
+
+
+def cohort_maturity_median(city: City) -> tuple[dict[str, float], int]:
+    """The median score of the cohort's other cities in each practice area (rounded to 0.1), and
+    how many cities it is taken over (those that shared a maturity assessment)."""
+    import json
+    import os
+
+    if os.environ.get("CDA_SANDBOX") == "1":
+        path = Path(COHORT_FIGURES_FILE)
+        if not path.is_file():
+            return {}, 0
+        given = json.loads(path.read_text(encoding="utf-8")).get("maturity_median", {})
+        return {str(k): float(v) for k, v in given.get("median", {}).items()}, int(
+            given.get("cities", 0)
+        )
+    peer_scores: dict[str, dict[str, float]] = {}
+    try:
+        peers = city.cohort.cities
+    except Exception:  # a city folder run outside any cohort has no peers to compare with
+        peers = []
+    for peer in peers:
+        peer_city = open_city(peer.data_dir)
+        if peer_city.path.resolve() == city.path.resolve() or not peer_city.has(
+            "maturity_assessment"
+        ):
+            continue
+        ratings = maturity.latest_ratings(peer_city.table("maturity_assessment"))
+        if ratings:
+            peer_scores[peer.name] = maturity.area_scores(ratings)
+    if not peer_scores:
+        return {}, 0
+    median = pd.DataFrame(peer_scores).T.median().round(1).to_dict()
+    return {str(k): float(v) for k, v in median.items()}, len(peer_scores)

@@ -408,7 +408,9 @@ def _read_all(fd: int, limit: int) -> bytes:
 
 
 def _safe_name(name: str) -> str:
-    if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+    """A relative path inside the job folder (folders allowed, never ``..``, ``.`` or absolute)."""
+    parts = name.split("/")
+    if not name or "\\" in name or "\0" in name or any(p in ("", ".", "..") for p in parts):
         raise ValueError(f"not a plain file name: {name!r}")
     return name
 
@@ -442,6 +444,7 @@ def run_job(in_fd: int, out_fd: int, payload_limit: int = 64 << 20) -> None:
         os.chdir(workdir)
         for name, data in payload.get("files", {}).items():
             path = workdir / _safe_name(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(base64.b64decode(data))
         tmp = workdir / ".tmp"
         tmp.mkdir(exist_ok=True)

@@ -728,9 +728,10 @@ def _payload(
     *,
     isolated: bool = True,
 ) -> bytes:
-    for name in files:
-        if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
-            raise ValueError(f"job file names must be plain names: {name!r}")
+    for name in files:  # relative paths inside the job folder (sub-folders allowed)
+        parts = name.split("/")
+        if not name or "\\" in name or "\0" in name or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"job file names must be relative paths in the job: {name!r}")
     return json.dumps(
         {
             "workdir": workdir,

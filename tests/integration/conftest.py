@@ -12,7 +12,7 @@ import functools
 import http.server
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -355,3 +355,22 @@ def lab_server(tmp_path: Path) -> Iterator[LabServer]:
     root.mkdir()
     with jupyterlab(root, tmp_path / "jupyter-state") as server:
         yield server
+
+
+def processes_running_as(accept: Callable[[int], bool]) -> list[int]:
+    """Host pids of live (not zombie) processes whose real uid ``accept`` takes (sandbox jobs)."""
+    import os
+
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{name}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = fields.get("Uid", "").split()[:1]
+        if uid and accept(int(uid[0])) and not fields.get("State", "").strip().startswith("Z"):
+            found.append(int(name))
+    return found

@@ -11,6 +11,12 @@ notebook's own imports (pandas, altair, cohort_tools: about 2.5 s) every time. H
   (:class:`cohort_tools.notebooks.kernels.KernelPool`): a fresh process per notebook, with the heavy
   imports already done. Several submissions run at once (``jobs``, default: the number of cores).
 * Gradebook writes are serialised and one transaction per submission (:mod:`.gradebook`).
+* **Learner code is untrusted** (the default, :mod:`.isolated`): the learner's cells run in their
+  city's sandbox (:mod:`cohort_tools.notebooks.sandbox`: no network, only the city's own data, no
+  course files), with every checkpoint removed; their named answers come back as data, and the
+  checkpoints (hidden tests included) run on those values in a trusted kernel that never runs a
+  line of learner code. ``trusted=True`` (``cda course autograde --trusted``) runs everything in
+  one kernel as ``nbgrader autograde`` does, with a warning: only to grade your own notebooks.
 
 Bad submissions are graded, never fatal, and each gets plain-language lines in the report:
 

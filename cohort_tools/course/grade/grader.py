@@ -1,7 +1,15 @@
-"""The grader: every submission of a course, several at once, each through nbgrader's steps."""
+"""The grader: every submission of a course, several at once, each through nbgrader's steps.
+
+By default (isolated) the learner's code runs in the city's sandbox and the checkpoints in a
+trusted kernel that never runs learner code (:mod:`.isolated`). ``trusted=True`` runs the whole
+submission, checkpoints included, in one kernel, as ``nbgrader autograde`` does: only for a single
+user grading their own notebooks (a warning says so).
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 import tempfile
@@ -11,6 +19,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -21,20 +30,38 @@ from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
 
 from ..answers import answer_names, answers_file, dump_code
 from ..layout import Course, tools_on_path
+from . import isolated
 from .gradebook import NotebookInfo, Prepared, assignment_info, record_grades
 from .results import GradeReport, SubmissionResult
-from .run import execute, execution_notes, read_submission, roundtrip
+from .run import execute, execution_notes, failure_note, read_submission, roundtrip
 from .steps import run_phase
 from .tampering import check_tampering
+
+if TYPE_CHECKING:
+    from cohort_tools.notebooks.sandbox import SandboxOutcome, SandboxPool
+
+log = logging.getLogger(__name__)
+
+TRUSTED_WARNING = (
+    "Grading WITHOUT isolation (trusted mode): each learner's code runs in the same kernel as the "
+    "checkpoints and can read the hidden tests, other submissions, other cities' data and the "
+    "gradebook, and change its own grade. Use it only to grade your own notebooks."
+)
 
 
 class Grader:
     """Grades submissions of one course; thread-safe; use as a context manager."""
 
-    def __init__(self, course: Course, *, jobs: int, timeout: int | None) -> None:
+    def __init__(
+        self, course: Course, *, jobs: int, timeout: int | None, trusted: bool = False
+    ) -> None:
         from cohort_tools.notebooks.kernels import KernelPool
 
         self.course = course
+        self.trusted = trusted
+        self.jobs = jobs
+        if trusted:
+            log.warning(TRUSTED_WARNING)
         self.config = course.nbgrader_config()
         if timeout is not None:
             self.config.Execute.timeout = int(timeout)
@@ -48,13 +75,55 @@ class Grader:
         self.learners = course.learners()
         self._info: dict[str, list[NotebookInfo]] = {}
         self._info_lock = threading.Lock()
+        self._sandboxes: dict[str, SandboxPool] = {}
+        self._sandbox_lock = threading.Lock()
+        self._figures: dict[str, bytes] = {}
 
     def __enter__(self) -> Grader:
         self.pool.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with self._sandbox_lock:
+            pools, self._sandboxes = list(self._sandboxes.values()), {}
+        for pool in pools:
+            pool.close()
         self.pool.close()
+
+    # -- the sandbox of each city ------------------------------------------------------------------
+
+    def _cohort_file(self) -> Path | None:
+        """The cohort file the course was built from (its build record), else None (the default)."""
+        from ..build import BUILD_RECORD
+
+        for folder in (self.course.root, self.course.root.parent):
+            record = folder / BUILD_RECORD
+            if record.is_file():
+                return Path(json.loads(record.read_text(encoding="utf-8"))["cohort"])
+        return None
+
+    def sandbox(self, city: str) -> SandboxPool:
+        """The city's sandbox pool (started on first use; one per city, ``jobs`` slots)."""
+        from cohort_tools.model.cohort import city_only_cohort, load_cohort
+        from cohort_tools.notebooks.sandbox import SandboxLimits, SandboxPool
+
+        with self._sandbox_lock:
+            pool = self._sandboxes.get(city)
+            if pool is None:
+                cohort = load_cohort(self._cohort_file())
+                figures = isolated.cohort_figures(cohort.path, city)
+                pool = SandboxPool(
+                    cohort.city(city).data_dir,
+                    jobs=self.jobs,
+                    limits=SandboxLimits(timeout=float(self.timeout or 120)),
+                    # The city by its id, in a cohort file of that city alone (team roles, no
+                    # names or e-mails) whose data folder is the sandbox's view of the city's data.
+                    cohort=city_only_cohort(cohort, city, data_folder="city"),
+                )
+                pool.start()
+                self._figures[city] = figures
+                self._sandboxes[city] = pool
+            return pool
 
     def info(self, assignment: str) -> list[NotebookInfo]:
         with self._info_lock:
@@ -175,6 +244,8 @@ class Grader:
                 out_dir,
             )
         nb = roundtrip(nb)
+        if not self.trusted:
+            return self._isolated(result, info, nb, out_dir, notes, resources(out_dir))
         outcome = execute(
             nb,
             pool=self.pool,
@@ -186,6 +257,88 @@ class Grader:
         nb = run_phase("after_execute", nb, resources(out_dir), self.config)
         notes += execution_notes(nb, outcome, self.timeout)
         return Prepared(info.name, nb, notes, out_dir)
+
+    def _isolated(
+        self,
+        result: SubmissionResult,
+        info: NotebookInfo,
+        nb: nbformat.NotebookNode,
+        out_dir: Path,
+        notes: list[str],
+        resources: dict[str, object],
+    ) -> Prepared:
+        """The learner's cells in the sandbox, then the checkpoints on their values (trusted)."""
+        assignment = result.assignment
+        names = self._answer_names(assignment, info.name)
+        pool = self.sandbox(result.city)
+        from cohort_tools.nb import COHORT_FIGURES_FILE
+
+        files = {COHORT_FIGURES_FILE: self._figures[result.city]}
+        source = self.course.source(assignment)
+        for path in source.rglob("*"):
+            if path.is_file() and path.suffix != ".ipynb":
+                files[str(path.relative_to(source))] = path.read_bytes()
+        # The learner's form answers (copied beside the graded notebook): the answer cells read
+        # them in the sandbox as they did in JupyterLab.
+        form = out_dir / f"{info.name}{FORM_SUFFIX}"
+        if form.is_file() and not form.is_symlink():
+            files[form.name] = form.read_bytes()
+        params: dict[str, object] = {}  # the pool names the city and its one-city cohort file
+        if reads_course(self.course, assignment):
+            from ..build import COURSE_PARAMETER
+
+            # Not the course: its city's graded answers and checkpoint results, nothing else, from
+            # the course folder the notebook's locked parameters name (as the checkpoints read).
+            named = isolated.parameter_value(nb, COURSE_PARAMETER)
+            view = Course(Path(named)) if named else self.course
+            files |= isolated.course_view(view, result.city, assignment)
+            params[COURSE_PARAMETER] = "course"
+        mine = isolated.learner_copy(nb, info)
+        outcome = pool.run(
+            mine,
+            answers=names,
+            files=files,
+            parameters=params,
+            notebook_name=f"{info.name}.ipynb",
+        )
+        if outcome.status == "failed":
+            raise RuntimeError(f"the sandbox could not run the notebook: {outcome.message}")
+        skip = str(self.execute_options.get("skip_cells_with_tag") or "skip-execution")
+        graded = isolated.trusted_copy(nb, info, outcome, skip)
+        run_outcome = execute(
+            graded,
+            pool=self.pool,
+            cwd=out_dir,
+            timeout=self.timeout,
+            execute_options=self.execute_options,
+            after=None,
+        )
+        graded = isolated.merge_back(graded, nb, outcome, skip)
+        if names:
+            isolated.write_answers(answers_file(out_dir, info.name), outcome)
+        graded = run_phase("after_execute", graded, resources, self.config)
+        notes += sandbox_notes(outcome, self.timeout)
+        notes += [n for n in execution_notes(graded, run_outcome, self.timeout) if n not in notes]
+        return Prepared(info.name, graded, notes, out_dir)
+
+    def _answer_names(self, assignment: str, notebook: str) -> list[str]:
+        src = self.course.source(assignment) / f"{notebook}.ipynb"
+        if not src.is_file():
+            return []
+        return answer_names(nbformat.read(src, as_version=4))
+
+
+def sandbox_notes(outcome: SandboxOutcome, timeout: int) -> list[str]:
+    """Plain lines for the learner's cells that did not run cleanly in the sandbox."""
+    notes: list[str] = []
+    for n, cell in enumerate(outcome.cells, start=1):
+        label = f"cell {n}" + (f" ('{cell.grade_id}')" if cell.grade_id else "")
+        note = failure_note(label, cell.status, cell.ename, cell.evalue, timeout, outcome.message)
+        if note:
+            notes.append(note)
+        if cell.status == "died":
+            break
+    return notes
 
 
 def find_submissions(course: Course) -> list[tuple[str, str]]:
@@ -223,8 +376,12 @@ def autograde(
     timeout: int | None = None,
     students: list[str] | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    trusted: bool = False,
 ) -> GradeReport:
     """Grade every submission in ``course_dir/submitted`` (or only ``students``'s).
+
+    Isolated by default: learner code runs in the city's sandbox, checkpoints in a trusted kernel.
+    ``trusted=True``: the old single-kernel way (learner code can reach the course; warns).
 
     ``jobs``: notebooks graded at once (default: the number of cores). ``timeout``: seconds a cell
     may run (default: the course's ``c.Execute.timeout``).
@@ -244,7 +401,7 @@ def autograde(
     waves = [[sa for sa in todo if sa[1] not in later], [sa for sa in todo if sa[1] in later]]
     if todo:
         with (
-            Grader(course, jobs=jobs, timeout=timeout) as grader,
+            Grader(course, jobs=jobs, timeout=timeout, trusted=trusted) as grader,
             ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="cda-grade") as ex,
         ):
             for wave in waves:

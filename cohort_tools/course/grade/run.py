@@ -104,30 +104,50 @@ def _mark_unreached(nb: nbformat.NotebookNode, upto: int) -> None:
             )
 
 
+def failure_note(
+    label: str, kind: str, ename: str | None, evalue: str | None, timeout: int, why: str = ""
+) -> str | None:
+    """The plain line for one cell that did not run cleanly (None when the cell's own error is
+    what its checkpoints report). ``kind``: timeout, error or died; ``why``: why a process died."""
+    if kind == "timeout":
+        return (
+            f"{label} was still running after {timeout} s (the time limit), so it was "
+            "stopped; the checkpoints that depend on it score zero. Look for a loop "
+            "that never ends."
+        )
+    if kind == "error" and ename in SYNTAX_ENAMES:
+        return (
+            f"{label} has a Python syntax error ({evalue}), so it could "
+            "not run; the checkpoints that depend on it score zero."
+        )
+    if kind == "died":
+        return (
+            f"The notebook's Python process stopped at {label} "
+            f"({why or 'it crashed, exited or ran out of memory'}); the checkpoints "
+            "after it score zero."
+        )
+    return None
+
+
 def execution_notes(nb: nbformat.NotebookNode, outcome: RunOutcome, timeout: int) -> list[str]:
     """Plain lines for cells that did not run cleanly (timeouts, syntax errors, a dead kernel)."""
     notes: list[str] = []
     for f in outcome.failures:
         gid = grade_id(nb.cells[f.index])
         label = f"cell {f.code_cell}" + (f" ('{gid}')" if gid else "")
-        if f.kind == "timeout":
-            notes.append(
-                f"{label} was still running after {timeout} s (the time limit), so it was "
-                "stopped; the checkpoints that depend on it score zero. Look for a loop "
-                "that never ends."
-            )
-        elif f.kind == "error" and f.ename in SYNTAX_ENAMES:
-            notes.append(
-                f"{label} has a Python syntax error ({f.evalue}), so it could "
-                "not run; the checkpoints that depend on it score zero."
-            )
-        elif f.kind == "died":
-            notes.append(
-                f"The notebook's Python process stopped at {label} (it crashed, exited or ran "
-                "out of memory); the checkpoints after it score zero."
-            )
+        note = failure_note(label, f.kind, f.ename, f.evalue, timeout)
+        if note:
+            notes.append(note)
+        if f.kind == "died":
             break
     return notes
 
 
-__all__ = ["DIED_ENAME", "execute", "execution_notes", "read_submission", "roundtrip"]
+__all__ = [
+    "DIED_ENAME",
+    "execute",
+    "execution_notes",
+    "failure_note",
+    "read_submission",
+    "roundtrip",
+]
