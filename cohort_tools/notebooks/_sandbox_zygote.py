@@ -503,6 +503,25 @@ def run_job(in_fd: int, out_fd: int, payload_limit: int = 64 << 20) -> None:
         channel.send({"e": "fatal", "message": f"{type(exc).__name__}: {exc}"[:2000]})
         os._exit(3)
 
+    names = [str(n) for n in payload.get("answers", [])]
+    answers_bytes = int(payload.get("limits", {}).get("answers_bytes", 1 << 20))
+    sent: dict[str, int] = {}  # answer name -> id() of the value last sent
+    budget = [answers_bytes]  # what the cells' answers may still send before the final answers
+
+    def send_new_answers() -> None:
+        """The answers a cell assigned, sent as it ends: a job that dies later keeps them (the
+        final answers, sent once every cell has run, replace them)."""
+        fresh = [n for n in names if n in shell.user_ns and id(shell.user_ns[n]) != sent.get(n)]
+        if not fresh or budget[0] <= 0:
+            return
+        try:
+            values = plain_answers(shell.user_ns, fresh, budget[0])
+            budget[0] -= len(json.dumps(values))
+        except BaseException:  # learner objects may raise anything while being read
+            return
+        sent.update({n: id(shell.user_ns[n]) for n in fresh})
+        channel.send({"e": "answers", "values": values})
+
     channel.send({"e": "ready"})
     for number, cell in enumerate(payload["cells"]):
         capture.reset()
@@ -533,12 +552,9 @@ def run_job(in_fd: int, out_fd: int, payload_limit: int = 64 << 20) -> None:
         message["outputs"] = capture.items
         message["dropped"] = capture.dropped
         channel.send(message)
+        send_new_answers()
     try:
-        values = plain_answers(
-            shell.user_ns,
-            [str(n) for n in payload.get("answers", [])],
-            int(payload.get("limits", {}).get("answers_bytes", 1 << 20)),
-        )
+        values = plain_answers(shell.user_ns, names, answers_bytes)
     except BaseException as exc:
         values = {}
         channel.send({"e": "fatal", "message": f"answers: {type(exc).__name__}"})
