@@ -52,6 +52,19 @@ class YamlDocument:
             loc = loc[:-1]
         return None
 
+    def problem(
+        self, loc: Sequence[str | int], message: str, fix: str, *, city: str | None = None
+    ) -> Problem:
+        """A problem with the value at ``loc``: this file, its line and the field's path."""
+        return Problem(
+            file=str(self.path),
+            line=self.line_of(loc),
+            city=city,
+            field=field_path(loc),
+            message=message,
+            fix=fix,
+        )
+
 
 def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
     out[loc] = node.start_mark.line + 1
@@ -178,14 +191,5 @@ def problems_from_validation(
         ctx = err.get("ctx") or {}
         if not fix and "expected" in ctx:
             fix = f"use {ctx['expected']}."
-        problems.append(
-            Problem(
-                file=str(doc.path),
-                line=doc.line_of(loc),
-                city=city,
-                field=field_path(loc),
-                message=_plain_message(err),
-                fix=fix,
-            )
-        )
+        problems.append(doc.problem(loc, _plain_message(err), fix, city=city))
     return problems

@@ -189,6 +189,7 @@ def coach_reading(course: Course, student: str, assignment: str) -> CoachReading
                 manual.append((source.stem, str(meta["grade_id"]), float(meta.get("points", 0))))
     if not manual or not course.gradebook.is_file():
         return None
+    tools_on_path()  # nbgrader may run its ``alembic`` command on an older gradebook
     read, points = 0, 0.0
     with Gradebook(course.db_url, course_id=course.course_id) as gb:
         try:

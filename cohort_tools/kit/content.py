@@ -236,11 +236,7 @@ def _load(
 
 
 def _problem(doc: YamlDocument, loc: tuple[str | int, ...], message: str, fix: str) -> Problem:
-    from cohort_tools.core.config import field_path
-
-    return Problem(
-        file=str(doc.path), line=doc.line_of(loc), field=field_path(loc), message=message, fix=fix
-    )
+    return doc.problem(loc, message, fix)
 
 
 def load_showcase_rubrics(

@@ -35,7 +35,6 @@ from pydantic import Field, ValidationError
 from cohort_tools.core.config import (
     StrictModel,
     YamlDocument,
-    field_path,
     load_yaml,
     problems_from_validation,
 )
@@ -99,16 +98,7 @@ def _rules(
     problems: list[Problem] = []
 
     def add(loc: tuple[str | int, ...], message: str, fix: str) -> None:
-        problems.append(
-            Problem(
-                file=str(doc.path),
-                line=doc.line_of(loc),
-                city=form.city,
-                field=field_path(loc),
-                message=message,
-                fix=fix,
-            )
-        )
+        problems.append(doc.problem(loc, message, fix, city=form.city))
 
     if city is not None and form.city != city:
         add(("city",), f"the form says city '{form.city}' but it is in {city}'s folder.", "")

@@ -37,7 +37,6 @@ from pydantic import Field, ValidationError
 from cohort_tools.core.config import (
     StrictModel,
     YamlDocument,
-    field_path,
     load_yaml,
     problems_from_validation,
 )
@@ -96,16 +95,7 @@ def _rule_problems(
     problems: list[Problem] = []
 
     def add(loc: tuple[str | int, ...], message: str, fix: str) -> None:
-        problems.append(
-            Problem(
-                file=str(doc.path),
-                line=doc.line_of(loc),
-                city=log.city,
-                field=field_path(loc),
-                message=message,
-                fix=fix,
-            )
-        )
+        problems.append(doc.problem(loc, message, fix, city=log.city))
 
     if city is not None and log.city != city:
         add(("city",), f"the log says city '{log.city}' but it is in {city}'s folder.", "")
