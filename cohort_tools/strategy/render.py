@@ -643,16 +643,18 @@ def coach_lines(strategy: Strategy) -> list[str]:
         "| Workshop | Scored by the coach | Points so far |",
         "|---|---|---|",
     ]
-    for title, notebook, r in strategy.coach:
-        lines.append(
-            f"| {title} ({notebook}) | {r.read} of {r.answers} | {r.points:g} of {r.max_points:g} |"
-        )
+    for title, _, r in strategy.coach:
+        lines.append(f"| {title} | {r.read} of {r.answers} | {r.points:g} of {r.max_points:g} |")
     lines.append("")
     lines.append(
         "Every written answer has a coach's score."
         if not waiting
-        else f"{waiting} written answer(s) still wait for the coach, who scores each one "
-        "with its rubric on the grading page."
+        else (
+            "1 written answer still waits"
+            if waiting == 1
+            else f"{waiting} written answers still wait"
+        )
+        + " for the coach, who scores each one with its rubric on the grading page."
     )
     return lines
 
