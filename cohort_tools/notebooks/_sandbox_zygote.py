@@ -666,8 +666,8 @@ def _remove_ipc_of(uid: int) -> None:
                 libc.semctl(ident, 0, _IPC_RMID)
 
 
-def _live_processes_of(uid: int) -> list[int]:
-    """Processes (not zombies) whose real uid is ``uid``, other than this one."""
+def live_processes(accept: Callable[[int], bool]) -> list[int]:
+    """Processes (not zombies), other than this one, whose real uid ``accept`` takes."""
     me = os.getpid()
     found = []
     for name in os.listdir("/proc"):
@@ -680,9 +680,14 @@ def _live_processes_of(uid: int) -> list[int]:
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         if fields.get("State", "").strip().startswith(("Z", "X")):
             continue
-        if fields.get("Uid", "").split()[:1] == [str(uid)]:
+        uid = fields.get("Uid", "").split()[:1]
+        if uid and accept(int(uid[0])):
             found.append(int(name))
     return found
+
+
+def _live_processes_of(uid: int) -> list[int]:
+    return live_processes(lambda seen: seen == uid)
 
 
 def clean_slot(uid: int, folder: Path) -> None:

@@ -359,18 +359,23 @@ def lab_server(tmp_path: Path) -> Iterator[LabServer]:
 
 def processes_running_as(accept: Callable[[int], bool]) -> list[int]:
     """Host pids of live (not zombie) processes whose real uid ``accept`` takes (sandbox jobs)."""
-    import os
+    from cohort_tools.notebooks._sandbox_zygote import live_processes
 
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{name}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uid = fields.get("Uid", "").split()[:1]
-        if uid and accept(int(uid[0])) and not fields.get("State", "").strip().startswith("Z"):
-            found.append(int(name))
-    return found
+    return live_processes(accept)
+
+
+def read_attempts(paths: list[str], *, into: str, limit: int) -> str:
+    """Learner code that tries to list or read each path, recording in the dict ``into`` what it
+    got (a listing, the first ``limit`` bytes, or the error's name)."""
+    return f"""
+import os
+for path in {paths!r}:
+    try:
+        if os.path.isdir(path):
+            {into}[path] = "listed: " + ",".join(os.listdir(path))
+        else:
+            with open(path, "rb") as f:
+                {into}[path] = "read: " + f.read({limit}).decode("utf-8", "replace")
+    except OSError as exc:
+        {into}[path] = type(exc).__name__
+"""

@@ -34,7 +34,7 @@ from cohort_tools.course.layout import Course, assignment_id
 from cohort_tools.course.report import feedback
 from cohort_tools.course.samples import sample_notebook, write_submission
 from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits, bwrap_executable
-from tests.integration.conftest import processes_running_as
+from tests.integration.conftest import processes_running_as, read_attempts
 
 pytestmark = pytest.mark.slow
 
@@ -272,18 +272,7 @@ class Targets:
 
 
 def _reads(paths_: list[str]) -> str:
-    return f"""
-import os
-for path in {paths_!r}:
-    try:
-        if os.path.isdir(path):
-            result[path] = "listed: " + ",".join(os.listdir(path))
-        else:
-            with open(path, "rb") as f:
-                result[path] = "read: " + f.read(400).decode("utf-8", "replace")
-    except OSError as exc:
-        result[path] = type(exc).__name__
-"""
+    return read_attempts(paths_, into="result", limit=400)
 
 
 @attack("source")

@@ -33,7 +33,7 @@ from cohort_tools.notebooks.sandbox import (
     bwrap_executable,
     curriculum_data_files,
 )
-from tests.integration.conftest import processes_running_as
+from tests.integration.conftest import processes_running_as, read_attempts
 
 pytestmark = pytest.mark.slow
 
@@ -211,20 +211,7 @@ def test_reading_files_outside_the_job_fails(
     ]
     try:
         attacker = notebook(
-            f"""
-            import os
-            found = {{}}
-            for path in {targets!r}:
-                try:
-                    if os.path.isdir(path):
-                        found[path] = "listed: " + ",".join(os.listdir(path))
-                    else:
-                        with open(path, "rb") as f:
-                            found[path] = "read: " + f.read(200).decode("utf-8", "replace")
-                except OSError as exc:
-                    found[path] = type(exc).__name__
-            print(found)
-            """,
+            "found = {}\n" + read_attempts(targets, into="found", limit=200) + "print(found)",
             """
             import os, sys
             walked = []
