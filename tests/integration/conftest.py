@@ -31,6 +31,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The name of a secret the sandbox tests put in the grader's environment (it must not leak).
+CANARY_ENV = "CDA_GRADER_CANARY_SECRET"
+
+
+def require_bwrap() -> None:
+    """Skip (or, under CI=true, fail) when bubblewrap, the sandbox, is not installed."""
+    from cohort_tools.notebooks.sandbox import bwrap_executable
+
+    try:
+        bwrap_executable()
+    except Exception as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the sandbox tests: {exc}", pytrace=False)
+        pytest.skip(str(exc))
+
+
 def require_chromium() -> None:
     """Skip (or, under CI=true, fail) when Debian's Chromium or Playwright is not installed."""
     problems = []

@@ -33,8 +33,13 @@ from cohort_tools.course.grade import GradeReport, autograde, copy_course
 from cohort_tools.course.layout import Course, assignment_id
 from cohort_tools.course.report import feedback
 from cohort_tools.course.samples import sample_notebook, write_submission
-from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits, bwrap_executable
-from tests.integration.conftest import processes_running_as, read_attempts
+from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits
+from tests.integration.conftest import (
+    CANARY_ENV,
+    processes_running_as,
+    read_attempts,
+    require_bwrap,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -46,17 +51,7 @@ HONEST = {
     "riverton-honest-wrong": (AID, "wrong"),
     "cedar-bend-honest-correct": (OTHER_AID, "correct"),
 }
-CANARY_ENV = "CDA_GRADER_CANARY_SECRET"
 MARK = "ATTACK-RESULT "
-
-
-def _require_bwrap() -> None:
-    try:
-        bwrap_executable()
-    except Exception as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the sandbox tests: {exc}", pytrace=False)
-        pytest.skip(str(exc))
 
 
 def grades(root: Path) -> dict[tuple[str, str, str], tuple[object, ...]]:
@@ -168,7 +163,7 @@ def attack(name: str, kind: str = "correct", after: str | None = None):  # type:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graded]:
-    _require_bwrap()
+    require_bwrap()
     work = tmp_path_factory.mktemp("hostile")
     workshops = work / "workshops"
     workshops.mkdir()

@@ -30,10 +30,14 @@ from cohort_tools.notebooks.sandbox import (
     SandboxLimits,
     SandboxOutcome,
     SandboxPool,
-    bwrap_executable,
     curriculum_data_files,
 )
-from tests.integration.conftest import processes_running_as, read_attempts
+from tests.integration.conftest import (
+    CANARY_ENV,
+    processes_running_as,
+    read_attempts,
+    require_bwrap,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -45,18 +49,8 @@ RIVERTON_ONLY = city_only_cohort(
     load_cohort(paths.DEMO_COHORT_FILE), "riverton", data_folder="city"
 )
 OTHER_CITY = paths.DEMO_DIR / "cities" / "cedar-bend"
-CANARY_ENV = "CDA_GRADER_CANARY_SECRET"
 #: Attacks get short time limits; the honest job keeps the default (a busy machine is not a failure).
 ATTACK = SandboxLimits(timeout=10, grace=2)
-
-
-def _require_bwrap() -> None:
-    try:
-        bwrap_executable()
-    except Exception as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the sandbox tests: {exc}", pytrace=False)
-        pytest.skip(str(exc))
 
 
 def is_checkpoint(cell: nbformat.NotebookNode) -> bool:
@@ -94,7 +88,7 @@ ISOLATIONS = ["warm", "cold"] if os.geteuid() == 0 else ["cold"]
 @pytest.fixture(scope="module", params=ISOLATIONS)
 def pool(request: pytest.FixtureRequest, canary: str) -> Iterator[SandboxPool]:
     """The warm sandbox (root only: it gives each job slot its own uid) and the cold one."""
-    _require_bwrap()
+    require_bwrap()
     with SandboxPool(RIVERTON, jobs=2, isolation=request.param, cohort=RIVERTON_ONLY) as p:
         yield p
 
@@ -736,7 +730,7 @@ def test_the_laptop_sandbox_in_a_user_namespace_is_cut_off_too(
     honest: tuple[nbformat.NotebookNode, list[str]], canary: str
 ) -> None:
     """What a developer who is not root gets: one unprivileged bubblewrap per job."""
-    _require_bwrap()
+    require_bwrap()
     token = secrets.token_hex(8)
     canary_file = REPO / f".sandbox-canary-{token}"
     canary_file.write_text(token)
@@ -806,7 +800,7 @@ def test_a_zygote_with_a_thread_refuses_to_start(monkeypatch: pytest.MonkeyPatch
     """
     from cohort_tools.notebooks import sandbox
 
-    _require_bwrap()
+    require_bwrap()
     env = sandbox.sandbox_env()
     del env["JE_ARROW_MALLOC_CONF"]
     monkeypatch.setattr(sandbox, "sandbox_env", lambda: env)
