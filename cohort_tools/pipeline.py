@@ -85,6 +85,22 @@ def step_packets(ctx: DemoContext) -> None:
         raise CdaError(headline=f"Some packets failed; see {report.index}.")
 
 
+def step_worksheets(ctx: DemoContext) -> None:
+    from cohort_tools.coaching_packets.engine import run_worksheets
+    from cohort_tools.core.errors import CdaError
+
+    report = run_worksheets(
+        cohort=ctx.cohort_file,
+        out=ctx.out / "worksheets",
+        quiet=True,
+        course_dir=ctx.out / "course",
+    )
+    ctx.say(report.summary())
+    ctx.outputs["worksheets"] = report.index
+    if not report.ok:
+        raise CdaError(headline=f"Some worksheets failed; see {report.index}.")
+
+
 def step_course(ctx: DemoContext) -> None:
     from cohort_tools.course import run_course_demo
 
@@ -141,6 +157,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
     ("Releasing the workshops, grading sample submissions", step_course),
     ("Assembling each city's data strategy", step_strategies),
     ("Making each city's coaching packets", step_packets),
+    ("Printing each city's worksheets (PDF)", step_worksheets),
     ("Writing the cohort view", step_cohort_view),
     ("Writing the facilitation kit (printable pages and PDFs)", step_kit),
     ("Building the curriculum book", step_book),

@@ -57,19 +57,10 @@ def strip_for_book(nb: NotebookNode, *, keep_executable: bool = True) -> Noteboo
     code cell is followed by a hidden, executed copy of the original (see the module docstring).
     Outputs are cleared: the book executes the notebook itself.
     """
-    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-
-    from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+    from cohort_tools.lessons.checkpoints import as_released
 
     original = copy.deepcopy(nb)
-    clean = copy.deepcopy(nb)
-    clean.metadata.setdefault("kernelspec", {}).setdefault("language", "python")
-    # enforce_metadata=False: a region outside a cell marked as a solution is still stripped
-    # (a learner must never see it), instead of nbgrader refusing the notebook.
-    clean, resources = ClearSolutions(
-        enforce_metadata=False, code_stub=NBGRADER_CODE_STUB
-    ).preprocess(clean, {})
-    clean, resources = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
+    clean = as_released(nb)
 
     out_cells: list[NotebookNode] = []
     for before, after in zip(original.cells, clean.cells, strict=True):

@@ -67,7 +67,7 @@ from cohort_tools.coaching_packets.output import RECORDS, OutputFolder
 from cohort_tools.coaching_packets.schedulers import PLUGIN_NAME, run_dask, run_local
 from cohort_tools.core import defaults
 from cohort_tools.course.layout import course_answers_digest
-from cohort_tools.notebooks.digest import folder_digest
+from cohort_tools.notebooks.digest import folder_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template, discover_templates
 
 
@@ -89,10 +89,21 @@ def run_jobs(
     progress_file: Any = None,
     index_templates: Sequence[Template] | None = None,
     course_dir: Path | None = None,
+    worksheet: bool = False,
 ) -> PacketReport:
-    """Make packets for ``cities`` x ``templates`` (the engine behind :func:`run_packets`)."""
+    """Make packets for ``cities`` x ``templates`` (the engine behind :func:`run_packets`).
+
+    With ``worksheet`` each notebook is printed as a blank worksheet instead
+    (:mod:`.worksheets`), with one PDF per page.
+    """
     started = time.monotonic()
-    folder = OutputFolder(Path(out))
+    noun = "worksheet" if worksheet else "packet"
+    folder = OutputFolder(
+        Path(out),
+        each_pdf=worksheet,
+        heading="Worksheets" if worksheet else "Coaching packets",
+        column="Worksheet" if worksheet else "Template",
+    )
     folder.root.mkdir(parents=True, exist_ok=True)
     index_cities = list(index_cities or cities)
     everyone = list(all_cities or index_cities)
@@ -112,7 +123,9 @@ def run_jobs(
             }
             values = {k: v for k, v in values.items() if k in t.parameters}
             key = digests.key(city, t, values, show_code=show_code)
-            all_jobs.append(Job(city, t, values, key, show_code, timeout))
+            if worksheet:
+                key = sha256_hex(f"worksheet {key}".encode())
+            all_jobs.append(Job(city, t, values, key, show_code, timeout, worksheet))
 
     results: list[JobResult] = []
     to_run: list[Job] = []
@@ -137,13 +150,13 @@ def run_jobs(
         total=len(all_jobs),
         initial=len(all_jobs) - len(to_run),
         disable=quiet,
-        unit="packet",
-        desc="packets",
+        unit=noun,
+        desc=f"{noun}s",
         file=progress_file or sys.stderr,
         dynamic_ncols=True,
     )
     if not quiet and len(all_jobs) > len(to_run):
-        bar.write(f"{len(all_jobs) - len(to_run)} packet page(s) unchanged, skipped.")
+        bar.write(f"{len(all_jobs) - len(to_run)} {noun} page(s) unchanged, skipped.")
 
     def finish_city(city_id: str) -> None:
         pdf = folder.write_pdf(by_id[city_id], templates, force=force)
@@ -186,6 +199,7 @@ def run_jobs(
             pdfs=pdfs,
             seconds=time.monotonic() - started,
             interrupted=interrupted,
+            noun=noun,
         )
     return report
 
@@ -248,6 +262,85 @@ def run_packets(
         timeout=timeout,
         index_templates=index_templates,
         course_dir=course_dir,
+    )
+
+
+def worksheet_templates(names: list[str] | None = None) -> list[Template]:
+    """The notebooks printed as worksheets, in programme order: the mayor's convening workbook,
+    then every workshop (keynotes are talks, with nothing to fill in). Titles say the module."""
+    import dataclasses
+
+    from cohort_tools.core import paths
+    from cohort_tools.core.errors import CdaError
+    from cohort_tools.model.programme import load_programme
+    from cohort_tools.notebooks.myst import load_template
+
+    programme = load_programme()
+    chosen: list[tuple[str, str]] = []
+    if programme.convening.notebook:
+        chosen.append((programme.convening.notebook, "Convening"))
+    for number, module in enumerate(programme.modules, start=1):
+        chosen += [
+            (s.notebook, f"Module {number}")
+            for s in module.sessions
+            if s.notebook and s.notebook.startswith("workshops/")
+        ]
+    chosen += [(s.notebook, "Month 6") for s in programme.capstone if s.notebook]
+    root = paths.project_root()
+    templates = [
+        dataclasses.replace(t, title=f"{where}: {t.title}")
+        for source, where in chosen
+        for t in [load_template(root / source)]
+    ]
+    if names:
+        known = {t.name: t for t in templates}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise CdaError.single(
+                paths.workshops_dir(),
+                f"no workshop named {', '.join(unknown)}.",
+                f"use one of: {', '.join(known)}.",
+            )
+        templates = [known[n] for n in dict.fromkeys(names)]
+    return templates
+
+
+def run_worksheets(
+    *,
+    cohort: Path | None = None,
+    cities: list[str] | None = None,
+    workshops: list[str] | None = None,
+    out: Path = defaults.WORKSHEETS_DIR,
+    jobs: int | None = None,
+    force: bool = False,
+    quiet: bool = False,
+    timeout: int = defaults.PACKET_CELL_TIMEOUT,
+    course_dir: Path | None = None,
+) -> PacketReport:
+    """Print the worksheets of a cohort (None = the demo cohort): per city, the convening workbook
+    and every workshop as a page and a PDF, blank forms to fill in by hand (:mod:`.worksheets`).
+    Unchanged worksheets are skipped, as packets are."""
+    from cohort_tools.model.cohort import load_cohort
+
+    loaded = load_cohort(cohort)
+    everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]
+    chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
+    templates = worksheet_templates(workshops)
+    return run_jobs(
+        _unique(chosen) or everyone,
+        templates,
+        out=out,
+        cohort_name=loaded.name,
+        cohort_file=loaded.path,
+        index_cities=everyone,
+        all_cities=everyone,
+        jobs=jobs,
+        force=force,
+        quiet=quiet,
+        timeout=timeout,
+        index_templates=worksheet_templates() if workshops else templates,
+        course_dir=course_dir,
+        worksheet=True,
     )
 
 

@@ -50,6 +50,7 @@ class Job:
     key: str
     show_code: bool
     timeout: int
+    worksheet: bool = False  # print the notebook as a worksheet (see :mod:`.worksheets`)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class PacketReport:
     pdfs: dict[str, Path]
     seconds: float
     interrupted: bool = False
+    noun: str = "packet"  # what one page is: "packet" or "worksheet"
 
     @property
     def failed(self) -> list[JobResult]:
@@ -93,7 +95,7 @@ class PacketReport:
     def summary(self) -> str:
         made = sum(r.status == "ok" for r in self.results)
         lines = [
-            f"{made} packet page(s) made, {len(self.cached)} unchanged (skipped), "
+            f"{made} {self.noun} page(s) made, {len(self.cached)} unchanged (skipped), "
             f"{len(self.failed)} failed, in {self.seconds:.1f} s. Index: {self.index}"
         ]
         if self.interrupted:
@@ -160,6 +162,13 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
     finished = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     footer = f"{job.template.name} · made {finished} · cohort_tools {__version__}"
     nb = parameterize(job.template, job.values)
+    env = {"CDA_TEMPLATE_DIR": str(job.template.path.parent), **CHARTS_AFTER_THE_RUN}
+    if job.worksheet:
+        from cohort_tools.coaching_packets.worksheets import PAPER, on_paper
+
+        nb = on_paper(nb, city_name=city_name)
+        env.update(PAPER)
+        title = f"Worksheet: {title}"
     # Each notebook runs in its own empty scratch folder (removed afterwards), so files written
     # with relative paths cannot reach another city; helper modules beside the template import
     # as usual, and CDA_TEMPLATE_DIR names the template's folder for data files kept beside it.
@@ -172,7 +181,7 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
             cwd=scratch,
             timeout=job.timeout,
             sys_path=[template_dir],
-            env={"CDA_TEMPLATE_DIR": template_dir, **CHARTS_AFTER_THE_RUN},
+            env=env,
         )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

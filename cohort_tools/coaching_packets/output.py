@@ -30,10 +30,27 @@ RECORDS = ".cda-packets"  # folder (inside the output folder) holding the cache 
 
 
 class OutputFolder:
-    """The packet output folder: pages, PDFs, records and the index."""
+    """The packet output folder: pages, PDFs, records and the index.
 
-    def __init__(self, root: Path) -> None:
+    ``each_pdf``: every made page gets its own PDF beside it (the worksheets: one per workshop)
+    instead of one PDF per city; ``heading`` and ``column`` name the index's title and page column.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        each_pdf: bool = False,
+        heading: str = "Coaching packets",
+        column: str = "Template",
+    ) -> None:
         self.root = root
+        self.each_pdf = each_pdf
+        self.heading = heading
+        self.column = column
+
+    def page_pdf(self, city_id: str, template: str) -> Path:
+        return self.root / city_id / f"{template}.pdf"
 
     def page(self, city_id: str, template: str) -> Path:
         return self.root / city_id / f"{template}.html"
@@ -58,12 +75,21 @@ class OutputFolder:
             and rec.get("key") == job.key
             and rec.get("status") == "ok"
             and self.page(job.city.id, job.template.name).is_file()
+            and (not self.each_pdf or self.page_pdf(job.city.id, job.template.name).is_file())
         )
 
     def save(self, result: JobResult, title: str) -> None:
         """The page first, then its record: a record never points at a missing or torn page."""
         assert result.html is not None
         atomic_write_text(self.page(result.city_id, result.template), result.html)
+        if self.each_pdf:
+            from cohort_tools.render.page import pdf_from_pages
+
+            own = self.page_pdf(result.city_id, result.template)
+            if result.status == "ok":
+                atomic_write_bytes(own, pdf_from_pages([result.html], base_url=str(own.parent)))
+            else:
+                own.unlink(missing_ok=True)
         record = {
             "key": result.key,
             "status": result.status,
@@ -79,9 +105,12 @@ class OutputFolder:
     def write_pdf(
         self, city: CityTarget, templates: Sequence[Template], *, force: bool = False
     ) -> Path | None:
-        """(Re)build the city's PDF from its made pages when they changed; None if none are made."""
+        """(Re)build the city's PDF from its made pages when they changed; None if none are made
+        (or when each page has its own PDF)."""
         from cohort_tools.render.page import pdf_from_pages
 
+        if self.each_pdf:
+            return None
         made = []
         for t in templates:
             rec = self.record(city.id, t.name)
@@ -116,6 +145,7 @@ class OutputFolder:
                 rec = self.record(city.id, t.name)
                 page = self.page(city.id, t.name)
                 present = rec is not None and page.is_file()
+                own = self.page_pdf(city.id, t.name)
                 rows.append(
                     IndexRow(
                         city_id=city.id,
@@ -126,10 +156,22 @@ class OutputFolder:
                         href=page.relative_to(self.root).as_posix() if present else None,
                         seconds=rec.get("seconds") if present and rec else None,
                         finished=rec.get("finished", "") if present and rec else "",
+                        pdf=own.relative_to(self.root).as_posix()
+                        if self.each_pdf and present and own.is_file()
+                        else None,
                     )
                 )
         target = self.root / "index.html"
-        atomic_write_text(target, index_page(cohort_name=cohort_name, rows=rows, pdfs=pdfs))
+        atomic_write_text(
+            target,
+            index_page(
+                cohort_name=cohort_name,
+                rows=rows,
+                pdfs=pdfs,
+                heading=self.heading,
+                column=self.column,
+            ),
+        )
         return target
 
 

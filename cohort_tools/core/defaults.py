@@ -18,6 +18,7 @@ DEMO_CITY = "riverton"
 #: Where each product is written when no --out is given.
 DEMO_OUTPUT_DIR = Path("demo-output")
 PACKETS_DIR = Path("packets")
+WORKSHEETS_DIR = Path("worksheets")  # `cda worksheets build` writes here
 STRATEGY_DIR = Path("strategy")
 COHORT_VIEW_DIR = Path("cohort-view")
 KIT_DIR = Path("kit")

@@ -190,3 +190,21 @@ def _describe(value: Any) -> str:
 # would show learners an error before they have done anything. Used by the course's
 # nbgrader_config (ClearSolutions.code_stub) and by the tests that build learner copies.
 NBGRADER_CODE_STUB = {"python": "# (write your answer in the line above)"}
+
+
+def as_released(nb: Any) -> Any:
+    """A copy of the notebook as nbgrader releases it: solution regions replaced by the stub,
+    hidden tests removed (nbgrader's own ClearSolutions and ClearHiddenTests). Regions outside
+    cells marked as solutions are stripped too (``enforce_metadata=False``): a learner must never
+    see one."""
+    import copy
+
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+    clean = copy.deepcopy(nb)
+    clean.metadata.setdefault("kernelspec", {}).setdefault("language", "python")
+    clean, resources = ClearSolutions(
+        enforce_metadata=False, code_stub=NBGRADER_CODE_STUB
+    ).preprocess(clean, {})
+    clean, _ = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
+    return clean

@@ -23,6 +23,10 @@ None to use the form again.
 
 A damaged or hand-edited answers file gives a plain message naming the file and the fix; its
 unreadable answers are treated as not given, never as a traceback.
+
+**On paper.** With ``CDA_FORMS=paper`` in the kernel's environment (the printable worksheets set it),
+a form is drawn as a printable blank instead of controls: tick boxes with the city's own options,
+lines to write on, an empty table with its columns. The questions are the same ones.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import datetime as _dt
 import html
 import json
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +45,8 @@ from cohort_tools.core.fileio import atomic_write_text
 
 FORM_SUFFIX = ".form.json"
 FORMAT_VERSION = 1
+#: The kernel environment variable that draws forms as printable blanks (see the module text).
+PAPER_ENV = "CDA_FORMS"
 
 Changed = Callable[[], None]
 
@@ -120,6 +127,10 @@ class Field:
         """The answer the notebook gets from the form's (non-blank) value."""
         return value
 
+    def paper(self) -> str:
+        """The control as a printable blank (HTML): the label and a line to write on."""
+        return _question(self.label, _lines(1))
+
 
 def _scalar(raw: Any, label: str) -> Any:
     if raw is None or isinstance(raw, str | int | float | bool):
@@ -149,6 +160,9 @@ class Choice(Field):
         )
         box.observe(lambda _: changed(), names="value")
         return Control(box, lambda: box.value)
+
+    def paper(self) -> str:
+        return _question(self.label, _ticks(_options(self.options), "tick one"))
 
 
 @dataclass
@@ -194,6 +208,10 @@ class Many(Field):
 
         return Control(group, get)
 
+    def paper(self) -> str:
+        pairs = _options(self.options) + ([(self.none, None)] if self.none else [])
+        return _question(self.label, _ticks(pairs, self.count or "tick all that apply"))
+
 
 @dataclass
 class Number(Field):
@@ -237,6 +255,12 @@ class Number(Field):
         box.observe(lambda _: changed(), names="value")
         return Control(box, lambda: self._read(box.value))
 
+    def paper(self) -> str:
+        hint = "; ".join(
+            x for x in (self.unit, f"e.g. {self.example}" if self.example else "") if x
+        )
+        return _question(self.label, _lines(1), hint)
+
 
 @dataclass
 class Date(Field):
@@ -260,6 +284,9 @@ class Date(Field):
         )
         picker.observe(lambda _: changed(), names="value")
         return Control(picker, lambda: picker.value.isoformat() if picker.value else None)
+
+    def paper(self) -> str:
+        return _question(self.label, _lines(1), "a date: month / day / year")
 
 
 @dataclass
@@ -300,6 +327,10 @@ class Text(Field):
         box.observe(lambda _: changed(), names="value")
         return Control(w.VBox(parts) if len(parts) > 1 else box, lambda: box.value.strip() or None)
 
+    def paper(self) -> str:
+        hint = "; ".join(x for x in (self.hint, f"aim for {self.words}" if self.words else "") if x)
+        return _question(self.label, _lines(4 if self.long else 1), hint)
+
 
 @dataclass
 class Computed(Field):
@@ -332,6 +363,10 @@ class Computed(Field):
         return Control(
             w.VBox([w.HTML(f"<b>{html.escape(self.label)}</b>"), press, shown]), lambda: held[0]
         )
+
+    def paper(self) -> str:
+        note = f'The notebook works this out from your answers above ("{self.button}").'
+        return _question(self.label, _lines(1), note)
 
 
 def _computed_text(value: Any) -> str:
@@ -367,6 +402,10 @@ class Record(Field):
             w.VBox(title + [c.widget for c in built.values()]),
             lambda: {k: c.get() for k, c in built.items()},
         )
+
+    def paper(self) -> str:
+        parts = "".join(f.paper() for f in self.parts.values())
+        return _question(self.label, parts) if self.label else parts
 
 
 @dataclass
@@ -475,6 +514,65 @@ class Table(Field):
 
         return Control(w.VBox([w.HTML(f"<b>{html.escape(self.label)}</b>"), body, add]), get)
 
+    def paper(self) -> str:
+        heads = "".join(
+            f'<th scope="col">{html.escape(c.label)}</th>' for c in self.columns.values()
+        )
+        cell = '<td style="height:2em;border:1px solid #444"></td>' * len(self.columns)
+        rows = f"<tr>{cell}</tr>" * max(self.rows, 3)
+        table = (
+            '<table style="width:100%;border-collapse:collapse"><caption style="text-align:left">'
+            f"<b>{html.escape(self.label)}</b>: one row each; add rows if you need more</caption>"
+            f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+        choices = [
+            f"<p><b>{html.escape(c.label)}</b>, choose from: "
+            + "; ".join(html.escape(_paper_name(name)) for name, _ in _options(c.options))
+            + "</p>"
+            for c in self.columns.values()
+            if isinstance(c, Choice | Many) and c.options
+        ]
+        return _question("", table + "".join(choices))
+
+
+# -- on paper ----------------------------------------------------------------------------------
+
+
+def paper_mode() -> bool:
+    """True when forms are drawn as printable blanks (``CDA_FORMS=paper``)."""
+    return os.environ.get(PAPER_ENV, "") == "paper"
+
+
+def _question(label: str, body: str, hint: str = "") -> str:
+    note = f' <span style="color:#444">({html.escape(hint)})</span>' if hint else ""
+    head = f"<p><b>{html.escape(label)}</b>{note}</p>" if label else ""
+    return f'<div class="cda-paper-question" style="margin:0.6em 0">{head}{body}</div>'
+
+
+def _lines(count: int) -> str:
+    """Ruled lines to write on (decorative, so hidden from screen readers)."""
+    line = '<div style="border-bottom:1px solid #444;height:1.9em"></div>'
+    return f'<div class="cda-paper-lines" aria-hidden="true">{line * count}</div>'
+
+
+def _ticks(pairs: Sequence[tuple[str, Any]], how: str) -> str:
+    """One empty box per option, by name; ``how`` says how many to tick."""
+    box = (
+        '<span aria-hidden="true" style="display:inline-block;width:0.9em;height:0.9em;'
+        'border:1px solid #222;margin-right:0.45em;vertical-align:-0.1em"></span>'
+    )
+    items = "".join(
+        f'<li style="list-style:none;margin:0.2em 0">{box}{html.escape(_paper_name(name))}</li>'
+        for name, _ in pairs
+    )
+    return f'<p style="margin:0">{html.escape(how.capitalize())}:</p><ul style="padding-left:0.4em;columns:2">{items}</ul>'
+
+
+def _paper_name(name: str) -> str:
+    """An option's name on paper; a numbered option whose words come from an earlier answer
+    (blank on paper, such as "2. ") keeps its number."""
+    return name.strip().rstrip(".") or name
+
 
 def _in_row(f: Field, row: int) -> Field:
     """The column's field, labelled with its row so each control has its own accessible name."""
@@ -580,6 +678,12 @@ class Answers:
         counts as written; the form is shown but not used for it.
         """
         ns = _namespace() if namespace is None else namespace
+        if paper_mode():  # a printable worksheet: blanks to fill in by hand, nothing read or saved
+            for name, spec in fields.items():
+                ns.setdefault(name, spec.blank())
+            if show:
+                _show_html(paper_form(checks, fields))
+            return
         notes: list[str] = [self.problem] if self.problem else []
         by_code: dict[str, bool] = {}
         templates: dict[str, Any] = {}
@@ -661,6 +765,21 @@ class Answers:
             layout=w.Layout(border="1px solid #767676", padding="0.5em"),
         )
         display(form)  # type: ignore[no-untyped-call]
+
+
+def paper_form(checks: str, fields: Mapping[str, Field]) -> str:
+    """A whole form as a printable blank: what a good answer has, then each question."""
+    questions = "".join(f.paper() for f in fields.values())
+    return (
+        '<div class="cda-paper-form" style="border:1px solid #767676;padding:0.5em 0.8em">'
+        f"<p><b>Your answer.</b> A good answer has: {html.escape(checks.rstrip('.'))}.</p>{questions}</div>"
+    )
+
+
+def _show_html(text: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(text))  # type: ignore[no-untyped-call]
 
 
 class _Ask:

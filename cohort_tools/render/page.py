@@ -190,24 +190,34 @@ class IndexRow:
     href: str | None
     seconds: float | None
     finished: str
+    pdf: str | None = None  # this page's own PDF (worksheets print one PDF per page)
 
 
 def index_page(
-    *, cohort_name: str, rows: Sequence[IndexRow], pdfs: dict[str, str], note: str = ""
+    *,
+    cohort_name: str,
+    rows: Sequence[IndexRow],
+    pdfs: dict[str, str],
+    note: str = "",
+    heading: str = "Coaching packets",
+    column: str = "Template",
 ) -> str:
-    """The cohort's index: every city and template, with status and links."""
+    """The cohort's index: every city and template, with status and links. Rows with their own
+    PDF get a PDF link each; otherwise each city has one PDF (``pdfs``, by city id)."""
     by_city: dict[str, list[IndexRow]] = {}
     names: dict[str, str] = {}
     for row in rows:
         by_city.setdefault(row.city_id, []).append(row)
         names[row.city_id] = row.city_name
+    per_row = any(row.pdf for row in rows)
     parts = [
-        f"<h1>Coaching packets: {html.escape(cohort_name)}</h1>",
+        f"<h1>{html.escape(heading)}: {html.escape(cohort_name)}</h1>",
         f'<p class="cda-meta">{html.escape(note)}</p>' if note else "",
-        "<table>\n<caption>Every city and coaching template, with its status.</caption>",
-        '<thead><tr><th scope="col">City</th><th scope="col">Template</th>'
+        f"<table>\n<caption>Every city and {html.escape(column.lower())}, with its status."
+        "</caption>",
+        f'<thead><tr><th scope="col">City</th><th scope="col">{html.escape(column)}</th>'
         '<th scope="col">Status</th><th scope="col">Made</th><th scope="col">Time</th>'
-        '<th scope="col">Packet PDF</th></tr></thead><tbody>',
+        f'<th scope="col">{"PDF" if per_row else "Packet PDF"}</th></tr></thead><tbody>',
     ]
     status_words = {
         "ok": "made",
@@ -233,13 +243,20 @@ def index_page(
                 else ""
             )
             pdf_td = f'<td rowspan="{len(city_rows)}">{pdf_cell}</td>' if i == 0 else ""
+            if per_row:
+                own = f"PDF: {label}"
+                pdf_td = (
+                    f'<td><a href="{html.escape(row.pdf)}" aria-label="{own}">PDF</a></td>'
+                    if row.pdf
+                    else "<td>none</td>"
+                )
             parts.append(
                 f"<tr>{city_cell}<td>{link}</td>"
                 f'<td class="{css}">{html.escape(status_words.get(row.status, row.status))}</td>'
                 f"<td>{html.escape(row.finished)}</td><td>{seconds}</td>{pdf_td}</tr>"
             )
     parts.append("</tbody></table>")
-    return page(f"Coaching packets: {cohort_name}", "\n".join(parts))
+    return page(f"{heading}: {cohort_name}", "\n".join(parts))
 
 
 def pdf_from_pages(pages: Sequence[str], *, base_url: str | None = None) -> bytes:

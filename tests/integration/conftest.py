@@ -47,6 +47,24 @@ def require_bwrap() -> None:
         pytest.skip(str(exc))
 
 
+def assert_no_person_reaches(pages: list[Path]) -> None:
+    """No name or email of anyone in the demo cohort appears in these published pages."""
+    import html
+    import re
+
+    from cohort_tools.model.cohort import load_cohort
+
+    people = []
+    for city in load_cohort(None).cities:
+        people += [city.mayor, city.cda_lead, city.coach, *city.senior_team]
+    text = " ".join(html.unescape(p.read_text(encoding="utf-8")) for p in pages)
+    assert pages and text
+    for person in people:
+        assert person.name not in text
+        assert person.email not in text
+    assert "@" not in re.sub(r"<style.*?</style>", "", text, flags=re.S)
+
+
 def require_chromium() -> None:
     """Skip (or, under CI=true, fail) when Debian's Chromium or Playwright is not installed."""
     problems = []

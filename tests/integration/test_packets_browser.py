@@ -73,3 +73,32 @@ def test_axe_core_finds_no_serious_or_critical_violation_in_any_packet_page(
         if bad:
             found[rel] = bad
     assert not found, found
+
+
+@pytest.fixture(scope="module")
+def worksheets_url(demo_run: tuple[Any, Path]) -> Iterator[str]:
+    result, out = demo_run
+    assert result.exit_code == 0, result.output
+    with serve(out / "worksheets") as url:
+        yield url
+
+
+def test_axe_core_finds_no_serious_or_critical_violation_in_the_worksheets(
+    page: Any, worksheets_url: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    sheets = ("m0_convening_workbook", "m1_workshop_a_data_routines", "m2_workshop_b_workforce")
+    found: dict[str, list[str]] = {}
+    for rel in ["index.html"] + [f"riverton/{s}.html" for s in sheets]:
+        seen = visit(page, f"{worksheets_url}/{rel}")
+        assert not seen.failed and not seen.console_errors, (rel, seen)
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in axe.run(page).response["violations"]
+            if v.get("impact") in {"serious", "critical"}
+        ]
+        if bad:
+            found[rel] = bad
+    assert not found, found
