@@ -5,7 +5,9 @@ keyboard alone - each control reached with Tab, each found by its label, each ch
 typing its name: chart type, order of the groups, a color from the color-blind-safe palette, the
 title and the axis titles, the ranges, the suppressed groups' labels. The chart checkpoint says
 "not passed yet" while an answer is wrong and "passed" once it is right, and the answers are in the
-form again after save, close and reopen. The learner's lab shows no nbgrader instructor panel.
+form again after save, close and reopen. The learner's lab shows no nbgrader instructor panel, and
+axe-core finds nothing serious or critical on the notebook page but JupyterLab's own (listed in
+lab_pages.JUPYTERLAB_AXE).
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from tests.integration.lab_pages import (
     close_and_reopen,
     expect_no_instructor_panels,
     form_of,
+    notebook_axe_violations,
     release_learner_copy,
     run_all,
     screenshot_on_failure,
+    serious_axe_violations,
     solution_answers,
     type_into,
     verdict,
@@ -192,6 +196,14 @@ def test_a_learner_makes_over_the_chart_in_its_form_by_keyboard_and_the_chart_ch
         )["answers"]["makeover_chart"]
         assert saved["colour"] == "#0072B2" and saved["uncertainty"] is True, saved
         form.screenshot(path=str(tmp_path / "makeover-form.png"))
+
+        step = "axe"
+        # the forms, verdicts and tables: nothing serious or critical
+        assert serious_axe_violations(page, ".jp-Notebook .jp-OutputArea") == []
+        # the whole notebook: only what JupyterLab itself does (lab_pages.JUPYTERLAB_AXE)
+        ours, upstream = notebook_axe_violations(page)
+        assert ours == [], "\n".join(ours)
+        (tmp_path / "axe-jupyterlab.txt").write_text("\n".join(upstream), encoding="utf-8")
 
         step = "reopen"
         close_and_reopen(page, lab_server, learner_copy)
