@@ -191,9 +191,11 @@ def city_source(
 
 def learners_view(nb: nbformat.NotebookNode) -> None:
     """What a learner opens: one parameters cell (the city's, injected; the workshop's defaults
-    cell is dropped), and every other code cell's source collapsed (JupyterLab's
+    cell is dropped), and every code cell's source collapsed (JupyterLab's
     ``jupyter.source_hidden``: the learner sees text, tables, charts, forms and verdicts; a click on
-    the collapsed bar shows the code to the curious)."""
+    the collapsed bar shows the code to the curious). The parameters cell too: the setup cell names
+    the city in words, and JupyterLab gives a shown read-only editor no accessible name (axe's
+    aria-input-field-name)."""
     injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     if injected:
         nb.cells = [
@@ -206,7 +208,6 @@ def learners_view(nb: nbformat.NotebookNode) -> None:
             continue
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.metadata.setdefault("tags", []).append("parameters")
-            continue
         cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
 
 

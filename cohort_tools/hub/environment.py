@@ -24,6 +24,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError, Problem
@@ -32,12 +33,50 @@ from cohort_tools.core.fileio import atomic_write_text
 RECORD = "cda-hub.json"
 DEFAULT_PYTHON = Path("/usr/bin/python3")
 PROXY_PACKAGE = "configurable-http-proxy"
-LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
-
+LAB_OVERRIDES: dict[str, Any] = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}
+}
+#: JupyterLab's notebook shortcuts for command mode fire on any focused element that is not a text
+#: field, so a key typed on a form's drop-down list edits the notebook instead of choosing an
+#: option ("B" adds a cell, "R" makes one raw, "D D" deletes one, the arrows move between cells;
+#: ipywidgets issue 3912). Each of them is given again without the drop-down lists.
+COMMAND_MODE = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
+NOT_ON_DROPDOWNS = ":not(select)"
+NOTEBOOK_SHORTCUTS = Path("@jupyterlab", "notebook-extension", "tracker.json")
+SHORTCUTS_PLUGIN = "@jupyterlab/shortcuts-extension:shortcuts"
 
 #: The project's files besides the package that notebooks read (the programme), copied into the
 #: hub environment; every hub process gets ``CDA_HOME`` pointing here.
 HOME_FOLDERS = ("curriculum",)
+
+
+def lab_overrides(schemas_dir: Path) -> dict[str, Any]:
+    """JupyterLab's defaults for every hub user (``LAB_OVERRIDES``), with the notebook's command
+    mode shortcuts of the JupyterLab whose schemas are in ``schemas_dir`` kept off drop-down lists."""
+    schema = schemas_dir / NOTEBOOK_SHORTCUTS
+    try:
+        defaults = json.loads(schema.read_text(encoding="utf-8"))["jupyter.lab.shortcuts"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise CdaError.single(
+            schema,
+            f"JupyterLab's notebook shortcuts could not be read ({exc}).",
+            "reinstall JupyterLab in this environment (pip install -e . from the checkout).",
+        ) from None
+    shortcuts: list[dict[str, Any]] = []
+    for shortcut in defaults:
+        if shortcut.get("selector") == COMMAND_MODE and any(shortcut.get("keys") or []):
+            shortcuts.append({**shortcut, "disabled": True})
+            shortcuts.append({**shortcut, "selector": COMMAND_MODE + NOT_ON_DROPDOWNS})
+    return {**LAB_OVERRIDES, SHORTCUTS_PLUGIN: {"shortcuts": shortcuts}}
+
+
+def write_lab_overrides(settings_dir: Path, schemas_dir: Path) -> None:
+    """JupyterLab defaults for every hub user (:func:`lab_overrides`), as ``overrides.json`` in
+    JupyterLab's application settings folder: no "get notified about Jupyter news?" prompt (the hub
+    makes no outside requests), and keys typed on a form's drop-down list choose an option. Users'
+    own settings still win."""
+    overrides = lab_overrides(schemas_dir)
+    atomic_write_text(settings_dir / "overrides.json", json.dumps(overrides, indent=1))
 
 
 def cda_home(prefix: Path) -> Path:
@@ -217,12 +256,8 @@ def install(
     for name in HOME_FOLDERS:
         shutil.rmtree(home / name, ignore_errors=True)
         shutil.copytree(project / name, home / name)
-    # JupyterLab defaults for every hub user: no "get notified about Jupyter news?" prompt (the
-    # hub makes no outside requests). Users' own settings still win.
-    atomic_write_text(
-        prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
-        json.dumps(LAB_OVERRIDES, indent=1),
-    )
+    lab = prefix / "share" / "jupyter" / "lab"
+    write_lab_overrides(lab / "settings", lab / "schemas")
     record = {
         "fingerprint": fingerprint,
         "programme": _digest(project / "curriculum" / "programme.yaml"),

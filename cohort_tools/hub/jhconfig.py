@@ -28,6 +28,7 @@ from typing import Any
 
 from cohort_tools.hub.environment import cda_home
 from cohort_tools.hub.plan import HubPlan, load_plan
+from cohort_tools.hub.process import jupyter_config_path as config_path
 
 #: What every single-user server finds on PATH: the hub environment first, never the hub's own
 #: environment variables (the hub's PATH, VIRTUAL_ENV, CDA_HOME ... are not passed on).
@@ -43,7 +44,7 @@ def kind_of(plan: HubPlan, user: str) -> str:
 
 
 def jupyter_config_path(plan: HubPlan, user: str) -> str:
-    return f"{plan.jupyter_dir(kind_of(plan, user))}:{plan.jupyter_dir('common')}"
+    return config_path(plan.jupyter_root, kind_of(plan, user))
 
 
 def groups(plan: HubPlan) -> dict[str, list[str]]:

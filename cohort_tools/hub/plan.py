@@ -124,8 +124,12 @@ class HubPlan(StrictModel):
     def account(self, name: str) -> Account | None:
         return next((a for a in self.accounts if a.name == name), None)
 
+    @property
+    def jupyter_root(self) -> Path:
+        return self.state_dir / "jupyter"
+
     def jupyter_dir(self, kind: str) -> Path:
-        return self.state_dir / "jupyter" / kind
+        return self.jupyter_root / kind
 
     @property
     def scheme(self) -> str:

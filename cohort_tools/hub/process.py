@@ -75,6 +75,8 @@ PANELS = {
     # from the workshops' MyST sources through `cda course build`)
     "grader": {"formgrader"},
 }
+#: The folders of Jupyter configuration: what every server reads, and one per kind of account.
+CONFIG_KINDS = ("common", *PANELS)
 STARTUP_TIMEOUT = 300.0  # a hang guard for the first start on a busy machine, not a speed target
 STOP_TIMEOUT = 120.0
 
@@ -303,6 +305,20 @@ def jupyter_config(kind: str) -> dict[Path, dict[str, object]]:
     }
 
 
+def write_jupyter_config(root: Path) -> None:
+    """Every kind's configuration files, each kind in its folder under ``root`` (the hub's
+    ``<state>/jupyter``; the test JupyterLab's state folder writes the same)."""
+    for kind in CONFIG_KINDS:
+        for relative, data in jupyter_config(kind).items():
+            _write_public(root / kind / relative, json.dumps(data, indent=1))
+
+
+def jupyter_config_path(root: Path, kind: str) -> str:
+    """``JUPYTER_CONFIG_PATH`` of a server of one kind of account: its kind's folder first (its
+    panels), then the settings common to all (folders written by :func:`write_jupyter_config`)."""
+    return f"{root / kind}:{root / 'common'}"
+
+
 def _write_public(path: Path, text: str) -> None:
     atomic_write_text(path, text)
     path.chmod(0o644)
@@ -365,10 +381,8 @@ def apply(plan: HubPlan, people: dict[str, acc.Identity], cohort: Cohort) -> dic
         plan.jupyter_dir("common") / "nbgrader_config.json",
         json.dumps(nbgrader_config(plan), indent=1),
     )
-    for kind in ("common", "learner", "coach", "grader"):
-        for relative, data in jupyter_config(kind).items():
-            _write_public(plan.jupyter_dir(kind) / relative, json.dumps(data, indent=1))
-    for folder in {plan.state_dir / "jupyter", *plan.state_dir.joinpath("jupyter").rglob("*")}:
+    write_jupyter_config(plan.jupyter_root)
+    for folder in {plan.jupyter_root, *plan.jupyter_root.rglob("*")}:
         if folder.is_dir():
             folder.chmod(0o755)
     plan.save()

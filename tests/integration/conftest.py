@@ -216,11 +216,18 @@ class LabServer:
 
 
 def _lab_env(state: Path) -> dict[str, str]:
-    """The environment for a throw-away server: every per-user Jupyter/IPython folder under ``state``.
+    """The environment for a throw-away server: every per-user Jupyter/IPython folder under ``state``,
+    and the hub learner's configuration (``JUPYTER_CONFIG_PATH``, as the hub gives a learner's
+    server: :func:`cohort_tools.hub.process.write_jupyter_config`), so the learner sees what a
+    learner on the hub sees: Validate and the assignment list, no Create Assignment, formgrader or
+    course list, no terminal, no news or update checks.
 
-    The nbgrader lab and server extensions stay enabled: they are installed in the venv's
-    share/jupyter and etc/jupyter, which Jupyter searches whatever these variables say.
+    nbgrader's lab and server extensions are installed in the venv's share/jupyter and
+    etc/jupyter, which Jupyter searches whatever these variables say; the learner's configuration
+    comes before them.
     """
+    from cohort_tools.hub.process import jupyter_config_path, write_jupyter_config
+
     env = dict(os.environ)
     for var, sub in {
         "JUPYTER_CONFIG_DIR": "config",
@@ -232,15 +239,9 @@ def _lab_env(state: Path) -> dict[str, str]:
     }.items():
         (state / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(state / sub)
-    # Answer JupyterLab's "Would you like to get notified about official Jupyter news?" with no,
-    # so the prompt neither covers the notebook nor leads to a request for the news feed.
-    notification = state / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True, exist_ok=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false"}', encoding="utf-8"
-    )
+    write_jupyter_config(state / "hub-jupyter")
+    env["JUPYTER_CONFIG_PATH"] = jupyter_config_path(state / "hub-jupyter", "learner")
     env.pop("JUPYTER_PATH", None)
-    env.pop("JUPYTER_CONFIG_PATH", None)
     env["JUPYTER_PLATFORM_DIRS"] = "1"  # the new folder layout, without jupyter_core's warning
     # ipykernel's debugger otherwise warns about frozen modules on every kernel start (Python 3.11)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
@@ -328,14 +329,20 @@ def jupyterlab(
     """Run JupyterLab on 127.0.0.1 (a free port, a token) serving ``root_dir``; always stop it.
 
     Per-user Jupyter folders live under ``state_dir``, so the user's own settings are neither read
-    nor changed. News and update checks are off: the server makes no outside requests.
+    nor changed. The configuration is the hub learner's (``_lab_env``): news and update checks are
+    off, so the server makes no outside requests.
     """
-    import json
     import secrets
     import subprocess
     import sys
 
+    from cohort_tools.hub.environment import write_lab_overrides
+
     env = _lab_env(state_dir)
+    # the hub's JupyterLab defaults (cda hub install writes them into the hub environment's own
+    # application settings folder; this server gets a folder of its own)
+    app_settings = state_dir / "lab-app-settings"
+    write_lab_overrides(app_settings, Path(sys.prefix, "share", "jupyter", "lab", "schemas"))
     token = secrets.token_hex(24)
     log = state_dir / "jupyterlab.log"
     command = [
@@ -350,19 +357,8 @@ def jupyterlab(
         "--ServerApp.allow_root=True",
         f"--ServerApp.root_dir={root_dir}",
         "--ServerApp.open_browser=False",
+        f"--LabApp.app_settings_dir={app_settings}",
     ]
-    # In a config file, not on the command line: there "None" would be read as a URL string.
-    (state_dir / "config" / "jupyter_server_config.json").write_text(
-        json.dumps(
-            {
-                "LabApp": {
-                    "news_url": None,
-                    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                }
-            }
-        ),
-        encoding="utf-8",
-    )
     url: str | None = None
     with log.open("wb") as log_file:
         # nbgrader's Validate handler reads nbgrader_config.py from the server's working folder.

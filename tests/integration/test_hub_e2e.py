@@ -253,7 +253,7 @@ def _learner_answers(hub: Hub) -> list[Any]:
 
     from cohort_tools.course.layout import Course
     from cohort_tools.course.samples import WRONG_ANSWERS, sample_notebook
-    from tests.integration.test_lab_learner import STUB, Answer
+    from tests.integration.lab_pages import STUB, Answer
 
     course = Course(hub.info.plan.course_dir(CITY_A))
     released = nbformat.read(course.release(WORKSHOP) / f"{WORKSHOP}.ipynb", as_version=4)
@@ -300,13 +300,13 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
     """The issue's end-to-end case, in the order people do it."""
     from playwright.sync_api import expect
 
-    from tests.integration.test_lab_learner import (
+    from tests.integration.lab_pages import (
         CHECKPOINT_FAILED,
-        _run_all,
-        _save,
-        _type_answer,
-        _validate,
-        _wait_kernel_idle,
+        run_all,
+        save,
+        type_answer,
+        validate,
+        wait_kernel_idle,
     )
 
     plan = hub.info.plan
@@ -336,18 +336,18 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
         notebook = f"{CITY_A}/{WORKSHOP}/{WORKSHOP}.ipynb"
         page.goto(f"{hub.url}/user/{learner_a}/lab/tree/{notebook}")
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(state="visible")
-        _wait_kernel_idle(page)
-        _run_all(page)
+        wait_kernel_idle(page)
+        run_all(page)
         page.locator(".jp-OutputArea-output", has_text="uses the data of Riverton").wait_for(
             timeout=SPAWN_TIMEOUT_MS
         )
-        _wait_kernel_idle(page)
+        wait_kernel_idle(page)
         for answer in _learner_answers(hub):
-            _type_answer(page, answer)
-        _save(page)
+            type_answer(page, answer)
+        save(page)
         shot(page, "learner-notebook")
         step = "learner validates"
-        outcome, text = _validate(page)
+        outcome, text = validate(page)
         assert outcome == "failed", text
         failed = {t for g, t in titles.items() if f"{CHECKPOINT_FAILED}: {t}" in text}
         assert failed == {titles[wrong_check]}, text
@@ -462,7 +462,9 @@ def test_live_cohort_learner_submits_coach_grades_with_the_rubric_learner_reads_
     city_rows, _ = cohort_rows(cohort=hub.cohort_file, course_dir=courses)
     riverton = next(r for r in city_rows if r.city == "Riverton")  # the cohort view names cities
     assert riverton.workshops_done == 1
-    assert riverton.best_score_share == pytest.approx(rows[0].score / rows[0].max_score)
+    score, max_score = rows[0].score, rows[0].max_score
+    assert score is not None and max_score  # graded above
+    assert riverton.best_score_share == pytest.approx(score / max_score)
 
 
 def log_in_coach(browser: Any, hub: Hub, user: str) -> Any:

@@ -1,10 +1,10 @@
 """A learner answers Module 1 workshop A in real JupyterLab through its forms (issue 17): mouse and
 keyboard in the forms, no typing in a code cell except the reflection, which a person grades from
-its cell. Every checkpoint passes, nbgrader's
-Validate reports success (it runs the notebook afresh and reads the forms' answers file), the
-answers are there after save, close and reopen, and axe finds no serious or critical violation in
-the notebook with its forms. A screenshot of the released workshop is kept beside the test's files.
-"""
+its cell. Every checkpoint passes, nbgrader's Validate reports success (it runs the notebook afresh
+and reads the forms' answers file), the answers are there after save, close and reopen, and axe
+finds no serious or critical violation in the notebook with its forms. The learner's lab shows no
+nbgrader instructor panel (Create Assignment, formgrader, course list). A screenshot of the
+released workshop is kept beside the test's files."""
 
 from __future__ import annotations
 
@@ -13,82 +13,54 @@ import re
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
-from cohort_tools.core import paths
 from tests.integration.conftest import LabServer, visit
-from tests.integration.test_lab_learner import (  # the learner's copy, and the lab helpers
-    DEMO_CITY,
+from tests.integration.lab_pages import (
     RUN_TIMEOUT_MS,
-    WORKSHOP,
     LearnerCopy,
-    _run_all,
-    _save,
-    _screenshot_on_failure,
-    _type_answer,
-    _validate,
-    _wait_kernel_idle,
-    learner_copy,
+    close_and_reopen,
+    expect_no_instructor_panels,
+    form_of,
+    notebook_axe_violations,
+    release_learner_copy,
+    run_all,
+    save,
+    screenshot_on_failure,
+    serious_axe_violations,
+    solution_answers,
+    type_answer,
+    type_into,
+    validate,
+    wait_kernel_idle,
 )
 
 pytestmark = pytest.mark.slow
-__all__ = ["learner_copy"]  # a fixture, imported for pytest
 
+WORKSHOP = "m1_workshop_a_data_routines"
 NAMES = ["mayor_priorities", "data_vision", "priority_metrics", "metric_serves", "baseline_days",
-         "target_days", "stat_meeting", "reflection"]  # fmt: skip
+         "target_days", "stat_meeting", "reflection", "top_service"]  # fmt: skip
+
+
+@pytest.fixture
+def learner_copy(lab_server: LabServer, tmp_path: Path) -> LearnerCopy:
+    """The learner's copy of Module 1 workshop A, released by ``cda release`` for one demo city."""
+    return release_learner_copy(WORKSHOP, lab_server, tmp_path)
 
 
 def _solution(tmp_path: Path) -> dict[str, Any]:
     """The answers of the workshop's own solution for the demo city (what the forms will say)."""
-    from cohort_tools.notebooks.myst import read_myst
-
-    nb = read_myst((paths.workshops_dir() / f"{WORKSHOP}.md").read_text(encoding="utf-8"))
-    names = {n: n for n in [*NAMES, "metric_table", "top_service"]}
-    dump = (
-        "import json\nprint('ANSWERS' + json.dumps({"
-        + ", ".join(f"{k!r}: {v}" for k, v in names.items() if k not in ("metric_table",))
-        + ", 'metric_names': {m: str(metric_table.loc[m, 'metric']) for m in metric_table.index}"
-        + "}, default=str))"
-    )
-    nb.cells.append(nbformat.v4.new_code_cell(dump, metadata={"tags": []}))  # type: ignore[no-untyped-call]
-    # a plain kernel (not the forked warm one: this process also drives the browser)
-    from nbclient import NotebookClient
-    from papermill.parameterize import parameterize_notebook
-
-    done = parameterize_notebook(nb, {"city": DEMO_CITY}, kernel_name="python3", language="python")
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    NotebookClient(done, timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    text = "".join(o.get("text", "") for o in done.cells[-1].outputs)
-    found = re.search(r"ANSWERS(\{.*\})", text)
-    assert found, text
-    answers: dict[str, Any] = json.loads(found.group(1))
-    return answers
-
-
-def _type(page: Any, field: Any, text: str) -> None:
-    """Click a form field, replace what it holds with ``text`` from the keyboard, leave it (Tab)."""
-    field.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.insert_text(text)
-    page.keyboard.press("Tab")
-
-
-def _form(page: Any, copy: LearnerCopy, grade_id: str) -> Any:
-    index = next(a.code_index for a in copy.answers if a.grade_id == grade_id)
-    form = (
-        page.locator(".jp-CodeCell")
-        .nth(index)
-        .locator(".jp-OutputArea-output", has_text="The checkpoint looks at:")
-    )
-    form.wait_for(timeout=RUN_TIMEOUT_MS)
-    return form
+    values = {name: name for name in NAMES}
+    values["metric_names"] = "{m: str(metric_table.loc[m, 'metric']) for m in metric_table.index}"
+    return solution_answers(WORKSHOP, values, tmp_path)
 
 
 def _vision(page: Any, form: Any, want: dict[str, Any]) -> None:
     for i, priority in enumerate(want["mayor_priorities"], start=1):
-        _type(page, form.get_by_label(f"Priority ({i})", exact=True), priority)
-    _type(page, form.get_by_label("The mayor's vision for data", exact=True), want["data_vision"])
+        type_into(page, form.get_by_label(f"Priority ({i})", exact=True), priority)
+    type_into(
+        page, form.get_by_label("The mayor's vision for data", exact=True), want["data_vision"]
+    )
 
 
 def _metrics(page: Any, form: Any, want: dict[str, Any]) -> None:
@@ -103,11 +75,11 @@ def _metrics(page: Any, form: Any, want: dict[str, Any]) -> None:
 
 
 def _baseline(page: Any, form: Any, want: dict[str, Any]) -> None:
-    _type(page, form.get_by_label(re.compile("^Baseline")), f"{want['baseline_days']:g}")
+    type_into(page, form.get_by_label(re.compile("^Baseline")), f"{want['baseline_days']:g}")
 
 
 def _target(page: Any, form: Any, want: dict[str, Any]) -> None:
-    _type(page, form.get_by_label(re.compile("^Target")), f"{want['target_days']:g}")
+    type_into(page, form.get_by_label(re.compile("^Target")), f"{want['target_days']:g}")
 
 
 def _meeting(page: Any, form: Any, want: dict[str, Any]) -> None:
@@ -132,33 +104,20 @@ def _answer_with_forms(page: Any, copy: LearnerCopy, want: dict[str, Any]) -> No
     stops the run, so the next form appears once this one's checkpoint passes)."""
     checks = {a.grade_id: a.checkpoint for a in copy.answers}
     for grade_id, fill in STEPS:
-        form = _form(page, copy, grade_id)
+        form = form_of(page, copy, grade_id)
         fill(page, form, want)
         form.get_by_text("Saved.").first.wait_for(timeout=RUN_TIMEOUT_MS)
-        _run_all(page)
+        run_all(page)
         checkpoint = checks.get(grade_id)
         if checkpoint:
             title = copy.checkpoints[checkpoint]
             page.locator(".jp-OutputArea-output", has_text=f"Checkpoint passed: {title}").wait_for(
                 timeout=RUN_TIMEOUT_MS
             )
-        _wait_kernel_idle(page)
+        wait_kernel_idle(page)
     # The reflection is typed in its cell (the one exception): a person grades it from there,
     # and nbgrader scores an unchanged solution cell zero.
-    reflection = next(a for a in copy.answers if a.grade_id == "reflection-missed-target")
-    _type_answer(page, reflection)
-
-
-def _serious_axe_violations(page: Any, context: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page, context=context)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
-        f" {[n.get('html', '')[:300] for n in v['nodes']][:3]}"
-        for v in result.response["violations"]
-        if v.get("impact") in {"serious", "critical"}
-    ]
+    type_answer(page, copy.answer("reflection-missed-target"))
 
 
 @pytest.mark.browser
@@ -172,10 +131,11 @@ def test_a_learner_answers_workshop_a_in_its_forms_validates_and_finds_the_answe
     step = "open"
     try:
         visit(page, lab_server.lab_url(learner_copy.path))
-        _wait_kernel_idle(page)
-        _run_all(page)
-        _form(page, learner_copy, "answer-vision")
-        _wait_kernel_idle(page)
+        wait_kernel_idle(page)
+        expect_no_instructor_panels(page)  # the hub learner's lab: no Create Assignment
+        run_all(page)
+        form_of(page, learner_copy, "answer-vision")
+        wait_kernel_idle(page)
         page.screenshot(path=str(tmp_path / "released-workshop.png"))
 
         step = "answer"
@@ -191,31 +151,28 @@ def test_a_learner_answers_workshop_a_in_its_forms_validates_and_finds_the_answe
 
         step = "axe"
         # what the workshop shows (forms, tables, charts, verdicts): nothing serious or critical
-        assert _serious_axe_violations(page, ".jp-Notebook .jp-OutputArea") == []
-        # JupyterLab's own notebook chrome is kept on record (upstream: an unnamed read-only
-        # editor, the cells' "feed" role, the heading-collapse button without text)
-        chrome = _serious_axe_violations(page, ".jp-NotebookPanel .jp-Notebook")
-        (tmp_path / "axe-jupyterlab.txt").write_text("\n".join(chrome), encoding="utf-8")
+        assert serious_axe_violations(page, ".jp-Notebook .jp-OutputArea") == []
+        # the whole notebook: only what JupyterLab itself does (lab_pages.JUPYTERLAB_AXE; the
+        # reflection's editor, opened to type it, has no name from JupyterLab)
+        ours, upstream = notebook_axe_violations(page, editor_opened=True)
+        assert ours == [], "\n".join(ours)
+        (tmp_path / "axe-jupyterlab.txt").write_text("\n".join(upstream), encoding="utf-8")
 
         step = "validate"
-        _save(page)
-        outcome, text = _validate(page)
+        save(page)
+        outcome, text = validate(page)
         assert outcome == "success", text
 
         step = "reopen"
-        page.keyboard.press("Control+s")
-        page.locator(".lm-TabBar-tab.jp-mod-current .lm-TabBar-tabCloseIcon").click()
-        visit(page, lab_server.lab_url(learner_copy.path))
-        _wait_kernel_idle(page)
-        _run_all(page)
-        form = _form(page, learner_copy, "answer-baseline")
+        close_and_reopen(page, lab_server, learner_copy)
+        form = form_of(page, learner_copy, "answer-baseline")
         expect(form.get_by_label(re.compile("^Baseline"))).to_have_value(
             f"{want['baseline_days']:g}"
         )
-        form = _form(page, learner_copy, "answer-vision")
+        form = form_of(page, learner_copy, "answer-vision")
         expect(form.get_by_label("Priority (1)", exact=True)).to_have_value(
             want["mayor_priorities"][0]
         )
     except Exception as exc:
-        detail = _screenshot_on_failure(page, tmp_path, lab_server, step)
+        detail = screenshot_on_failure(page, tmp_path, lab_server, step)
         raise AssertionError(f"step '{step}' failed: {exc}\n{detail}") from exc

@@ -145,6 +145,40 @@ def test_learners_get_only_learner_panels_and_no_terminal() -> None:
     assert LAB_PLUGINS["create-assignment"] in coach and LAB_PLUGINS["course-list"] not in coach
 
 
+def test_the_notebook_command_mode_shortcuts_leave_keys_on_a_drop_down_list_to_the_list(
+    tmp_path: Path,
+) -> None:
+    import json
+    import sys
+
+    from cohort_tools.hub.environment import (
+        COMMAND_MODE,
+        SHORTCUTS_PLUGIN,
+        lab_overrides,
+        write_lab_overrides,
+    )
+
+    schemas = Path(sys.prefix, "share", "jupyter", "lab", "schemas")
+    write_lab_overrides(tmp_path, schemas)
+    overrides = json.loads((tmp_path / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides == lab_overrides(schemas)
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false"}
+    shortcuts = overrides[SHORTCUTS_PLUGIN]["shortcuts"]
+    insert_below = [s for s in shortcuts if s["command"] == "notebook:insert-cell-below"]
+    assert [(s["selector"], s.get("disabled", False)) for s in insert_below] == [
+        (COMMAND_MODE, True),  # JupyterLab's own binding of "B", switched off
+        (COMMAND_MODE + ":not(select)", False),  # and given again, except on drop-down lists
+    ]
+    assert len(shortcuts) > 20  # every command-mode shortcut (a, b, d d, m, r, y, the arrows...)
+
+
+def test_a_missing_jupyterlab_schema_is_a_plain_error(tmp_path: Path) -> None:
+    from cohort_tools.hub.environment import lab_overrides
+
+    with pytest.raises(CdaError, match="notebook shortcuts could not be read"):
+        lab_overrides(tmp_path)
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [("2G", 2 * 2**30), ("512M", 512 * 2**20), ("1.5g", int(1.5 * 2**30)), ("none", None)],
