@@ -63,7 +63,8 @@ class Checkpoint:
         return self.require(
             not empty,
             f"'{name}' is still empty.",
-            f"replace the placeholder in the answer cell with your answer for {name}.",
+            "answer it in the form above (or, in code, replace the placeholder in the answer "
+            f"cell with your answer for {name}).",
         )
 
     def is_number(self, value: Any, name: str) -> bool:
