@@ -186,6 +186,10 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     failure = None if outcome.ok else failure_of(outcome, job.timeout)
+    if job.worksheet:
+        from cohort_tools.coaching_packets.worksheets import printable
+
+        nb = printable(nb)
     if failure is None:
         try:
             page = render.notebook_page(

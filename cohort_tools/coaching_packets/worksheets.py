@@ -31,6 +31,9 @@ PAPER = {PAPER_ENV: "paper"}
 #: The tag of text that only makes sense on screen ("answer in the form..."): not printed.
 SCREEN_ONLY = "screen-only"
 
+#: The output of a live control (ipywidgets): nothing to print.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 #: Lines under an answer that has no form (a reflection for a person to read).
 REFLECTION_LINES = 6
 
@@ -88,4 +91,16 @@ def on_paper(nb: Any, *, city_name: str) -> Any:
     return out
 
 
-__all__ = ["PAPER", "REFLECTION_LINES", "SCREEN_ONLY", "is_checkpoint", "on_paper"]
+def printable(nb: Any) -> Any:
+    """The executed worksheet without live controls (such as an explorer to pick a metric from):
+    their outputs and the saved widget state, which a printed page cannot use."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})
+            ]
+    return nb
+
+
+__all__ = ["PAPER", "REFLECTION_LINES", "SCREEN_ONLY", "is_checkpoint", "on_paper", "printable"]

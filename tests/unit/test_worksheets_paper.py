@@ -144,3 +144,21 @@ def test_a_worksheet_turns_myst_cross_references_into_plain_text() -> None:
     text = "\n".join(c.source for c in paper.cells)
     assert "{doc}" not in text and "the references" in text
     assert "nb.Checkpoint" not in text  # the workbook's checkpoint is tagged and left out
+
+
+def test_a_printed_worksheet_keeps_no_live_control_or_saved_widget_state() -> None:
+    import nbformat
+
+    from cohort_tools.coaching_packets.worksheets import WIDGET_VIEW, printable
+
+    cell = nbformat.v4.new_code_cell("explorer")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data", {WIDGET_VIEW: {"model_id": "x"}, "text/plain": "VBox"}
+        ),
+        nbformat.v4.new_output("display_data", {"text/markdown": "**Takeaway:** kept"}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
+    printable(nb)
+    assert "widgets" not in nb.metadata
+    assert [list(o["data"]) for o in nb.cells[0].outputs] == [["text/markdown"]]
