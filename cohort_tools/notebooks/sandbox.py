@@ -293,9 +293,21 @@ def _package_dir() -> Path:
     return Path(cohort_tools.__file__).resolve().parent
 
 
+def _package_path() -> dict[str, str]:
+    """``PYTHONPATH`` naming the folder that holds the ``cohort_tools`` the grader imported, when
+    that package is not inside the Python environment (an editable install, or a checkout on the
+    grader's ``PYTHONPATH``): the sandbox then imports the same package, bound read-only at the
+    same path (only the package is mounted there, nothing else of that folder)."""
+    package = _package_dir()
+    prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix)}
+    if any(package.is_relative_to(p) for p in prefixes):
+        return {}
+    return {"PYTHONPATH": str(package.parent)}
+
+
 def sandbox_env() -> dict[str, str]:
     """The whole environment inside the sandbox: an allow-list, never the grader's variables."""
-    return {
+    return _package_path() | {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
