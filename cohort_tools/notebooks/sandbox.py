@@ -68,7 +68,6 @@ import nbformat
 
 from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError
-from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN
 
 from ._sandbox_zygote import NOT_JSON, VEGA_LITE
 
@@ -331,7 +330,8 @@ def sandbox_env() -> dict[str, str]:
         # A job returns only text: its charts are handed on as specs, never drawn (drawing starts
         # vl-convert's JavaScript engine afresh in every job; the learner's charts are drawn, if
         # at all, by the grader from the values the job returns).
-        **CHARTS_AFTER_THE_RUN,
+        # (render.charts.CHARTS_AFTER_THE_RUN, written out: render is this layer's peer)
+        "CDA_CHARTS": "after-the-run",
         # the curriculum's own data (programme, facts, references, word lists), read-only inside
         "CDA_HOME": str(paths.project_root()),
     }
