@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,21 @@ def answers_file(autograded_dir: Path, notebook: str) -> Path:
     return autograded_dir / f"{notebook}.answers.json"
 
 
+#: ``ast.parse`` is not safe in threads on CPython 3.11.7 and older ("AST constructor recursion
+#: depth mismatch", CPython gh-106905): the grader parses cells in several threads at once.
+_PARSE_LOCK = threading.Lock()
+
+
+def parse_python(source: str) -> ast.Module:
+    """``ast.parse``, one thread at a time (raises SyntaxError as it does)."""
+    with _PARSE_LOCK:
+        return ast.parse(source)
+
+
 def _assigned_names(source: str) -> list[str]:
     """Names assigned at the top level of a cell (``x = ...``, ``x: int = ...``)."""
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except SyntaxError:
         return []
     names: list[str] = []

@@ -15,6 +15,8 @@ from .layout import Course, course_folders, tools_on_path
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
+#: The progress table as text, beside its chart.
+PROGRESS_TEXT = "progress.txt"
 
 
 def _hide_hidden_tests(nb: Any) -> Any:
@@ -70,6 +72,10 @@ def _feedback_of(course: Course) -> list[Path]:
     # nbgrader's own converter, used only to configure the exporter exactly as generate_feedback does.
     conv = GenerateFeedback(coursedir=course.coursedir(), config=course.nbgrader_config())
     written = []
+    # One exporter for the course: building one compiles its templates again (nbconvert has no
+    # type hints for these).
+    plain = HTMLExporter(config=conv.config)
+    plain.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
     root = course.folder("autograded")
     for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
         student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
@@ -84,12 +90,6 @@ def _feedback_of(course: Course) -> list[Path]:
         # GetGrades reads the scores first (it needs the original cells), then hidden tests go.
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
         nb = _hide_hidden_tests(nb)
-        # nbconvert has no type hints for these.
-        plain = HTMLExporter(config=conv.config)
-        plain.register_preprocessor(
-            CSSHTMLHeaderPreprocessor(config=conv.config),
-            enabled=True,
-        )
         html, _ = plain.from_notebook_node(nb, resources=resources)
         target = course.feedback(student, assignment) / f"{notebook}.html"
         atomic_write_text(target, html)
@@ -287,6 +287,6 @@ def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None)
         out.mkdir(parents=True, exist_ok=True)
         svg = vlc.vegalite_to_svg(chart.to_dict())
         atomic_write_text(out / "progress.svg", svg)
-        atomic_write_text(out / "progress.txt", text + "\n")
+        atomic_write_text(out / PROGRESS_TEXT, text + "\n")
         atomic_write_text(out / "progress-chart-description.txt", alt_text + "\n")
     return text

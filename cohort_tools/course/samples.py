@@ -121,23 +121,49 @@ def make_sample_submissions(
     return kinds
 
 
-def run_course_demo(*, out: Path, cohort: Cohort | Path | None = None) -> str:
+#: The line the course step prints when a rerun has nothing to do.
+UNCHANGED = (
+    "Course unchanged, skipped: the workshops, cohort, city data, sample submissions and package "
+    "are as they were when it was last graded, and so is the course folder; its grades stand."
+)
+
+
+def run_course_demo(
+    *,
+    out: Path,
+    cohort: Cohort | Path | None = None,
+    workshops: Path | None = None,
+    force: bool = False,
+) -> str:
     """Build, release, submit samples, autograde, feedback and progress into ``out/course``.
 
     Returns the progress table text (also saved with its chart under ``out/course/progress``).
+    When the course there was made from the same inputs and is as that run left it
+    (:mod:`.rerun`), nothing is done and the saved table is returned after :data:`UNCHANGED`;
+    ``force`` runs every step regardless. ``workshops``: the workshops folder (default: the
+    project's).
     """
     from cohort_tools.core.errors import CdaError
 
-    from .build import build_course, release
+    from . import rerun
+    from .build import _resolve_cohort, build_course, release
     from .grade import autograde
-    from .report import feedback, progress
+    from .report import PROGRESS_TEXT, feedback, progress
 
-    course_dir = out / "course"
-    build_course(course_dir=course_dir, cohort=cohort)
-    release(course_dir=course_dir, cohort=cohort)
-    make_sample_submissions(course_dir=course_dir, cohort=cohort)
+    course_dir = (out / "course").resolve()
+    loaded = _resolve_cohort(cohort)
+    key = rerun.inputs_key(loaded, workshops=workshops)
+    table = course_dir / "progress" / PROGRESS_TEXT
+    if not force and table.is_file() and rerun.unchanged(course_dir, key):
+        return UNCHANGED + "\n" + table.read_text(encoding="utf-8").rstrip("\n")
+    rerun.forget(course_dir)
+    build_course(course_dir=course_dir, cohort=loaded, workshops_dir=workshops)
+    release(course_dir=course_dir, cohort=loaded, workshops_dir=workshops)
+    make_sample_submissions(course_dir=course_dir, cohort=loaded)
     report = autograde(course_dir=course_dir)
     if not report.ok:
         raise CdaError.single(course_dir, "autograding failed:\n" + report.summary())
     feedback(course_dir=course_dir)
-    return progress(course_dir=course_dir, out=course_dir / "progress")
+    text = progress(course_dir=course_dir, out=course_dir / "progress")
+    rerun.save(course_dir, key)
+    return text

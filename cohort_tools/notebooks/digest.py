@@ -17,11 +17,12 @@ def json_digest(payload: Any) -> str:
     return sha256_hex(json.dumps(payload, sort_keys=True, default=str).encode())
 
 
-def folder_digest(folder: Path) -> str:
+def folder_digest(folder: Path, *, suffixes: tuple[str, ...] = ()) -> str:
     """Content hash of every file under ``folder`` (relative path and bytes), or 'missing'.
 
     Files and folders whose name starts with a dot (editor swap files, caches) are not data and
-    are left out.
+    are left out. ``suffixes``: only files whose name ends with one of them (e.g. ``(".py",)``
+    for a package's source, without its ``__pycache__``).
     """
     if not folder.is_dir():
         return "missing"
@@ -29,6 +30,8 @@ def folder_digest(folder: Path) -> str:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if suffixes and not path.name.endswith(suffixes):
             continue
         h.update(rel.encode() + b"\0" + sha256_hex(path.read_bytes()).encode() + b"\n")
     return h.hexdigest()

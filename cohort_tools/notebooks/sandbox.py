@@ -293,9 +293,21 @@ def _package_dir() -> Path:
     return Path(cohort_tools.__file__).resolve().parent
 
 
+def _package_path() -> dict[str, str]:
+    """``PYTHONPATH`` naming the folder that holds the ``cohort_tools`` the grader imported, when
+    that package is not inside the Python environment (an editable install, or a checkout on the
+    grader's ``PYTHONPATH``): the sandbox then imports the same package, bound read-only at the
+    same path (only the package is mounted there, nothing else of that folder)."""
+    package = _package_dir()
+    prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix)}
+    if any(package.is_relative_to(p) for p in prefixes):
+        return {}
+    return {"PYTHONPATH": str(package.parent)}
+
+
 def sandbox_env() -> dict[str, str]:
     """The whole environment inside the sandbox: an allow-list, never the grader's variables."""
-    return {
+    return _package_path() | {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
@@ -315,6 +327,11 @@ def sandbox_env() -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "CDA_CACHE_DIR": SANDBOX_CACHE_DIR,
         "CDA_SANDBOX": "1",
+        # A job returns only text: its charts are handed on as specs, never drawn (drawing starts
+        # vl-convert's JavaScript engine afresh in every job; the learner's charts are drawn, if
+        # at all, by the grader from the values the job returns).
+        # (render.charts.CHARTS_AFTER_THE_RUN, written out: render is this layer's peer)
+        "CDA_CHARTS": "after-the-run",
         # the curriculum's own data (programme, facts, references, word lists), read-only inside
         "CDA_HOME": str(paths.project_root()),
     }

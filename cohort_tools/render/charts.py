@@ -13,8 +13,10 @@ vl-convert's JavaScript engine cannot cross a fork (a child of a process that st
 while starting it afresh costs about 0.4 s of CPU in every kernel. So the packet engine starts its
 kernels with :data:`CHARTS_AFTER_THE_RUN` in their environment: the renderer then hands the chart's
 Vega-Lite spec on, and the engine, after the run, replaces it by the same :func:`chart_figure` in
-its own warm process (``render.page.charts_to_static``). Without that variable (the book, grading,
-JupyterLab, tests) the kernel draws the figure itself.
+its own warm process (``render.page.charts_to_static``). The grader does the same for its trusted
+kernels (:func:`draw_charts`, after the run, the outputs otherwise unchanged), and the learner's
+sandbox, which returns only text, never draws. Without that variable (the book, JupyterLab, tests)
+the kernel draws the figure itself.
 
 The alt-text rule lives here, in :func:`chart_alt_text`: the chart's ``description``; without one, a
 description generated from its title, mark and encoded fields; a bare title; else the visible
@@ -124,6 +126,37 @@ def chart_figure(spec: dict[str, Any]) -> str:
         f'src="data:image/svg+xml;base64,{data}">'
         f"<figcaption>Chart description: {html.escape(alt)}</figcaption></figure>"
     )
+
+
+def draw_charts(nb: Any) -> int:
+    """Draw, in place, every chart a kernel started with :data:`CHARTS_AFTER_THE_RUN` handed on:
+    each Vega-Lite output becomes the figure the kernel's renderer would have shown (the same
+    ``text/html``, the rest of the output kept as it is). Returns the number of charts drawn.
+
+    For callers that keep the notebook itself (the grader): nothing else of the notebook changes,
+    so the executed notebook is the one a kernel that drew its own charts gives.
+    """
+    count = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+        for i, output in enumerate(outputs):
+            data = output.get("data") or {}
+            key = next((k for k in data if VEGALITE_MIME.match(k)), None)
+            if key is None:
+                continue
+            rest = {k: v for k, v in data.items() if k != key}
+            try:
+                output["data"] = {"text/html": chart_figure(dict(data[key])), **rest}
+            except Exception as exc:  # as the kernel's renderer would have failed: an error output
+                ename, evalue = type(exc).__name__, str(exc)
+                outputs[i] = type(output)(
+                    output_type="error",
+                    ename=ename,
+                    evalue=evalue,
+                    traceback=[f"{ename}: {evalue}"],
+                )
+            count += 1
+    return count
 
 
 def _vegalite_mimetype() -> str:

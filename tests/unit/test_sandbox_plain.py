@@ -25,6 +25,7 @@ from cohort_tools.notebooks._sandbox_zygote import (
     to_plain,
 )
 from cohort_tools.notebooks.sandbox import _plan, bwrap_args, rebuild_answer, sandbox_env
+from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN
 
 
 def test_numpy_and_pandas_scalars_dates_tuples_and_sets_become_plain_data() -> None:
@@ -161,6 +162,7 @@ def test_the_sandbox_sees_only_the_python_environment_the_package_and_its_city(
     assert "do-not-leak" not in " ".join(args)
     assert set(sandbox_env()) >= {"PATH", "HOME", "TMPDIR", "CDA_CACHE_DIR"}
     assert "CDA_UNIT_CANARY" not in sandbox_env()
+    assert CHARTS_AFTER_THE_RUN.items() <= sandbox_env().items()  # jobs never draw charts
     assert args.count("--tmpfs") == 3  # two job slots and the hidden demo cohort
 
 

@@ -30,7 +30,7 @@ import nbformat
 
 from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
 
-from ..answers import _assigned_names, answers_file
+from ..answers import _assigned_names, answers_file, parse_python
 from ..layout import Course, assignment_id
 from .gradebook import NotebookInfo
 
@@ -234,7 +234,7 @@ def parameter_value(nb: nbformat.NotebookNode, name: str) -> str | None:
         if cell.cell_type != "code" or "injected-parameters" not in cell.metadata.get("tags", []):
             continue
         try:
-            tree = ast.parse(cell.source)
+            tree = parse_python(cell.source)
         except SyntaxError:
             return None
         for node in tree.body:

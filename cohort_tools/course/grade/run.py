@@ -5,7 +5,8 @@
 3. execute it with THE run loop (:func:`cohort_tools.notebooks.run.run`) in a fresh kernel forked
    from the warm zygote, with nbgrader's ``Execute`` settings: a cell over the time limit is
    interrupted and scores zero, errors are kept as outputs and the run goes on; a kernel that dies
-   zeroes the checkpoints it did not reach;
+   zeroes the checkpoints it did not reach; the kernel hands its charts on and they are drawn
+   here after the run (``render.charts.draw_charts``: the same figures, one warm vl-convert);
 4. nbgrader's after-execute steps, and one plain note per cell that did not run cleanly (from the
    run's outcome: time limit, syntax error, a dead kernel).
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import nbformat
 
 from cohort_tools.notebooks.run import RunOutcome, run
+from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN, draw_charts
 
 from .gradebook import grade_id
 
@@ -76,11 +78,14 @@ def execute(
         pool=pool,
         cwd=cwd,
         timeout=timeout,
-        env={"NBGRADER_EXECUTION": "autograde"},
+        # The kernel hands its charts on and they are drawn here, once vl-convert is warm in this
+        # process, rather than by starting its JavaScript engine afresh in every kernel.
+        env={"NBGRADER_EXECUTION": "autograde", **CHARTS_AFTER_THE_RUN},
         stop_on_error=False,
         after=after,
         client_options=execute_options,
     )
+    draw_charts(nb)
     if outcome.kind == "died" and outcome.failure is not None:
         _mark_unreached(nb, outcome.failure.index)
     elif outcome.kind == "not_started" or outcome.stopped_early:
