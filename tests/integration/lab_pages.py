@@ -267,9 +267,10 @@ def verdict(page: Any, copy: LearnerCopy, checkpoint: str) -> Any:
     )
 
 
-def serious_axe_violations(page: Any, context: str | dict[str, Any]) -> list[str]:
+def serious_axe_violations(page: Any, context: str | dict[str, Any] | None) -> list[str]:
     """axe-core's serious and critical violations in ``context`` (a selector, or axe's
-    include/exclude object), one line each: rule id, impact, help, the first nodes."""
+    include/exclude object; None: the whole page), one line each: rule id, impact, help, the
+    first nodes."""
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page, context=context)

@@ -10,6 +10,7 @@ import pytest
 
 from cohort_tools.model.cohort import load_cohort
 from tests.integration.conftest import serve, visit
+from tests.integration.lab_pages import serious_axe_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -55,23 +56,28 @@ def test_index_links_reach_each_city_brief(page: Any, packets_url: str) -> None:
         assert any(h and h.startswith(f"{city.id}/") for h in hrefs), (city.id, hrefs)
 
 
+def _serious_by_page(
+    page: Any, url: str, pages: list[str], *, clean_load: bool = False
+) -> dict[str, list[str]]:
+    """axe-core's serious and critical findings on each page that has any; with ``clean_load``
+    a page must also load with no failed request or console error."""
+    found: dict[str, list[str]] = {}
+    for rel in pages:
+        seen = visit(page, f"{url}/{rel}")
+        if clean_load:
+            assert not seen.failed and not seen.console_errors, (rel, seen)
+        bad = serious_axe_violations(page, None)
+        if bad:
+            found[rel] = bad
+    return found
+
+
 def test_axe_core_finds_no_serious_or_critical_violation_in_any_packet_page(
     page: Any, packets_url: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     templates = ("pre_session_brief", "strategy_review", "showcase_prep", "mayor_decision_brief")
-    found: dict[str, list[str]] = {}
-    for rel in ["index.html"] + [f"riverton/{t}.html" for t in templates]:
-        visit(page, f"{packets_url}/{rel}")
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']}"
-            for v in axe.run(page).response["violations"]
-            if v.get("impact") in {"serious", "critical"}
-        ]
-        if bad:
-            found[rel] = bad
+    pages = ["index.html"] + [f"riverton/{t}.html" for t in templates]
+    found = _serious_by_page(page, packets_url, pages)
     assert not found, found
 
 
@@ -86,19 +92,7 @@ def worksheets_url(demo_run: tuple[Any, Path]) -> Iterator[str]:
 def test_axe_core_finds_no_serious_or_critical_violation_in_the_worksheets(
     page: Any, worksheets_url: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     sheets = ("m0_convening_workbook", "m1_workshop_a_data_routines", "m2_workshop_b_workforce")
-    found: dict[str, list[str]] = {}
-    for rel in ["index.html"] + [f"riverton/{s}.html" for s in sheets]:
-        seen = visit(page, f"{worksheets_url}/{rel}")
-        assert not seen.failed and not seen.console_errors, (rel, seen)
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']}"
-            for v in axe.run(page).response["violations"]
-            if v.get("impact") in {"serious", "critical"}
-        ]
-        if bad:
-            found[rel] = bad
+    pages = ["index.html"] + [f"riverton/{s}.html" for s in sheets]
+    found = _serious_by_page(page, worksheets_url, pages, clean_load=True)
     assert not found, found
