@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cohort_tools.core.defaults import DEMO_OUTPUT_DIR
 from cohort_tools.model.cohort import Cohort, load_cohort, summary
@@ -69,36 +70,30 @@ def step_calendar(ctx: DemoContext) -> None:
     ctx.outputs["calendar"] = ics
 
 
-def step_packets(ctx: DemoContext) -> None:
-    from cohort_tools.coaching_packets import run_packets
+def _engine_step(ctx: DemoContext, make: Callable[..., Any], folder: str) -> None:
+    """A packet-engine product for every city (packets, worksheets): made, reported, and a failure
+    named with its index page."""
     from cohort_tools.core.errors import CdaError
 
-    report = run_packets(
-        cohort=ctx.cohort_file,
-        out=ctx.out / "packets",
-        quiet=True,
-        course_dir=ctx.out / "course",
+    report = make(
+        cohort=ctx.cohort_file, out=ctx.out / folder, quiet=True, course_dir=ctx.out / "course"
     )
     ctx.say(report.summary())
-    ctx.outputs["packets"] = report.index
+    ctx.outputs[folder] = report.index
     if not report.ok:
-        raise CdaError(headline=f"Some packets failed; see {report.index}.")
+        raise CdaError(headline=f"Some {folder} failed; see {report.index}.")
+
+
+def step_packets(ctx: DemoContext) -> None:
+    from cohort_tools.coaching_packets import run_packets
+
+    _engine_step(ctx, run_packets, "packets")
 
 
 def step_worksheets(ctx: DemoContext) -> None:
     from cohort_tools.coaching_packets.engine import run_worksheets
-    from cohort_tools.core.errors import CdaError
 
-    report = run_worksheets(
-        cohort=ctx.cohort_file,
-        out=ctx.out / "worksheets",
-        quiet=True,
-        course_dir=ctx.out / "course",
-    )
-    ctx.say(report.summary())
-    ctx.outputs["worksheets"] = report.index
-    if not report.ok:
-        raise CdaError(headline=f"Some worksheets failed; see {report.index}.")
+    _engine_step(ctx, run_worksheets, "worksheets")
 
 
 def step_course(ctx: DemoContext) -> None:

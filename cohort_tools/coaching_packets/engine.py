@@ -52,7 +52,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cohort_tools.coaching_packets.cache import ENGINE_FORMAT, Digests, packet_key
 from cohort_tools.coaching_packets.jobs import (
@@ -69,6 +69,9 @@ from cohort_tools.core import defaults
 from cohort_tools.course.layout import course_answers_digest
 from cohort_tools.notebooks.digest import folder_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template, discover_templates
+
+if TYPE_CHECKING:
+    from cohort_tools.model.cohort import Cohort
 
 
 def run_jobs(
@@ -231,11 +234,8 @@ def run_packets(
     """
     from cohort_tools.core import paths
     from cohort_tools.core.errors import CdaError
-    from cohort_tools.model.cohort import load_cohort
 
-    loaded = load_cohort(cohort)
-    everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]
-    chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
+    loaded, everyone, chosen = _targets(cohort, cities)
     folder = templates_dir or paths.coaching_templates_dir()
     chosen_templates = discover_templates(folder, templates)
     if not chosen_templates:
@@ -247,7 +247,7 @@ def run_packets(
         )
     index_templates = discover_templates(folder) if templates else chosen_templates
     return run_jobs(
-        _unique(chosen) or everyone,
+        chosen,
         chosen_templates,
         out=out,
         cohort_name=loaded.name,
@@ -265,13 +265,12 @@ def run_packets(
     )
 
 
-def worksheet_templates(names: list[str] | None = None) -> list[Template]:
+def worksheet_templates() -> list[Template]:
     """The notebooks printed as worksheets, in programme order: the mayor's convening workbook,
     then every workshop (keynotes are talks, with nothing to fill in). Titles say the module."""
     import dataclasses
 
     from cohort_tools.core import paths
-    from cohort_tools.core.errors import CdaError
     from cohort_tools.model.programme import load_programme
     from cohort_tools.notebooks.myst import load_template
 
@@ -287,22 +286,11 @@ def worksheet_templates(names: list[str] | None = None) -> list[Template]:
         ]
     chosen += [(s.notebook, "Month 6") for s in programme.capstone if s.notebook]
     root = paths.project_root()
-    templates = [
+    return [
         dataclasses.replace(t, title=f"{where}: {t.title}")
         for source, where in chosen
         for t in [load_template(root / source)]
     ]
-    if names:
-        known = {t.name: t for t in templates}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise CdaError.single(
-                paths.workshops_dir(),
-                f"no workshop named {', '.join(unknown)}.",
-                f"use one of: {', '.join(known)}.",
-            )
-        templates = [known[n] for n in dict.fromkeys(names)]
-    return templates
 
 
 def run_worksheets(
@@ -320,14 +308,16 @@ def run_worksheets(
     """Print the worksheets of a cohort (None = the demo cohort): per city, the convening workbook
     and every workshop as a page and a PDF, blank forms to fill in by hand (:mod:`.worksheets`).
     Unchanged worksheets are skipped, as packets are."""
-    from cohort_tools.model.cohort import load_cohort
+    from cohort_tools.core import paths
+    from cohort_tools.notebooks.myst import pick
 
-    loaded = load_cohort(cohort)
-    everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]
-    chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
-    templates = worksheet_templates(workshops)
+    loaded, everyone, chosen = _targets(cohort, cities)
+    every = worksheet_templates()
+    templates = pick(
+        {t.name: t for t in every}, workshops, where=paths.workshops_dir(), noun="workshop"
+    )
     return run_jobs(
-        _unique(chosen) or everyone,
+        chosen,
         templates,
         out=out,
         cohort_name=loaded.name,
@@ -338,10 +328,23 @@ def run_worksheets(
         force=force,
         quiet=quiet,
         timeout=timeout,
-        index_templates=worksheet_templates() if workshops else templates,
+        index_templates=every,
         course_dir=course_dir,
         worksheet=True,
     )
+
+
+def _targets(
+    cohort: Path | None, cities: list[str] | None
+) -> tuple[Cohort, list[CityTarget], list[CityTarget]]:
+    """The cohort (None = the demo cohort), every city as a target, and the cities asked for
+    (each once; all when none are named). An unknown city id is a CdaError."""
+    from cohort_tools.model.cohort import load_cohort
+
+    loaded = load_cohort(cohort)
+    everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]
+    chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
+    return loaded, everyone, _unique(chosen) or everyone
 
 
 def _unique(items: Iterable[CityTarget]) -> list[CityTarget]:

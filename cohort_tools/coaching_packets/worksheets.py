@@ -23,7 +23,7 @@ import nbformat
 from cohort_tools.course.grade.isolated import is_answer
 from cohort_tools.course.grade.isolated import is_checkpoint as is_test_cell
 from cohort_tools.lessons.checkpoints import as_released
-from cohort_tools.lessons.forms import PAPER_ENV
+from cohort_tools.lessons.forms import PAPER_ENV, ruled_lines
 
 #: The kernel environment of a worksheet run: forms drawn as printable blanks.
 PAPER = {PAPER_ENV: "paper"}
@@ -49,10 +49,8 @@ def _needs_lines(cell: Any) -> bool:
 
 
 def _lines_cell(count: int) -> Any:
-    line = '<div style="border-bottom:1px solid #444;height:1.9em"></div>'
     return nbformat.v4.new_markdown_cell(
-        "**Your answer** (written for a person to read):\n\n"
-        f'<div class="cda-paper-lines" aria-hidden="true">{line * count}</div>'
+        f"**Your answer** (written for a person to read):\n\n{ruled_lines(count)}"
     )
 
 

@@ -129,7 +129,7 @@ class Field:
 
     def paper(self) -> str:
         """The control as a printable blank (HTML): the label and a line to write on."""
-        return _question(self.label, _lines(1))
+        return _question(self.label, ruled_lines(1))
 
 
 def _scalar(raw: Any, label: str) -> Any:
@@ -259,7 +259,7 @@ class Number(Field):
         hint = "; ".join(
             x for x in (self.unit, f"e.g. {self.example}" if self.example else "") if x
         )
-        return _question(self.label, _lines(1), hint)
+        return _question(self.label, ruled_lines(1), hint)
 
 
 @dataclass
@@ -286,7 +286,7 @@ class Date(Field):
         return Control(picker, lambda: picker.value.isoformat() if picker.value else None)
 
     def paper(self) -> str:
-        return _question(self.label, _lines(1), "a date: month / day / year")
+        return _question(self.label, ruled_lines(1), "a date: month / day / year")
 
 
 @dataclass
@@ -329,7 +329,7 @@ class Text(Field):
 
     def paper(self) -> str:
         hint = "; ".join(x for x in (self.hint, f"aim for {self.words}" if self.words else "") if x)
-        return _question(self.label, _lines(4 if self.long else 1), hint)
+        return _question(self.label, ruled_lines(4 if self.long else 1), hint)
 
 
 @dataclass
@@ -366,7 +366,7 @@ class Computed(Field):
 
     def paper(self) -> str:
         note = f'The notebook works this out from your answers above ("{self.button}").'
-        return _question(self.label, _lines(1), note)
+        return _question(self.label, ruled_lines(1), note)
 
 
 def _computed_text(value: Any) -> str:
@@ -549,7 +549,7 @@ def _question(label: str, body: str, hint: str = "") -> str:
     return f'<div class="cda-paper-question" style="margin:0.6em 0">{head}{body}</div>'
 
 
-def _lines(count: int) -> str:
+def ruled_lines(count: int) -> str:
     """Ruled lines to write on (decorative, so hidden from screen readers)."""
     line = '<div style="border-bottom:1px solid #444;height:1.9em"></div>'
     return f'<div class="cda-paper-lines" aria-hidden="true">{line * count}</div>'

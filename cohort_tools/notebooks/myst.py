@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jupytext
 import nbformat
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools.core.errors import CdaError, Problem
+
+T = TypeVar("T")
 
 #: Parameters the engine can supply; a template receives the ones it declares.
 #: ``city`` and ``cohort_file`` are required in every template.
@@ -137,23 +139,29 @@ def load_template(path: Path) -> Template:
     )
 
 
+def pick(available: dict[str, T], names: list[str] | None, *, where: Path, noun: str) -> list[T]:
+    """``available`` in order, or only ``names`` (each once, in the order given); an unknown name
+    is a CdaError at ``where`` that lists the names there are."""
+    if not names:
+        return list(available.values())
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        raise CdaError.single(
+            where,
+            f"no {noun} named {', '.join(unknown)}.",
+            f"use one of: {', '.join(available) or '(none found)'}.",
+        )
+    return [available[n] for n in dict.fromkeys(names)]
+
+
 def discover_templates(folder: Path, names: list[str] | None = None) -> list[Template]:
     """Every ``*.md`` template in ``folder`` (sorted), or only ``names`` (file stems)."""
     available = {
         p.stem: p for p in sorted(folder.glob("*.md")) if not p.name.startswith(("_", "."))
     }
-    if names:
-        unknown = [n for n in names if n not in available]
-        if unknown:
-            raise CdaError.single(
-                folder,
-                f"no coaching template named {', '.join(unknown)}.",
-                f"use one of: {', '.join(available) or '(none found)'}.",
-            )
-        chosen = [available[n] for n in dict.fromkeys(names)]
-    else:
-        chosen = list(available.values())
-    return [load_template(p) for p in chosen]
+    return [
+        load_template(p) for p in pick(available, names, where=folder, noun="coaching template")
+    ]
 
 
 def parameterize(template: Template, values: dict[str, Any]) -> nbformat.NotebookNode:
