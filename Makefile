@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean install hub-install
+.PHONY: demo test lint format clean install hub-install catalogs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format cohort_tools tests bench
 	$(BIN)/ruff check --fix cohort_tools tests bench
+
+# Translators' catalogs: extract every _("...") message of the code into cohort_tools/locale/cda.pot
+# and merge new messages into each language's cda.po (then translate the empty entries).
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output \
+		--project cohort-tools -o cohort_tools/locale/cda.pot .
+	$(BIN)/pybabel update -D cda -i cohort_tools/locale/cda.pot -d cohort_tools/locale --no-fuzzy-matching
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache

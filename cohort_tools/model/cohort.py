@@ -32,6 +32,7 @@ from cohort_tools.core.config import (
 )
 from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, known_language
 from cohort_tools.model.programme import Programme, load_programme
 
 CityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -77,6 +78,10 @@ class City(Strict):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. US")
     population: int = Field(gt=0)
     timezone: str | None = None
+    language: str | None = Field(
+        default=None,
+        description="the language the city's team reads (en, es); the cohort's language if not given",
+    )
     fictional: bool = False
     mayor: Person
     cda_lead: CdaLead
@@ -87,6 +92,12 @@ class City(Strict):
     _base: Path = PrivateAttr(default=Path("."))
 
     _tz = field_validator("timezone")(lambda v: v if v is None else _valid_timezone(v))
+    _lang = field_validator("language")(lambda v: v if v is None else known_language(v))
+
+    @property
+    def lang(self) -> str:
+        """The language everything made for this city is written in."""
+        return self.language or SOURCE_LANGUAGE
 
     @property
     def data_dir(self) -> Path:
@@ -100,9 +111,13 @@ class CohortHeader(Strict):
     name: Name
     start_date: dt.date
     timezone: str
+    language: str = Field(
+        default=SOURCE_LANGUAGE, description="the cohort's default language (en, es)"
+    )
     cities: list[Any] = Field(min_length=1)
 
     _tz = field_validator("timezone")(_valid_timezone)
+    _lang = field_validator("language")(known_language)
 
     @field_validator("start_date", mode="before")
     @classmethod
@@ -123,6 +138,7 @@ class Cohort(StrictModel):
     timezone: str
     cities: list[City]
     path: Path
+    language: str = SOURCE_LANGUAGE
 
     def city(self, city_id: str) -> City:
         for c in self.cities:
@@ -200,6 +216,9 @@ def check_cohort(
                 ]
                 _rules_on_raw(raw, i, label, doc, programme, problems)
                 continue
+            if city.language is None:
+                default = header.language if header else SOURCE_LANGUAGE
+                city = city.model_copy(update={"language": default})
             city._base = doc.path.parent
             cities.append(city)
             _city_rules(city, i, doc, programme, problems)
@@ -213,6 +232,7 @@ def check_cohort(
         timezone=header.timezone,
         cities=cities,
         path=doc.path.resolve(),
+        language=header.language,
     )
     return cohort, problems
 

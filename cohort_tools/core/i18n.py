@@ -1,0 +1,225 @@
+"""Languages as data: which language a text is read in, its translations, and its formats.
+
+One edition per language. English (``en``) is the source language: every text is written in English
+first. Another language is added by translators editing text files only, never code:
+
+- **Messages in code** (checkpoint hints, packet and strategy headings, CLI messages) are marked
+  ``_("...")`` and extracted with Babel (``make catalogs``) into ``cohort_tools/locale/cda.pot``. Each
+  language has one gettext catalog, ``cohort_tools/locale/<code>/LC_MESSAGES/cda.po``, a text file any
+  translation tool (Poedit, Weblate, a text editor) edits. Catalogs are read as text at run time
+  (Babel's ``read_po``): there is no compiled ``.mo`` file to forget to rebuild.
+- **Notebooks and pages** (workshops, keynotes, coaching templates, book pages) are translated as whole
+  MyST files: the Spanish edition of ``workshops/m1_workshop_a_data_routines.md`` is
+  ``workshops/es/m1_workshop_a_data_routines.md``. A translator edits prose in a Markdown file;
+  ``tests/unit/test_translated_sources.py`` fails when a translation's code drifts from the English
+  source's (same cells, tags and code, only string literals may differ), so the code stays ours.
+
+Adding Portuguese is: copy ``es`` catalogs and sources to ``pt``, translate, and list the language in
+:data:`LANGUAGE_NAMES`. Which language a text is read in is data: a city's ``language`` in the cohort
+file (the cohort's ``language`` by default). The current language is a context variable, set with
+:func:`speaking` around everything made for one city, so helpers deep in the stack (``_()``) need no
+language argument.
+
+Formats (dates, numbers, money) come from Babel's CLDR data for the language and the city's country:
+``es`` in Colombia writes ``15 de enero de 2027`` and ``$ 1.200.000``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency as _babel_currency
+from babel.numbers import format_decimal, get_territory_currencies
+
+from cohort_tools.core.dates import us_date
+
+#: The source language: every text is written in it first.
+SOURCE_LANGUAGE = "en"
+
+#: Every language the programme is published in, with its name in itself (for the switcher).
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
+
+#: Where a language's region is not known, this country writes its formats (Latin-American Spanish).
+_DEFAULT_REGION = {"en": "US", "es": "419"}
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "cda"
+
+_current: ContextVar[str | None] = ContextVar("cda_language", default=None)
+_process_language = SOURCE_LANGUAGE  # a kernel's language, set once by nb.start (set_language)
+
+
+def catalog_file(language: str) -> Path:
+    """The gettext catalog a translator edits for one language."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def known_language(language: str) -> str:
+    """``language`` if the programme is published in it; ValueError naming the choices otherwise."""
+    if language not in LANGUAGE_NAMES:
+        choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
+        raise ValueError(f"'{language}' is not a language of the programme; use one of: {choices}")
+    return language
+
+
+@cache
+def _messages(language: str) -> dict[str, str]:
+    """The translated messages of one language (fuzzy and empty entries left out)."""
+    if language == SOURCE_LANGUAGE:
+        return {}
+    path = catalog_file(language)
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    out: dict[str, str] = {}
+    for message in catalog:
+        text = message.string
+        if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
+            out[message.id] = text
+    return out
+
+
+def current_language() -> str:
+    """The language of what is being made now (see :func:`speaking` and :func:`set_language`)."""
+    return _current.get() or _process_language
+
+
+def set_language(language: str) -> None:
+    """Set the whole process's language (a notebook kernel: each cell runs in its own context)."""
+    global _process_language
+    _process_language = known_language(language)
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Make everything inside the block in ``language`` (``with speaking(city.language): ...``)."""
+    token = _current.set(known_language(language))
+    try:
+        yield language
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str, *, language: str | None = None) -> str:
+    """``message`` in the current language (itself when no translation exists yet)."""
+    return _messages(language or current_language()).get(message, message)
+
+
+#: The marker Babel extracts (``pybabel extract -k _``).
+_ = gettext
+
+
+def untranslated(messages: list[str], language: str) -> list[str]:
+    """The messages ``language``'s catalog does not translate yet (the completeness test uses it)."""
+    have = _messages(language)
+    return [m for m in messages if m not in have]
+
+
+# -- sources translated as whole files ---------------------------------------------------------
+
+
+def translated_source(source: Path, language: str) -> Path | None:
+    """The ``language`` edition of a MyST source (``<folder>/<language>/<name>``), or None."""
+    if language == SOURCE_LANGUAGE:
+        return source
+    candidate = source.parent / language / source.name
+    return candidate if candidate.is_file() else None
+
+
+def source_for(source: Path, language: str) -> Path:
+    """The edition of ``source`` to use for ``language``: its translation, or the English source."""
+    return translated_source(source, language) or source
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+def locale_for(language: str | None = None, country: str | None = None) -> Locale:
+    """The Babel locale of a language in a country (``es``, ``CO`` -> ``es_CO``)."""
+    language = language or current_language()
+    region = country or _DEFAULT_REGION.get(language, "")
+    try:
+        return Locale.parse(f"{language}_{region}") if region else Locale.parse(language)
+    except (ValueError, LookupError):
+        return Locale.parse(language)
+
+
+def format_date(
+    day: dt.date,
+    *,
+    language: str | None = None,
+    country: str | None = None,
+    short: bool = False,
+) -> str:
+    """A date as a reader of this language writes it: ``January 15, 2027``, ``15 de enero de 2027``."""
+    language = language or current_language()
+    if language == "en":
+        return us_date(day, short=short)
+    pattern = "d MMM y" if short else "long"
+    return str(_babel_date(day, format=pattern, locale=locale_for(language, country)))
+
+
+def format_number(
+    value: float | int, *, language: str | None = None, country: str | None = None, digits: int = 0
+) -> str:
+    """A number with the locale's separators: ``12,400`` in English, ``12.400`` in Colombia."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=locale_for(language, country)))
+
+
+def currency_of(country: str) -> str:
+    """The ISO 4217 code of a country's money today (``CO`` -> ``COP``)."""
+    found = get_territory_currencies(country)
+    return found[0] if found else "USD"
+
+
+def format_money(
+    amount: float | int | Decimal,
+    *,
+    country: str,
+    language: str | None = None,
+    currency: str | None = None,
+) -> str:
+    """An amount in a country's money without cents: ``$1,200,000``, ``$ 1.200.000``."""
+    code = currency or currency_of(country)
+    return str(
+        _babel_currency(
+            round(amount),
+            code,
+            locale=locale_for(language, country),
+            format_type="standard",
+            currency_digits=False,
+            format="¤#,##0",
+        )
+    )
+
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "LOCALE_DIR",
+    "SOURCE_LANGUAGE",
+    "catalog_file",
+    "currency_of",
+    "current_language",
+    "format_date",
+    "format_money",
+    "format_number",
+    "gettext",
+    "known_language",
+    "locale_for",
+    "set_language",
+    "source_for",
+    "speaking",
+    "translated_source",
+    "untranslated",
+]
