@@ -40,6 +40,7 @@ class CityTarget:
     id: str
     name: str
     data_dir: Path
+    language: str = "en"  # what the city's team reads: its packets use that edition
 
 
 @dataclass(frozen=True)

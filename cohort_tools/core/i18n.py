@@ -119,6 +119,11 @@ def gettext(message: str, *, language: str | None = None) -> str:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it here (it is translated where used)."""
+    return message
+
+
 def untranslated(messages: list[str], language: str) -> list[str]:
     """The messages ``language``'s catalog does not translate yet (the completeness test uses it)."""
     have = _messages(language)
@@ -207,6 +212,7 @@ def format_money(
 __all__ = [
     "LANGUAGE_NAMES",
     "LOCALE_DIR",
+    "N_",
     "SOURCE_LANGUAGE",
     "catalog_file",
     "currency_of",
