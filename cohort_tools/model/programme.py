@@ -17,19 +17,19 @@ from pydantic import Field, ValidationError, model_validator
 from cohort_tools.core import paths
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError
-from cohort_tools.core.i18n import SOURCE_LANGUAGE, YAML_TEXT_KEYS, gettext
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, YAML_TEXT_KEYS, gettext
 
 Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
 SessionKind = Literal["keynote", "workshop", "studio"]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
-AUDIENCE_LABELS: dict[str, str] = {
-    "mayor": "Mayor",
-    "cda_lead": "CDA lead",
-    "senior_team": "Senior team",
-    "coach": "Coach",
-    "govex": "Program team",
+AUDIENCE_LABELS: dict[str, str] = {  # catalog messages: gettext() them where shown
+    "mayor": N_("Mayor"),
+    "cda_lead": N_("CDA lead"),
+    "senior_team": N_("Senior team"),
+    "coach": N_("Coach"),
+    "govex": N_("Program team"),
 }
 
 
