@@ -53,15 +53,14 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
 _DEFAULT_REGION = {"en": "US", "es": "419"}
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "cda"
 
 _current: ContextVar[str | None] = ContextVar("cda_language", default=None)
 _process_language = SOURCE_LANGUAGE  # a kernel's language, set once by nb.start (set_language)
 
 
-def catalog_file(language: str) -> Path:
-    """The gettext catalog a translator edits for one language."""
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_file(language: str, domain: str = "cda") -> Path:
+    """A gettext catalog a translator edits for one language."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def known_language(language: str) -> str:
@@ -72,21 +71,27 @@ def known_language(language: str) -> str:
     return language
 
 
+#: The catalogs, one per area of the code so translators can share the work: ``cda`` (lessons,
+#: notebooks, packets, calendar, programme) and ``strategy`` (the strategy document).
+DOMAINS = ("cda", "strategy")
+
+
 @cache
 def _messages(language: str) -> dict[str, str]:
-    """The translated messages of one language (fuzzy and empty entries left out)."""
+    """The translated messages of one language, every catalog (fuzzy and empty entries left out)."""
     if language == SOURCE_LANGUAGE:
         return {}
-    path = catalog_file(language)
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
     out: dict[str, str] = {}
-    for message in catalog:
-        text = message.string
-        if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
-            out[message.id] = text
+    for domain in DOMAINS:
+        path = catalog_file(language, domain)
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=domain)
+        for message in catalog:
+            text = message.string
+            if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
+                out[message.id] = text
     return out
 
 
