@@ -276,7 +276,9 @@ def number(value: float | int, *, digits: int = 0, country: str | None = None) -
     return i18n.format_number(value, digits=digits, country=country)
 
 
-def money(amount: float | int | Decimal, *, country: str = "US", currency: str | None = None) -> str:
+def money(
+    amount: float | int | Decimal, *, country: str = "US", currency: str | None = None
+) -> str:
     """An amount in a country's money, without cents, as the kernel's language writes it:
     ``$1,200,000`` in English for the US, ``$ 1.200.000`` in Spanish for Colombia (``"CO"``)."""
     return i18n.format_money(amount, country=country, currency=currency)
@@ -301,9 +303,7 @@ def show_chart(chart: Any, *, alt: str, takeaway: str) -> None:
     import altair
 
     if not alt.strip() or not takeaway.strip():
-        raise ValueError(
-            _("every chart needs a text alternative (alt) and a one-line takeaway")
-        )
+        raise ValueError(_("every chart needs a text alternative (alt) and a one-line takeaway"))
     if altair.renderers.active == "default":  # nb.start was not called: still no CDN
         enable_offline_charts()
     from IPython.display import display

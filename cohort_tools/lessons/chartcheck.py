@@ -250,8 +250,12 @@ def _check_description(spec: Mapping[str, Any]) -> list[ChartProblem]:
         return [
             ChartProblem(
                 "no-description",
-                _("the chart has no text alternative, so people using a screen reader get nothing."),
-                _("set the chart's description: say what kind of chart it is and its main numbers."),
+                _(
+                    "the chart has no text alternative, so people using a screen reader get nothing."
+                ),
+                _(
+                    "set the chart's description: say what kind of chart it is and its main numbers."
+                ),
             )
         ]
     if description.strip() == title or len(description.split()) < 8:
@@ -316,7 +320,9 @@ def _check_axes(units: list[_Unit]) -> list[ChartProblem]:
                     _("the {axis} axis is labeled '{title}', a column name, not words.").format(
                         axis=name, title=title
                     ),
-                    _("write the label a resident would understand, e.g. 'Share who found work (%)'."),
+                    _(
+                        "write the label a resident would understand, e.g. 'Share who found work (%)'."
+                    ),
                 )
             )
     return problems
@@ -463,8 +469,12 @@ def _check_uncertainty(units: list[_Unit]) -> list[ChartProblem]:
     return [
         ChartProblem(
             "no-uncertainty",
-            _("the chart shows rates without their uncertainty, so small differences look certain."),
-            _("add a range for each rate (an error bar or a line from the low to the high estimate)."),
+            _(
+                "the chart shows rates without their uncertainty, so small differences look certain."
+            ),
+            _(
+                "add a range for each rate (an error bar or a line from the low to the high estimate)."
+            ),
         )
     ]
 

@@ -99,9 +99,9 @@ class Checkpoint:
             return False
         return self.require(
             low <= float(value) <= high,
-            _("{what} is {value}, outside the range that makes sense here ({low} to {high}).").format(
-                what=what, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"
-            ),
+            _(
+                "{what} is {value}, outside the range that makes sense here ({low} to {high})."
+            ).format(what=what, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"),
             hint,
         )
 

@@ -41,6 +41,8 @@ NO_DESCRIPTION = "Chart (no description given: set the chart's description)"
 def no_description() -> str:
     """:data:`NO_DESCRIPTION` in the reader's language."""
     return _("Chart (no description given: set the chart's description)")
+
+
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 # The environment of a kernel whose charts the caller draws after the run (the packet engine).
