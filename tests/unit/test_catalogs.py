@@ -57,7 +57,9 @@ def test_translations_keep_the_english_placeholders() -> None:
     wrong = [
         (message.id, message.string)
         for message in catalog
-        if message.id and message.string and placeholders(message.id) != placeholders(message.string)
+        if message.id
+        and message.string
+        and placeholders(message.id) != placeholders(message.string)
     ]
     assert not wrong, "placeholders differ:\n" + "\n".join(f"  {e!r} -> {s!r}" for e, s in wrong)
 
@@ -137,3 +139,21 @@ def _walk(widget):  # type: ignore[no-untyped-def]
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_nb_dates_and_numbers_follow_the_language() -> None:
+    import datetime as dt
+
+    from cohort_tools import nb
+    from cohort_tools.core.dates import us_date
+
+    day = dt.date(2027, 1, 15)
+    assert nb.us_date(day) == us_date(day) == "January 15, 2027"
+    assert nb.us_date(day, short=True) == us_date(day, short=True)
+    assert nb.number(12400) == "12,400"
+    assert nb.money(1_200_000) == "$1,200,000"
+    with i18n.speaking("es"):
+        assert nb.us_date(day) == "15 de enero de 2027"
+        assert nb.money(1_200_000, country="CO") == i18n.format_money(
+            1_200_000, country="CO", language="es"
+        )
