@@ -14,15 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
-from cohort_tools.core.i18n import _
+from cohort_tools.core.i18n import N_, _
 
 K = TypeVar("K")
 V = TypeVar("V")
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalog without translating it now (it is translated when read)."""
-    return message
 
 
 def _text(value: Any) -> Any:
