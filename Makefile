@@ -40,7 +40,7 @@ format: $(STAMP)
 # Translators' catalogs: extract every _("...") message of the code into cohort_tools/locale/cda.pot
 # and merge new messages into each language's cda.po (then translate the empty entries).
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
 		--project cohort-tools -o cohort_tools/locale/cda.pot .
 	$(BIN)/pybabel update -D cda -i cohort_tools/locale/cda.pot -d cohort_tools/locale --no-fuzzy-matching
 

@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -117,6 +118,59 @@ def gettext(message: str, *, language: str | None = None) -> str:
 
 #: The marker Babel extracts (``pybabel extract -k _``).
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it here (it is translated where used)."""
+    return message
+
+
+#: Keys whose values in curriculum YAML files are text people read (see model.programme).
+YAML_TEXT_KEYS = frozenset(
+    {
+        "name",
+        "note",
+        "title",
+        "why",
+        "rules",
+        "objectives",
+        "theme",
+        "summary",
+        "purpose",
+        "description",
+    }
+)
+
+
+def extract_yaml(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for curriculum YAML (babel.cfg): every text value under a key people read,
+    with its line, so a translator translates programme.yaml in the same catalog as the code."""
+    import yaml
+
+    class _Lines(yaml.SafeLoader):
+        pass
+
+    def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> tuple[int, str]:
+        return node.start_mark.line + 1, str(loader.construct_scalar(node))
+
+    _Lines.add_constructor("tag:yaml.org,2002:str", _scalar)
+
+    def walk(value: Any, key: str) -> Iterator[tuple[int, str, str, list[str]]]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                name = k[1] if isinstance(k, tuple) else str(k)
+                yield from walk(v, name)
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item, key)
+        elif isinstance(value, tuple) and key in YAML_TEXT_KEYS:
+            line, text = value
+            if text.strip():
+                yield line, "_", text.strip(), [f"programme field: {key}"]
+
+    yield from walk(yaml.load(fileobj.read().decode("utf-8"), Loader=_Lines), "")
 
 
 def untranslated(messages: list[str], language: str) -> list[str]:
@@ -207,6 +261,7 @@ def format_money(
 __all__ = [
     "LANGUAGE_NAMES",
     "LOCALE_DIR",
+    "N_",
     "SOURCE_LANGUAGE",
     "catalog_file",
     "currency_of",
