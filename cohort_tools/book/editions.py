@@ -12,13 +12,16 @@ The extension (listed in ``sphinx.extra_extensions`` by :mod:`cohort_tools.book.
 - resolves a ``{doc}`` link to a page this edition does not have yet (an untranslated page) to the
   same page in the source edition, marked ``hreflang``, instead of a broken reference. A title taken
   from the English page is marked ``lang="en"`` so screen readers read it in English and the
-  Spanish-text checks know it is English on purpose.
+  Spanish-text checks know it is English on purpose;
+- turns MyST's ``[text]{.lang-en}`` into ``<span lang="en">text</span>``: text a translation quotes
+  in another language on purpose (a source's English title) is marked as such.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
+import re
 from typing import Any
 
 from cohort_tools.core.i18n import LANGUAGE_NAMES, SOURCE_LANGUAGE
@@ -164,9 +167,34 @@ def _missing_reference(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     )
 
 
+_LANG_CLASS = re.compile(r"^lang-([a-z]{2}(?:-[A-Za-z0-9]+)?)$")
+
+
+def _mark_languages(app: Any, doctree: Any, docname: str) -> None:
+    """``[Setting Performance Targets]{.lang-en}`` in MyST -> ``<span lang="en">`` in HTML.
+
+    A translation quotes some text in another language on purpose (the title of a source published
+    only in English, the English term beside a glossary entry). Marking it lets screen readers read
+    it in its own language (WCAG 3.1.2) and tells the book's language checks it is meant.
+    MyST's inline attributes carry only classes, so the class becomes the ``lang`` attribute here.
+    """
+    from docutils import nodes
+
+    if app.builder.format != "html":
+        return
+    for node in list(doctree.findall(nodes.inline)):
+        langs = [m.group(1) for c in node["classes"] if (m := _LANG_CLASS.match(c))]
+        if not langs:
+            continue
+        opening = nodes.raw("", f'<span lang="{html.escape(langs[0])}">', format="html")
+        closing = nodes.raw("", "</span>", format="html")
+        node.replace_self([opening, *node.children, closing])
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("cda_language_editions", [], "html")
     app.add_config_value("cda_untranslated", {}, "env")
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _missing_reference)
+    app.connect("doctree-resolved", _mark_languages)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

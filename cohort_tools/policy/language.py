@@ -155,6 +155,8 @@ _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _ROLE = re.compile(r"\{[a-z-]+\}`[^`\n]*`")
 _MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+# Text a page quotes in another language on purpose, marked for the reader: [Title]{.lang-en}.
+_OTHER_LANGUAGE = re.compile(r"\[[^\]\n]*\]\{\.lang-[\w-]+\}")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 # A word: letters in any alphabet (móvil, tenéis), with inner apostrophes (mayor's).
 _LETTER = r"[^\W\d_]"
@@ -189,7 +191,7 @@ def markdown_prose(text: str) -> Iterator[tuple[int, str]]:
             continue
         if fence is not None and line.lstrip().startswith(":"):
             continue  # directive options (:alt:, :name:)
-        for pattern in (_ROLE, _INLINE_CODE, _MD_LINK_TARGET, _URL):
+        for pattern in (_OTHER_LANGUAGE, _ROLE, _INLINE_CODE, _MD_LINK_TARGET, _URL):
             line = _mask(line, pattern)
         yield number, line
 
