@@ -207,14 +207,14 @@ def test_the_language_switcher_is_reached_with_the_keyboard_and_opens_the_same_p
     else:
         pytest.fail("Tab never reached the language switcher")
     assert page.evaluate("document.activeElement.getAttribute('hreflang')") == "es"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.url == f"{book_url}/{rel}"
     assert page.locator("html").get_attribute("lang") == "es"
     back = page.locator("a.cda-language-link[hreflang='en']")
     assert back.get_attribute("lang") == "en" and back.inner_text() == "English"
-    back.click()
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        back.click()
     assert page.url == f"{book_url}/{english}"
 
 
