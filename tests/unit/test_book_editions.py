@@ -154,7 +154,7 @@ def test_a_link_to_an_untranslated_page_goes_to_the_english_page_marked_as_engli
     def resolve(target: str, explicit: bool) -> str:
         node = {"reftype": "doc", "reftarget": target, "refdoc": "index", "refexplicit": explicit}
         made = editions._missing_reference(app, None, node, nodes.inline("", "las referencias"))
-        return made.astext()
+        return str(made.astext())
 
     assert resolve("references", False) == (
         '<a class="reference external cda-other-edition" href="../references.html" '
