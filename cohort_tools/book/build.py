@@ -365,11 +365,14 @@ def assemble_translation(
             parts.append({"caption": caption, "chapters": chapters})
 
     part(captions["programme"], [CONVENING_DOC, "lead-orientation", "coaching-guide"])
+    from cohort_tools.model.programme import in_language
+
+    titles = {m.id: m.title for m in in_language(programme, language).modules}
     for m in programme.modules:
-        part(
-            captions["module"].format(number=m.number),
-            [d for d in docs if d.startswith(f"modules/{m.id}/")],
-        )
+        caption = captions["module"].format(number=m.number)
+        if titles[m.id] != m.title:  # the catalog has the module's title in this language
+            caption += f": {titles[m.id]}"
+        part(caption, [d for d in docs if d.startswith(f"modules/{m.id}/")])
     part(captions["capstone"], [d for d in docs if d.startswith("modules/capstone/")])
     listed = {c["file"] for p in parts for c in p["chapters"]}  # type: ignore[attr-defined]
     others = sorted(d for d in present if d != "index" and d not in listed)
