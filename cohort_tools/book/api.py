@@ -19,10 +19,15 @@ def build(
     city: str = DEMO_CITY,
     strict: bool = True,
     echo: Callable[[str], None] | None = None,
+    languages: list[str] | None = None,
 ) -> BookBuild:
     """Build the curriculum book offline; ``out`` is replaced on success.
 
     ``city``: the demo city the session notebooks run on; ``strict``: Sphinx warnings are errors;
-    ``echo`` receives progress lines.
+    ``echo`` receives progress lines; ``languages``: the editions to build (default: English and
+    every language with a translated landing page; each other edition goes to ``out/<language>``
+    and runs its notebooks on a demo city that reads that language).
     """
-    return build_book_report(out=out, strict=strict, execute_city=city, echo=echo)
+    return build_book_report(
+        out=out, strict=strict, execute_city=city, echo=echo, languages=languages
+    )

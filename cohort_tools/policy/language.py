@@ -155,8 +155,14 @@ _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _ROLE = re.compile(r"\{[a-z-]+\}`[^`\n]*`")
 _MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
+# Text a page quotes in another language on purpose, marked for the reader: [Title]{.lang-en}.
+_OTHER_LANGUAGE = re.compile(r"\[[^\]\n]*\]\{\.lang-[\w-]+\}")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
-_WORD = re.compile(r"(?<![\w./\\@])([A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z])(?![\w/\\@]|\.\w)")
+# A word: letters in any alphabet (móvil, tenéis), with inner apostrophes (mayor's).
+_LETTER = r"[^\W\d_]"
+_WORD = re.compile(
+    rf"(?<![\w./\\@])({_LETTER}(?:{_LETTER}|')*{_LETTER}|{_LETTER})(?![\w/\\@]|\.\w)"
+)
 
 
 def _mask(line: str, pattern: re.Pattern[str]) -> str:
@@ -185,7 +191,7 @@ def markdown_prose(text: str) -> Iterator[tuple[int, str]]:
             continue
         if fence is not None and line.lstrip().startswith(":"):
             continue  # directive options (:alt:, :name:)
-        for pattern in (_ROLE, _INLINE_CODE, _MD_LINK_TARGET, _URL):
+        for pattern in (_OTHER_LANGUAGE, _ROLE, _INLINE_CODE, _MD_LINK_TARGET, _URL):
             line = _mask(line, pattern)
         yield number, line
 
@@ -381,18 +387,21 @@ def check_lines(
     for number, line in lines:
         for pattern in allowed:
             line = _mask(line, pattern)
+        spans: set[tuple[int, int]] = set()
         for match in _WORD.finditer(line):
             word = match.group(1)
             key = word.lower()
             if key.endswith("'s") and key not in avoid:
                 key = key[:-2]
             if key in avoid:
+                spans.add(match.span(1))
                 found.append(
                     Finding(source, number, word, _case_like(word, avoid[key]), line.strip())
                 )
         for pattern, use in phrases:
             for match in pattern.finditer(line):
-                found.append(Finding(source, number, match.group(0), use, line.strip()))
+                if match.span() not in spans:  # the word list already said what to write
+                    found.append(Finding(source, number, match.group(0), use, line.strip()))
     return found
 
 
@@ -416,7 +425,109 @@ def check_file(path: Path, *, style: Style | None = None) -> list[Finding]:
     return check_text(text, source=name, style=style)
 
 
+# --- English left in Spanish text -----------------------------------------------------------------
+
+#: Proper names that stay in English in the Spanish edition (exact text, masked before the search).
+ENGLISH_ALLOWED: tuple[str, ...] = (
+    "City Data Alliance",
+    "What Works Cities",
+    "Bloomberg Philanthropies",
+    "Bloomberg Center for Government Excellence",
+    "Johns Hopkins University",
+    "Johns Hopkins",
+    "Bloomberg",
+    "GovEx",
+    "Washington Group",
+    "Jupyter",
+    "JupyterHub",
+    "CityStat",
+    "Open311",
+    "311",
+    "coaching",  # the programme keeps "coach" and "coaching" (the Spanish edition's glossary)
+)
+
+#: Common English words that are not Spanish words. Words both languages write the same way ("a",
+#: "no", "me", "he", "has", "use", "son", "mayor", "plan", "total", "real", "final", "local",
+#: "general", "once", "red", "pie", "solo", "era", "dice", "come", "do", "base", "as") are left out, so a
+#: Spanish sentence never trips the check.
+ENGLISH_WORDS = frozenset(
+    """
+    the and of to with for from this that these those which what when where who whom whose why how
+    is are was were be been being am it its it's they them their theirs we us our ours you your
+    yours he's she's i'm i've we're they're you're isn't aren't don't doesn't didn't won't can't
+    will would should could can may might must shall not into onto about after before between
+    through during without within over under again more most other some such only than then there
+    here very also just each every both all any own same so if or an on at by up out off down
+    too few many much because while until though although whether either neither
+    have had having does did done doing make makes made get gets got give gives take takes
+    see sees seen know knows want wants need needs find finds show shows shown tell tells ask
+    asks work works working worked write writes written read reads call calls keep keeps start
+    starts run runs help helps look looks think thinks say says said comes go goes going
+    city cities team teams data lead leads leader leaders chart charts map maps table tables
+    page pages book program programme session sessions week weeks month months year years day
+    days people staff service services request requests report reports meeting meetings budget
+    mayor's council residents resident neighborhood neighborhoods answer answers question
+    questions exercise exercises notebook notebooks workshop workshops dashboard dashboards
+    target targets baseline metric metrics strategy goal goals step steps result results
+    time first last next new old good best better small large high low number numbers share
+    shares rate rates level levels group groups part parts open public plain text
+    """.split()  # noqa: SIM905  (a block of words reads better than a list of strings)
+)
+
+#: Endings only English words have (Spanish writes -ción, -mente, -dad...); not "-ed", which
+#: Spanish has too (usted, pared, red).
+_ENGLISH_ENDING = re.compile(r"(?:[a-z]{2,}(?:ing|ings|tion|tions|ness|ship|ships|ful|ly))$")
+#: Spanish words with one of those endings (loanwords Spanish has made its own).
+_SPANISH_WITH_ENGLISH_ENDING = frozenset({"ring", "rings"})
+
+
+@dataclass(frozen=True)
+class EnglishWord:
+    """An English word found in Spanish text."""
+
+    line: int
+    word: str
+    context: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: '{self.word}' ({self.context.strip()[:80]})"
+
+
+def is_english_word(word: str) -> bool:
+    """True when ``word`` is English and not also a Spanish word (case-insensitive)."""
+    key = word.lower().replace("’", "'")
+    if key in ENGLISH_WORDS:
+        return True
+    if not key.isascii() or key in _SPANISH_WITH_ENGLISH_ENDING:
+        return False
+    return bool(_ENGLISH_ENDING.fullmatch(key))
+
+
+def english_words(
+    text: str | Iterable[tuple[int, str]], *, allow: Iterable[str] = ENGLISH_ALLOWED
+) -> list[EnglishWord]:
+    """Every English word in Spanish ``text`` (a string, or (line, text) pairs already reduced to
+    prose), proper names in ``allow`` excepted. Words joined to code (``data_dir``, ``file.md``)
+    are not words, as in :func:`check_lines`."""
+    lines = enumerate(text.splitlines(), start=1) if isinstance(text, str) else text
+    allowed = [
+        re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") for a in sorted(allow, key=len, reverse=True)
+    ]
+    found: list[EnglishWord] = []
+    for number, line in lines:
+        masked = line
+        for pattern in allowed:
+            masked = _mask(masked, pattern)
+        for match in _WORD.finditer(masked):
+            if is_english_word(match.group(1)):
+                found.append(EnglishWord(number, match.group(1), line))
+    return found
+
+
 __all__ = [
+    "ENGLISH_ALLOWED",
+    "ENGLISH_WORDS",
+    "EnglishWord",
     "Finding",
     "Style",
     "Unit",
@@ -424,6 +535,8 @@ __all__ = [
     "check_lines",
     "check_text",
     "default_style",
+    "english_words",
+    "is_english_word",
     "load_style",
     "markdown_prose",
     "notebook_text",

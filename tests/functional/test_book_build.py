@@ -1,4 +1,5 @@
-"""`cda book build` on a small copy of the project: one session notebook with an nbgrader exercise.
+"""`cda book build` on a small copy of the project: one session notebook with an nbgrader exercise,
+and its Spanish edition (a translated landing page and the notebook's translation).
 
 The book is built once for the module (plus one incremental rebuild in the last test), through the
 typer sub-app the lead registers as `cda book`.
@@ -24,16 +25,28 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = myst("book_exercise")
+NOTEBOOK_ES = myst("book_exercise_es")
+SESSION_PAGE = "modules/leadership/m1-workshop-a.html"
+INDEX_ES = """# Currículo de prueba
+
+Esta es la edición en español. Vean el {doc}`glosario <glossary>` y la página {doc}`programme`.
+"""
 
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO / "book", root / "book")
+    shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("es"))
+    (root / "book" / "es").mkdir()
+    (root / "book" / "es" / "index.md").write_text(INDEX_ES, encoding="utf-8")
     (root / "curriculum").mkdir()
     shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
     (root / "workshops").mkdir()
     (root / "workshops" / "m1_workshop_a_data_routines.md").write_text(NOTEBOOK, encoding="utf-8")
+    (root / "workshops" / "es").mkdir()
+    (root / "workshops" / "es" / "m1_workshop_a_data_routines.md").write_text(
+        NOTEBOOK_ES, encoding="utf-8"
+    )
     return root
 
 
@@ -121,3 +134,77 @@ def test_broken_reference_fails_the_build_naming_the_page_and_keeps_the_old_site
     message = str(caught.value)
     assert "book/glossary.md" in message and "no-such-page" in message
     assert (out / "glossary.html").read_bytes() == before  # the last good site is untouched
+
+
+# -- the Spanish edition ------------------------------------------------------------------------
+
+
+def _html(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_spanish_edition_is_built_beside_the_english_one_in_spanish(
+    built: tuple[Path, str],
+) -> None:
+    out, output = built
+    es = out / "es"
+    assert '<html lang="es"' in _html(es / "index.html")
+    assert '<html lang="en"' in _html(out / "index.html")
+    page = _html(es / SESSION_PAGE)
+    assert '<html lang="es"' in page and "Rutinas de datos" in page
+    assert NBGRADER_CODE_STUB["python"] in page and "escriban un número entero" in page
+    assert 'alt="Dos barras: la respuesta y tres."' in page
+    assert not (es / "glossary.html").exists()  # not translated: linked in English instead
+    assert "Español" in output
+
+
+def test_spanish_notebooks_run_on_the_cohorts_spanish_speaking_city(
+    built: tuple[Path, str],
+) -> None:
+    from cohort_tools.book.build import edition_city
+    from cohort_tools.model.cohort import load_cohort
+
+    out, _ = built
+    city = edition_city(load_cohort(), "es", "riverton")
+    spanish = [c.id for c in load_cohort().cities if c.lang == "es"]
+    assert city == (spanish[0] if spanish else load_cohort().cities[0].id)
+    assert f"Ejecutando en {city}" in _html(out / "es" / SESSION_PAGE)
+
+
+def test_spanish_search_title_and_placeholder(built: tuple[Path, str]) -> None:
+    out, _ = built
+    es = out / "es"
+    assert "LANGUAGE: 'es'" in _html(es / "_static" / "documentation_options.js")
+    assert '"algunas"' in _html(es / "_static" / "language_data.js")  # Spanish stopwords, stemmer
+    index = _html(es / "index.html")
+    assert 'placeholder="Buscar en el currículo"' in index
+    assert "Currículo del Acelerador City Data Alliance" in index
+
+
+def test_every_page_links_to_the_same_page_in_the_other_edition_or_its_home(
+    built: tuple[Path, str],
+) -> None:
+    out, _ = built
+    link_es = '<a class="cda-language-link" href="{}" hreflang="es" lang="es">Español</a>'
+    link_en = '<a class="cda-language-link" href="{}" hreflang="en" lang="en">English</a>'
+    assert link_es.format("../../es/" + SESSION_PAGE) in _html(out / SESSION_PAGE)
+    assert link_en.format("../../../" + SESSION_PAGE) in _html(out / "es" / SESSION_PAGE)
+    assert link_es.format("es/index.html") in _html(out / "glossary.html")  # no counterpart
+    assert link_en.format("../index.html") in _html(out / "es" / "index.html")
+    for page in out.rglob("*.html"):
+        if "_static" not in page.parts:
+            assert 'class="cda-language-switcher"' in _html(page), page
+
+
+def test_links_to_untranslated_pages_go_to_the_english_book(built: tuple[Path, str]) -> None:
+    out, _ = built
+    index = _html(out / "es" / "index.html")
+    assert 'href="../glossary.html" hreflang="en">glosario</a> (en inglés)' in index
+    assert 'href="../programme.html" hreflang="en"><span lang="en">The program at a glance' in index
+
+
+def test_the_cli_offers_the_languages_option() -> None:
+    cda = typer.Typer()
+    cda.add_typer(book_app, name="book")
+    result = CliRunner().invoke(cda, ["book", "build", "--help"])
+    assert result.exit_code == 0 and "--languages" in result.output

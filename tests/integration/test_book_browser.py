@@ -165,3 +165,70 @@ def test_the_printable_kit_pages_pass_axe(page: Any, tmp_path: Path) -> None:
                 found[html_page.name] = bad
     assert len(kit.pages) == 10
     assert not found, found
+
+
+# -- the Spanish edition (issue 20) ---------------------------------------------------------------
+
+
+def _spanish_pages(book_pages: list[str]) -> list[str]:
+    pages = [p for p in book_pages if p.startswith("es/")]
+    assert "es/index.html" in pages, "the Spanish edition was not built"
+    return pages
+
+
+def test_the_spanish_edition_loads_cleanly_and_passes_axe(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    found: dict[str, Any] = {}
+    for rel in _spanish_pages(book_pages):
+        seen = visit(page, f"{book_url}/{rel}")
+        if seen.failed or seen.console_errors:
+            found[rel] = seen
+            continue
+        assert page.locator("html").get_attribute("lang") == "es", rel
+        bad = _serious_axe_violations(page, f"{book_url}/{rel}")
+        if bad:
+            found[rel] = bad
+    assert not found, found
+
+
+def test_the_language_switcher_is_reached_with_the_keyboard_and_opens_the_same_page(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    spanish = _spanish_pages(book_pages)
+    # A page both editions have (a translated session notebook when there is one).
+    rel = next((p for p in spanish if p.startswith("es/modules/")), "es/index.html")
+    english = rel.removeprefix("es/")
+    visit(page, f"{book_url}/{english}")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('cda-language-link')"):
+            break
+    else:
+        pytest.fail("Tab never reached the language switcher")
+    assert page.evaluate("document.activeElement.getAttribute('hreflang')") == "es"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{book_url}/{rel}"
+    assert page.locator("html").get_attribute("lang") == "es"
+    back = page.locator("a.cda-language-link[hreflang='en']")
+    assert back.get_attribute("lang") == "en" and back.inner_text() == "English"
+    with page.expect_navigation():
+        back.click()
+    assert page.url == f"{book_url}/{english}"
+
+
+def test_spanish_search_finds_the_landing_pages_title_words(
+    page: Any, book_pages: list[str], book_url: str
+) -> None:
+    _spanish_pages(book_pages)
+    visit(page, f"{book_url}/es/index.html")
+    title = page.locator("article h1").first.inner_text()
+    assert page.locator("input[name='q']").first.get_attribute("placeholder") == (
+        "Buscar en el currículo"
+    )
+    word = max((w.strip("¶#.,:") for w in title.split()), key=len)
+    visit(page, f"{book_url}/es/search.html?q={word.lower()}")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    assert results.count() >= 1
