@@ -447,7 +447,9 @@ def national_standard_problems(
                 severity="warning",
             )
         ]
-    bad = rows & ~frame[column].isin(standard.reporting_codes) & frame[column].notna()
+    # codes no standard has are the schema's problem (reported once, there)
+    other = frame[column].isin(schemas.ETHNIC_GROUP_CODES)
+    bad = rows & other & ~frame[column].isin(standard.reporting_codes)
     if not bad.any():
         return []
     found = sorted(set(frame.loc[bad, column].astype(str)))
