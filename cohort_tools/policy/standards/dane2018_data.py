@@ -1,12 +1,12 @@
 """Colombia's national standard: DANE's 2018 census ethnic self-recognition categories, as data.
 
 The Censo Nacional de Población y Vivienda 2018 (CNPV 2018) of the Departamento Administrativo
-Nacional de Estadística (DANE) asks each person which ethnic group they recognise themselves as part
+Nacional de Estadística (DANE) asks each person which ethnic group they recognize themselves as part
 of (*autorreconocimiento étnico*). The answer labels below are written as DANE's census tables
 publish them; the codes are this project's (upper case, no accents, none shared with SPD 15).
 
 What we checked, and what we could not (see ``curriculum/references.yaml``, ``dane-cnpv-2018`` and
-``dane-cnpv-2018-etnia-table``): the census and its microdata catalogue are DANE's own page; the six
+``dane-cnpv-2018-etnia-table``): the census and its microdata catalog are DANE's own page; the six
 answer labels and the "No informa" column were checked against a public table of CNPV 2018 results
 by municipality, not against DANE's questionnaire itself (it was not in the sources we can reach).
 Whether the questionnaire allows one answer or several per person is NOT verified here, so
