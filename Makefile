@@ -37,12 +37,15 @@ format: $(STAMP)
 	$(BIN)/ruff format cohort_tools tests bench
 	$(BIN)/ruff check --fix cohort_tools tests bench
 
-# Translators' catalogs: extract every _("...") message of the code into cohort_tools/locale/cda.pot
-# and merge new messages into each language's cda.po (then translate the empty entries).
+# Translators' catalogs: extract every _("...") message of the code into a template per area
+# (cohort_tools/locale/<domain>.pot; the strategy document has its own) and merge new messages into
+# each language's <domain>.po (then translate the empty entries).
+BABEL_EXTRACT := $(BIN)/pybabel extract -k _ -k N_ --no-location --sort-output --project cohort-tools
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output \
-		--project cohort-tools -o cohort_tools/locale/cda.pot .
+	$(BABEL_EXTRACT) -F babel.cfg --ignore-dirs="strategy" -o cohort_tools/locale/cda.pot .
+	$(BABEL_EXTRACT) -o cohort_tools/locale/strategy.pot cohort_tools/strategy
 	$(BIN)/pybabel update -D cda -i cohort_tools/locale/cda.pot -d cohort_tools/locale --no-fuzzy-matching
+	$(BIN)/pybabel update -D strategy -i cohort_tools/locale/strategy.pot -d cohort_tools/locale --no-fuzzy-matching
 
 clean:
 	rm -rf demo-output .pytest_cache .ruff_cache

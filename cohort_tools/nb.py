@@ -25,8 +25,10 @@ product-made thing a notebook reads, the strategy's content, is reached through 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +43,9 @@ from cohort_tools.citydata.schemas import (
     SKILLS,
     UPDATE_FREQUENCIES,
 )
-from cohort_tools.core.dates import us_date
+from cohort_tools.core import i18n
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import _
 from cohort_tools.lessons import (
     chartcheck,
     coherence,
@@ -104,6 +107,8 @@ __all__ = [
     "makeover",
     "map_two_question",
     "maturity",
+    "money",
+    "number",
     "open_city",
     "quality",
     "readability",
@@ -196,6 +201,20 @@ class City:
         return self._cohort
 
     @property
+    def language(self) -> str:
+        """The language the city's team reads: its ``language`` in the cohort file (the cohort's
+        language by default); for a city folder outside the cohort, the cohort's language; English
+        when there is no valid cohort file."""
+        try:
+            cohort = self.cohort
+        except CdaError:
+            return i18n.SOURCE_LANGUAGE
+        try:
+            return cohort.city(self.id).lang
+        except CdaError:
+            return cohort.language
+
+    @property
     def team_roles(self) -> list[str]:
         """The roles on the city's team in its cohort (the mayor, the CDA lead's title, each senior
         team member's role), never names: the owners a plan may name. Empty for a city folder that
@@ -217,18 +236,52 @@ def open_city(city: str | Path, cohort_file: str | Path | None = "") -> City:
     return City(_loader.open_city(city, cohort=cohort), cohort_file=cohort)
 
 
-def start(*, city: str, cohort_file: str | Path = "", data_dir: str | Path = "") -> City:
-    """The setup cell in one call: charts offline with alt text, and the notebook's city.
+def start(
+    *, city: str, cohort_file: str | Path = "", data_dir: str | Path = "", language: str = ""
+) -> City:
+    """The setup cell in one call: charts offline with alt text, the notebook's city, and the
+    kernel's language.
 
     ``city`` is the city id in the cohort or the path of a city data folder; ``cohort_file`` the
     cohort file ("" means the embedded demo cohort); ``data_dir`` (packets) the city's data folder,
-    when the caller has resolved it already.
+    when the caller has resolved it already; ``language`` the city's language when the caller knows
+    it already ("" means: the city's language in the cohort file, :attr:`City.language`).
+
+    Everything the kernel says after this (checkpoint verdicts, form buttons, dates and numbers)
+    is in the city's language (:func:`cohort_tools.core.i18n.set_language`).
     """
     enable_offline_charts()
     if data_dir:
         cohort = _path_or_none(cohort_file)
-        return City(_loader.open_city(Path(data_dir)), cohort_file=cohort, id=city)
-    return open_city(city, cohort_file)
+        found = City(_loader.open_city(Path(data_dir)), cohort_file=cohort, id=city)
+    else:
+        found = open_city(city, cohort_file)
+    i18n.set_language(language or found.language)
+    return found
+
+
+# -- dates, numbers and money, as the kernel's language writes them ------------------------------
+
+
+def us_date(day: dt.date, *, short: bool = False) -> str:
+    """A date as the kernel's language writes it: ``September 28, 2029`` (``Sep 28, 2029`` when
+    ``short``) in English, ``28 de septiembre de 2029`` in Spanish. (The name is the English
+    edition's; it takes a date, a datetime or a pandas Timestamp.)"""
+    return i18n.format_date(day, short=short)
+
+
+def number(value: float | int, *, digits: int = 0, country: str | None = None) -> str:
+    """A number with the separators of the kernel's language: ``12,400`` in English, ``12.400`` in
+    Spanish (``country``, e.g. ``"CO"``, picks the country's own convention)."""
+    return i18n.format_number(value, digits=digits, country=country)
+
+
+def money(
+    amount: float | int | Decimal, *, country: str = "US", currency: str | None = None
+) -> str:
+    """An amount in a country's money, without cents, as the kernel's language writes it:
+    ``$1,200,000`` in English for the US, ``$ 1.200.000`` in Spanish for Colombia (``"CO"``)."""
+    return i18n.format_money(amount, country=country, currency=currency)
 
 
 # -- showing things -------------------------------------------------------------------------------
@@ -250,13 +303,13 @@ def show_chart(chart: Any, *, alt: str, takeaway: str) -> None:
     import altair
 
     if not alt.strip() or not takeaway.strip():
-        raise ValueError("every chart needs a text alternative (alt) and a one-line takeaway")
+        raise ValueError(_("every chart needs a text alternative (alt) and a one-line takeaway"))
     if altair.renderers.active == "default":  # nb.start was not called: still no CDN
         enable_offline_charts()
     from IPython.display import display
 
     display(chart.properties(description=alt))  # type: ignore[no-untyped-call]  # as above
-    say(f"**Takeaway:** {takeaway}")
+    say(_("**Takeaway:** {takeaway}").format(takeaway=takeaway))
 
 
 # -- the strategy, provided by the strategy product ---------------------------------------------
@@ -274,10 +327,14 @@ def _provider(name: str) -> Callable[..., Any]:
             [
                 Problem(
                     file="pyproject.toml",
-                    message=f"no installed part of cohort_tools provides nb.{name} (entry point "
-                    f"'{name}' in the group '{PROVIDERS}').",
-                    fix="install the package again (make install, or pip install -e .) so its "
-                    "entry points are registered.",
+                    message=_(
+                        "no installed part of cohort_tools provides nb.{name} (entry point "
+                        "'{name}' in the group '{group}')."
+                    ).format(name=name, group=PROVIDERS),
+                    fix=_(
+                        "install the package again (make install, or pip install -e .) so its "
+                        "entry points are registered."
+                    ),
                 )
             ]
         )

@@ -66,6 +66,7 @@ from cohort_tools.coaching_packets.jobs import (
 from cohort_tools.coaching_packets.output import RECORDS, OutputFolder
 from cohort_tools.coaching_packets.schedulers import PLUGIN_NAME, run_dask, run_local
 from cohort_tools.core import defaults
+from cohort_tools.core.i18n import N_
 from cohort_tools.course.layout import course_answers_digest
 from cohort_tools.notebooks.digest import folder_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template, discover_templates
@@ -116,7 +117,7 @@ def run_jobs(
 
     all_jobs: list[Job] = []
     for city in cities:
-        for t in templates:
+        for t in (template.edition(city.language) for template in templates):
             values = {
                 "city": city.id,
                 "cohort_file": str(cohort_file) if cohort_file else "",
@@ -265,6 +266,10 @@ def run_packets(
     )
 
 
+#: The worksheets' sections, as the catalog holds them (translated per city by Template.edition).
+SECTIONS = (N_("Convening"), N_("Module 1"), N_("Module 2"), N_("Module 3"), N_("Month 6"))
+
+
 def worksheet_templates() -> list[Template]:
     """The notebooks printed as worksheets, in programme order: the mayor's convening workbook,
     then every workshop (keynotes are talks, with nothing to fill in). Titles say the module."""
@@ -287,7 +292,7 @@ def worksheet_templates() -> list[Template]:
     chosen += [(s.notebook, "Month 6") for s in programme.capstone if s.notebook]
     root = paths.project_root()
     return [
-        dataclasses.replace(t, title=f"{where}: {t.title}")
+        dataclasses.replace(t, title=f"{where}: {t.title}", section=where)
         for source, where in chosen
         for t in [load_template(root / source)]
     ]
@@ -342,7 +347,7 @@ def _targets(
     from cohort_tools.model.cohort import load_cohort
 
     loaded = load_cohort(cohort)
-    everyone = [CityTarget(c.id, c.name, c.data_dir) for c in loaded.cities]
+    everyone = [CityTarget(c.id, c.name, c.data_dir, c.lang) for c in loaded.cities]
     chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
     return loaded, everyone, _unique(chosen) or everyone
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cohort_tools import __version__
+from cohort_tools.core.i18n import _, speaking
 from cohort_tools.notebooks.myst import Template, parameterize
 from cohort_tools.notebooks.run import RunOutcome, run
 from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN
@@ -40,6 +41,7 @@ class CityTarget:
     id: str
     name: str
     data_dir: Path
+    language: str = "en"  # what the city's team reads: its packets use that edition
 
 
 @dataclass(frozen=True)
@@ -154,13 +156,20 @@ def _status(kind: str) -> JobStatus:
 
 
 def execute_job(job: Job, pool: KernelPool) -> JobResult:
-    """Execute one packet in a fresh forked kernel and render its page (or its error page)."""
+    """Execute one packet in a fresh forked kernel and render its page (or its error page), in
+    the city's language."""
+    with speaking(job.city.language):
+        return _execute_job(job, pool)
+
+
+def _execute_job(job: Job, pool: KernelPool) -> JobResult:
     from cohort_tools.render import page as render
 
     start = time.monotonic()
     title, city_name = job.template.title, job.city.name
     finished = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    footer = f"{job.template.name} · made {finished} · cohort_tools {__version__}"
+    made = _("made {when}").format(when=finished)
+    footer = f"{job.template.name} · {made} · cohort_tools {__version__}"
     nb = parameterize(job.template, job.values)
     env = {"CDA_TEMPLATE_DIR": str(job.template.path.parent), **CHARTS_AFTER_THE_RUN}
     if job.worksheet:
@@ -168,7 +177,7 @@ def execute_job(job: Job, pool: KernelPool) -> JobResult:
 
         nb = on_paper(nb, city_name=city_name)
         env.update(PAPER)
-        title = f"Worksheet: {title}"
+        title = _("Worksheet: {title}").format(title=title)
     # Each notebook runs in its own empty scratch folder (removed afterwards), so files written
     # with relative paths cannot reach another city; helper modules beside the template import
     # as usual, and CDA_TEMPLATE_DIR names the template's folder for data files kept beside it.

@@ -33,6 +33,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -52,15 +53,14 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
 _DEFAULT_REGION = {"en": "US", "es": "419"}
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "cda"
 
 _current: ContextVar[str | None] = ContextVar("cda_language", default=None)
 _process_language = SOURCE_LANGUAGE  # a kernel's language, set once by nb.start (set_language)
 
 
-def catalog_file(language: str) -> Path:
-    """The gettext catalog a translator edits for one language."""
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_file(language: str, domain: str = "cda") -> Path:
+    """A gettext catalog a translator edits for one language."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def known_language(language: str) -> str:
@@ -71,21 +71,27 @@ def known_language(language: str) -> str:
     return language
 
 
+#: The catalogs, one per area of the code so translators can share the work: ``cda`` (lessons,
+#: notebooks, packets, calendar, programme) and ``strategy`` (the strategy document).
+DOMAINS = ("cda", "strategy")
+
+
 @cache
 def _messages(language: str) -> dict[str, str]:
-    """The translated messages of one language (fuzzy and empty entries left out)."""
+    """The translated messages of one language, every catalog (fuzzy and empty entries left out)."""
     if language == SOURCE_LANGUAGE:
         return {}
-    path = catalog_file(language)
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
     out: dict[str, str] = {}
-    for message in catalog:
-        text = message.string
-        if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
-            out[message.id] = text
+    for domain in DOMAINS:
+        path = catalog_file(language, domain)
+        if not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=domain)
+        for message in catalog:
+            text = message.string
+            if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
+                out[message.id] = text
     return out
 
 
@@ -117,6 +123,59 @@ def gettext(message: str, *, language: str | None = None) -> str:
 
 #: The marker Babel extracts (``pybabel extract -k _``).
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog without translating it here (it is translated where used)."""
+    return message
+
+
+#: Keys whose values in curriculum YAML files are text people read (see model.programme).
+YAML_TEXT_KEYS = frozenset(
+    {
+        "name",
+        "note",
+        "title",
+        "why",
+        "rules",
+        "objectives",
+        "theme",
+        "summary",
+        "purpose",
+        "description",
+    }
+)
+
+
+def extract_yaml(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extractor for curriculum YAML (babel.cfg): every text value under a key people read,
+    with its line, so a translator translates programme.yaml in the same catalog as the code."""
+    import yaml
+
+    class _Lines(yaml.SafeLoader):
+        pass
+
+    def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> tuple[int, str]:
+        return node.start_mark.line + 1, str(loader.construct_scalar(node))
+
+    _Lines.add_constructor("tag:yaml.org,2002:str", _scalar)
+
+    def walk(value: Any, key: str) -> Iterator[tuple[int, str, str, list[str]]]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                name = k[1] if isinstance(k, tuple) else str(k)
+                yield from walk(v, name)
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item, key)
+        elif isinstance(value, tuple) and key in YAML_TEXT_KEYS:
+            line, text = value
+            if text.strip():
+                yield line, "_", text.strip(), [f"programme field: {key}"]
+
+    yield from walk(yaml.load(fileobj.read().decode("utf-8"), Loader=_Lines), "")
 
 
 def untranslated(messages: list[str], language: str) -> list[str]:
@@ -207,6 +266,7 @@ def format_money(
 __all__ = [
     "LANGUAGE_NAMES",
     "LOCALE_DIR",
+    "N_",
     "SOURCE_LANGUAGE",
     "catalog_file",
     "currency_of",

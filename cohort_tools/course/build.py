@@ -34,6 +34,7 @@ import nbformat
 from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import translated_source
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
 from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.model.cohort import Cohort, load_cohort
@@ -60,6 +61,13 @@ class Workshop:
     name: str
     path: Path
     source: str
+
+    def edition(self, language: str) -> Workshop:
+        """This workshop in ``language``: its translated MyST source when there is one."""
+        path = translated_source(self.path, language)
+        if path is None or path == self.path:
+            return self
+        return Workshop(self.name, path, path.read_text(encoding="utf-8"))
 
 
 @dataclass
@@ -288,7 +296,7 @@ def build_course(
         for city in loaded.cities:
             course = courses[city.id]
             aid = course.assignment(ws.name, city.id)
-            nb = city_source(ws, city.id, cohort_file, str(course.root))
+            nb = city_source(ws.edition(city.lang), city.id, cohort_file, str(course.root))
             # Form answers saved while trying the source notebook would be released to every
             # learner and copied over their submissions by the grader: the source has none.
             course.source(aid).joinpath(f"{ws.name}{FORM_SUFFIX}").unlink(missing_ok=True)

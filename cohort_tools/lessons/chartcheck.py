@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cohort_tools.core.i18n import _
 from cohort_tools.render.charts import chart_title
 
 DEFAULT_MARKER = "suppressed"
@@ -56,7 +57,7 @@ class ChartProblem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.what} Try: {self.fix}"
+        return _("{what} Try: {fix}").format(what=self.what, fix=self.fix)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def as_spec(chart: Any) -> dict[str, Any]:
     to_dict = getattr(chart, "to_dict", None)
     if callable(to_dict):
         return dict(to_dict())
-    raise TypeError("check_chart() takes an Altair chart or its chart.to_dict() dictionary.")
+    raise TypeError(_("check_chart() takes an Altair chart or its chart.to_dict() dictionary."))
 
 
 def _rows(data: Any, datasets: Mapping[str, Any]) -> list[dict[str, Any]] | None:
@@ -215,9 +216,11 @@ def _check_title(spec: Mapping[str, Any]) -> list[ChartProblem]:
         return [
             ChartProblem(
                 "no-title",
-                "the chart has no title.",
-                "give it a title that says the finding in words, e.g. 'Fewer than half of young "
-                "people found work'.",
+                _("the chart has no title."),
+                _(
+                    "give it a title that says the finding in words, e.g. 'Fewer than half of "
+                    "young people found work'."
+                ),
             )
         ]
     words = re.findall(r"[A-Za-z']+", title.lower())
@@ -226,10 +229,15 @@ def _check_title(spec: Mapping[str, Any]) -> list[ChartProblem]:
         return [
             ChartProblem(
                 "title-not-a-finding",
-                f"the title '{title}' names the data but does not say what it shows (rule of "
-                "thumb: a finding has a number or a comparing word such as 'higher' or 'fewer').",
-                "write the one thing a resident should remember, e.g. 'Black residents waited "
-                "twice as long as others'.",
+                _(
+                    "the title '{title}' names the data but does not say what it shows (rule of "
+                    "thumb: a finding has a number or a comparing word such as 'higher' or "
+                    "'fewer')."
+                ).format(title=title),
+                _(
+                    "write the one thing a resident should remember, e.g. 'Black residents "
+                    "waited twice as long as others'."
+                ),
             )
         ]
     return []
@@ -242,17 +250,23 @@ def _check_description(spec: Mapping[str, Any]) -> list[ChartProblem]:
         return [
             ChartProblem(
                 "no-description",
-                "the chart has no text alternative, so people using a screen reader get nothing.",
-                "set the chart's description: say what kind of chart it is and its main numbers.",
+                _(
+                    "the chart has no text alternative, so people using a screen reader get nothing."
+                ),
+                _(
+                    "set the chart's description: say what kind of chart it is and its main numbers."
+                ),
             )
         ]
     if description.strip() == title or len(description.split()) < 8:
         return [
             ChartProblem(
                 "short-description",
-                "the text alternative is too short to replace the chart.",
-                "describe the chart in a sentence or two with its main numbers, not only its "
-                "title.",
+                _("the text alternative is too short to replace the chart."),
+                _(
+                    "describe the chart in a sentence or two with its main numbers, not only its "
+                    "title."
+                ),
             )
         ]
     return []
@@ -290,17 +304,25 @@ def _check_axes(units: list[_Unit]) -> list[ChartProblem]:
             problems.append(
                 ChartProblem(
                     "unlabelled-axis",
-                    f"the {name} axis (showing '{field}') has no label.",
-                    "give every axis a label in words, with its unit, e.g. 'Share who found "
-                    "work (%)'.",
+                    _("the {axis} axis (showing '{field}') has no label.").format(
+                        axis=name, field=field
+                    ),
+                    _(
+                        "give every axis a label in words, with its unit, e.g. 'Share who found "
+                        "work (%)'."
+                    ),
                 )
             )
         else:
             problems.append(
                 ChartProblem(
                     "axis-label-is-a-column-name",
-                    f"the {name} axis is labeled '{title}', a column name, not words.",
-                    "write the label a resident would understand, e.g. 'Share who found work (%)'.",
+                    _("the {axis} axis is labeled '{title}', a column name, not words.").format(
+                        axis=name, title=title
+                    ),
+                    _(
+                        "write the label a resident would understand, e.g. 'Share who found work (%)'."
+                    ),
                 )
             )
     return problems
@@ -322,13 +344,17 @@ def _check_colours(units: list[_Unit]) -> list[ChartProblem]:
         if isinstance(colours, list) and all(isinstance(c, str) for c in colours):
             pairs = confusable_colours(list(colours))
             if pairs:
-                shown = ", ".join(f"{a} and {b}" for a, b in pairs[:3])
+                shown = ", ".join(_("{a} and {b}").format(a=a, b=b) for a, b in pairs[:3])
                 problems.append(
                     ChartProblem(
                         "colours-not-colour-blind-safe",
-                        f"some colors look alike to people with color blindness ({shown}).",
-                        "use a color-blind-safe set such as blue #0072B2, orange #E69F00 and "
-                        "gray #999999.",
+                        _(
+                            "some colors look alike to people with color blindness ({pairs})."
+                        ).format(pairs=shown),
+                        _(
+                            "use a color-blind-safe set such as blue #0072B2, orange #E69F00 and "
+                            "gray #999999."
+                        ),
                     )
                 )
         elif isinstance(scheme, str) and scheme.lower() in SAFE_SCHEMES:
@@ -337,11 +363,21 @@ def _check_colours(units: list[_Unit]) -> list[ChartProblem]:
             problems.append(
                 ChartProblem(
                     "colours-not-chosen",
-                    "the chart uses colors nobody chose"
-                    + (f" (the '{scheme}' scheme)" if scheme else " (the default set)")
-                    + ", which may include red and green side by side.",
-                    "set the colors yourself from a color-blind-safe set, e.g. blue #0072B2, "
-                    "orange #E69F00 and gray #999999.",
+                    (
+                        _(
+                            "the chart uses colors nobody chose (the '{scheme}' scheme), which may "
+                            "include red and green side by side."
+                        ).format(scheme=scheme)
+                        if scheme
+                        else _(
+                            "the chart uses colors nobody chose (the default set), which may "
+                            "include red and green side by side."
+                        )
+                    ),
+                    _(
+                        "set the colors yourself from a color-blind-safe set, e.g. blue #0072B2, "
+                        "orange #E69F00 and gray #999999."
+                    ),
                 )
             )
         break  # one colour problem is enough to act on
@@ -372,10 +408,14 @@ def _check_suppressed(
             problems.append(
                 ChartProblem(
                     "suppressed-group-missing",
-                    f"the group '{group}' is not on the chart; a resident cannot tell whether it "
-                    "was left out or had no one.",
-                    f"keep the group and label it '{marker}', so readers see that its numbers are "
-                    "withheld to protect privacy.",
+                    _(
+                        "the group '{group}' is not on the chart; a resident cannot tell whether "
+                        "it was left out or had no one."
+                    ).format(group=group),
+                    _(
+                        "keep the group and label it '{marker}', so readers see that its numbers "
+                        "are withheld to protect privacy."
+                    ).format(marker=marker),
                 )
             )
             continue
@@ -396,17 +436,25 @@ def _check_suppressed(
             problems.append(
                 ChartProblem(
                     "suppressed-drawn-as-zero",
-                    f"the group '{group}' is drawn as zero, but its number is withheld, not zero.",
-                    f"leave its value empty (no bar) and label it '{marker}' instead.",
+                    _(
+                        "the group '{group}' is drawn as zero, but its number is withheld, not zero."
+                    ).format(group=group),
+                    _("leave its value empty (no bar) and label it '{marker}' instead.").format(
+                        marker=marker
+                    ),
                 )
             )
         if not labelled:
             problems.append(
                 ChartProblem(
                     "suppressed-not-labelled",
-                    f"the chart does not say that the group '{group}' is {marker}.",
-                    f"show the word '{marker}' for it, e.g. in its axis label or as text beside "
-                    "it.",
+                    _("the chart does not say that the group '{group}' is {marker}.").format(
+                        group=group, marker=marker
+                    ),
+                    _(
+                        "show the word '{marker}' for it, e.g. in its axis label or as text beside "
+                        "it."
+                    ).format(marker=marker),
                 )
             )
     return problems
@@ -421,8 +469,12 @@ def _check_uncertainty(units: list[_Unit]) -> list[ChartProblem]:
     return [
         ChartProblem(
             "no-uncertainty",
-            "the chart shows rates without their uncertainty, so small differences look certain.",
-            "add a range for each rate (an error bar or a line from the low to the high estimate).",
+            _(
+                "the chart shows rates without their uncertainty, so small differences look certain."
+            ),
+            _(
+                "add a range for each rate (an error bar or a line from the low to the high estimate)."
+            ),
         )
     ]
 
@@ -438,8 +490,11 @@ def _check_zero_baseline(units: list[_Unit]) -> list[ChartProblem]:
                 return [
                     ChartProblem(
                         "bars-do-not-start-at-zero",
-                        "the bars do not start at zero, so differences look bigger than they are.",
-                        "let the bar axis start at zero.",
+                        _(
+                            "the bars do not start at zero, so differences look bigger than they "
+                            "are."
+                        ),
+                        _("let the bar axis start at zero."),
                     )
                 ]
     return []

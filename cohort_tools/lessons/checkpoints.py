@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable
 from types import TracebackType
 from typing import Any
 
+from cohort_tools.core.i18n import _
 from cohort_tools.lessons.wording import canonical
 
 
@@ -33,11 +34,11 @@ class CheckpointFailed(AssertionError):
         super().__init__(self.text())
 
     def text(self) -> str:
-        lines = [f"Checkpoint not passed yet: {self.title}"]
+        lines = [_("Checkpoint not passed yet: {title}").format(title=self.title)]
         for what, hint in self.problems:
             lines.append(f"  - {what}")
             if hint:
-                lines.append(f"    Try: {hint}")
+                lines.append("    " + _("Try: {hint}").format(hint=hint))
         return "\n".join(lines)
 
     def _render_traceback_(self) -> list[str]:
@@ -62,9 +63,11 @@ class Checkpoint:
         empty = value is None or value is ... or (isinstance(value, str) and not value.strip())
         return self.require(
             not empty,
-            f"'{name}' is still empty.",
-            "answer it in the form above (or, in code, replace the placeholder in the answer "
-            f"cell with your answer for {name}).",
+            _("'{name}' is still empty.").format(name=name),
+            _(
+                "answer it in the form above (or, in code, replace the placeholder in the answer "
+                "cell with your answer for {name})."
+            ).format(name=name),
         )
 
     def is_number(self, value: Any, name: str) -> bool:
@@ -72,8 +75,10 @@ class Checkpoint:
         ok = ok and math.isfinite(float(value))
         return self.require(
             ok,
-            f"'{name}' should be a single number, but it is {_describe(value)}.",
-            "write a number such as 4.5 (no quotes, no units).",
+            _("'{name}' should be a single number, but it is {value}.").format(
+                name=name, value=_describe(value)
+            ),
+            _("write a number such as 4.5 (no quotes, no units)."),
         )
 
     def close_to(
@@ -83,7 +88,9 @@ class Checkpoint:
             return False  # is_number reports this case
         return self.require(
             abs(float(value) - expected) <= tolerance,
-            f"{what} does not match the city's data (you have {value:g}).",
+            _("{what} does not match the city's data (you have {value}).").format(
+                what=what, value=f"{value:g}"
+            ),
             hint,
         )
 
@@ -92,14 +99,20 @@ class Checkpoint:
             return False
         return self.require(
             low <= float(value) <= high,
-            f"{what} is {value:g}, outside the range that makes sense here ({low:g} to {high:g}).",
+            _(
+                "{what} is {value}, outside the range that makes sense here ({low} to {high})."
+            ).format(what=what, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"),
             hint,
         )
 
     def one_of(self, value: Any, allowed: Collection[Any], *, name: str, hint: str = "") -> bool:
         shown = ", ".join(repr(a) for a in allowed)
         return self.require(
-            value in allowed, f"'{name}' is {_describe(value)}; it must be one of {shown}.", hint
+            value in allowed,
+            _("'{name}' is {value}; it must be one of {shown}.").format(
+                name=name, value=_describe(value), shown=shown
+            ),
+            hint,
         )
 
     def says_one_of(
@@ -118,7 +131,9 @@ class Checkpoint:
         shown = ", ".join(repr(a) for a in allowed)
         self.require(
             found is not None,
-            f"'{name}' is {_describe(value)}; it must say one of {shown} (in any wording).",
+            _("'{name}' is {value}; it must say one of {shown} (in any wording).").format(
+                name=name, value=_describe(value), shown=shown
+            ),
             hint,
         )
         return found
@@ -129,8 +144,13 @@ class Checkpoint:
         unknown = [v for v in values if v not in allowed]
         return self.require(
             not unknown,
-            f"'{name}' has entries that are not in the list: {', '.join(map(repr, unknown))}.",
-            hint or f"copy the names exactly as listed: {', '.join(map(repr, allowed))}.",
+            _("'{name}' has entries that are not in the list: {entries}.").format(
+                name=name, entries=", ".join(map(repr, unknown))
+            ),
+            hint
+            or _("copy the names exactly as listed: {names}.").format(
+                names=", ".join(map(repr, allowed))
+            ),
         )
 
     def count_between(
@@ -139,7 +159,9 @@ class Checkpoint:
         n = len(values)
         return self.require(
             low <= n <= high,
-            f"'{name}' has {n} entries; it needs {low} to {high}.",
+            _("'{name}' has {n} entries; it needs {low} to {high}.").format(
+                name=name, n=n, low=low, high=high
+            ),
             hint,
         )
 
@@ -148,7 +170,7 @@ class Checkpoint:
     def verdict(self) -> None:
         if self.problems:
             raise CheckpointFailed(self.title, self.problems)
-        print(f"Checkpoint passed: {self.title}")
+        print(_("Checkpoint passed: {title}").format(title=self.title))
 
     def __enter__(self) -> Checkpoint:
         return self
@@ -161,13 +183,13 @@ class Checkpoint:
     ) -> None:
         if exc_type is NameError and exc is not None:
             # The learner has not run (or has deleted) the answer cell.
-            name = str(exc).split("'")[1] if "'" in str(exc) else "an answer"
+            name = str(exc).split("'")[1] if "'" in str(exc) else _("an answer")
             raise CheckpointFailed(
                 self.title,
                 [
                     (
-                        f"the answer '{name}' is not defined.",
-                        "run the answer cell above, then this one.",
+                        _("the answer '{name}' is not defined.").format(name=name),
+                        _("run the answer cell above, then this one."),
                     )
                 ],
             ) from None
@@ -177,11 +199,11 @@ class Checkpoint:
 
 def _describe(value: Any) -> str:
     if value is None or value is ...:
-        return "empty"
+        return _("empty")
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text {text}").format(text=repr(value))
     if isinstance(value, list | tuple | set):
-        return f"a list of {len(value)}"
+        return _("a list of {count}").format(count=len(value))
     return f"{type(value).__name__} {value!r}"
 
 
@@ -207,5 +229,5 @@ def as_released(nb: Any) -> Any:
     clean, resources = ClearSolutions(
         enforce_metadata=False, code_stub=NBGRADER_CODE_STUB
     ).preprocess(clean, {})
-    clean, _ = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
+    clean, _resources = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
     return clean

@@ -35,29 +35,35 @@ from typing import Any
 
 import pandas as pd
 
+from cohort_tools.core.i18n import _
 from cohort_tools.lessons.inventory import inventory_metrics, with_freshness
 from cohort_tools.lessons.skills import HORIZON_YEARS, SKILL_LABELS, hiring_cost, training_cost
+from cohort_tools.lessons.translated import N_, Translated
 from cohort_tools.model.cohort import City
 from cohort_tools.model.programme import Programme, load_programme
 from cohort_tools.policy.facts import fact
 
 #: Every check, by id, in the words the completeness report uses for it.
-CHECKS: dict[str, str] = {
-    "target-not-better": "a target no better than today",
-    "target-met": "a target already met today",
-    "target-unsupported": "a target the city's own history cannot support",
-    "budget-overrun": "plans that cost more than the budget",
-    "budget-unplanned": "a budget much larger than its plans",
-    "cost-missing": "an investment without a cost",
-    "staffing-vs-hiring": "a staffing path the hiring plan cannot reach",
-    "publication-vs-governance": "a publication plan the governance decisions do not back",
-    "owner-not-on-team": "an owner who is not on the team",
-    "action-no-owner": "an action without an owner",
-    "action-no-date": "an action without a date",
-    "roles-not-hired": "roles to hire that the hiring plan leaves out",
-    "skills-not-trained": "priority skills the training plan leaves out",
-    "threshold-below-privacy": "a standard that publishes counts under the privacy threshold",
-}
+CHECKS: Mapping[str, str] = Translated(
+    {
+        "target-not-better": N_("a target no better than today"),
+        "target-met": N_("a target already met today"),
+        "target-unsupported": N_("a target the city's own history cannot support"),
+        "budget-overrun": N_("plans that cost more than the budget"),
+        "budget-unplanned": N_("a budget much larger than its plans"),
+        "cost-missing": N_("an investment without a cost"),
+        "staffing-vs-hiring": N_("a staffing path the hiring plan cannot reach"),
+        "publication-vs-governance": N_("a publication plan the governance decisions do not back"),
+        "owner-not-on-team": N_("an owner who is not on the team"),
+        "action-no-owner": N_("an action without an owner"),
+        "action-no-date": N_("an action without a date"),
+        "roles-not-hired": N_("roles to hire that the hiring plan leaves out"),
+        "skills-not-trained": N_("priority skills the training plan leaves out"),
+        "threshold-below-privacy": N_(
+            "a standard that publishes counts under the privacy threshold"
+        ),
+    }
+)
 
 #: A target counts as "no better" when it improves on today by less than this share of today's
 #: figure (measurement noise), or by less than this many points for shares in 0-1.
@@ -208,9 +214,13 @@ def metric_targets(
                 Finding(
                     "target-not-better",
                     answer,
-                    f"{name}: the target ({goal}) is the same as today ({words}).",
-                    "set a target that improves on today, or choose a metric that still needs "
-                    "to improve.",
+                    _("{metric}: the target ({goal}) is the same as today ({today}).").format(
+                        metric=name, goal=goal, today=words
+                    ),
+                    _(
+                        "set a target that improves on today, or choose a metric that still "
+                        "needs to improve."
+                    ),
                     name,
                 )
             )
@@ -220,9 +230,13 @@ def metric_targets(
                 Finding(
                     "target-met",
                     answer,
-                    f"{name}: today's {words} already beats the target of {goal}.",
-                    "raise the target above today's figure, or choose a metric that has not "
-                    "met its target yet.",
+                    _("{metric}: today's {today} already beats the target of {goal}.").format(
+                        metric=name, today=words, goal=goal
+                    ),
+                    _(
+                        "raise the target above today's figure, or choose a metric that has not "
+                        "met its target yet."
+                    ),
                     name,
                 )
             )
@@ -232,18 +246,29 @@ def metric_targets(
         )
         if not ok:
             history = (
-                f"the best year in the city's history gained {_num(best)}"
+                _("the best year in the city's history gained {gain}").format(gain=_num(best))
                 if best is not None and best > 0
-                else "the city's history shows no gain in any year"
+                else _("the city's history shows no gain in any year")
             )
             found.append(
                 Finding(
                     "target-unsupported",
                     answer,
-                    f"{name}: going from {words} to {goal} in {years} years needs a gain of "
-                    f"{_num(needed)} a year; {history}.",
-                    "set a target the trend can reach, or name the change in how the work is "
-                    "done that will make the difference.",
+                    _(
+                        "{metric}: going from {today} to {goal} in {years} years needs a gain of "
+                        "{gain} a year; {history}."
+                    ).format(
+                        metric=name,
+                        today=words,
+                        goal=goal,
+                        years=years,
+                        gain=_num(needed),
+                        history=history,
+                    ),
+                    _(
+                        "set a target the trend can reach, or name the change in how the work is "
+                        "done that will make the difference."
+                    ),
                     name,
                 )
             )
@@ -261,10 +286,11 @@ def days_target(baseline_days: Any, target_days: Any) -> list[Finding]:
             Finding(
                 "target-not-better" if verdict == "not-better" else "target-met",
                 "target_days",
-                f"a target of {_num(target)} days to close is not faster than today's "
-                f"{_num(base)} days.",
-                "pick a number of days below the baseline.",
-                "median days to close",
+                _(
+                    "a target of {target} days to close is not faster than today's {today} days."
+                ).format(target=_num(target), today=_num(base)),
+                _("pick a number of days below the baseline."),
+                _("median days to close"),
             )
         ]
     if target < 0.5 * base:
@@ -273,21 +299,27 @@ def days_target(baseline_days: Any, target_days: Any) -> list[Finding]:
             Finding(
                 "target-unsupported",
                 "target_days",
-                f"{_num(target)} days would cut today's {_num(base)} days by more than {most} in "
-                "one year (the program's own rule of thumb, not a published standard).",
-                f"aim for a cut of {usual} (the program's own rule of thumb) unless you are "
-                "changing how the work is done.",
-                "median days to close",
+                _(
+                    "{target} days would cut today's {today} days by more than {most} in one "
+                    "year (the program's own rule of thumb, not a published standard)."
+                ).format(target=_num(target), today=_num(base), most=most),
+                _(
+                    "aim for a cut of {usual} (the program's own rule of thumb) unless you are "
+                    "changing how the work is done."
+                ).format(usual=usual),
+                _("median days to close"),
             )
         ]
     return []
 
 
-TRANSPARENCY_WORDS = {
-    "published": "datasets published openly",
-    "documented": "datasets documented",
-    "fresh": "datasets up to date",
-}
+TRANSPARENCY_WORDS: Mapping[str, str] = Translated(
+    {
+        "published": N_("datasets published openly"),
+        "documented": N_("datasets documented"),
+        "fresh": N_("datasets up to date"),
+    }
+)
 
 
 def transparency_targets(targets: Any, today: Mapping[str, float]) -> list[Finding]:
@@ -305,9 +337,10 @@ def transparency_targets(targets: Any, today: Mapping[str, float]) -> list[Findi
                 Finding(
                     "target-not-better" if verdict == "not-better" else "target-met",
                     "transparency_targets",
-                    f"the target for {words} ({target:.0%}) is no better than today "
-                    f"({float(now):.0%}).",
-                    "aim above today's share: name the datasets that will get there.",
+                    _("the target for {what} ({target}) is no better than today ({today}).").format(
+                        what=words, target=f"{target:.0%}", today=f"{float(now):.0%}"
+                    ),
+                    _("aim above today's share: name the datasets that will get there."),
                     words,
                 )
             )
@@ -331,10 +364,12 @@ def staffing(staffing_path: Any, today_roles: int, hiring_plan: Any) -> list[Fin
             Finding(
                 "target-not-better",
                 "staffing_path",
-                f"the staffing path ends with {_num(last)} people in data roles, no more than "
-                f"today's {today_roles}.",
-                "plan the hires that will grow the team, and count them in the path.",
-                "people in data roles",
+                _(
+                    "the staffing path ends with {last} people in data roles, no more than "
+                    "today's {today}."
+                ).format(last=_num(last), today=today_roles),
+                _("plan the hires that will grow the team, and count them in the path."),
+                _("people in data roles"),
             )
         )
     elif last > today_roles + hires:
@@ -342,10 +377,14 @@ def staffing(staffing_path: Any, today_roles: int, hiring_plan: Any) -> list[Fin
             Finding(
                 "staffing-vs-hiring",
                 "staffing_path",
-                f"the staffing path reaches {_num(last)} people in data roles, but today's "
-                f"{today_roles} plus the {hires} planned hires make only {today_roles + hires}.",
-                "add the missing hires to the hiring plan, or lower the path.",
-                "people in data roles",
+                _(
+                    "the staffing path reaches {last} people in data roles, but today's {today} "
+                    "plus the {hires} planned hires make only {total}."
+                ).format(
+                    last=_num(last), today=today_roles, hires=hires, total=today_roles + hires
+                ),
+                _("add the missing hires to the hiring plan, or lower the path."),
+                _("people in data roles"),
             )
         )
     return found
@@ -375,8 +414,10 @@ def budget(
                 Finding(
                     "cost-missing",
                     "investment_priorities",
-                    f"the investment '{row.get('investment') or 'without a name'}' has no cost.",
-                    "give every investment a cost in dollars, even a rough one.",
+                    _("the investment '{investment}' has no cost.").format(
+                        investment=row.get("investment") or _("without a name")
+                    ),
+                    _("give every investment a cost in dollars, even a rough one."),
                     str(row.get("investment") or ""),
                 )
             )
@@ -393,10 +434,12 @@ def budget(
             Finding(
                 "budget-overrun",
                 "workforce_budget_usd",
-                f"the training and hiring plans cost {_money(cost)} over {horizon} years, more "
-                f"than the workforce budget of {_money(money)}.",
-                "train fewer people, hire later or fewer, or raise the budget.",
-                "workforce budget",
+                _(
+                    "the training and hiring plans cost {cost} over {years} years, more than the "
+                    "workforce budget of {budget}."
+                ).format(cost=_money(cost), years=horizon, budget=_money(money)),
+                _("train fewer people, hire later or fewer, or raise the budget."),
+                _("workforce budget"),
             )
         )
     elif cost < 0.5 * money:
@@ -404,12 +447,20 @@ def budget(
             Finding(
                 "budget-unplanned",
                 "workforce_budget_usd",
-                f"the training and hiring plans use only {cost / money:.0%} of the workforce "
-                f"budget ({_money(cost)} of {_money(money)}); the mayor would approve "
-                f"{_money(money - cost)} that no plan spends.",
-                "lower the budget to what the plans cost plus a margin, or add the training "
-                "and hires it pays for.",
-                "workforce budget",
+                _(
+                    "the training and hiring plans use only {share} of the workforce budget "
+                    "({cost} of {budget}); the mayor would approve {rest} that no plan spends."
+                ).format(
+                    share=f"{cost / money:.0%}",
+                    cost=_money(cost),
+                    budget=_money(money),
+                    rest=_money(money - cost),
+                ),
+                _(
+                    "lower the budget to what the plans cost plus a margin, or add the training "
+                    "and hires it pays for."
+                ),
+                _("workforce budget"),
             )
         )
     return found
@@ -437,15 +488,17 @@ def publication_vs_governance(
     if isinstance(governance_model, Mapping):
         decides = " ".join(str(d) for d in governance_model.get("decides") or []).lower()
         if not any(w in decides for w in _PUBLISH_WORDS):
-            body = str(governance_model.get("body") or "the governance body")
+            body = str(governance_model.get("body") or _("the governance body"))
             found.append(
                 Finding(
                     "publication-vs-governance",
                     "governance_model",
-                    f"the publication plan puts {len(plan)} datasets online, but the {body} is "
-                    "not charged with deciding what is published.",
-                    "add 'what is published' to the decisions the governance body takes.",
-                    "what is published",
+                    _(
+                        "the publication plan puts {count} datasets online, but the {body} is "
+                        "not charged with deciding what is published."
+                    ).format(count=len(plan), body=body),
+                    _("add 'what is published' to the decisions the governance body takes."),
+                    _("what is published"),
                 )
             )
     rows = inventory.set_index("dataset_id") if len(inventory) else pd.DataFrame()
@@ -462,10 +515,12 @@ def publication_vs_governance(
             Finding(
                 "publication-vs-governance",
                 "publication_plan",
-                f"{', '.join(personal_records)} holds data about people but would be published "
-                "as records, against the rules for personal data.",
-                "publish counts by group or area instead, with small counts hidden.",
-                "personal data",
+                _(
+                    "{datasets} holds data about people but would be published as records, "
+                    "against the rules for personal data."
+                ).format(datasets=", ".join(personal_records)),
+                _("publish counts by group or area instead, with small counts hidden."),
+                _("personal data"),
             )
         )
     limit = (
@@ -495,15 +550,21 @@ def publication_vs_governance(
             and late(str(p.get("dataset_id")))
         ]
         if stale:
-            rule = f" or within the {_num(limit)} days the quality standard allows" if limit else ""
+            rule = (
+                _(" or within the {days} days the quality standard allows").format(days=_num(limit))
+                if limit
+                else ""
+            )
             found.append(
                 Finding(
                     "publication-vs-governance",
                     "publication_plan",
-                    f"{', '.join(stale)} would go online in year 1, but is not updated on its "
-                    f"promised rhythm{rule}.",
-                    "bring it up to date first, or move it to year 2.",
-                    "quality standard",
+                    _(
+                        "{datasets} would go online in year 1, but is not updated on its "
+                        "promised rhythm{rule}."
+                    ).format(datasets=", ".join(stale), rule=rule),
+                    _("bring it up to date first, or move it to year 2."),
+                    _("quality standard"),
                 )
             )
     return found
@@ -565,16 +626,18 @@ def _owners(answers: Mapping[str, Any]) -> list[tuple[str, str, str, Any]]:
     out: list[tuple[str, str, str, Any]] = []
     meeting = answers.get("stat_meeting")
     if isinstance(meeting, Mapping):
-        out.append(("stat_meeting", "the stat meeting", "", meeting.get("chair")))
+        out.append(("stat_meeting", _("the stat meeting"), "", meeting.get("chair")))
     model = answers.get("governance_model")
     if isinstance(model, Mapping):
-        out.append(("governance_model", "the governance body", "", model.get("chair")))
+        out.append(("governance_model", _("the governance body"), "", model.get("chair")))
     roles = answers.get("protocol_roles")
     if isinstance(roles, Mapping):
-        out.append(("protocol_roles", "the review of the data-use log", "", roles.get("reviews")))
+        out.append(
+            ("protocol_roles", _("the review of the data-use log"), "", roles.get("reviews"))
+        )
     for row in _rows(answers.get("engagement_plan")):
-        who = str(row.get("stakeholder") or "a stakeholder")
-        out.append(("engagement_plan", "the engagement with", who, row.get("owner", "")))
+        who = str(row.get("stakeholder") or _("a stakeholder"))
+        out.append(("engagement_plan", _("the engagement with"), who, row.get("owner", "")))
     return out
 
 
@@ -596,9 +659,9 @@ def owners(answers: Mapping[str, Any], team: Collection[str]) -> list[Finding]:
             Finding(
                 "action-no-owner",
                 answer,
-                f"no owner is named for {_owned(what, whose_list)}.",
-                "name the role on the team that answers for it.",
-                "owner",
+                _("no owner is named for {what}.").format(what=_owned(what, whose_list)),
+                _("name the role on the team that answers for it."),
+                _("owner"),
             )
         )
     team_words = _list(sorted(team), most=8)
@@ -607,9 +670,10 @@ def owners(answers: Mapping[str, Any], team: Collection[str]) -> list[Finding]:
             Finding(
                 "owner-not-on-team",
                 answer,
-                f"the {owner}, named as owner of {_owned(what, whose_list)}, is not on the team "
-                f"({team_words}).",
-                "give it to a role on the team, or agree who on the team answers for it.",
+                _("the {owner}, named as owner of {what}, is not on the team ({team}).").format(
+                    owner=owner, what=_owned(what, whose_list), team=team_words
+                ),
+                _("give it to a role on the team, or agree who on the team answers for it."),
                 owner,
             )
         )
@@ -624,17 +688,21 @@ def _owned(what: str, whose: Sequence[str]) -> str:
 def _list(items: Sequence[str], most: int = 3) -> str:
     items = list(dict.fromkeys(items))
     if len(items) > most:
-        return ", ".join(items[:most]) + f" and {len(items) - most} more"
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1] if items else ""
+        return _("{items} and {count} more").format(
+            items=", ".join(items[:most]), count=len(items) - most
+        )
+    if len(items) > 1:
+        return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+    return items[-1] if items else ""
 
 
 #: Plans whose lines are dated actions: (answer, the field that dates a line, what a line is).
 DATED_PLANS: tuple[tuple[str, str, str], ...] = (
-    ("upskilling_plan", "year", "training line"),
-    ("hiring_plan", "year", "hire"),
-    ("investment_priorities", "year", "investment"),
-    ("publication_plan", "year", "dataset to publish"),
-    ("engagement_plan", "month", "engagement activity"),
+    ("upskilling_plan", "year", N_("training line")),
+    ("hiring_plan", "year", N_("hire")),
+    ("investment_priorities", "year", N_("investment")),
+    ("publication_plan", "year", N_("dataset to publish")),
+    ("engagement_plan", "month", N_("engagement activity")),
 )
 
 
@@ -667,16 +735,25 @@ def dates(answers: Mapping[str, Any], *, horizon: int = HORIZON_YEARS) -> list[F
         ]
         if bad:
             lines = ", ".join(map(str, bad))
-            span = f"1 to {horizon}" if field == "year" else f"1 to {12 * horizon}"
+            last = horizon if field == "year" else 12 * horizon
+            item, when = _(what), _("year") if field == "year" else _("month")
+            if len(bad) > 1:
+                problem = _(
+                    "lines {lines} of the {item} list have no {when} (1 to {last}), so they "
+                    "cannot go on the roadmap."
+                )
+            else:
+                problem = _(
+                    "line {lines} of the {item} list has no {when} (1 to {last}), so it cannot "
+                    "go on the roadmap."
+                )
             found.append(
                 Finding(
                     "action-no-date",
                     answer,
-                    f"{'lines' if len(bad) > 1 else 'line'} {lines} of the {what} list "
-                    f"{'have' if len(bad) > 1 else 'has'} no {field} ({span}), so "
-                    f"{'they' if len(bad) > 1 else 'it'} cannot go on the roadmap.",
-                    f"give every {what} the {field} it starts.",
-                    what,
+                    problem.format(lines=lines, item=item, when=when, last=last),
+                    _("give every {item} the {when} it starts.").format(item=item, when=when),
+                    item,
                 )
             )
     return found
@@ -698,9 +775,11 @@ def roles_and_skills(answers: Mapping[str, Any], threshold: int) -> list[Finding
                 Finding(
                     "roles-not-hired",
                     "hiring_plan",
-                    "the skills assessment names roles to hire that the hiring plan leaves out: "
-                    f"{', '.join(absent)}",
-                    "add a line for each role, or say in the plan why it can wait.",
+                    _(
+                        "the skills assessment names roles to hire that the hiring plan leaves "
+                        "out: {roles}"
+                    ).format(roles=", ".join(absent)),
+                    _("add a line for each role, or say in the plan why it can wait."),
                 )
             )
     skills, upskilling = answers.get("priority_skills"), answers.get("upskilling_plan")
@@ -712,9 +791,10 @@ def roles_and_skills(answers: Mapping[str, Any], threshold: int) -> list[Finding
                 Finding(
                     "skills-not-trained",
                     "upskilling_plan",
-                    "the upskilling plan does not train the priority skills "
-                    + ", ".join(SKILL_LABELS.get(s, s).lower() for s in absent),
-                    "add a training line for each priority skill.",
+                    _("the upskilling plan does not train the priority skills {skills}").format(
+                        skills=", ".join(SKILL_LABELS.get(s, s).lower() for s in absent)
+                    ),
+                    _("add a training line for each priority skill."),
                 )
             )
     standard = answers.get("demographic_standard")
@@ -725,9 +805,11 @@ def roles_and_skills(answers: Mapping[str, Any], threshold: int) -> list[Finding
                 Finding(
                     "threshold-below-privacy",
                     "demographic_standard",
-                    f"the standard lets counts under {value:g} be published, below the city's "
-                    f"privacy threshold of {threshold}",
-                    f"hide any count under {threshold}.",
+                    _(
+                        "the standard lets counts under {value} be published, below the city's "
+                        "privacy threshold of {threshold}"
+                    ).format(value=f"{value:g}", threshold=threshold),
+                    _("hide any count under {threshold}.").format(threshold=threshold),
                 )
             )
     return found

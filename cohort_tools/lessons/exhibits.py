@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cohort_tools.core.dates import us_date
+from cohort_tools.core.i18n import _, format_date
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress
 
 MIN_WEEKS_FOR_TREND = 8
@@ -48,25 +48,32 @@ class Coverage:
     def describe(self) -> str:
         """One plain sentence on what the data covers and what it cannot show."""
         if self.rows == 0 or self.first is None or self.last is None:
-            return "There are no service requests in the data, so there is nothing to measure yet."
+            return _(
+                "There are no service requests in the data, so there is nothing to measure yet."
+            )
         if self.days < 1:
-            span = f"{self.days * 24:.0f} hours"
+            span = _("{count} hours").format(count=f"{self.days * 24:.0f}")
         elif self.days < 14:
-            span = f"{self.days:.0f} days"
+            span = _("{count} days").format(count=f"{self.days:.0f}")
         else:
-            span = f"{self.weeks} weeks"
-        text = (
-            f"The data holds {self.rows:,} requests made between "
-            f"{us_date(self.first, short=True)} and {us_date(self.last, short=True)}, about {span}."
+            span = _("{count} weeks").format(count=self.weeks)
+        text = _(
+            "The data holds {rows} requests made between {first} and {last}, about {span}."
+        ).format(
+            rows=f"{self.rows:,}",
+            first=format_date(self.first, short=True),
+            last=format_date(self.last, short=True),
+            span=span,
         )
         if not self.enough_for_trend:
-            text += (
-                f" That is too short to show a trend: a trend needs at least "
-                f"{MIN_WEEKS_FOR_TREND} weeks, so no trend chart is drawn. Use these figures as a "
-                "snapshot only."
-            )
+            text += " " + _(
+                "That is too short to show a trend: a trend needs at least {weeks} weeks, so no "
+                "trend chart is drawn. Use these figures as a snapshot only."
+            ).format(weeks=MIN_WEEKS_FOR_TREND)
         elif not self.enough_for_seasons:
-            text += " It is less than a year, so it cannot separate a trend from the seasons."
+            text += " " + _(
+                "It is less than a year, so it cannot separate a trend from the seasons."
+            )
         return text
 
 

@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import _
+from cohort_tools.lessons.translated import N_
 
 FORM_SUFFIX = ".form.json"
 FORMAT_VERSION = 1
@@ -135,7 +137,9 @@ class Field:
 def _scalar(raw: Any, label: str) -> Any:
     if raw is None or isinstance(raw, str | int | float | bool):
         return raw
-    raise FormValueError(f"'{label}' should be one value, not {type(raw).__name__}")
+    raise FormValueError(
+        _("'{label}' should be one value, not {kind}").format(label=label, kind=type(raw).__name__)
+    )
 
 
 @dataclass
@@ -162,7 +166,7 @@ class Choice(Field):
         return Control(box, lambda: box.value)
 
     def paper(self) -> str:
-        return _question(self.label, _ticks(_options(self.options), "tick one"))
+        return _question(self.label, _ticks(_options(self.options), _("tick one")))
 
 
 @dataclass
@@ -177,7 +181,7 @@ class Many(Field):
         if raw is None:
             return None
         if not isinstance(raw, list):
-            raise FormValueError(f"'{self.label}' should be a list")
+            raise FormValueError(_("'{label}' should be a list").format(label=self.label))
         return [_scalar(x, self.label) for x in raw]
 
     def build(self, value: Any, changed: Changed) -> Control:
@@ -190,7 +194,7 @@ class Many(Field):
         nothing = w.Checkbox(
             value=value == [] and bool(self.none), description=self.none, indent=False
         )
-        for _, box in boxes:
+        for _value, box in boxes:
             box.observe(lambda _: changed(), names="value")
         nothing.observe(lambda _: changed(), names="value")
         title = self.label + (f" ({self.count})" if self.count else "")
@@ -210,7 +214,7 @@ class Many(Field):
 
     def paper(self) -> str:
         pairs = _options(self.options) + ([(self.none, None)] if self.none else [])
-        return _question(self.label, _ticks(pairs, self.count or "tick all that apply"))
+        return _question(self.label, _ticks(pairs, self.count or _("tick all that apply")))
 
 
 @dataclass
@@ -225,7 +229,7 @@ class Number(Field):
         if raw is None:
             return None
         if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-            raise FormValueError(f"'{self.label}' should be a number")
+            raise FormValueError(_("'{label}' should be a number").format(label=self.label))
         return int(raw) if self.whole and float(raw).is_integer() else raw
 
     def _read(self, text: str) -> Any:
@@ -242,9 +246,9 @@ class Number(Field):
 
     def build(self, value: Any, changed: Changed) -> Control:
         w = _widgets()
-        hint = f"a number{f', in {self.unit}' if self.unit else ''}"
+        hint = _("a number, in {unit}").format(unit=self.unit) if self.unit else _("a number")
         if self.example:
-            hint += f", e.g. {self.example}"
+            hint = _("{hint}, e.g. {example}").format(hint=hint, example=self.example)
         box = w.Text(
             value="" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
             description=self.label + (f" ({self.unit})" if self.unit else ""),
@@ -257,7 +261,12 @@ class Number(Field):
 
     def paper(self) -> str:
         hint = "; ".join(
-            x for x in (self.unit, f"e.g. {self.example}" if self.example else "") if x
+            x
+            for x in (
+                self.unit,
+                _("e.g. {example}").format(example=self.example) if self.example else "",
+            )
+            if x
         )
         return _question(self.label, ruled_lines(1), hint)
 
@@ -272,7 +281,9 @@ class Date(Field):
         try:
             _dt.date.fromisoformat(str(raw))
         except ValueError as exc:
-            raise FormValueError(f"'{self.label}' should be a date written YYYY-MM-DD") from exc
+            raise FormValueError(
+                _("'{label}' should be a date written YYYY-MM-DD").format(label=self.label)
+            ) from exc
         return str(raw)
 
     def build(self, value: Any, changed: Changed) -> Control:
@@ -286,7 +297,7 @@ class Date(Field):
         return Control(picker, lambda: picker.value.isoformat() if picker.value else None)
 
     def paper(self) -> str:
-        return _question(self.label, ruled_lines(1), "a date: month / day / year")
+        return _question(self.label, ruled_lines(1), _("a date: month / day / year"))
 
 
 @dataclass
@@ -300,7 +311,7 @@ class Text(Field):
     def parse(self, raw: Any) -> Any:
         if raw is None or isinstance(raw, str):
             return raw
-        raise FormValueError(f"'{self.label}' should be text")
+        raise FormValueError(_("'{label}' should be text").format(label=self.label))
 
     def build(self, value: Any, changed: Changed) -> Control:
         w = _widgets()
@@ -317,9 +328,10 @@ class Text(Field):
         if self.words:
             count = w.HTML()
 
-            def recount(_: Any = None) -> None:
+            def recount(_event: Any = None) -> None:
                 n = len(box.value.split())
-                count.value = f"<small>{n} words (aim for {html.escape(self.words)})</small>"
+                said = _("{n} words (aim for {words})").format(n=n, words=html.escape(self.words))
+                count.value = f"<small>{said}</small>"
 
             recount()
             box.observe(recount, names="value")
@@ -328,7 +340,8 @@ class Text(Field):
         return Control(w.VBox(parts) if len(parts) > 1 else box, lambda: box.value.strip() or None)
 
     def paper(self) -> str:
-        hint = "; ".join(x for x in (self.hint, f"aim for {self.words}" if self.words else "") if x)
+        aim = _("aim for {words}").format(words=self.words) if self.words else ""
+        hint = "; ".join(x for x in (self.hint, aim) if x)
         return _question(self.label, ruled_lines(4 if self.long else 1), hint)
 
 
@@ -338,7 +351,7 @@ class Computed(Field):
     asks to apply one of the course's functions): ``compute()`` gives it."""
 
     compute: Callable[[], Any] = lambda: None
-    button: str = "Work it out"
+    button: str = N_("Work it out")  # translated when shown (a notebook's own text stays as is)
 
     def parse(self, raw: Any) -> Any:
         return raw
@@ -347,14 +360,16 @@ class Computed(Field):
         w = _widgets()
         held: list[Any] = [value]
         shown = w.HTML(_computed_text(value))
-        press = w.Button(description=self.button, tooltip=self.label)
+        press = w.Button(description=_(self.button), tooltip=self.label)
 
-        def run(_: Any) -> None:
+        def run(_event: Any) -> None:
             try:
                 held[0] = self.compute()
             except Exception as exc:  # the learner's earlier answers may not be ready
                 held[0] = None
-                shown.value = f"Not yet: {html.escape(str(exc) or type(exc).__name__)}"
+                shown.value = _("Not yet: {reason}").format(
+                    reason=html.escape(str(exc) or type(exc).__name__)
+                )
             else:
                 shown.value = _computed_text(held[0])
             changed()
@@ -365,7 +380,9 @@ class Computed(Field):
         )
 
     def paper(self) -> str:
-        note = f'The notebook works this out from your answers above ("{self.button}").'
+        note = _('The notebook works this out from your answers above ("{button}").').format(
+            button=_(self.button)
+        )
         return _question(self.label, ruled_lines(1), note)
 
 
@@ -390,7 +407,9 @@ class Record(Field):
         if raw is None:
             return None
         if not isinstance(raw, dict):
-            raise FormValueError(f"'{self.label}' should be a record of named parts")
+            raise FormValueError(
+                _("'{label}' should be a record of named parts").format(label=self.label)
+            )
         return {k: f.parse(raw.get(k)) for k, f in self.parts.items()}
 
     def build(self, value: Any, changed: Changed) -> Control:
@@ -430,16 +449,20 @@ class Table(Field):
             return None
         if self.as_dict:
             if not isinstance(raw, dict):
-                raise FormValueError(f"'{self.label}' should pair each item with a value")
+                raise FormValueError(
+                    _("'{label}' should pair each item with a value").format(label=self.label)
+                )
             return {str(k): _scalar(v, self.label) for k, v in raw.items()}
         if not isinstance(raw, list):
-            raise FormValueError(f"'{self.label}' should be a list of rows")
+            raise FormValueError(_("'{label}' should be a list of rows").format(label=self.label))
         if self.flat:
             return [_scalar(x, self.label) for x in raw]
         rows = []
         for i, row in enumerate(raw, start=1):
             if not isinstance(row, dict):
-                raise FormValueError(f"row {i} of '{self.label}' should be a record")
+                raise FormValueError(
+                    _("row {row} of '{label}' should be a record").format(row=i, label=self.label)
+                )
             rows.append({k: f.parse(row.get(k)) for k, f in self.columns.items()})
         return rows
 
@@ -460,7 +483,11 @@ class Table(Field):
         rows += [{}] * max(0, self.rows - len(rows))
         controls: list[dict[str, Control]] = []
         body = w.VBox()
-        add = w.Button(description="Add a row", icon="plus", tooltip=f"Add a row to {self.label}")
+        add = w.Button(
+            description=_("Add a row"),
+            icon="plus",
+            tooltip=_("Add a row to {label}").format(label=self.label),
+        )
 
         def snapshot() -> list[dict[str, Any]]:
             return [{k: c.get() for k, c in row.items()} for row in controls]
@@ -475,8 +502,8 @@ class Table(Field):
                 }
                 controls.append(built)
                 remove = w.Button(
-                    description=f"Remove row {i}",
-                    tooltip=f"Remove row {i} of {self.label}",
+                    description=_("Remove row {row}").format(row=i),
+                    tooltip=_("Remove row {row} of {label}").format(row=i, label=self.label),
                     layout=w.Layout(width="auto"),
                 )
                 remove.on_click(lambda _, at=i - 1: drop(at))
@@ -494,7 +521,7 @@ class Table(Field):
             draw(current)
             changed()
 
-        def more(_: Any) -> None:
+        def more(_event: Any) -> None:
             draw([*snapshot(), {}])
 
         add.on_click(more)
@@ -522,11 +549,16 @@ class Table(Field):
         rows = f"<tr>{cell}</tr>" * max(self.rows, 3)
         table = (
             '<table style="width:100%;border-collapse:collapse"><caption style="text-align:left">'
-            f"<b>{html.escape(self.label)}</b>: one row each; add rows if you need more</caption>"
+            + _("{label}: one row each; add rows if you need more").format(
+                label=f"<b>{html.escape(self.label)}</b>"
+            )
+            + "</caption>"
             f"<thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>"
         )
         choices = [
-            f"<p><b>{html.escape(c.label)}</b>, choose from: "
+            "<p>"
+            + _("{label}, choose from:").format(label=f"<b>{html.escape(c.label)}</b>")
+            + " "
             + "; ".join(html.escape(_paper_name(name)) for name, _ in _options(c.options))
             + "</p>"
             for c in self.columns.values()
@@ -616,10 +648,10 @@ class Answers:
         self.saved: dict[str, Any] = self._load()
 
     def _fix(self) -> str:
-        return (
-            f"To fix it, delete {self.path.name} (beside the notebook) and answer the forms again, "
+        return _(
+            "To fix it, delete {file} (beside the notebook) and answer the forms again, "
             "or undo the hand edit."
-        )
+        ).format(file=self.path.name)
 
     def _load(self) -> dict[str, Any]:
         if not self.path.is_file():
@@ -627,18 +659,24 @@ class Answers:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-            self.problem = (
-                f"**The answers file {self.path.name} could not be read{where}**, so the form "
-                f"answers in it are not used. {self._fix()}"
-            )
+            if isinstance(exc, json.JSONDecodeError):
+                headline = _("The answers file {file} could not be read (line {line})").format(
+                    file=self.path.name, line=exc.lineno
+                )
+            else:
+                headline = _("The answers file {file} could not be read").format(
+                    file=self.path.name
+                )
+            self.problem = _(
+                "**{headline}**, so the form answers in it are not used. {fix}"
+            ).format(headline=headline, fix=self._fix())
             return {}
         answers = data.get("answers") if isinstance(data, dict) else None
         if not isinstance(answers, dict):
-            self.problem = (
-                f"**The answers file {self.path.name} is not in the form's format** (it needs "
-                f'an "answers" part), so it is not used. {self._fix()}'
-            )
+            self.problem = _(
+                "**The answers file {file} is not in the form's format** (it needs "
+                'an "answers" part), so it is not used. {fix}'
+            ).format(file=self.path.name, fix=self._fix())
             return {}
         return answers
 
@@ -649,10 +687,10 @@ class Answers:
         try:
             return spec.parse(self.saved[name]), ""
         except FormValueError as exc:
-            return None, (
-                f"**The saved answer for `{name}` in {self.path.name} is not usable:** {exc}. "
-                f"It is not used; answer in the form again. {self._fix()}"
-            )
+            return None, _(
+                "**The saved answer for `{name}` in {file} is not usable:** {problem}. "
+                "It is not used; answer in the form again. {fix}"
+            ).format(name=name, file=self.path.name, problem=exc, fix=self._fix())
 
     def save(self, name: str, value: Any) -> None:
         if is_blank(value):
@@ -698,8 +736,10 @@ class Answers:
             if by_code[name]:
                 if value is not None:
                     notes.append(
-                        f"Both the code in this cell and the form answer `{name}`: **the code "
-                        "counts.** To use the form, set it back to None in the cell and run it."
+                        _(
+                            "Both the code in this cell and the form answer `{name}`: **the code "
+                            "counts.** To use the form, set it back to None in the cell and run it."
+                        ).format(name=name)
                     )
             elif not is_blank(value):
                 ns[name] = spec.finish(value)
@@ -730,18 +770,18 @@ class Answers:
                 try:
                     self.save(name, value)
                 except OSError as exc:
-                    status.value = (
-                        f"<b>Not saved:</b> {html.escape(str(exc))}. Check that the notebook's "
+                    status.value = _(
+                        "<b>Not saved:</b> {problem}. Check that the notebook's "
                         "folder can be written to."
-                    )
+                    ).format(problem=html.escape(str(exc)))
                     return
                 if by_code[name]:
-                    status.value = (
-                        f"Saved. The code in the cell still counts for <code>{name}</code>."
-                    )
+                    status.value = _(
+                        "Saved. The code in the cell still counts for <code>{name}</code>."
+                    ).format(name=name)
                 else:
                     ns[name] = templates[name] if is_blank(value) else fields[name].finish(value)
-                    status.value = "Saved. Run the checkpoint below to check your answer."
+                    status.value = _("Saved. Run the checkpoint below to check your answer.")
 
             return changed
 
@@ -753,12 +793,15 @@ class Answers:
             if not by_code[name] and not is_blank(current[name])
         ]
         if used:
-            notes.append("Your answers saved in the form:\n" + "\n".join(used))
+            notes.append(_("Your answers saved in the form:") + "\n" + "\n".join(used))
         for note in notes:
             _say(note)
         head = w.HTML(
-            "<p><b>Answer here</b> (saved as you go). "
-            f"The checkpoint looks at: {html.escape(checks)}</p>"
+            "<p>"
+            + _("<b>Answer here</b> (saved as you go). The checkpoint looks at: {checks}").format(
+                checks=html.escape(checks)
+            )
+            + "</p>"
         )
         form = w.VBox(
             [head, *(c.widget for c in controls.values()), status],
@@ -772,7 +815,11 @@ def paper_form(checks: str, fields: Mapping[str, Field]) -> str:
     questions = "".join(f.paper() for f in fields.values())
     return (
         '<div class="cda-paper-form" style="border:1px solid #767676;padding:0.5em 0.8em">'
-        f"<p><b>Your answer.</b> A good answer has: {html.escape(checks.rstrip('.'))}.</p>{questions}</div>"
+        + "<p>"
+        + _("<b>Your answer.</b> A good answer has: {checks}.").format(
+            checks=html.escape(checks.rstrip("."))
+        )
+        + f"</p>{questions}</div>"
     )
 
 

@@ -14,23 +14,30 @@ from typing import Any
 
 import pandas as pd
 
+from cohort_tools.core.i18n import _
+from cohort_tools.lessons.translated import N_, Translated
+
 #: Okabe-Ito colours (Okabe and Ito, *Color Universal Design*, 2002), distinguishable with the
 #: common colour-vision deficiencies, and a named Vega scheme that is too (see chartcheck).
-COLOURS: dict[str, str] = {
-    "#0072B2": "Blue",
-    "#009E73": "Bluish green",
-    "#D55E00": "Vermilion",
-    "#CC79A7": "Reddish purple",
-    "#000000": "Black",
-    "scheme:dark2": "One colour per group (a colour-blind-safe set)",
-}
-KINDS: dict[str, str] = {"bar": "Bars", "dot": "Dots"}
-ORDERS: dict[str, str] = {
-    "descending": "Highest rate first",
-    "ascending": "Lowest rate first",
-    "table": "As in the table",
-}
-YES_NO: dict[bool, str] = {True: "Yes", False: "No"}
+COLOURS: Mapping[str, str] = Translated(
+    {
+        "#0072B2": N_("Blue"),
+        "#009E73": N_("Bluish green"),
+        "#D55E00": N_("Vermilion"),
+        "#CC79A7": N_("Reddish purple"),
+        "#000000": N_("Black"),
+        "scheme:dark2": N_("One colour per group (a colour-blind-safe set)"),
+    }
+)
+KINDS: Mapping[str, str] = Translated({"bar": N_("Bars"), "dot": N_("Dots")})
+ORDERS: Mapping[str, str] = Translated(
+    {
+        "descending": N_("Highest rate first"),
+        "ascending": N_("Lowest rate first"),
+        "table": N_("As in the table"),
+    }
+)
+YES_NO: Mapping[bool, str] = Translated({True: N_("Yes"), False: N_("No")})
 CHOICES = (
     "kind",
     "sort",
@@ -67,9 +74,9 @@ def build(data: pd.DataFrame, choices: Mapping[str, Any], *, description: Any = 
         alt.EncodingSortField("rate", order=order) if order in ("ascending", "descending") else None
     )
     y = alt.Y(
-        "axis_label:N", title=pick("y_title", "group"), sort=sort, axis=alt.Axis(labelLimit=400)
+        "axis_label:N", title=pick("y_title", _("group")), sort=sort, axis=alt.Axis(labelLimit=400)
     )
-    x = alt.X("rate:Q", title=pick("x_title", "rate"), scale=alt.Scale(domain=[0, 100]))
+    x = alt.X("rate:Q", title=pick("x_title", _("rate")), scale=alt.Scale(domain=[0, 100]))
     colour = str(pick("colour", "#0072B2"))
     base = alt.Chart(frame)
     mark = (

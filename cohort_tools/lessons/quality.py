@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cohort_tools.citydata import schemas
+from cohort_tools.core.i18n import _
+from cohort_tools.lessons.translated import N_
 
 if TYPE_CHECKING:
     import duckdb
@@ -41,22 +43,22 @@ DATE_EXPRESSIONS: dict[str, str] = {
 VALIDITY_RULES: dict[str, list[tuple[str, str]]] = {
     "service_requests": [
         (
-            "closed after it was requested",
+            N_("closed after it was requested"),
             "closed_datetime IS NULL OR closed_datetime >= requested_datetime",
         ),
         (
-            "a closed request has a closing date",
+            N_("a closed request has a closing date"),
             "status <> 'closed' OR closed_datetime IS NOT NULL",
         ),
-        ("an open request has no closing date", "status <> 'open' OR closed_datetime IS NULL"),
-        ("located with both latitude and longitude", '(lat IS NULL) = ("long" IS NULL)'),
+        (N_("an open request has no closing date"), "status <> 'open' OR closed_datetime IS NULL"),
+        (N_("located with both latitude and longitude"), '(lat IS NULL) = ("long" IS NULL)'),
     ],
     "performance_metrics": [
-        ("a percentage is between 0 and 100", "unit <> 'percent' OR value BETWEEN 0 AND 100"),
+        (N_("a percentage is between 0 and 100"), "unit <> 'percent' OR value BETWEEN 0 AND 100"),
     ],
     "data_inventory": [
         (
-            "personal data is documented",
+            N_("personal data is documented"),
             "NOT contains_personal_data OR documented",
         ),
     ],
@@ -205,7 +207,7 @@ def scorecard_frame(results: list[TableQuality]) -> pd.DataFrame:
 
 def rules_frame(results: list[TableQuality]) -> pd.DataFrame:
     """Every validity rule broken at least once: table, rule, rows breaking it."""
-    rows = [(r.table, rule, n) for r in results for rule, n in r.failed_rules.items()]
+    rows = [(r.table, _(rule), n) for r in results for rule, n in r.failed_rules.items()]
     return pd.DataFrame(rows, columns=["table", "rule", "rows"])
 
 

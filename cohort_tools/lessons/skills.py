@@ -19,22 +19,26 @@ from typing import Any
 import pandas as pd
 
 from cohort_tools.citydata.schemas import ROLE_FAMILIES, SKILL_LEVELS, SKILLS
+from cohort_tools.core.i18n import _
+from cohort_tools.lessons.translated import N_, Translated
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, SurveyGroups, survey_groups
 
 #: Level name -> score, in order.
 LEVEL_SCORES: dict[str, int] = {level: i for i, level in enumerate(SKILL_LEVELS, start=1)}
 
 #: Plain names for the skill codes, for chart labels and prose.
-SKILL_LABELS: dict[str, str] = {
-    "data_literacy": "Data literacy",
-    "data_analysis": "Data analysis",
-    "data_visualisation": "Data visualization",
-    "performance_management": "Performance management",
-    "data_governance": "Data governance",
-    "data_engineering": "Data engineering",
-    "statistics": "Statistics",
-    "data_ethics": "Data ethics",
-}
+SKILL_LABELS: Mapping[str, str] = Translated(
+    {
+        "data_literacy": N_("Data literacy"),
+        "data_analysis": N_("Data analysis"),
+        "data_visualisation": N_("Data visualization"),
+        "performance_management": N_("Performance management"),
+        "data_governance": N_("Data governance"),
+        "data_engineering": N_("Data engineering"),
+        "statistics": N_("Statistics"),
+        "data_ethics": N_("Data ethics"),
+    }
+)
 
 _N = {"awareness": 1, "working": 2, "practitioner": 3, "expert": 4}
 
@@ -137,7 +141,9 @@ def level_score(level: str) -> int:
         return LEVEL_SCORES[level]
     except KeyError:
         raise ValueError(
-            f"unknown skill level {level!r}; use one of {', '.join(SKILL_LEVELS)}."
+            _("unknown skill level {level}; use one of {levels}.").format(
+                level=repr(level), levels=", ".join(SKILL_LEVELS)
+            )
         ) from None
 
 

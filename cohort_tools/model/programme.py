@@ -10,25 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from cohort_tools.core import paths
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, YAML_TEXT_KEYS, gettext
 
 Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
 SessionKind = Literal["keynote", "workshop", "studio"]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
-AUDIENCE_LABELS: dict[str, str] = {
-    "mayor": "Mayor",
-    "cda_lead": "CDA lead",
-    "senior_team": "Senior team",
-    "coach": "Coach",
-    "govex": "Program team",
+AUDIENCE_LABELS: dict[str, str] = {  # catalog messages: gettext() them where shown
+    "mayor": N_("Mayor"),
+    "cda_lead": N_("CDA lead"),
+    "senior_team": N_("Senior team"),
+    "coach": N_("Coach"),
+    "govex": N_("Program team"),
 }
 
 
@@ -204,6 +205,29 @@ class Programme(StrictModel):
             if part.id == part_id:
                 return list(part.produced_by)
         raise KeyError(part_id)
+
+
+#: The programme's fields people read: their values are catalog messages (extracted from
+#: programme.yaml by :func:`cohort_tools.core.i18n.extract_yaml`, see babel.cfg).
+TRANSLATED_FIELDS = YAML_TEXT_KEYS
+
+
+def _translate(value: Any, language: str, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _translate(v, language, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_translate(v, language, key) for v in value]
+    if isinstance(value, str) and key in TRANSLATED_FIELDS:
+        return gettext(value.strip(), language=language)
+    return value
+
+
+def in_language(programme: Programme, language: str) -> Programme:
+    """The programme with every text people read in ``language`` (the English where the catalog
+    has no translation yet). Ids, numbers and notebook paths are unchanged."""
+    if language == SOURCE_LANGUAGE:
+        return programme
+    return Programme.model_validate(_translate(programme.model_dump(), language))
 
 
 def load_programme(path: Path | None = None) -> Programme:

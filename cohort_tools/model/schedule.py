@@ -36,6 +36,7 @@ from cohort_tools import __version__
 from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import write_all_or_nothing
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, gettext
 from cohort_tools.model.cohort import City, Cohort
 from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, CityMoment, Programme
 
@@ -71,10 +72,11 @@ class Event:
     audience: tuple[Audience, ...]
     description: str
     location: str
+    language: str = SOURCE_LANGUAGE  # a city's events are in its language, the rest the cohort's
 
     @property
     def audience_text(self) -> str:
-        return ", ".join(AUDIENCE_LABELS[a] for a in self.audience)
+        return ", ".join(gettext(AUDIENCE_LABELS[a], language=self.language) for a in self.audience)
 
 
 @dataclass
@@ -264,6 +266,7 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
     for city in cohort.cities:
         city_zone = ZoneInfo(city.timezone) if city.timezone else zone
         keys = [f"city:{city.id}", f"coach:{city.coach.email.lower()}"]
+        lang = city.lang
         for earliest, kind, sid, title, minutes, audience, purpose in requests:
             slot = _book_city_slot(
                 days,
@@ -288,13 +291,14 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
                     uid=uid(city.id, sid),
                     kind=kind,
                     session_id=sid,
-                    title=f"{city.name}: {title}",
+                    title=f"{city.name}: {_city_title(title, sid, lang)}",
                     start=start,
                     end=stop,
                     city_id=city.id,
                     audience=audience,
-                    description=purpose,
-                    location="Virtual",
+                    description=gettext(purpose.strip(), language=lang),
+                    location=gettext("Virtual", language=lang),
+                    language=lang,
                 )
             )
     events.sort(key=lambda e: (e.start, e.city_id or "", e.uid))
@@ -348,6 +352,14 @@ def _no_slot(
     )
 
 
+def _city_title(title: str, session_id: str, language: str) -> str:
+    """A per-city event's title in the city's language ("Coaching session 3" has its number)."""
+    if session_id.startswith("coaching-"):
+        number = int(session_id.removeprefix("coaching-"))
+        return gettext(N_("Coaching session {number}"), language=language).format(number=number)
+    return gettext(title, language=language)
+
+
 def to_ics(calendar: Calendar, events: list[Event], stamp: dt.datetime | None = None) -> bytes:
     """RFC 5545 calendar: UID, DTSTAMP, DTSTART/DTEND with TZID, and the VTIMEZONE blocks."""
     cohort = calendar.cohort
@@ -366,7 +378,8 @@ def to_ics(calendar: Calendar, events: list[Event], stamp: dt.datetime | None = 
         ev.add("dtstart", e.start)
         ev.add("dtend", e.end)
         ev.add("summary", e.title)
-        ev.add("description", f"{e.description}\n\nWho attends: {e.audience_text}")
+        who = gettext("Who attends: {audience}", language=e.language)
+        ev.add("description", f"{e.description}\n\n{who.format(audience=e.audience_text)}")
         ev.add("location", e.location)
         ev.add("categories", [e.kind])
         cal.add_component(ev)

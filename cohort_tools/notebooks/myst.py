@@ -11,6 +11,7 @@ Python translator renders each value as a literal (``repr``-style escaping), so 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ import nbformat
 from papermill.parameterize import parameterize_notebook
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import gettext, translated_source
 
 T = TypeVar("T")
 
@@ -39,9 +41,21 @@ class Template:
     title: str
     parameters: tuple[str, ...]  # declared in the parameters cell, in order
     reads_other_cities: bool  # from the header: its output depends on every city's data
+    section: str = ""  # where it sits in the programme ("Module 1"), a message to translate
 
     def notebook(self) -> nbformat.NotebookNode:
         return read_myst(self.source)
+
+    def edition(self, language: str) -> Template:
+        """This template in ``language``: its translated source when there is one (same name)."""
+        path = translated_source(self.path, language)
+        if path is None or path == self.path:
+            return self
+        translated = load_template(path)
+        title = translated.title
+        if self.section:
+            title = f"{gettext(self.section, language=language)}: {title}"
+        return dataclasses.replace(translated, name=self.name, title=title, section=self.section)
 
 
 def read_myst(source: str) -> nbformat.NotebookNode:

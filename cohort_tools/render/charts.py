@@ -31,8 +31,18 @@ import os
 import re
 from typing import Any
 
+from cohort_tools.core.i18n import _
+
 RENDERER = "cda"
+#: The reminder shown for a chart without any description (in English; see :func:`no_description`).
 NO_DESCRIPTION = "Chart (no description given: set the chart's description)"
+
+
+def no_description() -> str:
+    """:data:`NO_DESCRIPTION` in the reader's language."""
+    return _("Chart (no description given: set the chart's description)")
+
+
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)(\+json|\.json)$")
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 # The environment of a kernel whose charts the caller draws after the run (the packet engine).
@@ -56,18 +66,18 @@ def _generated_description(spec: dict[str, Any]) -> str | None:
     mark = spec.get("mark")
     mark = mark.get("type") if isinstance(mark, dict) else mark
     fields = [
-        f"{enc['field']} on {channel}"
+        _("{field} on {channel}").format(field=enc["field"], channel=channel)
         for channel, enc in (spec.get("encoding") or {}).items()
         if isinstance(enc, dict) and enc.get("field")
     ]
     if not mark and not fields:
         return None
     title = chart_title(spec)
-    parts = [f"Chart: {title}" if title else "Chart"]
+    parts = [_("Chart: {title}").format(title=title) if title else _("Chart")]
     if mark:
-        parts.append(f"{mark} marks")
+        parts.append(_("{mark} marks").format(mark=mark))
     if fields:
-        parts.append("showing " + ", ".join(fields))
+        parts.append(_("showing {fields}").format(fields=", ".join(fields)))
     return "; ".join(parts) + "."
 
 
@@ -76,7 +86,7 @@ def chart_alt_text(spec: dict[str, Any]) -> str:
     description = spec.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
-    return _generated_description(spec) or chart_title(spec) or NO_DESCRIPTION
+    return _generated_description(spec) or chart_title(spec) or no_description()
 
 
 # The packet engine's name for the same rule.
@@ -124,7 +134,9 @@ def chart_figure(spec: dict[str, Any]) -> str:
     return (
         f'<figure class="cda-chart"><img class="cda-chart" alt="{html.escape(alt, quote=True)}" '
         f'src="data:image/svg+xml;base64,{data}">'
-        f"<figcaption>Chart description: {html.escape(alt)}</figcaption></figure>"
+        "<figcaption>"
+        + _("Chart description: {text}").format(text=html.escape(alt))
+        + "</figcaption></figure>"
     )
 
 
@@ -166,9 +178,9 @@ def _vegalite_mimetype() -> str:
     return f"application/vnd.vegalite.{major}+json"
 
 
-def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+def _render(spec: dict[str, Any], **_options: Any) -> dict[str, Any]:
     """The ``cda`` Altair renderer: the figure, or (in packet kernels) the spec for the engine."""
-    text = f"<Chart: {chart_alt_text(spec)}>"
+    text = "<" + _("Chart: {title}").format(title=chart_alt_text(spec)) + ">"
     if all(os.environ.get(k) == v for k, v in CHARTS_AFTER_THE_RUN.items()):
         return {_vegalite_mimetype(): spec, "text/plain": text}
     return {"text/html": chart_figure(spec), "text/plain": text}

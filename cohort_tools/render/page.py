@@ -18,6 +18,7 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.core.i18n import current_language
 from cohort_tools.render.charts import VEGALITE_MIME, chart_figure
 from cohort_tools.render.charts import chart_description as chart_description
 from cohort_tools.render.charts import vegalite_to_svg as vegalite_to_svg
@@ -49,8 +50,9 @@ a { color: #0b4f9c; }
 """
 
 
-def page(title: str, body: str, *, lang: str = "en") -> str:
-    """A complete, self-contained HTML document."""
+def page(title: str, body: str, *, lang: str | None = None) -> str:
+    """A complete, self-contained HTML document (``lang``: the current language by default)."""
+    lang = lang or current_language()
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'

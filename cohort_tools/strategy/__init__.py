@@ -18,9 +18,10 @@ from typing import Any
 from cohort_tools.core.defaults import COURSE_DIR, STRATEGY_DIR
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
+from cohort_tools.core.i18n import speaking
 from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
-from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.model.programme import Programme, in_language, load_programme
 
 from .build import assemble, studio_sessions
 from .collect import TeamAnswers, collect_team_answers
@@ -108,16 +109,18 @@ def build_strategy(
             headline=f"{target.name}'s strategy was not built (the last good one is kept): "
             "a submission it needs did not run to the end.",
         )
-    strategy = assemble(target, team, programme, loaded, made_on=made_on)
-    files = {
-        "strategy.html": to_html(strategy).encode("utf-8"),
-        "strategy.pdf": to_pdf(strategy),
-        "strategy.docx": to_docx(strategy),
-        "public-summary.html": public_html(strategy).encode("utf-8"),
-        "public-summary.pdf": public_pdf(strategy),
-        "completeness.md": completeness_markdown(strategy).encode("utf-8"),
-        "completeness.json": completeness_json(strategy).encode("utf-8"),
-    }
+    with speaking(target.lang):  # the document is written in the city's language
+        local = in_language(programme, target.lang)
+        strategy = assemble(target, team, local, loaded, made_on=made_on)
+        files = {
+            "strategy.html": to_html(strategy).encode("utf-8"),
+            "strategy.pdf": to_pdf(strategy),
+            "strategy.docx": to_docx(strategy),
+            "public-summary.html": public_html(strategy).encode("utf-8"),
+            "public-summary.pdf": public_pdf(strategy),
+            "completeness.md": completeness_markdown(strategy).encode("utf-8"),
+            "completeness.json": completeness_json(strategy).encode("utf-8"),
+        }
     final = out / city
     with staged_dir(final) as tmp:
         for name, data in files.items():
@@ -149,7 +152,10 @@ def review(
     team, problems = collect_team_answers(
         city, course_dir=course_dir, programme=programme, leave_out=leave_out
     )
-    strategy = assemble(loaded.city(city), team, programme, loaded, draw=False, studio=studio)
+    target = loaded.city(city)
+    with speaking(target.lang):
+        local = in_language(programme, target.lang)
+        strategy = assemble(target, team, local, loaded, draw=False, studio=studio)
     return strategy, problems
 
 
