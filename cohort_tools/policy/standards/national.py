@@ -28,6 +28,8 @@ class NationalStandard:
     #: Codes a table may hold: the categories plus reporting codes (MULTIPLE, NO_INFORMA).
     reporting_codes: tuple[str, ...]
     multiple_selections: bool | None  # None: not verified
+    #: ids in curriculum/facts.yaml a lesson shows about the standard (dates, the categories)
+    facts: tuple[str, ...] = ()
     disability: str = "washington_group_short_set"
 
     @property
@@ -63,6 +65,7 @@ SPD15 = NationalStandard(
     categories=_categories(spd15_data.MINIMUM_CATEGORIES),
     reporting_codes=(*spd15_data.MINIMUM_CATEGORIES, spd15_data.MULTIPLE_CODE),
     multiple_selections=spd15_data.MULTIPLE_SELECTIONS_ALLOWED,
+    facts=("spd15-compliance",),
 )
 
 DANE_2018 = NationalStandard(
@@ -75,6 +78,7 @@ DANE_2018 = NationalStandard(
     categories=_categories(dane2018_data.CATEGORIES),
     reporting_codes=(*dane2018_data.CATEGORIES, dane2018_data.NOT_REPORTED_CODE),
     multiple_selections=dane2018_data.MULTIPLE_SELECTIONS_ALLOWED,
+    facts=("dane-cnpv-2018-ethnic-groups",),
 )
 
 #: Country (ISO 3166-1 alpha-2) -> its standard.
