@@ -60,7 +60,7 @@ SIZES: dict[DemoSize, Profile] = {
 }
 
 #: The embedded demo cohort's cities (see cohort_tools/demo_cohort/cohort.yaml). Request counts are kept
-#: down (and the window shorter for the bigger cities) so the three folders stay under 5 MB.
+#: down (and the window shorter for the bigger cities) so the four folders stay under 7 MB.
 DEMO_COHORT_CITIES: dict[str, tuple[int, Profile]] = {
     "riverton": (
         101,
