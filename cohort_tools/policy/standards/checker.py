@@ -25,8 +25,6 @@ from cohort_tools.policy.standards.spd15 import (
     _truthy,
 )
 
-_DISAGREES = "race_ethnicity is missing from demographic_fields: the entry disagrees"
-
 
 def assess_dataset(row: dict[str, object], standard: NationalStandard = SPD15) -> DatasetVerdict:
     """Judge one data_inventory row against ``standard`` (SPD 15 by default)."""
@@ -47,7 +45,9 @@ def assess_dataset(row: dict[str, object], standard: NationalStandard = SPD15) -
         )
         if not has_race:
             verdict = PARTLY
-            reasons.append(_(_DISAGREES))
+            reasons.append(
+                _("race_ethnicity is missing from demographic_fields: the entry disagrees")
+            )
     elif fmt == "none":
         if has_race:
             verdict = MISSES
@@ -78,7 +78,9 @@ def assess_dataset(row: dict[str, object], standard: NationalStandard = SPD15) -
             ).format(format=fmt, standard=name)
         )
         if not has_race:
-            reasons.append(_(_DISAGREES))
+            reasons.append(
+                _("race_ethnicity is missing from demographic_fields: the entry disagrees")
+            )
     return DatasetVerdict(
         dataset_id=str(row.get("dataset_id", "")),
         dataset=str(row.get("dataset", "")),
