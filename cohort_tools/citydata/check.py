@@ -18,6 +18,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.policy.standards.national import UnknownCountryStandard, standard_for
 
 from . import schemas
 from .config import CITY_FILE, CityConfig, TableConfig, load_city_config
@@ -414,8 +415,68 @@ def prepare_city_table(folder: CityFolder, table: str) -> PreparedTable:
     )
 
 
-def check_prepared(item: PreparedTable, city: str | None) -> list[Problem]:
-    return [*item.problems, *validate_frame(item, city), *consistency_warnings(item, city)]
+#: Tables whose race_ethnicity rows must use the city's own national standard, and the column.
+_STANDARD_COLUMNS = {"neighbourhood_demographics": "category", "programme_outcomes": "group"}
+
+
+def national_standard_problems(
+    item: PreparedTable, country: str | None, city: str | None = None
+) -> list[Problem]:
+    """race_ethnicity codes that are not those of the city's country's standard (US: SPD 15; CO:
+    DANE 2018). The schema accepts every registered standard's codes; this narrows them per city."""
+    column = _STANDARD_COLUMNS.get(item.table)
+    frame = item.frame
+    if column is None or frame is None or frame.empty or column not in frame:
+        return []
+    if "dimension" not in frame:
+        return []
+    rows = frame["dimension"] == "race_ethnicity"
+    if not rows.any():
+        return []
+    try:
+        standard = standard_for(country)
+    except UnknownCountryStandard as exc:
+        return [
+            Problem(
+                str(item.path),
+                str(exc),
+                "set the city's country in city.yaml to one with a standard, or leave out the "
+                "race_ethnicity rows.",
+                city=city,
+                field="dimension",
+                severity="warning",
+            )
+        ]
+    # codes no standard has are the schema's problem (reported once, there)
+    other = frame[column].isin(schemas.ETHNIC_GROUP_CODES)
+    bad = rows & other & ~frame[column].isin(standard.reporting_codes)
+    if not bad.any():
+        return []
+    found = sorted(set(frame.loc[bad, column].astype(str)))
+    return [
+        Problem(
+            str(item.path),
+            f"race_ethnicity uses {', '.join(found)}, which {standard.name} (the standard of "
+            f"{standard.country}, the city's country) does not have, in "
+            f"{rows_text([int(r) for r in frame.index[bad]])}.",
+            f"use the codes of {standard.name}: {', '.join(standard.reporting_codes)} (or check "
+            "the country in city.yaml).",
+            city=city,
+            field=column,
+        )
+    ]
+
+
+def check_prepared(
+    item: PreparedTable, city: str | None, country: str | None = None
+) -> list[Problem]:
+    """Every problem of one prepared table; ``country`` (city.yaml) picks the national standard."""
+    return [
+        *item.problems,
+        *validate_frame(item, city),
+        *consistency_warnings(item, city),
+        *national_standard_problems(item, country, city),
+    ]
 
 
 def known_extensions() -> Iterable[str]:

@@ -99,6 +99,11 @@ class CityConfig(StrictModel):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. US.")
     state: str | None = Field(default=None, description="State or province code, e.g. OH.")
     population: int = Field(ge=0, description="Residents.")
+    currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the money columns (budget_usd, ... keep their names), e.g. COP.",
+    )
     timezone: str = Field(description="IANA time zone, e.g. America/New_York.")
     suppression_threshold: int = Field(
         default=11,

@@ -144,7 +144,9 @@ def import_table(
         timezone=config.timezone if config else None,
         city=config.id if config else None,
     )
-    problems = check_prepared(item, config.id if config else None)
+    problems = check_prepared(
+        item, config.id if config else None, config.country if config else None
+    )
     if item.frame is not None:
         prepared: dict[str, PreparedTable] = {table: item}
         for column, (other, _) in schemas.foreign_keys(table).items():

@@ -170,7 +170,9 @@ def validated_table(
 ) -> tuple[PreparedTable, list[Problem]]:
     """Prepare one table and check it with its references; problems include warnings."""
     item = prepare_city_table(folder, table)
-    problems = check_prepared(item, folder.city_id)
+    problems = check_prepared(
+        item, folder.city_id, folder.config.country if folder.config else None
+    )
     if item.frame is not None:
         prepared = {table: item}
         for ref in _references(table):

@@ -21,6 +21,8 @@ from typing import Any, Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from cohort_tools.policy.standards.national import STANDARDS, all_reporting_codes
+
 SCHEMA_VERSION = "1"
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime"]
@@ -69,10 +71,17 @@ SKILL_LEVELS = ("awareness", "working", "practitioner", "expert")
 SERVICE_REQUEST_STATUSES = ("open", "closed")
 UPDATE_FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annually", "ad_hoc")
 DEMOGRAPHIC_FIELDS = ("race_ethnicity", "sex", "gender", "age", "disability", "language", "income")
-RACE_ETHNICITY_FORMATS = ("spd15_2024_combined", "two_question_1997", "custom", "none")
+#: How a dataset collects race/ethnicity: each country's standard (SPD 15 for the US, DANE 2018 for
+#: Colombia), the 1997 US two-question format, a custom list, or not at all.
+RACE_ETHNICITY_FORMATS = ("spd15_2024_combined", "two_question_1997", "custom", "none",
+                          *(s.id for s in STANDARDS.values() if s.id != "spd15_2024_combined"))  # fmt: skip
 
 #: SPD 15 (2024) minimum categories, plus MULTIPLE for people who selected more than one.
 RACE_ETHNICITY_CODES = ("AIAN", "ASIAN", "BLACK", "HISPANIC", "MENA", "NHPI", "WHITE", "MULTIPLE")
+#: Every code any country's standard allows in the race_ethnicity dimension (US first). The data
+#: checker also checks each city's codes against its own country's standard
+#: (:func:`cohort_tools.citydata.check.national_standard_problems`).
+ETHNIC_GROUP_CODES = all_reporting_codes()
 #: Census five-year age bands.
 AGE_BANDS = (*(f"{a}-{a + 4}" for a in range(0, 85, 5)), "85+")
 LIMITED_ENGLISH_CODES = ("lep", "not_lep")
@@ -82,7 +91,7 @@ SEX_CODES = ("female", "male", "another", "not_reported")
 #: Categories allowed for each demographic dimension. ``neighbourhood`` (programme outcomes only)
 #: takes a neighbourhood_id, checked against the neighbourhoods table.
 DIMENSION_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "race_ethnicity": RACE_ETHNICITY_CODES,
+    "race_ethnicity": ETHNIC_GROUP_CODES,
     "age": AGE_BANDS,
     "limited_english": LIMITED_ENGLISH_CODES,
     "disability": DISABILITY_CODES,
@@ -248,7 +257,11 @@ DEPARTMENTS = _table(
         "headcount": col(
             "int", "Staff in post (full-time equivalent, rounded).", checks=[NON_NEGATIVE]
         ),
-        "budget_usd": col("float", "Annual operating budget in US dollars.", checks=[NON_NEGATIVE]),
+        "budget_usd": col(
+            "float",
+            "Annual operating budget in the city's currency (city.yaml currency; US dollars unless it says otherwise; the column name stays).",
+            checks=[NON_NEGATIVE],
+        ),
         "data_roles": col(
             "int",
             "Staff in dedicated data roles (analysts, data engineers, GIS, performance).",
@@ -371,7 +384,7 @@ NEIGHBOURHOODS = _table(
         "population": col("int", "Residents (latest estimate).", checks=[NON_NEGATIVE]),
         "median_household_income_usd": col(
             "float",
-            "Median household income in US dollars; blank if not published.",
+            "Median household income in the city's currency (US dollars unless city.yaml says otherwise); blank if not published.",
             required=False,
             nullable=True,
             checks=[NON_NEGATIVE],
@@ -383,7 +396,9 @@ NEIGHBOURHOODS = _table(
 NEIGHBOURHOOD_DEMOGRAPHICS = _table(
     "neighbourhood_demographics",
     "Residents of each neighborhood by demographic group, in long format. race_ethnicity uses the "
-    "SPD 15 (2024) minimum categories plus MULTIPLE; age uses Census five-year bands; "
+    "categories of the city's national standard (city.yaml country): in the US the SPD 15 (2024) "
+    "minimum categories plus MULTIPLE, in Colombia the DANE 2018 census ethnic groups plus "
+    "NO_INFORMA; age uses Census five-year bands; "
     "limited_english counts residents aged 5+ who speak English less than 'very well'; disability "
     "follows the Washington Group short set.",
     {
@@ -394,7 +409,7 @@ NEIGHBOURHOOD_DEMOGRAPHICS = _table(
         "category": col(
             "str",
             "Category code within the dimension: race_ethnicity "
-            + "|".join(RACE_ETHNICITY_CODES)
+            + "; ".join(f"{c}: " + "|".join(s.reporting_codes) for c, s in STANDARDS.items())
             + "; age "
             + ", ".join(AGE_BANDS)
             + "; limited_english lep|not_lep; disability with_disability|without_disability.",
@@ -479,7 +494,8 @@ DATA_INVENTORY = _table(
         "race_ethnicity_format": col(
             "str",
             "How race/ethnicity is collected: SPD 15 2024 combined question, the 1997 two-question "
-            "format, a custom list, or not at all.",
+            "format, a custom list, not at all, or another country's standard (dane_cnpv_2018: "
+            "Colombia's 2018 census ethnic groups).",
             allowed=RACE_ETHNICITY_FORMATS,
         ),
     },
@@ -519,7 +535,7 @@ DATA_USE_LOG = _table(
         "change_made": col("str", "What changed as a result."),
         "resources_redirected_usd": col(
             "float",
-            "Money moved as a result, in US dollars; blank if none or unknown.",
+            "Money moved as a result, in the city's currency (US dollars unless city.yaml says otherwise); blank if none or unknown.",
             nullable=True,
             checks=[NON_NEGATIVE],
         ),

@@ -50,7 +50,9 @@ def check_city(city_dir: Path) -> list[Problem]:
             continue
         item = prepare_city_table(folder, table)
         prepared[table] = item
-        problems.extend(check_prepared(item, city))
+        problems.extend(
+            check_prepared(item, city, folder.config.country if folder.config else None)
+        )
     for table, item in prepared.items():
         if table in checked:
             problems.extend(checked[table])

@@ -136,10 +136,11 @@ def test_schedule_without_an_output_is_a_usage_error() -> None:
 def test_demo_writes_every_product_and_says_where(demo_run: tuple[Any, Path]) -> None:
     result, out = demo_run
     assert result.exit_code == 0, result.output
-    for name in ("cohort.ics", "cohort.csv", "riverton.ics", "cedar-bend.ics", "port-alder.ics"):
+    for name in ("cohort.ics", "cohort.csv", "riverton.ics", "cedar-bend.ics", "port-alder.ics",
+                 "puerto-arrayan.ics"):  # fmt: skip
         assert (out / "calendar" / name).stat().st_size > 0
     assert "71 events" in result.output or "events from" in result.output
-    for city in ("riverton", "cedar-bend", "port-alder"):
+    for city in ("riverton", "cedar-bend", "port-alder", "puerto-arrayan"):
         for name in ("strategy.html", "strategy.pdf", "strategy.docx", "completeness.md"):
             assert (out / "strategy" / city / name).stat().st_size > 0
         for template in ("pre_session_brief", "strategy_review", "showcase_prep"):

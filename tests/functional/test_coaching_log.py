@@ -35,7 +35,7 @@ def _cohort_with(city_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_the_demo_logs_are_valid_and_have_open_commitments() -> None:
-    for city in ("riverton", "cedar-bend", "port-alder"):
+    for city in ("riverton", "cedar-bend", "port-alder", "puerto-arrayan"):
         log = load_log(DEMO_CITIES_DIR / city, city=city)
         assert log is not None and log.sessions and log.open_commitments(), city
 

@@ -24,6 +24,7 @@ from cohort_tools.citydata.schemas import DEMOGRAPHIC_FIELDS, UPDATE_FREQUENCIES
 from cohort_tools.core import paths
 from cohort_tools.model.cohort import load_cohort
 from cohort_tools.notebooks.myst import read_myst
+from cohort_tools.policy.standards import standard_for
 
 pytestmark = pytest.mark.slow
 
@@ -151,7 +152,12 @@ def test_demographic_standard_has_the_shape_the_strategy_reads(city: str, tmp_pa
         DEMOGRAPHICS, ["demographic_standard", "datasets_to_update"], city, tmp_path
     )
     std = out["demographic_standard"]
-    assert std["race_ethnicity_format"] == "spd15_2024_combined"
+    country = next(c.country for c in load_cohort(None).cities if c.id == city)
+    # each city's own standard: SPD 15 for the US cities, DANE CNPV 2018 for Puerto Arrayán
+    assert std["race_ethnicity_format"] == standard_for(country).format_code
+    assert std["race_ethnicity_format"] == (
+        "dane_cnpv_2018" if city == "puerto-arrayan" else "spd15_2024_combined"
+    )
     assert set(std["fields"]) <= set(DEMOGRAPHIC_FIELDS)
     assert std["optional"] is True
     assert isinstance(std["small_numbers_threshold"], int) and std["small_numbers_threshold"] >= 11
@@ -197,3 +203,38 @@ def test_the_standard_follows_a_city_with_a_stricter_threshold(tmp_path: Path) -
     }
     out = run_graded(with_answers(answers, DEMOGRAPHICS), str(strict), tmp_path)
     assert_hints(out, {"check-demographic-standard": "hides counts under 15"})
+
+
+ES_DEMOGRAPHICS = paths.workshops_dir() / "es" / "m3_workshop_c_demographics.md"
+
+
+def test_the_spanish_edition_teaches_dane_2018_on_puerto_arrayan(tmp_path: Path) -> None:
+    solved = run_graded(
+        read_myst(ES_DEMOGRAPHICS.read_text(encoding="utf-8")), "puerto-arrayan", tmp_path
+    )
+    for gid in (
+        "check-datasets-to-update",
+        "check-widest-gap",
+        "check-lowest-group",
+        "check-demographic-standard",
+    ):
+        assert "Punto de control superado" in solved[gid], (gid, solved[gid])
+    out = _named_outputs(ES_DEMOGRAPHICS, ["demographic_standard"], "puerto-arrayan", tmp_path)
+    assert out["demographic_standard"]["race_ethnicity_format"] == "dane_cnpv_2018"
+    assert out["demographic_standard"]["language"] == "home_language_and_spanish_ability"
+    answers = {
+        # every dataset that asks about ethnic group, including those already on DANE 2018
+        "answer-datasets-to-update": 'datasets_to_update = sorted(audit.index[audit["collects_race"]])',
+        # the best overall rate, read as "the programme to look at"
+        "answer-widest-gap": 'widest_gap_programme = str(gaps["overall_rate"].idxmax())',
+        # a group whose rate is hidden because it is small (Rutas de Empleo's Rrom participants)
+        "answer-lowest-group": 'lowest_group = "RROM"',
+    }
+    out = run_graded(with_answers(answers, ES_DEMOGRAPHICS), "puerto-arrayan", tmp_path)
+    for gid, hint in {
+        "check-datasets-to-update": "ya usan",
+        "check-widest-gap": "ese es el programa con la mejor tasa general",
+        "check-lowest-group": "la tasa de RROM está suprimida",
+    }.items():
+        assert "Punto de control aún no superado" in out[gid], (gid, out[gid])
+        assert hint in out[gid] and "Traceback" not in out[gid], (gid, out[gid])

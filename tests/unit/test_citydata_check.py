@@ -318,3 +318,46 @@ def test_missing_tables_are_warnings_not_errors(tmp_path: Path) -> None:
     problems = check_city(folder)
     assert errors(problems) == []
     assert len(problems) == len(TABLES)
+
+
+def test_a_us_city_with_colombian_ethnic_groups_is_told_its_own_standard(city: Path) -> None:
+    path = city / "neighbourhood_demographics.csv"
+    path.write_text(
+        path.read_text().replace("N2,race_ethnicity,HISPANIC", "N2,race_ethnicity,AFRO")
+    )
+    problem = only_error(city)
+    assert problem.field == "category" and "row 9" in problem.message
+    assert "AFRO" in problem.message and "SPD 15 (2024)" in problem.message
+    assert "HISPANIC" in problem.fix and "AFRO" not in problem.fix
+
+
+def test_a_colombian_city_uses_the_dane_2018_groups(city: Path) -> None:
+    yaml_path = city / "city.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("country: US", "country: CO"))
+    dane = {"WHITE": "NINGUNO", "BLACK": "AFRO", "MULTIPLE": "NO_INFORMA", "HISPANIC": "INDIGENA"}
+    for name in ("neighbourhood_demographics.csv", "programme_outcomes.csv"):
+        path = city / name
+        text = path.read_text()
+        for us, co in dane.items():
+            text = text.replace(f",race_ethnicity,{us},", f",race_ethnicity,{co},")
+        path.write_text(text)
+    assert errors(check_city(city)) == []
+    # and a US code in a Colombian city is named against DANE 2018
+    path = city / "neighbourhood_demographics.csv"
+    path.write_text(path.read_text().replace(",race_ethnicity,AFRO,", ",race_ethnicity,BLACK,"))
+    problem = only_error(city)
+    assert "BLACK" in problem.message and "DANE CNPV 2018" in problem.message
+    assert "NINGUNO" in problem.fix and "BLACK" not in problem.fix
+
+
+def test_a_country_without_a_standard_is_named_with_the_choices(city: Path) -> None:
+    yaml_path = city / "city.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("country: US", "country: FR"))
+    warnings = [p for p in check_city(city) if "no demographic data standard" in p.message]
+    # one per table with race_ethnicity rows (neighbourhood demographics, programme outcomes)
+    assert {Path(p.file).name for p in warnings} == {
+        "neighbourhood_demographics.csv",
+        "programme_outcomes.csv",
+    }
+    assert "'FR'" in warnings[0].message and "US (SPD 15 (2024))" in warnings[0].message
+    assert "CO (DANE CNPV 2018)" in warnings[0].message

@@ -29,6 +29,7 @@ def test_demo_cohort_is_valid(programme: Programme) -> None:
         "riverton",
         "cedar-bend",
         "port-alder",
+        "puerto-arrayan",
     ]
     assert all(c.fictional for c in cohort.cities)
 

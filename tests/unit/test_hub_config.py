@@ -55,7 +55,11 @@ def test_learner_user_names_are_the_course_learner_ids_and_coaches_have_one_acco
     assert [a.name for a in learners] == expected
     coaches = {a.name: a.cities for a in accounts if a.kind == "coach"}
     # Morgan Ellis coaches two demo cities: one account for both
-    assert sorted(coaches.values()) == [("port-alder",), ("riverton", "cedar-bend")]
+    assert sorted(coaches.values()) == [
+        ("port-alder",),
+        ("puerto-arrayan",),
+        ("riverton", "cedar-bend"),
+    ]
     graders = [a.name for a in accounts if a.kind == "grader"]
     assert graders == [f"grader-{c.id}" for c in cohort.cities]
     assert all(acc.name_problem(a.name) is None for a in accounts)
@@ -235,4 +239,4 @@ def test_cohort_file_from_the_environment_is_what_no_cohort_file_means(
     monkeypatch.setenv("CDA_COHORT_FILE", str(target))
     assert [c.id for c in load_cohort().cities] == ["riverton"]
     monkeypatch.delenv("CDA_COHORT_FILE")
-    assert len(load_cohort().cities) == 3
+    assert len(load_cohort().cities) == 4

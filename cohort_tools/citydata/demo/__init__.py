@@ -7,7 +7,10 @@ tables. ``generate_city(size, seed, out)`` writes ``city.yaml`` and every table 
 250,000) and ``large`` (city scale: 3 million service requests a year and 2,000 neighbourhoods,
 generated month by month with numpy and written as Parquet, so memory stays far below 2 GiB).
 Service requests are always Parquet; every other table is CSV so people can open it.
-``generate_demo_cohort_cities()`` rewrites the three cities embedded in the package.
+``generate_demo_cohort_cities()`` rewrites the four cities embedded in the package: three US cities
+and Puerto Arrayán, a fictional Colombian city (``Profile.country = "CO"``) made by the same code
+from Spanish reference lists (:mod:`.profiles_co`: secretarías, service types, barrios, datasets,
+metrics, money in COP, ethnic groups in DANE's 2018 census categories, no limited-English rows).
 
 Everything is invented: city, neighbourhood and street names are built from word lists, respondent
 ids are random codes, zip codes start with ``000`` (no US zip code does). The data covers calendar

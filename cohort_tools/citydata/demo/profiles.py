@@ -7,10 +7,13 @@ is invented or generic; see :mod:`cohort_tools.citydata.demo` for the stories th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from cohort_tools.core.paths import DEMO_DIR
+from cohort_tools.policy.standards.national import DANE_2018
+
+from . import profiles_co
 
 #: The sizes ``cda data demo --size`` offers.
 DemoSize = Literal["small", "medium", "large"]
@@ -36,9 +39,10 @@ class Profile:
     survey_respondents: int = 400
     datasets: int = 30
     name: str | None = None  # None: invent one from the seed
-    state: str = "IL"
+    state: str | None = "IL"
     timezone: str = "America/Chicago"
     chunk_rows: int = 300_000
+    country: str = "US"  # picks the reference lists (REFERENCES) and the demographic standard
 
 
 SIZES: dict[DemoSize, Profile] = {
@@ -56,7 +60,7 @@ SIZES: dict[DemoSize, Profile] = {
 }
 
 #: The embedded demo cohort's cities (see cohort_tools/demo_cohort/cohort.yaml). Request counts are kept
-#: down (and the window shorter for the bigger cities) so the three folders stay under 5 MB.
+#: down (and the window shorter for the bigger cities) so the four folders stay under 7 MB.
 DEMO_COHORT_CITIES: dict[str, tuple[int, Profile]] = {
     "riverton": (
         101,
@@ -96,6 +100,21 @@ DEMO_COHORT_CITIES: dict[str, tuple[int, Profile]] = {
             name="Port Alder",
             state="WA",
             timezone="America/Los_Angeles",
+        ),
+    ),
+    "puerto-arrayan": (
+        404,
+        Profile(
+            population=310_000,
+            neighbourhoods=30,
+            requests=20_000,
+            months=3,
+            survey_respondents=560,
+            datasets=40,
+            name="Puerto Arrayán",
+            state=None,
+            timezone="America/Bogota",
+            country="CO",
         ),
     ),
 }
@@ -397,3 +416,125 @@ TABLE_FILES = {
     "data_use_log": "data_use_log.csv",
     "performance_metrics": "performance_metrics.csv",
 }
+
+
+# --------------------------------------------------------------------------------------------------
+# reference lists per country
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One country's reference lists: what the generator names, counts and writes (see
+    :mod:`.tables`). ``US`` is the lists above; ``CO`` (Spanish, COP) is :mod:`.profiles_co`."""
+
+    country: str
+    currency: str
+    departments: list[tuple[str, str, float, float, float]]
+    skills_gap_department: str
+    small_department: str
+    dept_skill_bonus: dict[tuple[str, str], float]
+    services: list[tuple[str, str, str, float, float, int, int]]
+    slow_departments: set[str]
+    open_statuses: list[str]
+    closed_status: str
+    name_stems: list[str]
+    name_endings: list[str]
+    name_prefixes: list[str]
+    datasets: list[tuple[str, str, str, bool, str, str]]
+    metrics: list[tuple[str, str, str, str, bool, float | None, str]]
+    criteria_notes: dict[str, str]
+    data_uses: list[tuple[str, str, str, str, str, float, str]]
+    programmes: list[tuple[str, str, str, float]]
+    #: race_ethnicity codes (the country's standard) and their shares among residents
+    race_codes: list[str]
+    race_shares: tuple[float, ...]
+    #: the group more present where incomes are lower (index in race_codes)
+    poorer_group: int
+    #: outcome participants: groups over-represented, by index -> factor
+    outcome_boost: dict[int, float]
+    #: the gap programme's success-rate offsets by group (as race_codes)
+    gap_offsets: tuple[float, ...]
+    #: limited_english rows (residents who speak English less than very well): US only
+    limited_english: bool
+    #: the gap programme's offset for people with a disability
+    disability_gap: float
+    median_income: float
+    centre: tuple[float, float]
+    yaml_header: str = field(default="")
+
+
+US = Reference(
+    country="US",
+    currency="USD",
+    departments=DEPARTMENTS,
+    skills_gap_department=SKILLS_GAP_DEPARTMENT,
+    small_department="MO",
+    dept_skill_bonus=DEPT_SKILL_BONUS,
+    services=SERVICES,
+    slow_departments=SLOW_DEPARTMENTS,
+    open_statuses=OPEN_SOURCE_STATUSES,
+    closed_status="Closed",
+    name_stems=NAME_STEMS,
+    name_endings=NAME_ENDINGS,
+    name_prefixes=NAME_PREFIXES,
+    datasets=DATASETS,
+    metrics=METRICS,
+    criteria_notes=CRITERIA_NOTES,
+    data_uses=DATA_USES,
+    programmes=[
+        ("WFP", "Workforce Pathways", "employed at 6 months", 0.60),
+        ("LSH", "Lead-Safe Homes", "home cleared of lead hazards", 0.82),
+        ("YSJ", "Youth Summer Jobs", "completed the summer placement", 0.74),
+    ],
+    race_codes=RACE_CODES,
+    race_shares=RACE_SHARES,
+    poorer_group=3,  # HISPANIC
+    outcome_boost={2: 1.6, 3: 1.5},
+    gap_offsets=(-0.08, 0.02, -0.10, -0.12, -0.06, -0.05, 0.06, -0.02),
+    limited_english=True,
+    disability_gap=-0.10,
+    median_income=68_000,
+    centre=(41.0, -88.0),
+    yaml_header=(
+        "# {name} is a fictional city generated by cohort_tools.citydata.demo; every name and\n"
+        "# number in this folder is invented. Data covers {year}, extracted {as_of}.\n"
+    ),
+)
+
+CO = Reference(
+    country="CO",
+    currency="COP",
+    departments=profiles_co.DEPARTMENTS,
+    skills_gap_department=profiles_co.SKILLS_GAP_DEPARTMENT,
+    small_department=profiles_co.SMALL_DEPARTMENT,
+    dept_skill_bonus=profiles_co.DEPT_SKILL_BONUS,
+    services=profiles_co.SERVICES,
+    slow_departments=profiles_co.SLOW_DEPARTMENTS,
+    open_statuses=profiles_co.OPEN_SOURCE_STATUSES,
+    closed_status=profiles_co.CLOSED_STATUS,
+    name_stems=profiles_co.NAME_STEMS,
+    name_endings=profiles_co.NAME_ENDINGS,
+    name_prefixes=profiles_co.NAME_PREFIXES,
+    datasets=profiles_co.DATASETS,
+    metrics=profiles_co.METRICS,
+    criteria_notes=profiles_co.CRITERIA_NOTES,
+    data_uses=profiles_co.DATA_USES,
+    programmes=profiles_co.PROGRAMMES,
+    race_codes=list(DANE_2018.reporting_codes),
+    race_shares=profiles_co.ETHNIC_SHARES,
+    poorer_group=4,  # AFRO
+    outcome_boost={4: 1.5, 0: 1.4},
+    gap_offsets=profiles_co.ETHNIC_OFFSETS,
+    limited_english=False,
+    disability_gap=-0.25,
+    median_income=28_000_000,
+    centre=(5.0, -76.5),
+    yaml_header=(
+        "# {name} es una ciudad ficticia creada por cohort_tools.citydata.demo; todos los nombres\n"
+        "# y cifras de esta carpeta son inventados. Datos de {year}, extraídos el {as_of}.\n"
+    ),
+)
+
+#: Country -> its reference lists (a demo city's Profile.country picks one).
+REFERENCES: dict[str, Reference] = {"US": US, "CO": CO}

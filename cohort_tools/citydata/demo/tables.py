@@ -29,22 +29,14 @@ from .profiles import (
     AS_OF,
     CITY_ENDINGS,
     CRITERIA,
-    CRITERIA_NOTES,
-    DATA_USES,
-    DATASETS,
     DEMO_CITIES_DIR,
     DEMO_COHORT_CITIES,
-    DEPARTMENTS,
-    DEPT_SKILL_BONUS,
     FREQ_DAYS,
     GAP_SKILLS,
     LEVELS,
-    METRICS,
     NAME_ENDINGS,
     NAME_PREFIXES,
     NAME_STEMS,
-    OPEN_SOURCE_STATUSES,
-    RACE_CODES,
     RACE_SHARES,
     ROLE_EFFECT,
     ROLE_MIX,
@@ -52,15 +44,15 @@ from .profiles import (
     SEX_CODES,
     SIZES,
     SKILL_EFFECT,
-    SKILLS_GAP_DEPARTMENT,
-    SLOW_DEPARTMENTS,
     SLOW_FACTOR,
     STATES,
     TABLE_FILES,
     YEAR,
     DemoSize,
     Profile,
+    Reference,
 )
+from .profiles import REFERENCES as _REFERENCES
 
 RACE_MIX = np.array(RACE_SHARES)
 AGE_MIX = np.array(AGE_SHARES)
@@ -95,12 +87,17 @@ def _slug(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
-def _place_names(n: int, rng: np.random.Generator) -> list[str]:
-    combos = [f"{s}{e}" for s in NAME_STEMS for e in NAME_ENDINGS]
+def _place_names(n: int, rng: np.random.Generator, ref: Reference | None = None) -> list[str]:
+    stems, endings, prefixes = (
+        (ref.name_stems, ref.name_endings, ref.name_prefixes)
+        if ref is not None
+        else (NAME_STEMS, NAME_ENDINGS, NAME_PREFIXES)
+    )
+    combos = [f"{s}{e}" for s in stems for e in endings]
     order = rng.permutation(len(combos))
     base = [combos[i] for i in order]
     names: list[str] = []
-    for prefix in NAME_PREFIXES:
+    for prefix in prefixes:
         for name in base:
             names.append(f"{prefix}{name}")
             if len(names) == n:
@@ -121,15 +118,20 @@ class _City:
     neighbourhoods: pd.DataFrame
     slow_index: int
 
+    @property
+    def ref(self) -> Reference:
+        return _REFERENCES[self.profile.country]
+
 
 def _departments(seed: int, profile: Profile) -> pd.DataFrame:
     rng = _rng(seed, "departments")
+    ref = _REFERENCES[profile.country]
     staff = profile.population * 0.011
     rows = []
-    for dept_id, name, share, per_head, data_per_100 in DEPARTMENTS:
+    for dept_id, name, share, per_head, data_per_100 in ref.departments:
         headcount = max(4, round(staff * share * rng.uniform(0.85, 1.15)))
         budget = round(headcount * per_head * rng.uniform(0.9, 1.1), -3)
-        roles = 0 if dept_id == SKILLS_GAP_DEPARTMENT else round(headcount * data_per_100 / 100)
+        roles = 0 if dept_id == ref.skills_gap_department else round(headcount * data_per_100 / 100)
         rows.append((dept_id, name, headcount, float(budget), roles))
     return pd.DataFrame(rows, columns=["department_id", "department", "headcount", "budget_usd",
                                        "data_roles"])  # fmt: skip
@@ -137,11 +139,12 @@ def _departments(seed: int, profile: Profile) -> pd.DataFrame:
 
 def _neighbourhoods(seed: int, profile: Profile) -> tuple[pd.DataFrame, int]:
     rng = _rng(seed, "neighbourhoods")
+    ref = _REFERENCES[profile.country]
     n = profile.neighbourhoods
-    names = _place_names(n, rng)
+    names = _place_names(n, rng, ref)
     weights = rng.lognormal(0.0, 0.45, n)
     population = _split(profile.population, weights, rng)
-    income = np.round(rng.lognormal(np.log(68_000), 0.35, n), -2)
+    income = np.round(rng.lognormal(np.log(ref.median_income), 0.35, n), -2)
     slow = int(np.argmin(income))
     income[slow] = float(np.round(income.min() * 0.85, -2))  # clearly the lowest
     width = max(3, len(str(n)))
@@ -171,8 +174,10 @@ def _demographics(city: _City) -> pd.DataFrame:
         hoods["median_household_income_usd"].median()
     )
     poorer = (income.max() - income) / max(1.0, float(income.max() - income.min()))
-    race_p = rng.dirichlet(RACE_MIX * 60, size=n)
-    race_p[:, 3] *= 1 + 1.5 * poorer.to_numpy()  # more Hispanic residents where incomes are lower
+    ref = city.ref
+    race_p = rng.dirichlet(np.array(ref.race_shares) * 60, size=n)
+    # more Hispanic residents (US), more Afro-Colombian residents (CO) where incomes are lower
+    race_p[:, ref.poorer_group] *= 1 + 1.5 * poorer.to_numpy()
     age_p = rng.dirichlet(AGE_MIX * 8, size=n)
     for i, (hood, pop) in enumerate(
         zip(hoods["neighbourhood_id"], hoods["population"], strict=True)
@@ -184,13 +189,14 @@ def _demographics(city: _City) -> pd.DataFrame:
         lep = int(rng.binomial(over5, min(lep_share, 0.6)))
         disabled = int(rng.binomial(int(pop), 0.10 + 0.05 * float(poorer.iloc[i])))
         parts += [
-            (hood, "race_ethnicity", c, int(v)) for c, v in zip(RACE_CODES, race, strict=True)
+            (hood, "race_ethnicity", c, int(v)) for c, v in zip(ref.race_codes, race, strict=True)
         ]
         parts += [(hood, "age", b, int(v)) for b, v in zip(AGE_BANDS, age, strict=True)]
-        parts += [
-            (hood, "limited_english", "lep", lep),
-            (hood, "limited_english", "not_lep", over5 - lep),
-        ]
+        if ref.limited_english:
+            parts += [
+                (hood, "limited_english", "lep", lep),
+                (hood, "limited_english", "not_lep", over5 - lep),
+            ]
         parts += [
             (hood, "disability", "with_disability", disabled),
             (hood, "disability", "without_disability", int(pop) - disabled),
@@ -204,8 +210,10 @@ def _staff_survey(city: _City) -> pd.DataFrame:
     shares = depts["headcount"].to_numpy() * rng.uniform(0.6, 1.4, len(depts))
     sizes = _split(city.profile.survey_respondents, shares, rng)
     ids_ = depts["department_id"].to_numpy()
-    sizes[ids_ == "MO"] = 7  # a group below the threshold: survey outputs must withhold it
-    sizes[ids_ == SKILLS_GAP_DEPARTMENT] = max(24, int(sizes[ids_ == SKILLS_GAP_DEPARTMENT][0]))
+    ref = city.ref
+    gap_dept = ref.skills_gap_department
+    sizes[ids_ == ref.small_department] = 7  # below the threshold: survey outputs must withhold it
+    sizes[ids_ == gap_dept] = max(24, int(sizes[ids_ == gap_dept][0]))
     roles = list(ROLE_MIX)
     role_p = np.array(list(ROLE_MIX.values()))
     rows = []
@@ -213,7 +221,7 @@ def _staff_survey(city: _City) -> pd.DataFrame:
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     k = 0
     for dept_id, size in zip(depts["department_id"], sizes, strict=True):
-        gap = dept_id == SKILLS_GAP_DEPARTMENT
+        gap = dept_id == gap_dept
         for _ in range(int(size)):
             code = int(ids[k])
             k += 1
@@ -222,7 +230,7 @@ def _staff_survey(city: _City) -> pd.DataFrame:
             person = rng.normal(0, 0.5)
             for skill in SKILL_EFFECT:
                 latent = 1.45 + ROLE_EFFECT[role] + SKILL_EFFECT[skill] + person
-                latent += DEPT_SKILL_BONUS.get((dept_id, skill), 0.0)
+                latent += ref.dept_skill_bonus.get((dept_id, skill), 0.0)
                 if gap and skill in GAP_SKILLS:
                     latent -= 1.1
                 latent += rng.normal(0, 0.55)
@@ -240,14 +248,12 @@ def _programme_outcomes(city: _City) -> pd.DataFrame:
     rng = _rng(city.seed, "programme_outcomes")
     scale = max(1.0, (city.profile.population / 60_000) ** 0.6)
     rows = []
-    programmes = [
-        ("WFP", "Workforce Pathways", "employed at 6 months", 0.60),
-        ("LSH", "Lead-Safe Homes", "home cleared of lead hazards", 0.82),
-        ("YSJ", "Youth Summer Jobs", "completed the summer placement", 0.74),
-    ]
-    race_p = RACE_MIX.copy()
-    race_p[2] *= 1.6
-    race_p[3] *= 1.5
+    ref = city.ref
+    programmes = ref.programmes
+    gap_pid, youth_pid = programmes[0][0], programmes[2][0]  # WFP, YSJ (US); RUE, PEJ (CO)
+    race_p = np.array(ref.race_shares, dtype=float)
+    for index, factor in ref.outcome_boost.items():
+        race_p[index] *= factor
     age_groups = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54",
                   "55-59", "60-64", "65-69"]  # fmt: skip
     hood_ids = city.neighbourhoods["neighbourhood_id"].tolist()
@@ -259,26 +265,29 @@ def _programme_outcomes(city: _City) -> pd.DataFrame:
         for pid, pname, measure, base in programmes:
             total = int(rng.integers(90, 140) * scale)
             groups: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
-            race_rate = np.full(len(RACE_CODES), base)
-            if pid == "WFP":
-                race_rate = base + np.array([-0.08, 0.02, -0.10, -0.12, -0.06, -0.05, 0.06, -0.02])
-            groups["race_ethnicity"] = (RACE_CODES, race_p, race_rate)
-            ages = age_groups if pid != "YSJ" else ["15-19", "20-24"]
+            race_rate = np.full(len(ref.race_codes), base)
+            if pid == gap_pid:
+                race_rate = base + np.array(ref.gap_offsets)
+            groups["race_ethnicity"] = (ref.race_codes, race_p, race_rate)
+            ages = age_groups if pid != youth_pid else ["15-19", "20-24"]
             age_p = np.ones(len(ages))
             age_rate = np.full(len(ages), base)
-            if pid == "WFP":
+            if pid == gap_pid:
                 age_rate = np.array([base - 0.18 * (a >= "55") for a in ages])
             groups["age"] = (ages, age_p, age_rate)
-            lep_rate = np.array([0.35, base]) if pid == "WFP" else np.array([base - 0.02, base])
-            groups["limited_english"] = (["lep", "not_lep"], np.array([0.22, 0.78]), lep_rate)
+            if ref.limited_english:
+                lep_rate = (
+                    np.array([0.35, base]) if pid == gap_pid else np.array([base - 0.02, base])
+                )
+                groups["limited_english"] = (["lep", "not_lep"], np.array([0.22, 0.78]), lep_rate)
             groups["disability"] = (
                 ["with_disability", "without_disability"],
                 np.array([0.13, 0.87]),
-                np.array([base - (0.10 if pid == "WFP" else 0.0), base]),
+                np.array([base + (ref.disability_gap if pid == gap_pid else 0.0), base]),
             )
             groups["sex"] = (SEX_CODES, np.array([0.52, 0.45, 0.012, 0.018]), np.full(4, base))
             hood_rate = np.array(
-                [base - (0.15 if (pid == "YSJ" and h == hood_ids[city.slow_index]) else 0.0)
+                [base - (0.15 if (pid == youth_pid and h == hood_ids[city.slow_index]) else 0.0)
                  for h in hood_show]
             )  # fmt: skip
             groups["neighbourhood"] = (hood_show, np.ones(len(hood_show)), hood_rate)
@@ -296,13 +305,14 @@ def _programme_outcomes(city: _City) -> pd.DataFrame:
 
 def _data_inventory(city: _City) -> pd.DataFrame:
     rng = _rng(city.seed, "data_inventory")
-    n = min(city.profile.datasets, len(DATASETS))
-    chosen = sorted(rng.choice(len(DATASETS), size=n, replace=False).tolist())
+    datasets = city.ref.datasets
+    n = min(city.profile.datasets, len(datasets))
+    chosen = sorted(rng.choice(len(datasets), size=n, replace=False).tolist())
     chosen = sorted(set(chosen) | {0, 17, 19})  # 311, rental assistance, homelessness always in
     as_of = AS_OF.date()
     rows = []
     for k, idx in enumerate(chosen):
-        name, owner, freq, personal, fields, fmt = DATASETS[idx]
+        name, owner, freq, personal, fields, fmt = datasets[idx]
         period = FREQ_DAYS[freq]
         stale = rng.random() < 0.22 or idx in (11, 23)
         if stale:
@@ -330,7 +340,7 @@ def _maturity(city: _City) -> pd.DataFrame:
     for area, cid, base, progress in CRITERIA:
         first = int(np.clip(round(base + rng.normal(0, 0.4)), 0, 3))
         second = int(np.clip(round(first + progress + rng.normal(0, 0.3)), first, 3))
-        note = CRITERIA_NOTES.get(cid, "")
+        note = city.ref.criteria_notes.get(cid, "")
         rows.append((area, cid, first, f"{YEAR}-01-15", note))
         rows.append((area, cid, second, f"{YEAR}-07-15", note))
     return pd.DataFrame(rows, columns=["practice_area", "criterion_id", "rating", "assessed_on",
@@ -339,12 +349,13 @@ def _maturity(city: _City) -> pd.DataFrame:
 
 def _data_use_log(city: _City) -> pd.DataFrame:
     rng = _rng(city.seed, "data_use_log")
-    n = min(len(DATA_USES), 8 + int(rng.integers(0, 5)))
-    picks = sorted(rng.choice(len(DATA_USES), size=n, replace=False).tolist())
+    uses = city.ref.data_uses
+    n = min(len(uses), 8 + int(rng.integers(0, 5)))
+    picks = sorted(rng.choice(len(uses), size=n, replace=False).tolist())
     days = np.sort(rng.choice(np.arange(0, 365), size=n, replace=False))
     rows = []
     for k, (idx, day) in enumerate(zip(picks, days, strict=True)):
-        dept, prog, decision, used, change, usd, outcome = DATA_USES[idx]
+        dept, prog, decision, used, change, usd, outcome = uses[idx]
         amount = round(usd * rng.uniform(0.7, 1.3), -3) if usd else np.nan
         date = (dt.date(YEAR, 1, 1) + dt.timedelta(days=int(day))).isoformat()
         rows.append((f"DU{k + 1:03d}", date, dept, prog, decision, used, change, amount, outcome))
@@ -359,7 +370,7 @@ def _metrics(city: _City) -> pd.DataFrame:
     rng = _rng(city.seed, "metrics")
     rows = []
     scale = city.profile.population / 60_000
-    for mid, name, dept, unit, higher, target, shape in METRICS:
+    for mid, name, dept, unit, higher, target, shape in city.ref.metrics:
         for m in range(1, 13):
             t = (m - 1) / 11
             if shape == "far":
@@ -437,9 +448,11 @@ def _split_even(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def _service_weights(month: int) -> np.ndarray:
-    w = np.array([s[3] for s in SERVICES], dtype=float)
-    for i, s in enumerate(SERVICES):
+def _service_weights(
+    month: int, services: list[tuple[str, str, str, float, float, int, int]] = SERVICES
+) -> np.ndarray:
+    w = np.array([s[3] for s in services], dtype=float)
+    for i, s in enumerate(services):
         peak = s[6]
         if peak:
             distance = min(abs(month - peak), 12 - abs(month - peak))
@@ -453,7 +466,10 @@ def _iter_service_requests(city: _City) -> Iterator[pa.Table]:
     hoods = city.neighbourhoods
     n_h = len(hoods)
     geo = _rng(city.seed, "geography")
-    centre_lat, centre_long = 41.0 + geo.uniform(-1, 1), -88.0 + geo.uniform(-2, 2)
+    ref = city.ref
+    services = ref.services
+    centre_lat = ref.centre[0] + geo.uniform(-1, 1)
+    centre_long = ref.centre[1] + geo.uniform(-2, 2)
     side = int(np.ceil(np.sqrt(n_h)))
     spread = 0.004 * side
     grid = np.arange(n_h)
@@ -468,14 +484,14 @@ def _iter_service_requests(city: _City) -> Iterator[pa.Table]:
     hood_factor[city.slow_index] = SLOW_FACTOR
     hood_weight = hoods["population"].to_numpy() * (1 + 0.3 * poorer)
     hood_weight = hood_weight / hood_weight.sum()
-    names = np.array([s[1] for s in SERVICES])
-    codes = np.array([s[0] for s in SERVICES])
-    dept_names = dict((d[0], d[1]) for d in DEPARTMENTS)
-    agencies = np.array([dept_names[s[2]] for s in SERVICES])
-    slow_dept = np.array([s[2] in SLOW_DEPARTMENTS for s in SERVICES])
-    medians = np.array([s[4] for s in SERVICES])
-    sla = np.array([s[5] for s in SERVICES], dtype="int64")
-    open_statuses = np.array(OPEN_SOURCE_STATUSES)
+    names = np.array([s[1] for s in services])
+    codes = np.array([s[0] for s in services])
+    dept_names = dict((d[0], d[1]) for d in ref.departments)
+    agencies = np.array([dept_names[s[2]] for s in services])
+    slow_dept = np.array([s[2] in ref.slow_departments for s in services])
+    medians = np.array([s[4] for s in services])
+    sla = np.array([s[5] for s in services], dtype="int64")
+    open_statuses = np.array(ref.open_statuses)
     as_of = np.datetime64(AS_OF, "s")
     number = 0
     for month, chunk, rows in _month_chunks(city.profile):
@@ -483,7 +499,7 @@ def _iter_service_requests(city: _City) -> Iterator[pa.Table]:
         start = np.datetime64(f"{YEAR}-{month:02d}-01T00:00:00", "s")
         end = np.datetime64(f"{YEAR + (month == 12)}-{month % 12 + 1:02d}-01T00:00:00", "s")
         seconds = int((end - start) / np.timedelta64(1, "s"))
-        svc = rng.choice(len(SERVICES), size=rows, p=_service_weights(month))
+        svc = rng.choice(len(services), size=rows, p=_service_weights(month, services))
         hood = rng.choice(n_h, size=rows, p=hood_weight)
         day = rng.integers(0, seconds // 86400, size=rows)
         hour = np.clip(rng.normal(13.0, 3.6, size=rows), 0, 23.99)
@@ -501,7 +517,7 @@ def _iter_service_requests(city: _City) -> Iterator[pa.Table]:
         touched = requested + (elapsed * rng.uniform(0.05, 0.9, rows)).astype("timedelta64[s]")
         updated = np.where(is_closed, closed_at, touched)
         expected = requested + (sla[svc] * 86400).astype("timedelta64[s]")
-        source = np.where(is_closed, "Closed", open_statuses[rng.integers(0, 4, rows)])
+        source = np.where(is_closed, ref.closed_status, open_statuses[rng.integers(0, 4, rows)])
         lat = np.round(hood_lat[hood] + rng.normal(0, spread / side / 2.5, rows), 5)
         lon = np.round(hood_long[hood] + rng.normal(0, spread / side / 2.0, rows), 5)
         ids = [f"SR{YEAR % 100:02d}-{i:08d}" for i in range(number + 1, number + rows + 1)]
@@ -559,20 +575,21 @@ def _invent_city_name(seed: int) -> str:
 
 
 def _city_yaml(city_id: str, name: str, profile: Profile) -> str:
-    doc = {
+    ref = _REFERENCES[profile.country]
+    doc: dict[str, object] = {
         "id": city_id,
         "name": name,
         "fictional": True,
-        "country": "US",
-        "state": profile.state,
-        "population": int(profile.population),
-        "timezone": profile.timezone,
-        "suppression_threshold": 11,
+        "country": profile.country,
     }
-    header = (
-        f"# {name} is a fictional city generated by cohort_tools.citydata.demo; every name and\n"
-        f"# number in this folder is invented. Data covers {YEAR}, extracted {AS_OF.date()}.\n"
-    )
+    if profile.state is not None:
+        doc["state"] = profile.state
+    doc["population"] = int(profile.population)
+    if ref.currency != "USD":
+        doc["currency"] = ref.currency
+    doc["timezone"] = profile.timezone
+    doc["suppression_threshold"] = 11
+    header = ref.yaml_header.format(name=name, year=YEAR, as_of=AS_OF.date())
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
 
 
