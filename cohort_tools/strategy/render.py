@@ -41,10 +41,10 @@ from .rubric import LEVEL_WORDS
 from .studio import signer
 
 
-def _t(message: str, **values: Any) -> Markup:
-    """``message`` translated, as HTML text (our words are text: only &, < and > are escaped, as
-    in the template's own text); the values filled in are escaped as any value is."""
-    text = _(message).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _html(text: str, **values: Any) -> Markup:
+    """Our words (already translated) as HTML text: only &, < and > are escaped, as in the
+    template's own text; the values filled in are escaped as any value is."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(text).format(**values) if values else Markup(text)
 
 
@@ -261,8 +261,8 @@ def _block_view(block: Block, *, png: bool) -> dict[str, Any]:
             "src": src,
             "alt": block.alt,
             "takeaway": block.takeaway,
-            "described": _t("Chart description:"),
-            "takeaway_label": _t("Takeaway:"),
+            "described": _html(_("Chart description:")),
+            "takeaway_label": _html(_("Takeaway:")),
         }
     raise TypeError(type(block).__name__)
 
@@ -311,60 +311,68 @@ def _words(strategy: Strategy) -> dict[str, Any]:
     made_on = fmt.date(strategy.made_on)
     sign = strategy.studio.sign_off
     assembled = (
-        _t(
-            "{sign_off} Assembled on {date} from the senior\n"
-            "team's workshop answers and the city's own data.",
+        _html(
+            _(
+                "{sign_off} Assembled on {date} from the senior\n"
+                "team's workshop answers and the city's own data."
+            ),
             sign_off=sign_off_sentence(strategy),
             date=made_on,
         )
         if strategy.signed
-        else _t(
-            "Draft for the mayor's signature, assembled on {date} from the senior\n"
-            "team's workshop answers and the city's own data.",
+        else _html(
+            _(
+                "Draft for the mayor's signature, assembled on {date} from the senior\n"
+                "team's workshop answers and the city's own data."
+            ),
             date=made_on,
         )
     )
     changes = sign.changes if sign is not None and sign.changes else ""
     return {
-        "subtitle": _t(
-            "A {years}-year plan, {period}", years=strategy.horizon_years, period=strategy.period
+        "subtitle": _html(
+            _("A {years}-year plan, {period}"), years=strategy.horizon_years, period=strategy.period
         ),
         "assembled": assembled,
         "status": Markup.escape(_status(strategy) + "."),
-        "gaps_marked": _t("Gaps are marked in each section and listed at the end."),
-        "contents": _t("Contents"),
-        "still_to_settle": _t("Still to settle before signing"),
-        "sign_off": _t("Sign-off"),
-        "to_settle": _t("To settle:"),
-        "gap": _t("Gap:"),
-        "each_line": _t(
-            "Each line names the workshop whose answer must change. The team settles them in "
-            "the strategy\nstudio."
+        "gaps_marked": _html(_("Gaps are marked in each section and listed at the end.")),
+        "contents": _html(_("Contents")),
+        "still_to_settle": _html(_("Still to settle before signing")),
+        "sign_off": _html(_("Sign-off")),
+        "to_settle": _html(_("To settle:")),
+        "gap": _html(_("Gap:")),
+        "each_line": _html(
+            _(
+                "Each line names the workshop whose answer must change. The team settles them in "
+                "the strategy\nstudio."
+            )
         ),
-        "section": _t("Section"),
-        "what_to_settle": _t("What to settle"),
-        "try": _t("Try"),
-        "workshop": _t("Workshop that produces it"),
-        "finish_workshop": _t("Finish the workshop and submit it again."),
-        "nothing": _t(
-            "Nothing: every section is filled from the team's answers, and the plan holds\n"
-            "together."
+        "section": _html(_("Section")),
+        "what_to_settle": _html(_("What to settle")),
+        "try": _html(_("Try")),
+        "workshop": _html(_("Workshop that produces it")),
+        "finish_workshop": _html(_("Finish the workshop and submit it again.")),
+        "nothing": _html(
+            _(
+                "Nothing: every section is filled from the team's answers, and the plan holds\n"
+                "together."
+            )
         ),
-        "changes": _t(
-            "The changes the {signer} asked for: {changes}",
+        "changes": _html(
+            _("The changes the {signer} asked for: {changes}"),
             signer=signer(sign.role) if sign is not None else _("mayor"),
             changes=Markup('<span class="cda-team">{}</span>').format(changes),
         ),
-        "approved_by": _t("Approved by the Mayor of {city}:", city=strategy.city_name),
-        "date": _t("Date:"),
-        "presented_by": _t("Presented by the senior team's lead for data:"),
-        "shared": _t("Shared with the city council on:"),
+        "approved_by": _html(_("Approved by the Mayor of {city}:"), city=strategy.city_name),
+        "date": _html(_("Date:")),
+        "presented_by": _html(_("Presented by the senior team's lead for data:")),
+        "shared": _html(_("Shared with the city council on:")),
     }
 
 
 def _flag_try(flag: Flag) -> Markup:
-    return _t(
-        "Try: {fix} (from {answer}, {workshop})",
+    return _html(
+        _("Try: {fix} (from {answer}, {workshop})"),
         fix=flag.fix,
         answer=flag.answer_label,
         workshop=flag.workshop,
@@ -372,8 +380,8 @@ def _flag_try(flag: Flag) -> Markup:
 
 
 def _gap_note(gap: Gap) -> Markup:
-    return _t(
-        "{answer} is\n{kind}: {detail}. Produced by {workshop}.",
+    return _html(
+        _("{answer} is\n{kind}: {detail}. Produced by {workshop}."),
         answer=gap.answer_label.capitalize(),
         kind=gap_kind(gap.kind),
         detail=gap.detail,
@@ -382,8 +390,8 @@ def _gap_note(gap: Gap) -> Markup:
 
 
 def _gap_row(gap: Gap) -> Markup:
-    return _t(
-        "{answer} is {kind}: {detail}.",
+    return _html(
+        _("{answer} is {kind}: {detail}."),
         answer=gap.answer_label.capitalize(),
         kind=gap_kind(gap.kind),
         detail=gap.detail,
@@ -477,8 +485,8 @@ def public_html(strategy: Strategy) -> str:
     return _PUBLIC.render(
         title=public_title(strategy),
         items=[_block_view(b, png=False) for b in strategy.public],
-        footer=_t(
-            "A summary of the citywide data strategy, {period}. Draft of {date}.",
+        footer=_html(
+            _("A summary of the citywide data strategy, {period}. Draft of {date}."),
             period=strategy.period,
             date=fmt.date(strategy.made_on),
         ),
