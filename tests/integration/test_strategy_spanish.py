@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -40,9 +40,7 @@ def spanish_cohort(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def spanish(
-    demo_run: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory
-) -> StrategyResult:
+def spanish(demo_run: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory) -> StrategyResult:
     result, out = demo_run
     assert result.exit_code == 0, result.output
     folder = tmp_path_factory.mktemp("spanish")
@@ -60,7 +58,7 @@ class _OurText(HTMLParser):
     """The visible text of a page, without the team's own words (class cda-team), styles and
     scripts."""
 
-    VOID = {"img", "br", "meta", "link", "hr", "input"}
+    VOID: ClassVar[set[str]] = {"img", "br", "meta", "link", "hr", "input"}
 
     def __init__(self) -> None:
         super().__init__()
