@@ -256,7 +256,7 @@ def start(
         found = City(_loader.open_city(Path(data_dir)), cohort_file=cohort, id=city)
     else:
         found = open_city(city, cohort_file)
-    i18n.set_language(language or found.language)
+    i18n.set_language(language or found.language, country=found.config.country)
     return found
 
 

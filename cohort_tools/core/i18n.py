@@ -56,6 +56,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 _current: ContextVar[str | None] = ContextVar("cda_language", default=None)
 _process_language = SOURCE_LANGUAGE  # a kernel's language, set once by nb.start (set_language)
+_process_country: str | None = None  # and its city's country (formats: es in CO writes 12.400)
 
 
 def catalog_file(language: str, domain: str = "cda") -> Path:
@@ -100,10 +101,12 @@ def current_language() -> str:
     return _current.get() or _process_language
 
 
-def set_language(language: str) -> None:
-    """Set the whole process's language (a notebook kernel: each cell runs in its own context)."""
-    global _process_language
+def set_language(language: str, *, country: str | None = None) -> None:
+    """Set the whole process's language (a notebook kernel: each cell runs in its own context),
+    and the country whose conventions its dates, numbers and money follow."""
+    global _process_language, _process_country
     _process_language = known_language(language)
+    _process_country = country
 
 
 @contextlib.contextmanager
@@ -206,6 +209,8 @@ def source_for(source: Path, language: str) -> Path:
 def locale_for(language: str | None = None, country: str | None = None) -> Locale:
     """The Babel locale of a language in a country (``es``, ``CO`` -> ``es_CO``)."""
     language = language or current_language()
+    if country is None and language == _process_language:
+        country = _process_country
     region = country or _DEFAULT_REGION.get(language, "")
     try:
         return Locale.parse(f"{language}_{region}") if region else Locale.parse(language)

@@ -14,6 +14,11 @@ time where they do not (a stat meeting, a form to change); :data:`MEETING_HOURS`
 
 Nothing here reads files or draws: the coaching template passes the tables and answers and shows
 the result (``coaching_templates/mayor_decision_brief.md``).
+
+Every text a coach reads is marked ``_()`` and written in the current language (the Spanish
+template runs in Spanish). Values a template compares stay as they are: the check-in ids, the
+``exhibit`` names and the ``part`` values of :func:`plan_costs` ("training", "new hires' pay"),
+which the templates' chart colors name.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from cohort_tools.core import i18n
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons import coherence, skills, standards_audit
 from cohort_tools.lessons.coherence import Finding
 from cohort_tools.lessons.inventory import inventory_metrics
@@ -31,7 +38,7 @@ from cohort_tools.lessons.wording import canonical
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD
 
 #: Meetings a year for each cadence the stat meeting may have.
-MEETINGS_A_YEAR = {"weekly": 52, "every two weeks": 26, "monthly": 12}
+MEETINGS_A_YEAR = {N_("weekly"): 52, N_("every two weeks"): 26, N_("monthly"): 12}
 #: Program planning figures (not quotes): a stat meeting's length, and the staff hours to change one
 #: intake form and retrain the people who use it.
 MEETING_HOURS = 1.0
@@ -69,14 +76,25 @@ class Brief:
 # -- small helpers --------------------------------------------------------------------------------
 
 
+def _english() -> bool:
+    return i18n.current_language() == i18n.SOURCE_LANGUAGE
+
+
 def money(usd: float) -> str:
-    """``$1.2 million``, ``$62,000``."""
+    """``$1.2 million``, ``$62,000`` (US dollars; in Spanish ``US$1.2 millones``)."""
     if abs(usd) >= 1_000_000:
-        return "$" + f"{usd / 1_000_000:,.2f}".rstrip("0").rstrip(".") + " million"
-    return f"${usd:,.0f}"
+        amount = f"{usd / 1_000_000:,.2f}".rstrip("0").rstrip(".")
+        if not _english():
+            amount = i18n.format_number(round(usd / 1_000_000, 2), digits=2).rstrip("0")
+            amount = amount.rstrip(i18n.locale_for().number_symbols["latn"]["decimal"])
+        return _("${amount} million").format(amount=amount)
+    amount = f"{usd:,.0f}" if _english() else i18n.format_number(usd)
+    return _("${amount}").format(amount=amount)
 
 
 def _num(value: float) -> str:
+    if not _english():
+        return i18n.format_number(value, digits=1 if value % 1 else 0)
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
 
 
@@ -84,7 +102,7 @@ def _list(items: Sequence[str]) -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def _rows(value: Any) -> list[Mapping[str, Any]]:
@@ -121,15 +139,23 @@ def priorities_brief(
         row = latest.loc[m]
         unit = "" if str(row["unit"]) in ("count", "") else f" {row['unit']}"
         goal = (
-            f"target {_num(float(row['target']))}{unit}" if pd.notna(row["target"]) else "no target"
+            _("target {target}{unit}").format(target=_num(float(row["target"])), unit=unit)
+            if pd.notna(row["target"])
+            else _("no target")
         )
-        facts.append(f"{row['metric']}: {_num(float(row['value']))}{unit} today, {goal}.")
+        facts.append(
+            _("{metric}: {value}{unit} today, {goal}.").format(
+                metric=row["metric"], value=_num(float(row["value"])), unit=unit, goal=goal
+            )
+        )
     base, target = _number(answers.get("baseline_days")), _number(answers.get("target_days"))
     if base is not None and target is not None:
         cut = 100 * (base - target) / base if base else 0.0
         facts.append(
-            f"The most-requested service closes in a median of {_num(base)} days; the team's "
-            f"target is {_num(target)} days in a year, a cut of {cut:.0f}%."
+            _(
+                "The most-requested service closes in a median of {base} days; the team's "
+                "target is {target} days in a year, a cut of {cut}%."
+            ).format(base=_num(base), target=_num(target), cut=f"{cut:.0f}")
         )
     findings = coherence.metric_targets(metrics, chosen) if len(metrics) else []
     findings += coherence.days_target(base, target)
@@ -140,49 +166,62 @@ def priorities_brief(
     people = max(len(team), 3)
     hours = MEETINGS_A_YEAR.get(cadence or "", 26) * MEETING_HOURS * people
     if meeting:
+        said_cadence = _(cadence) if cadence else meeting.get("cadence")
         facts.append(
-            f"The stat meeting would meet {cadence or meeting.get('cadence') or 'on a rhythm to set'}"
-            f", chaired by the {meeting.get('chair') or 'chair still to name'}."
+            _("The stat meeting would meet {cadence}, chaired by the {chair}.").format(
+                cadence=said_cadence or _("on a rhythm to set"),
+                chair=meeting.get("chair") or _("chair still to name"),
+            )
         )
     named = ", ".join(str(latest.loc[m, "metric"]) for m in chosen if m in latest.index)
     confirm = Option(
-        "Confirm",
-        f"Confirm the team's metrics ({named or 'not chosen yet'}) and hold the first stat "
-        "meeting this month.",
-        f"About {hours:,.0f} senior staff hours a year ({people} people, "
-        f"{_num(MEETING_HOURS)} hour, {MEETINGS_A_YEAR.get(cadence or '', 26)} meetings); "
-        "no new money.",
+        _("Confirm"),
+        _(
+            "Confirm the team's metrics ({metrics}) and hold the first stat meeting this month."
+        ).format(metrics=named or _("not chosen yet")),
+        _(
+            "About {hours} senior staff hours a year ({people} people, {length} hour, "
+            "{meetings} meetings); no new money."
+        ).format(
+            hours=_num(round(hours)),
+            people=people,
+            length=_num(MEETING_HOURS),
+            meetings=MEETINGS_A_YEAR.get(cadence or "", 26),
+        ),
         (
-            "Low: each target improves on today and the city's own history can support it."
+            _("Low: each target improves on today and the city's own history can support it.")
             if not findings
-            else "The plan has points to settle: " + _problems(findings)
+            else _("The plan has points to settle: {points}").format(points=_problems(findings))
         ),
     )
     change = Option(
-        "Ask for changes",
-        "Send the metrics back to the team with the changes to make.",
-        "One more two-hour team session; the first stat meeting moves back about a month.",
-        "Weeks without a routine review of the mayor's priorities.",
+        _("Ask for changes"),
+        _("Send the metrics back to the team with the changes to make."),
+        _("One more two-hour team session; the first stat meeting moves back about a month."),
+        _("Weeks without a routine review of the mayor's priorities."),
     )
     if not chosen:
         return Brief(
             "mayor-priorities",
-            "Confirm the priority metrics, their targets and the stat meeting.",
-            facts or ["The team has not chosen its priority metrics yet (Module 1, workshop A)."],
+            _("Confirm the priority metrics, their targets and the stat meeting."),
+            facts
+            or [_("The team has not chosen its priority metrics yet (Module 1, workshop A).")],
             [change, confirm],
             0,
-            "the team has not chosen its metrics yet: ask for them before the check-in.",
+            _("the team has not chosen its metrics yet: ask for them before the check-in."),
             "metrics",
         )
     recommended = 0 if not findings else 1
     because = (
-        "every target improves on today, the history supports it, and the chair is on the team."
+        _("every target improves on today, the history supports it, and the chair is on the team.")
         if not findings
-        else "settle these points first: " + "; ".join(f.fix for f in findings[:3])
+        else _("settle these points first: {fixes}").format(
+            fixes="; ".join(f.fix for f in findings[:3])
+        )
     )
     return Brief(
         "mayor-priorities",
-        "Confirm the priority metrics, their targets and the stat meeting.",
+        _("Confirm the priority metrics, their targets and the stat meeting."),
         facts,
         [confirm, change],
         recommended,
@@ -196,13 +235,15 @@ def priorities_brief(
 
 
 def plan_costs(answers: Mapping[str, Any], horizon: int = skills.HORIZON_YEARS) -> pd.DataFrame:
-    """The training and hiring plans' cost by year: ``year``, ``part``, ``usd``."""
+    """The training and hiring plans' cost by year: ``year`` (a label, "Year 1", in the current
+    language), ``part`` ("training" or "new hires' pay": values the templates' chart colors name,
+    never translated) and ``usd``."""
     training, hiring = _rows(answers.get("upskilling_plan")), _rows(answers.get("hiring_plan"))
     rows = []
     for year in range(1, horizon + 1):
         rows.append(
             {
-                "year": f"Year {year}",
+                "year": _("Year {year}").format(year=year),
                 "part": "training",
                 "usd": sum(
                     float(_number(r.get("cost_usd")) or 0)
@@ -213,7 +254,7 @@ def plan_costs(answers: Mapping[str, Any], horizon: int = skills.HORIZON_YEARS) 
         )
         rows.append(
             {
-                "year": f"Year {year}",
+                "year": _("Year {year}").format(year=year),
                 "part": "new hires' pay",
                 "usd": sum(
                     float(_number(r.get("count")) or 0) * float(_number(r.get("salary_usd")) or 0)
@@ -239,19 +280,32 @@ def workforce_brief(
     if len(departments):
         roles, staff = int(departments["data_roles"].sum()), int(departments["headcount"].sum())
         facts.append(
-            f"{roles:,} of {staff:,} staff work in data roles today "
-            f"({100 * roles / max(staff, 1):.1f} per 100)."
+            _("{roles} of {staff} staff work in data roles today ({per_100} per 100).").format(
+                roles=_num(roles),
+                staff=_num(staff),
+                per_100=(
+                    f"{100 * roles / max(staff, 1):.1f}"
+                    if _english()
+                    else i18n.format_number(100 * roles / max(staff, 1), digits=1)
+                ),
+            )
         )
     city = skills.citywide(survey, threshold=threshold) if len(survey) else pd.DataFrame()
     below = float(city["share_below_need"].mean()) if len(city) else None
     if below is not None:
         facts.append(
-            f"{below:.0%} of staff skill ratings fall short of what their roles need "
-            "(staff survey; small groups hidden)."
+            _(
+                "{share} of staff skill ratings fall short of what their roles need "
+                "(staff survey; small groups hidden)."
+            ).format(share=f"{below:.0%}")
         )
     priority = [skills.SKILL_LABELS.get(s, s).lower() for s in answers.get("priority_skills") or []]
     if priority:
-        facts.append(f"Training pays most in {_list(priority)} (Module 2, workshop A).")
+        facts.append(
+            _("Training pays most in {skills} (Module 2, workshop A).").format(
+                skills=_list(priority)
+            )
+        )
     try:
         train_cost = skills.training_cost(training)
         hire_cost = skills.hiring_cost(hiring)
@@ -264,15 +318,25 @@ def workforce_brief(
     hires = int(sum(float(_number(r.get("count")) or 0) for r in hiring))
     if training or hiring:
         facts.append(
-            f"The team's plans cost {money(train_cost + hire_cost)} over three years: "
-            f"{money(train_cost)} of training and {money(hire_cost)} of pay for {hires} new "
-            f"hire(s), whose pay of {money(yearly_pay)} a year goes on after year 3."
+            _(
+                "The team's plans cost {total} over three years: {training} of training and "
+                "{hiring} of pay for {hires} new hire(s), whose pay of {yearly} a year goes on "
+                "after year 3."
+            ).format(
+                total=money(train_cost + hire_cost),
+                training=money(train_cost),
+                hiring=money(hire_cost),
+                hires=hires,
+                yearly=money(yearly_pay),
+            )
         )
     if budget is not None and len(departments) and float(departments["budget_usd"].sum()):
         share = budget / (3 * float(departments["budget_usd"].sum()))
         facts.append(
-            f"The budget asked for, {money(budget)}, is {share:.2%} of three years of the "
-            "departments' operating budget (this program's own guide accepts 0.1% to 5%)."
+            _(
+                "The budget asked for, {budget}, is {share} of three years of the "
+                "departments' operating budget (this program's own guide accepts 0.1% to 5%)."
+            ).format(budget=money(budget), share=f"{share:.2%}")
         )
     findings = coherence.budget(budget, training, hiring)
     findings += [
@@ -282,58 +346,73 @@ def workforce_brief(
     ]
     roles_wanted = [str(r) for r in answers.get("roles_to_hire") or []]
     plan = Option(
-        "The team's plan",
-        f"Approve {money(budget) if budget is not None else 'the budget'} over three years for "
-        f"the training plan and {hires} hire(s).",
-        f"{money(train_cost + hire_cost)} over three years, then {money(yearly_pay)} a year in pay.",
+        _("The team's plan"),
+        _("Approve {budget} over three years for the training plan and {hires} hire(s).").format(
+            budget=money(budget) if budget is not None else _("the budget"), hires=hires
+        ),
+        _("{total} over three years, then {yearly} a year in pay.").format(
+            total=money(train_cost + hire_cost), yearly=money(yearly_pay)
+        ),
         (
-            "The plans hold together; the pay of new hires is a lasting cost to carry in "
-            "future budgets."
+            _(
+                "The plans hold together; the pay of new hires is a lasting cost to carry in "
+                "future budgets."
+            )
             if not findings
-            else "Points to settle: " + _problems(findings)
+            else _("Points to settle: {points}").format(points=_problems(findings))
         ),
     )
     training_only = Option(
-        "Training only",
-        "Fund the training plan and no new positions.",
-        f"{money(train_cost)} over three years.",
+        _("Training only"),
+        _("Fund the training plan and no new positions."),
+        _("{cost} over three years.").format(cost=money(train_cost)),
         (
-            f"The roles Workshop A found ({_list(roles_wanted)}) stay unfilled: "
+            _(
+                "The roles Workshop A found ({roles}) stay unfilled: training rarely takes a "
+                "person from awareness to expert."
+            ).format(roles=_list(roles_wanted))
             if roles_wanted
-            else "The skills no one on staff has stay missing: "
-        )
-        + "training rarely takes a person from awareness to expert.",
+            else _(
+                "The skills no one on staff has stay missing: training rarely takes a person "
+                "from awareness to expert."
+            )
+        ),
     )
     later = Option(
-        "Decide later",
-        "Keep the plan for the next budget year.",
-        "Nothing now.",
+        _("Decide later"),
+        _("Keep the plan for the next budget year."),
+        _("Nothing now."),
         (
-            f"The gap stays for another year: {below:.0%} of skill ratings below what roles need."
+            _(
+                "The gap stays for another year: {share} of skill ratings below what roles need."
+            ).format(share=f"{below:.0%}")
             if below is not None
-            else "The skills gap stays for another budget year."
+            else _("The skills gap stays for another budget year.")
         ),
     )
     if not (training or hiring):
         return Brief(
             "mayor-workforce",
-            "Set the three-year budget for data training and hiring.",
-            facts or ["The team has not drafted its workforce plans yet (Module 2, workshop B)."],
+            _("Set the three-year budget for data training and hiring."),
+            facts
+            or [_("The team has not drafted its workforce plans yet (Module 2, workshop B).")],
             [later, plan, training_only],
             0,
-            "the team has not drafted its training and hiring plans yet (Module 2, workshop B).",
+            _("the team has not drafted its training and hiring plans yet (Module 2, workshop B)."),
             "plan_cost",
         )
     if not findings:
-        because = (
-            f"the plans cost {money(train_cost + hire_cost)}, within the budget asked, and train "
-            "the skills where training pays most."
-        )
+        because = _(
+            "the plans cost {total}, within the budget asked, and train the skills where "
+            "training pays most."
+        ).format(total=money(train_cost + hire_cost))
     else:
-        because = "approve it once these are settled: " + "; ".join(f.fix for f in findings[:3])
+        because = _("approve it once these are settled: {fixes}").format(
+            fixes="; ".join(f.fix for f in findings[:3])
+        )
     return Brief(
         "mayor-workforce",
-        "Set the three-year budget for data training and hiring.",
+        _("Set the three-year budget for data training and hiring."),
         facts,
         [plan, training_only, later],
         0,
@@ -359,8 +438,10 @@ def standard_brief(
     to_update = standard_audit_update(inventory)
     if len(inventory):
         facts.append(
-            f"{len(to_update)} of the city's datasets ask about race and ethnicity in an older "
-            "or a custom way; each needs a new question on its form."
+            _(
+                "{count} of the city's datasets ask about race and ethnicity in an older "
+                "or a custom way; each needs a new question on its form."
+            ).format(count=len(to_update))
         )
     if compliance:
         facts.append(compliance)
@@ -368,16 +449,23 @@ def standard_brief(
     if gaps is not None and gaps["gap_points"].notna().any():
         top = gaps.loc[gaps["gap_points"].idxmax()]
         facts.append(
-            f"{top['programme']} succeeds for {top['overall_rate']:.0f}% of participants overall, "
-            f"but its groups differ by {top['gap_points']:.0f} points: results by group need "
-            "the standard."
+            _(
+                "{programme} succeeds for {rate}% of participants overall, but its groups differ "
+                "by {gap} points: results by group need the standard."
+            ).format(
+                programme=top["programme"],
+                rate=f"{top['overall_rate']:.0f}",
+                gap=f"{top['gap_points']:.0f}",
+            )
         )
     plan = _rows(answers.get("publication_plan"))
     path = standards_audit.projected_published(inventory, plan) if len(inventory) else {}
     if plan and path:
         facts.append(
-            f"The publication plan puts {len(plan)} datasets online over three years, taking the "
-            f"share published from {path[0]:.0%} to {path[3]:.0%}."
+            _(
+                "The publication plan puts {count} datasets online over three years, taking the "
+                "share published from {start} to {end}."
+            ).format(count=len(plan), start=f"{path[0]:.0%}", end=f"{path[3]:.0%}")
         )
     standard = answers.get("demographic_standard")
     findings: list[Finding] = []
@@ -396,55 +484,68 @@ def standard_brief(
     forms = len(to_update) * FORM_HOURS
     year_1 = sum(1 for p in plan if p.get("year") == 1)
     both = Option(
-        "Approve both",
-        "Approve the standard and the publication plan as drafted, with a review in a year.",
-        f"Staff time: about {forms:,} hours to change {len(to_update)} form(s) "
-        f"({FORM_HOURS} hours each, a program planning figure) and to prepare {year_1} "
-        "dataset(s) for the portal in year 1.",
+        _("Approve both"),
+        _("Approve the standard and the publication plan as drafted, with a review in a year."),
+        _(
+            "Staff time: about {hours} hours to change {forms} form(s) ({each} hours each, a "
+            "program planning figure) and to prepare {datasets} dataset(s) for the portal in "
+            "year 1."
+        ).format(hours=_num(forms), forms=len(to_update), each=FORM_HOURS, datasets=year_1),
         (
-            "Low: the standard follows the federal one and the city's privacy rule, and year 1 "
-            "publishes only data that is ready."
+            _(
+                "Low: the standard follows the federal one and the city's privacy rule, and "
+                "year 1 publishes only data that is ready."
+            )
             if not findings
-            else "Points to settle: " + _problems(findings)
+            else _("Points to settle: {points}").format(points=_problems(findings))
         ),
     )
     standard_only = Option(
-        "Approve the standard, publish later",
-        "Adopt the standard now; bring the publication plan back next year.",
-        f"Staff time for the {len(to_update)} form(s) only.",
+        _("Approve the standard, publish later"),
+        _("Adopt the standard now; bring the publication plan back next year."),
+        _("Staff time for the {forms} form(s) only.").format(forms=len(to_update)),
         (
-            f"Residents cannot check the city's numbers: the share published stays at {path[0]:.0%}."
+            _(
+                "Residents cannot check the city's numbers: the share published stays at {share}."
+            ).format(share=f"{path[0]:.0%}")
             if path
-            else "Residents cannot check the city's numbers for another year."
+            else _("Residents cannot check the city's numbers for another year.")
         ),
     )
     changes = Option(
-        "Approve with changes",
-        "Name the part to change and who on the team changes it, then approve.",
-        "One more team session before the next check-in.",
-        "A month's delay; forms keep collecting data that cannot be compared.",
+        _("Approve with changes"),
+        _("Name the part to change and who on the team changes it, then approve."),
+        _("One more team session before the next check-in."),
+        _("A month's delay; forms keep collecting data that cannot be compared."),
     )
     if not isinstance(standard, Mapping) and not plan:
         return Brief(
             "mayor-standard",
-            "Approve the demographic data standard and the publication plan.",
+            _("Approve the demographic data standard and the publication plan."),
             facts,
             [changes, both, standard_only],
             0,
-            "the team has not drafted the standard or the plan yet (Module 3, workshops C and D).",
+            _(
+                "the team has not drafted the standard or the plan yet (Module 3, workshops C "
+                "and D)."
+            ),
             "publication",
         )
     return Brief(
         "mayor-standard",
-        "Approve the demographic data standard and the publication plan.",
+        _("Approve the demographic data standard and the publication plan."),
         facts,
         [both, standard_only, changes],
         0 if not findings else 2,
         (
-            "both follow the rules the city has set, and the plan grows what residents can check "
-            "every year."
+            _(
+                "both follow the rules the city has set, and the plan grows what residents can "
+                "check every year."
+            )
             if not findings
-            else "approve once these are changed: " + "; ".join(f.fix for f in findings[:3])
+            else _("approve once these are changed: {fixes}").format(
+                fixes="; ".join(f.fix for f in findings[:3])
+            )
         ),
         "publication",
         findings,
@@ -471,66 +572,85 @@ def signoff_brief(
 ) -> Brief:
     """Sign the citywide data strategy. ``gaps`` and ``points`` are the missing answers and the
     points to resolve, in words (from the strategy's completeness report)."""
-    facts = [f"{complete} of {sections} sections of the strategy are complete."]
+    facts = [
+        _("{complete} of {sections} sections of the strategy are complete.").format(
+            complete=complete, sections=sections
+        )
+    ]
     if plan_cost is not None:
-        facts.append(f"The plan's priced actions cost {money(plan_cost)} over three years.")
+        facts.append(
+            _("The plan's priced actions cost {cost} over three years.").format(
+                cost=money(plan_cost)
+            )
+        )
     if actions:
-        facts.append(f"{owned} of {actions} actions have an owner on the team.")
+        facts.append(
+            _("{owned} of {actions} actions have an owner on the team.").format(
+                owned=owned, actions=actions
+            )
+        )
     if gaps:
-        facts.append(f"Still missing: {_list(list(gaps)[:4])}.")
+        facts.append(_("Still missing: {gaps}.").format(gaps=_list(list(gaps)[:4])))
     if points:
-        facts.append(f"{len(points)} point(s) to resolve before signing.")
-    cost = money(plan_cost) if plan_cost is not None else "the plan's cost"
+        facts.append(_("{count} point(s) to resolve before signing.").format(count=len(points)))
+    cost = money(plan_cost) if plan_cost is not None else _("the plan's cost")
     sign = Option(
-        "Sign",
-        "Sign the strategy and announce it.",
-        f"{cost} over three years, as planned.",
+        _("Sign"),
+        _("Sign the strategy and announce it."),
+        _("{cost} over three years, as planned.").format(cost=cost),
         (
-            "Low: every section is complete and the plan holds together."
+            _("Low: every section is complete and the plan holds together.")
             if not gaps and not points
-            else f"The city commits to a plan with {len(gaps)} gap(s) and {len(points)} open point(s)."
+            else _(
+                "The city commits to a plan with {gaps} gap(s) and {points} open point(s)."
+            ).format(gaps=len(gaps), points=len(points))
         ),
     )
     deadline = Option(
-        "Sign with a deadline",
-        "Sign now and give the team a date to close what is open.",
-        f"{cost}, plus the team's time to close the open points.",
-        "A deadline that slips leaves parts of the strategy unowned.",
+        _("Sign with a deadline"),
+        _("Sign now and give the team a date to close what is open."),
+        _("{cost}, plus the team's time to close the open points.").format(cost=cost),
+        _("A deadline that slips leaves parts of the strategy unowned."),
     )
     back = Option(
-        "Return it to the team",
-        "Ask the team to answer the open questions first.",
-        "One or two more team sessions.",
-        "The strategy starts later; the momentum of the program fades.",
+        _("Return it to the team"),
+        _("Ask the team to answer the open questions first."),
+        _("One or two more team sessions."),
+        _("The strategy starts later; the momentum of the program fades."),
     )
     if not gaps and not points:
         return Brief(
             "mayor-signoff",
-            "Sign the citywide data strategy.",
+            _("Sign the citywide data strategy."),
             facts,
             [sign, deadline, back],
             0,
-            "every section is complete and nothing is left to resolve.",
+            _("every section is complete and nothing is left to resolve."),
             "metrics",
         )
     if not gaps:
         return Brief(
             "mayor-signoff",
-            "Sign the citywide data strategy.",
+            _("Sign the citywide data strategy."),
             facts,
             [sign, deadline, back],
             1,
-            "every section is there; the open points are changes to answers the team already has.",
+            _(
+                "every section is there; the open points are changes to answers the team "
+                "already has."
+            ),
             "metrics",
         )
     return Brief(
         "mayor-signoff",
-        "Sign the citywide data strategy.",
+        _("Sign the citywide data strategy."),
         facts,
         [sign, deadline, back],
         2,
-        f"{len(gaps)} part(s) of the strategy are still missing: a signature would commit the "
-        "city to a plan it has not made yet.",
+        _(
+            "{count} part(s) of the strategy are still missing: a signature would commit the "
+            "city to a plan it has not made yet."
+        ).format(count=len(gaps)),
         "metrics",
     )
 

@@ -41,6 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from cohort_tools.core import i18n
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import _
 from cohort_tools.lessons.translated import N_
@@ -217,6 +221,64 @@ class Many(Field):
         return _question(self.label, _ticks(pairs, self.count or _("tick all that apply")))
 
 
+def _number_locales(language: str) -> list[Locale]:
+    """The ways a language writes numbers, the one read first first: the language's own (Spanish:
+    ``4,5`` and ``1.200``, as most of Latin America writes them), then its region's default where
+    it differs (Spanish in Mexico and Central America: ``4.5`` and ``1,200``)."""
+    found = [Locale.parse(language), i18n.locale_for(language)]
+    return [loc for n, loc in enumerate(found) if str(loc) not in {str(x) for x in found[:n]}]
+
+
+def read_number(text: str, language: str | None = None) -> float | str | None:
+    """A number typed in a form box, as the current language writes it; None when blank; the text
+    itself (stripped) when it is not a number.
+
+    English keeps its rule: commas group thousands (``1,200`` is 1200). Other languages are read
+    with Babel's ``parse_decimal`` for the language (strictly, so grouping must sit every three
+    digits): in Spanish ``4,5`` is 4.5, ``1.200`` and ``1.200.000`` are 1200 and 1200000, and
+    ``1.200,5`` is 1200.5. A number that cannot be read that way is read the other way when that
+    is unambiguous (``4.5``, ``12.40``, ``1,200,000``, ``1,200.5``). ``1,200`` in Spanish is 1.2,
+    as in Colombia or Argentina. Money and percent signs and spaces are ignored.
+    """
+    language = language or i18n.current_language()
+    stripped = text.strip()
+    cleaned = stripped.replace("$", "").replace("%", "")
+    if language == i18n.SOURCE_LANGUAGE:
+        cleaned = cleaned.replace(",", "")
+        if not cleaned:
+            return None
+        try:
+            return float(cleaned)
+        except ValueError:
+            return stripped
+    cleaned = "".join(cleaned.split())  # spaces, including no-break ones
+    if not cleaned:
+        return None
+    for locale in _number_locales(language):
+        try:
+            number = float(parse_decimal(cleaned, locale=locale, strict=True))
+        except NumberFormatError:
+            continue
+        if math.isfinite(number):
+            return number
+    try:
+        number = float(cleaned)  # 1e6
+    except ValueError:
+        return stripped
+    return number if math.isfinite(number) else stripped
+
+
+def show_number(value: Any, language: str | None = None) -> str:
+    """A number in a form box as :func:`read_number` reads it back (``4,5`` in Spanish, ``4.5``
+    in English; no grouping)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    language = language or i18n.current_language()
+    if language == i18n.SOURCE_LANGUAGE or not math.isfinite(value):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return str(format_decimal(value, format="0.##########", locale=_number_locales(language)[0]))
+
+
 @dataclass
 class Number(Field):
     """A number with its unit; typed in a box that starts empty."""
@@ -233,13 +295,9 @@ class Number(Field):
         return int(raw) if self.whole and float(raw).is_integer() else raw
 
     def _read(self, text: str) -> Any:
-        cleaned = text.strip().replace(",", "").replace("$", "").replace("%", "")
-        if not cleaned:
-            return None
-        try:
-            number = float(cleaned)
-        except ValueError:
-            return text.strip()  # kept as typed: the checkpoint says it is not a number
+        number = read_number(text)
+        if number is None or isinstance(number, str):
+            return number  # a text is kept as typed: the checkpoint says it is not a number
         if self.whole and number.is_integer():
             return int(number)
         return number
@@ -250,7 +308,7 @@ class Number(Field):
         if self.example:
             hint = _("{hint}, e.g. {example}").format(hint=hint, example=self.example)
         box = w.Text(
-            value="" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
+            value="" if value is None else show_number(value),
             description=self.label + (f" ({self.unit})" if self.unit else ""),
             placeholder=hint,
             continuous_update=False,

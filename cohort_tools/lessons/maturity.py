@@ -13,21 +13,28 @@ certification and its scores are not certification scores.
 Scores: an area's score is its points as a share of the points possible (3 per criterion), 0-100.
 The overall score counts every criterion once, so areas with more criteria weigh more, as in a
 points-based assessment.
+
+Texts people read (rating labels, practice area titles, criteria and what each rating looks like)
+are written in English and marked ``N_``; :data:`LEVELS`, :data:`PRACTICE_AREAS` and
+:data:`CRITERIA` give them in the current language when read (:mod:`cohort_tools.lessons.translated`).
+Ids and area keys never change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral
 from typing import Any
 
 import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import _
+from cohort_tools.lessons.translated import N_, Translated, TranslatedTexts
 
-LEVELS: tuple[str, ...] = ("not started", "beginning", "developing", "established")
-"""Rating labels, by rating 0-3."""
+LEVELS = TranslatedTexts((N_("not started"), N_("beginning"), N_("developing"), N_("established")))
+"""Rating labels, by rating 0-3 (in the current language when read)."""
 
 MAX_RATING = len(LEVELS) - 1
 
@@ -56,31 +63,47 @@ class Criterion:
         return dict(enumerate(self.levels))
 
 
-PRACTICE_AREAS: dict[str, PracticeArea] = {
+_PRACTICE_AREAS: dict[str, PracticeArea] = {
     a.id: a
     for a in (
-        PracticeArea("governance", "Data governance", "WWC 2018-2021 standard: Data Governance"),
         PracticeArea(
-            "data_management", "Data management and quality", "WWC 2022 standard: Data Management"
+            "governance", N_("Data governance"), "WWC 2018-2021 standard: Data Governance"
         ),
-        PracticeArea("analytics", "Analytics", "WWC 2018-2021 standard: Performance & Analytics"),
+        PracticeArea(
+            "data_management",
+            N_("Data management and quality"),
+            "WWC 2022 standard: Data Management",
+        ),
+        PracticeArea(
+            "analytics", N_("Analytics"), "WWC 2018-2021 standard: Performance & Analytics"
+        ),
         PracticeArea(
             "performance",
-            "Performance management",
+            N_("Performance management"),
             "WWC 2018-2021 standard: Performance & Analytics",
         ),
-        PracticeArea("open_data", "Open data", "WWC 2018-2021 standard: Open Data"),
+        PracticeArea("open_data", N_("Open data"), "WWC 2018-2021 standard: Open Data"),
         PracticeArea(
             "equity",
-            "Equity and disaggregated data",
+            N_("Equity and disaggregated data"),
             "WWC 2022 standard: Disaggregated Data for Decision-Making",
         ),
-        PracticeArea("workforce", "Data workforce", "Beeck Center: data talent pipeline"),
+        PracticeArea("workforce", N_("Data workforce"), "Beeck Center: data talent pipeline"),
         PracticeArea(
-            "engagement", "Stakeholder engagement", "WWC 2018-2021 standard: Stakeholder Engagement"
+            "engagement",
+            N_("Stakeholder engagement"),
+            "WWC 2018-2021 standard: Stakeholder Engagement",
         ),
     )
 }
+
+
+def _area(area: PracticeArea) -> PracticeArea:
+    return replace(area, title=_(area.title))
+
+
+#: Practice areas by id; each title is in the current language when read.
+PRACTICE_AREAS: Translated[str, PracticeArea] = Translated(_PRACTICE_AREAS, _area)
 
 
 def _c(cid: str, area: str, title: str, *levels: str) -> Criterion:
@@ -88,96 +111,107 @@ def _c(cid: str, area: str, title: str, *levels: str) -> Criterion:
     return Criterion(cid, area, title, (levels[0], levels[1], levels[2], levels[3]))
 
 
-CRITERIA: dict[str, Criterion] = {
+_CRITERIA: dict[str, Criterion] = {
     c.id: c
     for c in (
-        _c("GOV-1", "governance", "A body that governs data",
-           "No group is in charge of data decisions.",
-           "A group has been named, but meets rarely or has no written remit.",
-           "A chartered group meets on a fixed rhythm and keeps a record of its decisions.",
-           "The group sets data rules for every department and checks that they are followed."),
-        _c("GOV-2", "governance", "A senior lead for data",
-           "No one is responsible for data across the city.",
-           "Someone looks after data as a side task.",
-           "A chief data officer (or similar) role is defined, with a budget line.",
-           "The data lead reports to the senior team and has staff and a budget."),
-        _c("GOV-3", "governance", "Named owners for datasets",
-           "Datasets have no named owner.",
-           "Some key datasets have an owner, informally.",
-           "Most datasets in the inventory name an owning department and a contact role.",
-           "Every dataset has an owner who answers for its quality and access."),
-        _c("DM-1", "data_management", "A data inventory",
-           "There is no list of the city's datasets.",
-           "A partial list exists, kept by one team.",
-           "The inventory covers most departments and is updated at least yearly.",
-           "The inventory covers every department, is current, and is published."),
-        _c("DM-2", "data_management", "Data quality checks",
-           "Data quality is not checked.",
-           "Errors are fixed when someone notices them.",
-           "Key tables are scored on completeness, timeliness and validity.",
-           "Quality is scored on a fixed rhythm against a written standard, and owners fix gaps."),
-        _c("DM-3", "data_management", "Privacy and security rules",
-           "There are no written rules for personal data.",
-           "Rules exist in some departments only.",
-           "Citywide rules say how personal data is stored, shared and kept.",
-           "The rules are followed, reviewed yearly and staff are trained on them."),
-        _c("AN-1", "analytics", "Analysis informs decisions",
-           "Decisions rarely draw on analysis.",
-           "Some departments ask for analysis now and then.",
-           "Analysts support most departments on their main decisions.",
-           "Analysis is planned into every major decision and budget."),
-        _c("AN-2", "analytics", "Shared tools for analysis",
-           "Each team uses its own spreadsheets.",
-           "A few shared tools exist but are little used.",
-           "A shared platform serves most analysts.",
-           "A shared, supported platform serves all analysts and links key data."),
-        _c("PM-1", "performance", "A regular performance review",
-           "Performance is not reviewed on a rhythm.",
-           "Some departments review their numbers now and then.",
-           "The senior team reviews key metrics with department heads each month.",
-           "Reviews lead to decisions that are recorded and followed up."),
-        _c("PM-2", "performance", "Targets for key metrics",
-           "Metrics have no targets.",
-           "A few metrics have targets.",
-           "Most key metrics have targets set from history and peers.",
-           "Targets are public, reviewed yearly and tied to the budget."),
-        _c("OD-1", "open_data", "An active open data portal",
-           "The city publishes no open data.",
-           "Some datasets are online but rarely updated.",
-           "The portal adds and refreshes datasets on a plan.",
-           "Publishing is routine, and residents' requests shape what comes next."),
-        _c("OD-2", "open_data", "An open data policy",
-           "There is no open data policy.",
-           "A policy is being drafted.",
-           "A policy is adopted and names who publishes what.",
-           "The policy is in law or executive order and is reported on each year."),
-        _c("EQ-1", "equity", "A standard for demographic data",
-           "Each department collects race and ethnicity its own way, or not at all.",
-           "A standard is being drafted.",
-           "A citywide standard is adopted, in line with the 2024 federal standard.",
-           "Most datasets follow the standard and results are broken down by group."),
-        _c("EQ-2", "equity", "Results broken down by group",
-           "Results are not broken down by group.",
-           "A few programs look at results by group.",
-           "Key programs report results by group, with small groups protected.",
-           "Gaps between groups drive changes in programs and budgets."),
-        _c("WF-1", "workforce", "Knowing staff data skills",
-           "The city does not know its staff's data skills.",
-           "A skills survey has been run once.",
-           "A survey is run on a rhythm and a training plan follows from it.",
-           "Training and hiring are planned from the survey and their effect is checked."),
-        _c("WF-2", "workforce", "Data roles and careers",
-           "There are no dedicated data roles.",
-           "A few data roles exist in some departments.",
-           "Data roles have job families and pay grades.",
-           "Data careers have clear paths, and the city keeps its data staff."),
-        _c("EN-1", "engagement", "Residents and staff help shape data work",
-           "Residents and staff are not asked about data.",
-           "They are asked now and then, for one project.",
-           "Key data projects involve residents or staff from the start.",
-           "Engagement is routine and the city shows what changed as a result."),
+        _c("GOV-1", "governance", N_("A body that governs data"),
+           N_("No group is in charge of data decisions."),
+           N_("A group has been named, but meets rarely or has no written remit."),
+           N_("A chartered group meets on a fixed rhythm and keeps a record of its decisions."),
+           N_("The group sets data rules for every department and checks that they are followed.")),
+        _c("GOV-2", "governance", N_("A senior lead for data"),
+           N_("No one is responsible for data across the city."),
+           N_("Someone looks after data as a side task."),
+           N_("A chief data officer (or similar) role is defined, with a budget line."),
+           N_("The data lead reports to the senior team and has staff and a budget.")),
+        _c("GOV-3", "governance", N_("Named owners for datasets"),
+           N_("Datasets have no named owner."),
+           N_("Some key datasets have an owner, informally."),
+           N_("Most datasets in the inventory name an owning department and a contact role."),
+           N_("Every dataset has an owner who answers for its quality and access.")),
+        _c("DM-1", "data_management", N_("A data inventory"),
+           N_("There is no list of the city's datasets."),
+           N_("A partial list exists, kept by one team."),
+           N_("The inventory covers most departments and is updated at least yearly."),
+           N_("The inventory covers every department, is current, and is published.")),
+        _c("DM-2", "data_management", N_("Data quality checks"),
+           N_("Data quality is not checked."),
+           N_("Errors are fixed when someone notices them."),
+           N_("Key tables are scored on completeness, timeliness and validity."),
+           N_("Quality is scored on a fixed rhythm against a written standard, and owners fix gaps.")),
+        _c("DM-3", "data_management", N_("Privacy and security rules"),
+           N_("There are no written rules for personal data."),
+           N_("Rules exist in some departments only."),
+           N_("Citywide rules say how personal data is stored, shared and kept."),
+           N_("The rules are followed, reviewed yearly and staff are trained on them.")),
+        _c("AN-1", "analytics", N_("Analysis informs decisions"),
+           N_("Decisions rarely draw on analysis."),
+           N_("Some departments ask for analysis now and then."),
+           N_("Analysts support most departments on their main decisions."),
+           N_("Analysis is planned into every major decision and budget.")),
+        _c("AN-2", "analytics", N_("Shared tools for analysis"),
+           N_("Each team uses its own spreadsheets."),
+           N_("A few shared tools exist but are little used."),
+           N_("A shared platform serves most analysts."),
+           N_("A shared, supported platform serves all analysts and links key data.")),
+        _c("PM-1", "performance", N_("A regular performance review"),
+           N_("Performance is not reviewed on a rhythm."),
+           N_("Some departments review their numbers now and then."),
+           N_("The senior team reviews key metrics with department heads each month."),
+           N_("Reviews lead to decisions that are recorded and followed up.")),
+        _c("PM-2", "performance", N_("Targets for key metrics"),
+           N_("Metrics have no targets."),
+           N_("A few metrics have targets."),
+           N_("Most key metrics have targets set from history and peers."),
+           N_("Targets are public, reviewed yearly and tied to the budget.")),
+        _c("OD-1", "open_data", N_("An active open data portal"),
+           N_("The city publishes no open data."),
+           N_("Some datasets are online but rarely updated."),
+           N_("The portal adds and refreshes datasets on a plan."),
+           N_("Publishing is routine, and residents' requests shape what comes next.")),
+        _c("OD-2", "open_data", N_("An open data policy"),
+           N_("There is no open data policy."),
+           N_("A policy is being drafted."),
+           N_("A policy is adopted and names who publishes what."),
+           N_("The policy is in law or executive order and is reported on each year.")),
+        _c("EQ-1", "equity", N_("A standard for demographic data"),
+           N_("Each department collects race and ethnicity its own way, or not at all."),
+           N_("A standard is being drafted."),
+           N_("A citywide standard is adopted, in line with the 2024 federal standard."),
+           N_("Most datasets follow the standard and results are broken down by group.")),
+        _c("EQ-2", "equity", N_("Results broken down by group"),
+           N_("Results are not broken down by group."),
+           N_("A few programs look at results by group."),
+           N_("Key programs report results by group, with small groups protected."),
+           N_("Gaps between groups drive changes in programs and budgets.")),
+        _c("WF-1", "workforce", N_("Knowing staff data skills"),
+           N_("The city does not know its staff's data skills."),
+           N_("A skills survey has been run once."),
+           N_("A survey is run on a rhythm and a training plan follows from it."),
+           N_("Training and hiring are planned from the survey and their effect is checked.")),
+        _c("WF-2", "workforce", N_("Data roles and careers"),
+           N_("There are no dedicated data roles."),
+           N_("A few data roles exist in some departments."),
+           N_("Data roles have job families and pay grades."),
+           N_("Data careers have clear paths, and the city keeps its data staff.")),
+        _c("EN-1", "engagement", N_("Residents and staff help shape data work"),
+           N_("Residents and staff are not asked about data."),
+           N_("They are asked now and then, for one project."),
+           N_("Key data projects involve residents or staff from the start."),
+           N_("Engagement is routine and the city shows what changed as a result.")),
     )
 }  # fmt: skip
+
+
+def _criterion(c: Criterion) -> Criterion:
+    levels = c.levels
+    return replace(
+        c, title=_(c.title), levels=(_(levels[0]), _(levels[1]), _(levels[2]), _(levels[3]))
+    )
+
+
+#: The criteria by id; each title and rating text is in the current language when read.
+CRITERIA: Translated[str, Criterion] = Translated(_CRITERIA, _criterion)
 
 
 def criteria_frame() -> pd.DataFrame:
@@ -210,8 +244,10 @@ def check_ratings(
         return [
             Problem(
                 source,
-                f"the ratings should be criterion id: rating pairs, not {type(ratings).__name__}.",
-                'write them as {"GOV-1": 2, "GOV-2": 1, ...}.',
+                _("the ratings should be criterion id: rating pairs, not {kind}.").format(
+                    kind=type(ratings).__name__
+                ),
+                _("write them as {example}.").format(example='{"GOV-1": 2, "GOV-2": 1, ...}'),
             )
         ]
     problems = []
@@ -220,10 +256,8 @@ def check_ratings(
         problems.append(
             Problem(
                 source,
-                f"unknown criterion id(s): {', '.join(unknown[:5])}"
-                + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-                + ".",
-                f"use the ids of the criteria: {', '.join(CRITERIA)}.",
+                _("unknown criterion id(s): {ids}.").format(ids=_first_five(unknown)),
+                _("use the ids of the criteria: {ids}.").format(ids=", ".join(CRITERIA)),
             )
         )
     bad = [f"{k}={v!r}" for k, v in ratings.items() if k in CRITERIA and not _is_rating(v)]
@@ -231,10 +265,10 @@ def check_ratings(
         problems.append(
             Problem(
                 source,
-                f"rating(s) out of range: {', '.join(bad[:5])}"
-                + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-                + ".",
-                "rate each criterion with a whole number from 0 (not started) to 3 (established).",
+                _("rating(s) out of range: {ratings}.").format(ratings=_first_five(bad)),
+                _(
+                    "rate each criterion with a whole number from 0 ({lowest}) to 3 ({highest})."
+                ).format(lowest=LEVELS[0], highest=LEVELS[MAX_RATING]),
             )
         )
     if complete:
@@ -243,18 +277,28 @@ def check_ratings(
             problems.append(
                 Problem(
                     source,
-                    f"no rating for {len(missing)} criterion(s): {', '.join(missing)}.",
-                    "rate every criterion; use 0 when the practice has not started.",
+                    _("no rating for {count} criterion(s): {ids}.").format(
+                        count=len(missing), ids=", ".join(missing)
+                    ),
+                    _("rate every criterion; use 0 when the practice has not started."),
                 )
             )
     return problems
+
+
+def _first_five(items: list[str]) -> str:
+    """``a, b, c, d, e and 2 more``."""
+    shown = ", ".join(items[:5])
+    if len(items) > 5:
+        return _("{items} and {count} more").format(items=shown, count=len(items) - 5)
+    return shown
 
 
 def validate_ratings(ratings: Any, *, complete: bool = False, source: str = "ratings") -> None:
     """Raise CdaError listing every problem found by :func:`check_ratings`."""
     problems = check_ratings(ratings, complete=complete, source=source)
     if problems:
-        raise CdaError(problems, headline="The maturity ratings are not valid.")
+        raise CdaError(problems, headline=_("The maturity ratings are not valid."))
 
 
 def area_scores(ratings: Mapping[str, int]) -> dict[str, float]:

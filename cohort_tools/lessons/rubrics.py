@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from cohort_tools.core.config import StrictModel
+from cohort_tools.core.i18n import _
 
 RUBRIC_KEY = "cda"
 
@@ -88,33 +89,53 @@ def rubric_problems(nb: Mapping[str, Any]) -> list[str]:
         try:
             rubric = rubric_of(cell)
         except ValueError as exc:
-            problems.append(f"cell {gid}: the rubric is not valid: {exc}")
+            problems.append(
+                _("cell {cell}: the rubric is not valid: {error}").format(cell=gid, error=exc)
+            )
             continue
         if rubric is None:
             continue
         if not (grading.get("grade") and grading.get("solution")):
-            problems.append(f"cell {gid}: a rubric belongs on a manually graded answer cell.")
+            problems.append(
+                _("cell {cell}: a rubric belongs on a manually graded answer cell.").format(
+                    cell=gid
+                )
+            )
         elif abs(rubric.max_points - float(grading.get("points", 0))) > 1e-9:
             problems.append(
-                f"cell {gid}: the rubric's best levels add up to {rubric.max_points:g} points, "
-                f"the cell is worth {grading.get('points')}."
+                _(
+                    "cell {cell}: the rubric's best levels add up to {points} points, the cell is "
+                    "worth {worth}."
+                ).format(cell=gid, points=f"{rubric.max_points:g}", worth=grading.get("points"))
             )
         for criterion in rubric.criteria:
             labels = [lv.label for lv in criterion.levels]
             if len(set(labels)) != len(labels):
-                problems.append(f"cell {gid}: '{criterion.criterion}' has two levels of one name.")
+                problems.append(
+                    _("cell {cell}: '{criterion}' has two levels of one name.").format(
+                        cell=gid, criterion=criterion.criterion
+                    )
+                )
     return problems
 
 
 def score(rubric: Rubric, chosen: Sequence[str]) -> float:
     """The manual score for one chosen level label per criterion (in the rubric's order)."""
     if len(chosen) != len(rubric.criteria):
-        raise ValueError(f"choose one level for each of the {len(rubric.criteria)} criteria")
+        raise ValueError(
+            _("choose one level for each of the {count} criteria").format(
+                count=len(rubric.criteria)
+            )
+        )
     total = 0.0
     for criterion, label in zip(rubric.criteria, chosen, strict=True):
         level = next((lv for lv in criterion.levels if lv.label == label), None)
         if level is None:
-            raise ValueError(f"'{label}' is not a level of '{criterion.criterion}'")
+            raise ValueError(
+                _("'{label}' is not a level of '{criterion}'").format(
+                    label=label, criterion=criterion.criterion
+                )
+            )
         total += level.points
     return total
 

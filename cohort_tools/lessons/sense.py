@@ -6,6 +6,11 @@ it (a role, never a person), and it says when (a month of the strategy, a date, 
 Any non-empty text used to pass; these helpers say what is missing instead, in plain words, and the
 checkpoints use them with the usual ``cp.require(ok, what, hint)``.
 
+Answers are read in English and in Spanish, whatever the kernel's language (a Spanish-speaking team
+may write "chief data officer"): the Spanish words are lists beside the English ones (``*_ES``),
+accents do not matter ("trimestre", "año"), and no Spanish word is also an English one, so an
+English answer is judged as before.
+
 Nothing here reads files: callers pass the city's names (see :func:`data_terms`).
 """
 
@@ -18,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from cohort_tools.lessons.wording import normalise
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, current_language
+from cohort_tools.lessons.wording import normalise, plain
 
 #: Words that make a text a role or a body, not a person.
 ROLE_WORDS = (
@@ -55,6 +61,80 @@ ROLE_WORDS = (
     "counsel",
 )
 
+#: The same in Spanish, singular (a plural in -s or -es counts too). Left out: words that are also
+#: English ("personal", "area", "junta") or that name no one ("programa").
+ROLE_WORDS_ES = (
+    "jefe",
+    "jefa",
+    "jefatura",
+    "director",
+    "directora",
+    "direccion",
+    "gerente",
+    "gerencia",
+    "responsable",
+    "coordinador",
+    "coordinadora",
+    "coordinacion",
+    "equipo",
+    "oficina",
+    "despacho",
+    "gabinete",
+    "alcalde",
+    "alcaldesa",
+    "alcaldia",
+    "vicealcalde",
+    "vicealcaldesa",
+    "concejo",
+    "concejal",
+    "concejala",
+    "cabildo",
+    "consejo",
+    "comite",
+    "comision",
+    "secretaria",
+    "secretario",
+    "subsecretaria",
+    "subsecretario",
+    "dependencia",
+    "departamento",
+    "unidad",
+    "agencia",
+    "enlace",
+    "analista",
+    "asesor",
+    "asesora",
+    "encargado",
+    "encargada",
+    "funcionario",
+    "funcionaria",
+    "servidor",
+    "servidora",
+    "lider",
+    "profesional",
+    "administrador",
+    "administradora",
+    "supervisora",
+    "especialista",
+    "ingeniero",
+    "ingeniera",
+    "abogado",
+    "abogada",
+    "custodio",
+    "custodia",
+    "oficial",
+    "delegado",
+    "delegada",
+    "vocero",
+    "vocera",
+    "tesorero",
+    "tesorera",
+    "tesoreria",
+    "contralor",
+    "contralora",
+    "contraloria",
+)
+
 #: Words that say the text is about the city's data even when it names no table.
 DATA_WORDS = (
     "data",
@@ -72,6 +152,41 @@ DATA_WORDS = (
     "table",
     "dashboard",
     "report",
+)
+
+#: The same in Spanish (singular and plural; accents do not matter).
+DATA_WORDS_ES = (
+    "datos",
+    "dato",
+    "inventario",
+    "inventarios",
+    "ficha",
+    "fichas",
+    "encuesta",
+    "encuestas",
+    "solicitud",
+    "solicitudes",
+    "indicador",
+    "indicadores",
+    "metrica",
+    "metricas",
+    "registro",
+    "registros",
+    "bitacora",
+    "bitacoras",
+    "tabla",
+    "tablas",
+    "tablero",
+    "tableros",
+    "informe",
+    "informes",
+    "reporte",
+    "reportes",
+    "cifra",
+    "cifras",
+    "estadistica",
+    "estadisticas",
+    "censo",
 )
 
 _MONTHS = [
@@ -100,11 +215,97 @@ _MONTHS = [
     "nov",
     "dec",
 ]
+#: Spanish words and phrases that say when. "Antes" and "después" count only as "antes de ..." and
+#: "después de ...": "lo antes posible" (as soon as possible) says no time, as in English.
+WHEN_WORDS_ES = (
+    "dia",
+    "dias",
+    "semana",
+    "semanas",
+    "quincena",
+    "quincenas",
+    "mes",
+    "meses",
+    "bimestre",
+    "bimestres",
+    "trimestre",
+    "trimestres",
+    "semestre",
+    "semestres",
+    "ano",
+    "anos",
+    "diario",
+    "diaria",
+    "semanal",
+    "quincenal",
+    "mensual",
+    "bimestral",
+    "trimestral",
+    "semestral",
+    "anual",
+    "hoy",
+    "manana",
+    "proximo",
+    "proxima",
+    "proximos",
+    "proximas",
+    "antes de",
+    "antes del",
+    "despues de",
+    "despues del",
+    "dentro de",
+    "hasta",
+    "mas tardar",
+    "cada",
+    "primavera",
+    "verano",
+    "otono",
+    "invierno",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "ene",
+    "abr",
+    "ago",
+    "dic",
+)
 _WHEN = re.compile(
     r"\b(month|months|week|weeks|quarter|quarters|year|years|q[1-4]|weekly|monthly|quarterly|"
     r"annually|yearly|daily|today|tomorrow|next|this|by|before|after|within|until|every|each|"
-    r"spring|summer|fall|autumn|winter|" + "|".join(_MONTHS) + r")\b"
+    r"spring|summer|fall|autumn|winter|"
+    + "|".join(_MONTHS)
+    + "|"
+    + "|".join(re.escape(w) for w in WHEN_WORDS_ES)
+    + r")\b"
 )
+#: "month 4", "mes 4": a month of the strategy.
+_MONTH_OF_STRATEGY = re.compile(r"\b(?:month|mes) (\d+)")
+#: Spanish month names as English ones, for reading a date ("1 de marzo de 2025").
+_MONTHS_ES_EN = {
+    "enero": "january",
+    "febrero": "february",
+    "marzo": "march",
+    "abril": "april",
+    "mayo": "may",
+    "junio": "june",
+    "julio": "july",
+    "agosto": "august",
+    "septiembre": "september",
+    "setiembre": "september",
+    "octubre": "october",
+    "noviembre": "november",
+    "diciembre": "december",
+}
 
 
 def looks_like_role(text: Any, person_names: Collection[str] = ()) -> bool:
@@ -116,7 +317,9 @@ def looks_like_role(text: Any, person_names: Collection[str] = ()) -> bool:
     if any(normalise(n) == said for n in person_names if n):
         return False
     words = set(said.split())
-    return any(w in words or f"{w}s" in words for w in ROLE_WORDS)
+    return any(w in words or f"{w}s" in words for w in ROLE_WORDS) or any(
+        w in words or f"{w}s" in words or f"{w}es" in words for w in ROLE_WORDS_ES
+    )
 
 
 def data_terms(
@@ -149,7 +352,7 @@ def refers_to_data(text: Any, terms: Iterable[str] = ()) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
     said = f" {normalise(text)} "
-    if re.search(r"\d", said) or any(f" {w} " in said for w in DATA_WORDS):
+    if re.search(r"\d", said) or any(f" {w} " in said for w in (*DATA_WORDS, *DATA_WORDS_ES)):
         return True
     return any(f" {normalise(t)} " in said for t in terms if normalise(t))
 
@@ -164,22 +367,30 @@ def says_when(text: Any, *, last_month: int = 36) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
     said = normalise(text)
-    months = [int(m) for m in re.findall(r"\bmonth (\d+)", said)]
+    months = [int(m) for m in _MONTH_OF_STRATEGY.findall(said)]
     if months:
         return all(1 <= m <= last_month for m in months)
     return bool(re.search(r"\b(19|20)\d\d\b", said) or _WHEN.search(said))
 
 
 def a_date(value: Any) -> dt.date | None:
-    """``value`` as a date (a date, or text such as "2025-03-01" or "March 1, 2025"), else None."""
+    """``value`` as a date (a date, or text such as "2025-03-01", "March 1, 2025" or "1 de marzo
+    de 2025"), else None. "01/03/2025" is read day first when the current language is not English
+    (1 March in Latin America)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not re.search(r"\d", value):
         return None
+    text = value.strip()
+    words = plain(text.lower())
+    if any(re.search(rf"\b{m}\b", words) for m in _MONTHS_ES_EN):
+        words = re.sub(r"\bdel?\b", " ", words)
+        text = re.sub(r"\b[a-z]+\b", lambda m: _MONTHS_ES_EN.get(m.group(0), m.group(0)), words)
     try:
-        parsed = pd.to_datetime(value.strip(), errors="raise")
+        day_first = current_language() != SOURCE_LANGUAGE and not re.match(r"\d{4}", text)
+        parsed = pd.to_datetime(" ".join(text.split()), errors="raise", dayfirst=day_first)
     except (ValueError, TypeError, OverflowError):
         return None
     return None if pd.isna(parsed) else parsed.date()
@@ -193,7 +404,10 @@ def mentions(text: Any, names: Iterable[str]) -> list[str]:
 
 __all__ = [
     "DATA_WORDS",
+    "DATA_WORDS_ES",
     "ROLE_WORDS",
+    "ROLE_WORDS_ES",
+    "WHEN_WORDS_ES",
     "a_date",
     "data_terms",
     "looks_like_role",

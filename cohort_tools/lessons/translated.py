@@ -20,7 +20,6 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-
 def _text(value: Any) -> Any:
     return _(value) if isinstance(value, str) else value
 

@@ -17,6 +17,7 @@ id still asks for the id, and says where to copy it from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -38,19 +39,47 @@ NUMBER_WORDS = {
     "eighteen": "18",
     "twenty four": "24",
 }
-_NUMBER = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+#: Spanish number words, read the same way ("cada dos semanas" -> "cada 2 semanas"). "once" (11) is
+#: left out: it is an English word ("once a week").
+NUMBER_WORDS_ES = {
+    "dos": "2",
+    "tres": "3",
+    "cuatro": "4",
+    "cinco": "5",
+    "seis": "6",
+    "siete": "7",
+    "ocho": "8",
+    "nueve": "9",
+    "diez": "10",
+    "doce": "12",
+    "catorce": "14",
+    "quince": "15",
+    "dieciocho": "18",
+    "veinticuatro": "24",
+}
+_NUMBERS = {**NUMBER_WORDS, **NUMBER_WORDS_ES}
+_NUMBER = re.compile(r"\b(" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")\b")
+#: Articles a text may start with ("the Washington Group", "el equipo del programa").
+_ARTICLES = ("the", "a", "an", "el", "la", "los", "las")
+
+
+def plain(text: str) -> str:
+    """``text`` without accents or tildes: ``"Año de inversión"`` -> ``"Ano de inversion"``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalise(text: Any) -> str:
-    """Lower case, punctuation and underscores as spaces, one space between words, number words
-    as digits, no leading article: ``"Bi-weekly"`` -> ``"bi weekly"``, ``"Every two  weeks."`` ->
-    ``"every 2 weeks"``, ``"the Washington Group"`` -> ``"washington group"``."""
+    """Lower case, no accents, punctuation and underscores as spaces, one space between words,
+    number words as digits (English and Spanish), no leading article: ``"Bi-weekly"`` -> ``"bi
+    weekly"``, ``"Every two  weeks."`` -> ``"every 2 weeks"``, ``"the Washington Group"`` ->
+    ``"washington group"``, ``"Cada dos semanas"`` -> ``"cada 2 semanas"``, ``"Año"`` -> ``"ano"``."""
     if not isinstance(text, str):
         return ""
-    out = text.lower().replace("&", " and ").replace("'s", "s").replace("\u2019s", "s")
+    out = plain(text.lower()).replace("&", " and ").replace("'s", "s").replace("\u2019s", "s")
     out = re.sub(r"[\W_]+", " ", out).strip()
-    out = _NUMBER.sub(lambda m: NUMBER_WORDS[m.group(1)], out)
-    out = re.sub(r"^(the|a|an) (?=\w)", "", out)  # "the 2024 combined question"
+    out = _NUMBER.sub(lambda m: _NUMBERS[m.group(1)], out)
+    out = re.sub(r"^(" + "|".join(_ARTICLES) + r") (?=\w)", "", out)  # "the 2024 combined question"
     return re.sub(r"\s+", " ", out)
 
 
@@ -211,11 +240,216 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: The same groups in Spanish, keyed by the first (US English) wording of the group they join:
+#: a Spanish answer ("cada dos semanas", "mensual") says the same as its English wordings, and the
+#: checkpoint still names the English value it compares. Accents do not matter (see normalise).
+WORDINGS_ES: dict[str, tuple[str, ...]] = {
+    # how often
+    "daily": (
+        "diario",
+        "diaria",
+        "diariamente",
+        "a diario",
+        "cada dia",
+        "todos los dias",
+        "una vez al dia",
+        "por dia",
+    ),
+    "weekly": (
+        "semanal",
+        "semanalmente",
+        "cada semana",
+        "todas las semanas",
+        "una vez por semana",
+        "una vez a la semana",
+        "por semana",
+        "cada 7 dias",
+    ),
+    "every two weeks": (
+        "cada 2 semanas",
+        "una vez cada 2 semanas",
+        "quincenal",
+        "quincenalmente",
+        "cada quincena",
+        "cada 15 dias",
+        "cada 14 dias",
+        "catorcenal",
+        "2 veces al mes",
+        "2 veces por mes",
+        "semana por medio",
+    ),
+    "monthly": (
+        "mensual",
+        "mensualmente",
+        "cada mes",
+        "todos los meses",
+        "una vez al mes",
+        "una vez por mes",
+        "por mes",
+        "cada 4 semanas",
+    ),
+    "quarterly": (
+        "trimestral",
+        "trimestralmente",
+        "cada trimestre",
+        "una vez por trimestre",
+        "una vez al trimestre",
+        "por trimestre",
+        "cada 3 meses",
+        "una vez cada 3 meses",
+        "4 veces al ano",
+        "4 veces por ano",
+    ),
+    "annually": (
+        "anual",
+        "anualmente",
+        "cada ano",
+        "todos los anos",
+        "una vez al ano",
+        "una vez por ano",
+        "por ano",
+        "cada 12 meses",
+    ),
+    "every two years": (
+        "cada 2 anos",
+        "una vez cada 2 anos",
+        "bienal",
+        "bienalmente",
+        "cada 24 meses",
+        "ano por medio",
+    ),
+    "ad_hoc": (
+        "segun se necesite",
+        "segun sea necesario",
+        "cuando se necesite",
+        "cuando haga falta",
+        "cuando cambie",
+        "a demanda",
+        "bajo demanda",
+        "irregular",
+    ),
+    # kinds of investment and stakeholder
+    "platform": ("plataforma", "plataformas", "una plataforma", "herramienta", "una herramienta"),
+    "practice": ("practica", "practicas", "una practica", "habito", "un habito"),
+    "community_group": (
+        "organizacion comunitaria",
+        "organizaciones comunitarias",
+        "grupo comunitario",
+        "grupos comunitarios",
+        "organizacion de la sociedad civil",
+    ),
+    "department": (
+        "dependencia",
+        "dependencias",
+        "departamento",
+        "departamentos",
+        "dependencia municipal",
+        "secretaria municipal",
+    ),
+    "council": ("concejo", "concejo municipal", "comision del concejo", "cabildo"),
+    "residents": (
+        "residentes",
+        "residente",
+        "vecinos",
+        "vecinas",
+        "ciudadania",
+        "ciudadanos",
+        "publico",
+    ),
+    "staff": (
+        "personal",
+        "personal municipal",
+        "personal de primera linea",
+        "funcionarios",
+        "servidores publicos",
+        "empleados",
+    ),
+    "partner": ("socio", "socios", "aliado", "aliados", "aliado externo", "socio externo"),
+    # ways to train (Module 2, workshop B)
+    "online course": (
+        "curso en linea",
+        "cursos en linea",
+        "curso virtual",
+        "cursos virtuales",
+        "capacitacion en linea",
+        "formacion en linea",
+    ),
+    "workshop series": ("serie de talleres", "talleres", "ciclo de talleres"),
+    "mentoring": ("mentoria", "mentorias", "un mentor", "una mentora"),
+    "data academy": ("academia de datos", "academia", "una academia de datos"),
+    # the demographic data standard (Module 3, workshop C)
+    "spd15_2024_combined": (
+        "pregunta combinada",
+        "una pregunta combinada",
+        "pregunta combinada de 2024",
+        "pregunta combinada de raza y etnia",
+        "estandar de 2024",
+        "estandar federal de 2024",
+    ),
+    "two_question_1997": ("2 preguntas", "2 preguntas de 1997", "estandar de 1997"),
+    "custom": ("lista propia", "una lista propia", "categorias propias", "categorias de la ciudad"),
+    "none": ("no se pregunta", "no se recoge", "no se recolecta"),
+    "race_ethnicity": ("raza y etnia", "raza o etnia", "etnia y raza", "raza"),
+    "sex": ("sexo", "sexo al nacer", "sexo asignado al nacer"),
+    "gender": ("genero", "identidad de genero"),
+    "age": ("edad", "edades", "grupo de edad", "rango de edad"),
+    "disability": ("discapacidad", "condicion de discapacidad"),
+    "language": (
+        "idioma",
+        "idiomas",
+        "lengua",
+        "idioma principal",
+        "idioma preferido",
+        "idioma que se habla en casa",
+    ),
+    "income": ("ingreso", "ingresos", "ingreso del hogar", "ingresos del hogar"),
+    "census_5_year_bands": (
+        "grupos quinquenales",
+        "grupos quinquenales de edad",
+        "grupos de 5 anos",
+        "rangos de 5 anos",
+        "franjas de 5 anos",
+    ),
+    "exact_date_of_birth": (
+        "fecha de nacimiento",
+        "fecha de nacimiento completa",
+        "fecha exacta de nacimiento",
+    ),
+    "adult_or_child": (
+        "adulto o menor",
+        "adulto o nino",
+        "mayor o menor de 18",
+        "menor o mayor de 18",
+    ),
+    "washington_group_short_set": (
+        "grupo de washington",
+        "preguntas del grupo de washington",
+        "conjunto breve del grupo de washington",
+        "set corto del grupo de washington",
+    ),
+    "yes_no_question": ("pregunta de si o no", "si o no", "si no", "una pregunta de si o no"),
+    "diagnosis_list": ("lista de diagnosticos", "lista de condiciones"),
+    "acs_language_and_english_ability": (
+        "preguntas de idioma del censo",
+        "idioma del censo",
+        "idioma y dominio del ingles",
+    ),
+    "preferred_language_only": ("solo idioma preferido", "solo el idioma preferido"),
+    "english_yes_no": ("habla ingles", "habla ingles si no"),
+}
+
+
+@cache
+def _groups() -> tuple[tuple[str, ...], ...]:
+    """Every group with its wordings in every language (English first)."""
+    return tuple((*group, *WORDINGS_ES.get(group[0], ())) for group in GROUPS)
+
+
 @cache
 def _index() -> dict[str, int]:
     """Normalised wording -> the number of its group."""
     found: dict[str, int] = {}
-    for n, group in enumerate(GROUPS):
+    for n, group in enumerate(_groups()):
         for wording in group:
             key = normalise(wording)
             if key in found and found[key] != n:  # pragma: no cover - guarded by a unit test
@@ -227,7 +461,7 @@ def _index() -> dict[str, int]:
 def wordings_of(value: str) -> tuple[str, ...]:
     """Every wording that says the same as ``value`` (``value`` alone when it is in no group)."""
     group = _index().get(normalise(value))
-    return GROUPS[group] if group is not None else (value,)
+    return _groups()[group] if group is not None else (value,)
 
 
 def preferred(value: str) -> str:
@@ -262,4 +496,13 @@ def same(a: Any, b: Any) -> bool:
     return isinstance(b, str) and canonical(a, [b]) is not None
 
 
-__all__ = ["GROUPS", "canonical", "normalise", "preferred", "same", "wordings_of"]
+__all__ = [
+    "GROUPS",
+    "WORDINGS_ES",
+    "canonical",
+    "normalise",
+    "plain",
+    "preferred",
+    "same",
+    "wordings_of",
+]

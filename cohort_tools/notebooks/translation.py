@@ -23,6 +23,8 @@ from cohort_tools.core.i18n import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from cohort_tools.notebooks.myst import read_myst
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+#: Text in quotes inside an f-string's placeholder (``{'more' if up else 'fewer'}``): words too.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 #: Cell metadata a translation keeps byte-identical (papermill adds its own; ignored).
 _KEPT_METADATA = ("tags", "nbgrader", "editable", "deletable")
@@ -62,7 +64,11 @@ def code_shape(code: str) -> str:
     out: list[str | list[str]] = []
     for tok in tokens:
         if tok.type == tokenize.STRING:
-            holes = _PLACEHOLDER.findall(tok.string) if "f" in _prefix(tok.string) else []
+            holes = (
+                [_QUOTED.sub("''", h) for h in _PLACEHOLDER.findall(tok.string)]
+                if "f" in _prefix(tok.string)
+                else []
+            )
             if out and isinstance(out[-1], list):
                 out[-1].extend(holes)
             else:

@@ -46,17 +46,19 @@ def test_every_message_of_the_code_is_translated_into_spanish() -> None:
     missing = i18n.untranslated(list(extracted()), "es")
     assert not missing, (
         f"{len(missing)} message(s) have no Spanish translation in "
-        f"{i18n.catalog_file('es').relative_to(ROOT)} (run `make catalogs`, then translate):\n"
+        "cohort_tools/locale/es/LC_MESSAGES (run `make catalogs`, then translate):\n"
         + "\n".join(f"  - {m!r}" for m in missing)
     )
 
 
 def test_translations_keep_the_english_placeholders() -> None:
-    with i18n.catalog_file("es").open("rb") as handle:
-        catalog = read_po(handle, locale="es", domain=i18n.DOMAIN)
+    messages = []
+    for domain in i18n.DOMAINS:
+        with i18n.catalog_file("es", domain).open("rb") as handle:
+            messages += list(read_po(handle, locale="es", domain=domain))
     wrong = [
         (message.id, message.string)
-        for message in catalog
+        for message in messages
         if message.id
         and message.string
         and placeholders(message.id) != placeholders(message.string)
@@ -64,12 +66,15 @@ def test_translations_keep_the_english_placeholders() -> None:
     assert not wrong, "placeholders differ:\n" + "\n".join(f"  {e!r} -> {s!r}" for e, s in wrong)
 
 
-def test_the_catalog_template_on_disk_is_current() -> None:
-    with (i18n.LOCALE_DIR / "cda.pot").open("rb") as handle:
-        on_disk = {m.id for m in read_po(handle) if m.id}
+def test_the_catalog_templates_on_disk_are_current() -> None:
+    on_disk: set[str] = set()
+    for domain in i18n.DOMAINS:
+        with (i18n.LOCALE_DIR / f"{domain}.pot").open("rb") as handle:
+            on_disk |= {m.id for m in read_po(handle) if isinstance(m.id, str) and m.id}
     fresh = set(extracted())
     assert on_disk == fresh, (
-        "cohort_tools/locale/cda.pot is out of date: run `make catalogs` (and translate). "
+        "the catalog templates in cohort_tools/locale are out of date: run `make catalogs` (and "
+        "translate). "
         f"New: {sorted(fresh - on_disk)}; gone: {sorted(on_disk - fresh)}"
     )
 

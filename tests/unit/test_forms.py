@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from cohort_tools import nb
+from cohort_tools.core.i18n import speaking
 from cohort_tools.lessons import forms
 
 
@@ -215,3 +216,52 @@ def test_the_chart_checks_grade_what_the_makeover_form_chose() -> None:
     )
     assert {"no-uncertainty", "suppressed-not-labelled"} <= codes
     assert any("title" in c for c in codes), codes
+
+
+# -- numbers typed as the kernel's language writes them ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("4,5", 4.5),
+        ("0,75", 0.75),
+        ("-2,5", -2.5),
+        ("1.200", 1200),
+        ("1.200.000", 1200000),
+        ("1.200,5", 1200.5),
+        ("$ 1.200.000", 1200000),
+        ("85 %", 85),
+        ("1 200", 1200),
+        # written the other way, where that is the only reading
+        ("4.5", 4.5),
+        ("12.40", 12.4),
+        ("1,200,000", 1200000),
+        ("1,200.5", 1200.5),
+        ("7", 7),
+    ],
+)
+def test_a_spanish_number_box_reads_latin_american_numbers(typed: str, number: float) -> None:
+    assert forms.read_number(typed, "es") == number
+
+
+def test_an_english_number_box_reads_as_before() -> None:
+    assert forms.read_number("1,200", "en") == 1200
+    assert forms.read_number("4.5", "en") == 4.5
+    assert forms.read_number("4,5", "en") == 45  # commas group thousands in English
+    assert forms.read_number("soon", "en") == "soon"
+    assert forms.read_number("  ", "en") is None
+
+
+def test_a_number_box_reads_the_kernels_language_and_shows_numbers_the_same_way() -> None:
+    box = forms.Number("Share", whole=False)
+    whole = forms.Number("People", whole=True)
+    with speaking("es"):
+        assert box._read("0,9") == 0.9
+        assert whole._read("1.200") == 1200 and isinstance(whole._read("1.200"), int)
+        assert box._read("pronto") == "pronto"
+        assert box._read("") is None
+        assert forms.show_number(0.125) == "0,125"
+        assert forms.read_number(forms.show_number(1200000.0)) == 1200000
+    assert box._read("0,9") == 9.0  # English: a comma groups digits
+    assert forms.show_number(4.5) == "4.5"

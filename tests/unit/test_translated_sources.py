@@ -35,6 +35,11 @@ def test_code_shape_ignores_words_in_quotes_but_not_code() -> None:
     assert code_shape(en) == code_shape(es)
     assert code_shape(en) != code_shape(en.replace("a > 1", "a >= 1"))
     assert code_shape(en) != code_shape(en.replace("{city_name}", "{city}"))
+    # words in quotes inside a placeholder are words too
+    en_cond = "nb.say(f\"{'more' if up else 'fewer'} requests\")"
+    es_cond = "nb.say(f\"{'más' if up else 'menos'} solicitudes\")"
+    assert code_shape(en_cond) == code_shape(es_cond)
+    assert code_shape(en_cond) != code_shape(en_cond.replace("if up", "if not up"))
 
 
 def _pair(tmp_path: Path, en_code: str, es_code: str, es_md: str = "Hola, equipo.") -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
-from cohort_tools.lessons.wording import GROUPS, canonical, normalise, preferred, same
+from cohort_tools.lessons.wording import GROUPS, WORDINGS_ES, canonical, normalise, preferred, same
 
 STAT_CADENCES = ["weekly", "every two weeks", "monthly"]
 
@@ -89,3 +89,70 @@ def test_the_checkpoint_accepts_a_wording_and_names_the_options_when_none_fits()
     with pytest.raises(CheckpointFailed) as failed, Checkpoint("cadence") as cp:
         cp.says_one_of("annually", STAT_CADENCES, name="cadence")
     assert "'cadence' is the text 'annually'; it must say one of 'weekly'" in str(failed.value)
+
+
+# -- Spanish wordings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("cada dos semanas", "every two weeks"),
+        ("Cada 2 semanas", "every two weeks"),
+        ("quincenal", "every two weeks"),
+        ("dos veces al mes", "every two weeks"),
+        ("semanal", "weekly"),
+        ("una vez por semana", "weekly"),
+        ("Mensual", "monthly"),
+        ("cada mes", "monthly"),
+        ("una vez al mes", "monthly"),
+    ],
+)
+def test_spanish_wordings_of_a_stat_meeting_rhythm_are_accepted(said: str, meant: str) -> None:
+    assert canonical(said, STAT_CADENCES) == meant
+
+
+@pytest.mark.parametrize(
+    ("said", "allowed", "meant"),
+    [
+        ("trimestral", ["monthly", "quarterly"], "quarterly"),
+        ("cada tres meses", ["monthly", "quarterly"], "quarterly"),
+        ("cuatro veces al año", ["monthly", "quarterly"], "quarterly"),
+        ("Anual", ["annually", "every two years"], "annually"),
+        ("cada dos años", ["annually", "every two years"], "every two years"),
+        ("según se necesite", ["monthly", "ad_hoc"], "ad_hoc"),
+        ("una plataforma", ["platform", "practice"], "platform"),
+        ("Práctica", ["platform", "practice"], "practice"),
+        ("organización comunitaria", ["community_group", "staff"], "community_group"),
+        ("Concejo Municipal", ["council", "department"], "council"),
+        ("grupos quinquenales", ["census_5_year_bands", "adult_or_child"], "census_5_year_bands"),
+    ],
+)
+def test_spanish_wordings_say_the_same_as_the_english_value(
+    said: str, allowed: list[str], meant: str
+) -> None:
+    assert canonical(said, allowed) == meant
+
+
+@pytest.mark.parametrize(
+    "said", ["diario", "anual", "cada tres semanas", "pronto", "cuando se pueda", "semestral"]
+)
+def test_a_different_spanish_rhythm_is_not_taken_for_a_listed_one(said: str) -> None:
+    assert canonical(said, STAT_CADENCES) is None
+
+
+def test_normalising_ignores_accents_spanish_articles_and_number_words() -> None:
+    assert normalise("¿Cada DOS semanas?") == "cada 2 semanas"
+    assert normalise("El Año de Inversión") == "ano de inversion"
+    assert normalise("once a week") == "once a week"  # "once" stays English
+
+
+def test_no_spanish_wording_is_in_two_groups_and_english_stays_first() -> None:
+    leads = {group[0] for group in GROUPS}
+    assert set(WORDINGS_ES) <= leads
+    seen: dict[str, str] = {normalise(w): g[0] for g in GROUPS for w in g}
+    for lead, spanish in WORDINGS_ES.items():
+        for wording in spanish:
+            assert seen.setdefault(normalise(wording), lead) == lead, wording
+    assert preferred("cada dos semanas") == "every two weeks"
+    assert preferred("mensual") == "monthly"
