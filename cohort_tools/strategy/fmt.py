@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from babel import Locale
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
-from cohort_tools.core.i18n import current_language, format_date, format_money, locale_for
+from cohort_tools.core.i18n import _, current_language, format_date, format_money, locale_for
 
 _country: ContextVar[str | None] = ContextVar("cda_strategy_country", default=None)
 
@@ -38,7 +39,7 @@ def country() -> str | None:
     return _country.get()
 
 
-def _locale() -> object:
+def _locale() -> Locale:
     return locale_for(current_language(), country())
 
 
@@ -80,7 +81,8 @@ def share(value: float) -> str:
     """``45%``."""
     if english():
         return f"{value:.0%}"
-    return str(format_percent(value, format="#,##0%", locale=_locale()))
+    number = format_decimal(round(value * 100), format="#,##0", locale=_locale())
+    return _("{number}%").format(number=number)
 
 
 def usd(amount: float) -> str:
