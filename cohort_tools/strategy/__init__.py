@@ -26,6 +26,7 @@ from cohort_tools.model.programme import Programme, in_language, load_programme
 from .build import assemble, studio_sessions
 from .collect import TeamAnswers, collect_team_answers
 from .document import Strategy
+from .fmt import in_country
 from .render import (
     completeness_json,
     completeness_markdown,
@@ -109,7 +110,8 @@ def build_strategy(
             headline=f"{target.name}'s strategy was not built (the last good one is kept): "
             "a submission it needs did not run to the end.",
         )
-    with speaking(target.lang):  # the document is written in the city's language
+    # The document is written in the city's language, with its country's money and numbers.
+    with speaking(target.lang), in_country(target.country):
         local = in_language(programme, target.lang)
         strategy = assemble(target, team, local, loaded, made_on=made_on)
         files = {
@@ -153,7 +155,7 @@ def review(
         city, course_dir=course_dir, programme=programme, leave_out=leave_out
     )
     target = loaded.city(city)
-    with speaking(target.lang):
+    with speaking(target.lang), in_country(target.country):
         local = in_language(programme, target.lang)
         strategy = assemble(target, team, local, loaded, draw=False, studio=studio)
     return strategy, problems

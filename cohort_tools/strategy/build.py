@@ -17,11 +17,13 @@ from typing import Any
 
 from cohort_tools.citydata import open_city
 from cohort_tools.citydata.loader import CityData
+from cohort_tools.core.i18n import _
 from cohort_tools.lessons import coherence
 from cohort_tools.lessons.inventory import inventory_metrics
 from cohort_tools.model.cohort import City, Cohort
 from cohort_tools.model.programme import Programme, Session
 
+from . import fmt
 from .collect import TeamAnswers
 from .document import (
     Block,
@@ -38,13 +40,14 @@ from .document import (
     answer_values,
 )
 from .names import (
-    ANSWER_LABELS,
     DEMOGRAPHIC_FIELD_WORDS,
     PROTOCOL_FIELD_WORDS,
     QUALITY_RULES,
     Names,
+    answer_label,
     cadence,
     join,
+    said,
     sentence_case,
     team_roles,
     words,
@@ -91,7 +94,13 @@ def workshop_name(session: Session, programme: Programme) -> str:
     for module in programme.modules:
         if any(s.id == session.id for s in module.sessions):
             letter = session.id.rsplit("workshop-", 1)[-1] if "workshop-" in session.id else ""
-            where = f"Module {module.number}" + (f", workshop {letter.upper()}" if letter else "")
+            where = (
+                _("Module {number}, workshop {letter}").format(
+                    number=module.number, letter=letter.upper()
+                )
+                if letter
+                else _("Module {number}").format(number=module.number)
+            )
             return f"{session.title} ({where})"
     return session.title
 
@@ -114,13 +123,13 @@ def studio_answer_names(programme: Programme) -> list[str]:
 
 def _actions_table(actions: Sequence[PlanAction], cal: Calendar, *, caption: str = "") -> Table:
     return Table(
-        ["Action", "Owner", "Start", "Finish", "Cost", "Success measure"],
+        [_("Action"), _("Owner"), _("Start"), _("Finish"), _("Cost"), _("Success measure")],
         [
             [
                 a.text,
-                sentence_case(a.owner) + (" (proposed)" if a.owner_from == "proposed" else "")
+                sentence_case(a.owner) + (_(" (proposed)") if a.owner_from == "proposed" else "")
                 if a.owner
-                else "no owner yet",
+                else _("no owner yet"),
                 cal.label(a.start),
                 cal.label(a.finish),
                 money(a.cost_usd),
@@ -138,18 +147,24 @@ def _goal_note(part_id: str) -> list[Block]:
     if goal is None:
         return []
     number = [g.id for g in GOALS].index(goal.id) + 1
-    return [Note(f"This part serves goal {number}: {goal.title.lower()}.")]
+    return [
+        Note(
+            _("This part serves goal {number}: {goal}.").format(
+                number=number, goal=goal.title.lower()
+            )
+        )
+    ]
 
 
 def _actions_for(part_id: str, actions: Sequence[PlanAction], cal: Calendar) -> list[Block]:
     mine = [a for a in actions if a.part == part_id]
     if not mine:
         return []
-    return [Heading("Actions"), _actions_table(mine, cal)]
+    return [Heading(_("Actions")), _actions_table(mine, cal)]
 
 
 def _share(value: float | None) -> str:
-    return "not known" if value is None else f"{value:.0%}"
+    return _("not known") if value is None else fmt.share(value)
 
 
 # -- one builder per part ----------------------------------------------------------------------------
@@ -163,24 +178,30 @@ def _vision(
 ) -> list[Block]:
     blocks: list[Block] = []
     if values.get("data_vision"):
-        blocks.append(Paragraph("The mayor's vision for data, in the mayor's own words:"))
+        blocks.append(Paragraph(_("The mayor's vision for data, in the mayor's own words:")))
         blocks.append(Paragraph(names.humanise(values["data_vision"]), team=True))
     if values.get("mayor_priorities"):
-        blocks.append(Paragraph("The mayor's priorities, which every part of this plan serves:"))
+        blocks.append(Paragraph(_("The mayor's priorities, which every part of this plan serves:")))
         blocks.append(
             Bullets(
                 [names.humanise(p) for p in values["mayor_priorities"] if str(p).strip()], team=True
             )
         )
     if objectives:
-        blocks.append(Heading("Goals and objectives"))
+        blocks.append(Heading(_("Goals and objectives")))
         for number, goal in enumerate(GOALS, start=1):
             mine = [o.text for o in objectives if o.goal == goal.id]
             if not mine:
                 continue
             where = join([part_titles[p] for p in goal.parts if p in part_titles])
-            blocks.append(Heading(f"Goal {number}: {goal.title}", level=2))
-            blocks.append(Paragraph(f"{goal.why} Its actions are in {where}."))
+            blocks.append(
+                Heading(
+                    _("Goal {number}: {title}").format(number=number, title=goal.title), level=2
+                )
+            )
+            blocks.append(
+                Paragraph(_("{why} Its actions are in {where}.").format(why=goal.why, where=where))
+            )
             blocks.append(Bullets(mine))
     return blocks
 
@@ -190,40 +211,42 @@ def _governance(values: Mapping[str, Any], facts: CityFacts, names: Names) -> li
     if facts.datasets:
         blocks.append(
             Paragraph(
-                f"Today the data inventory lists {facts.datasets} datasets, and "
-                f"{_share(facts.departments_covered)} of departments have one on the list."
+                _(
+                    "Today the data inventory lists {datasets} datasets, and "
+                    "{share} of departments have one on the list."
+                ).format(datasets=facts.datasets, share=_share(facts.departments_covered))
             )
         )
     model = values.get("governance_model")
     if isinstance(model, Mapping) and model:
-        body = names.humanise(model.get("body") or "governance body")
-        text = f"The {body} will decide how the city runs its data."
+        body = names.humanise(model.get("body") or _("governance body"))
+        text = _("The {body} will decide how the city runs its data.").format(body=body)
         if model.get("chair"):
-            text += f" The {names.humanise(model['chair'])} chairs it."
+            text += _(" The {chair} chairs it.").format(chair=names.humanise(model["chair"]))
         if model.get("meets"):
-            text += f" It meets {cadence(model['meets'])}."
+            text += _(" It meets {cadence}.").format(cadence=cadence(model["meets"]))
         blocks.append(Paragraph(text))
         members = [names.humanise(m) for m in model.get("members") or []]
         if members:
-            blocks.append(Paragraph(f"Its members: the {join(members)}."))
+            blocks.append(Paragraph(_("Its members: the {members}.").format(members=join(members))))
         decides = [names.humanise(d) for d in model.get("decides") or []]
         if decides:
-            blocks.append(Paragraph("It decides:"))
+            blocks.append(Paragraph(_("It decides:")))
             blocks.append(Bullets(decides, team=True))
         if model.get("owner_rule"):
-            blocks.append(Paragraph("Who owns each dataset, in the team's words:"))
+            blocks.append(Paragraph(_("Who owns each dataset, in the team's words:")))
             blocks.append(Paragraph(names.humanise(model["owner_rule"]), team=True))
     invest = [r for r in values.get("investment_priorities") or [] if isinstance(r, Mapping)]
     if invest:
-        blocks.append(Heading("Investments in tools and practices"))
+        blocks.append(Heading(_("Investments in tools and practices")))
         blocks.append(
             Table(
-                ["Investment", "Why", "Year", "Cost"],
+                [_("Investment"), _("Why"), _("Year"), _("Cost")],
                 [
                     [
                         names.humanise(r.get("investment") or ""),
                         names.humanise(r.get("why") or ""),
-                        str(r.get("year") or "not set"),
+                        str(r.get("year") or _("not set")),
                         money(
                             r.get("cost_usd")
                             if isinstance(r.get("cost_usd"), int | float)
@@ -244,8 +267,9 @@ def _quality(values: Mapping[str, Any], names: Names) -> list[Block]:
     rows = []
     for key, value in standard.items():
         words_, how = QUALITY_RULES.get(str(key), (sentence_case(words(str(key))), "{value}"))
-        share = f"{float(value):.0%}" if isinstance(value, int | float) else str(value)
-        number = f"{value:g}" if isinstance(value, int | float) else str(value)
+        words_, how = (_(words_), _(how)) if str(key) in QUALITY_RULES else (words_, how)
+        share = fmt.share(float(value)) if isinstance(value, int | float) else str(value)
+        number = fmt.g(value) if isinstance(value, int | float) else str(value)
         rows.append(
             [
                 words_,
@@ -255,8 +279,8 @@ def _quality(values: Mapping[str, Any], names: Names) -> list[Block]:
             ]
         )
     return [
-        Paragraph("The data quality standard sets these rules for the city's key tables:"),
-        Table(["Rule", "Standard"], rows),
+        Paragraph(_("The data quality standard sets these rules for the city's key tables:")),
+        Table([_("Rule"), _("Standard")], rows),
     ]
 
 
@@ -285,24 +309,36 @@ def _use(values: Mapping[str, Any], data: CityData, names: Names, facts: CityFac
                     target,
                 ]
             )
-        blocks.append(Paragraph("The priority metrics the team reviews at every stat meeting:"))
-        blocks.append(Table(["Metric", "Department", "Latest month", "Department's target"], rows))
+        blocks.append(Paragraph(_("The priority metrics the team reviews at every stat meeting:")))
+        blocks.append(
+            Table([_("Metric"), _("Department"), _("Latest month"), _("Department's target")], rows)
+        )
     meeting = values.get("stat_meeting")
     if isinstance(meeting, Mapping) and meeting.get("cadence"):
-        text = f"A stat meeting reviews them {cadence(meeting['cadence'])}"
+        text = _("A stat meeting reviews them {cadence}").format(
+            cadence=cadence(meeting["cadence"])
+        )
         if meeting.get("chair"):
-            text += f", chaired by the {names.humanise(meeting['chair'])}"
+            text += _(", chaired by the {chair}").format(chair=names.humanise(meeting["chair"]))
         text += "."
         if meeting.get("first_metric"):
-            text += f" The first meeting starts with {names.metric(meeting['first_metric'])}."
+            text += _(" The first meeting starts with {metric}.").format(
+                metric=names.metric(meeting["first_metric"])
+            )
         blocks.append(Paragraph(text))
     base, goal = values.get("baseline_days"), values.get("target_days")
     if isinstance(base, int | float) and isinstance(goal, int | float):
-        what = f"{facts.top_service} requests" if facts.top_service else "the most common request"
+        what = (
+            _("{service} requests").format(service=facts.top_service)
+            if facts.top_service
+            else _("the most common request")
+        )
         blocks.append(
             Paragraph(
-                f"Today half of {what} close within {base:g} days. "
-                f"The target is {goal:g} days a year from now."
+                _(
+                    "Today half of {what} close within {base} days. "
+                    "The target is {target} days a year from now."
+                ).format(what=what, base=fmt.g(base), target=fmt.g(goal))
             )
         )
     return blocks
@@ -319,8 +355,14 @@ def _transparency(
     if facts.datasets:
         blocks.append(
             Paragraph(
-                f"Today {_share(facts.published)} of the city's {facts.datasets} datasets are open "
-                f"to the public, and {_share(facts.fresh)} are up to date."
+                _(
+                    "Today {published} of the city's {datasets} datasets are open "
+                    "to the public, and {fresh} are up to date."
+                ).format(
+                    published=_share(facts.published),
+                    datasets=facts.datasets,
+                    fresh=_share(facts.fresh),
+                )
             )
         )
     plan = [r for r in values.get("publication_plan") or [] if isinstance(r, Mapping)]
@@ -329,19 +371,32 @@ def _transparency(
         for year in sorted({int(r["year"]) for r in plan if isinstance(r.get("year"), int)}):
             titles = [names.dataset(r.get("dataset_id")) for r in plan if r.get("year") == year]
             lines.append(
-                f"Year {year} ({cal.span(12 * (year - 1) + 1, 12 * year)}): {len(titles)} "
-                f"dataset{'s' if len(titles) > 1 else ''}, such as {join(titles, most=3)}."
+                (
+                    _("Year {year} ({when}): {count} datasets, such as {titles}.")
+                    if len(titles) > 1
+                    else _("Year {year} ({when}): {count} dataset, such as {titles}.")
+                ).format(
+                    year=year,
+                    when=cal.span(12 * (year - 1) + 1, 12 * year),
+                    count=len(titles),
+                    titles=join(titles, most=3),
+                )
             )
-        blocks.append(Paragraph(f"The city will publish {len(plan)} more datasets:"))
+        blocks.append(
+            Paragraph(_("The city will publish {count} more datasets:").format(count=len(plan)))
+        )
         blocks.append(Bullets(lines))
     shown = [m for m in measures if m.session == "m3-workshop-d"]
     if shown:
         blocks.append(
             Paragraph(
-                f"By the end of year {cal.years}: "
+                _("By the end of year {year}: ").format(year=cal.years)
                 + "; ".join(
-                    f"{m.name.lower()}, {m.target if m.target_value is not None else 'target to be set'} "
-                    f"(today {m.today})"
+                    _("{measure}, {target} (today {today})").format(
+                        measure=m.name.lower(),
+                        target=m.target if m.target_value is not None else _("target to be set"),
+                        today=m.today,
+                    )
                     for m in shown
                 )
                 + "."
@@ -357,14 +412,16 @@ def _transparency(
     if groups:
         blocks.append(
             Paragraph(
-                f"The team will listen to {len(groups)} groups, such as {join(groups, most=4)}, "
-                "and go back to show what changed. An appendix lists every activity."
+                _(
+                    "The team will listen to {count} groups, such as {groups}, "
+                    "and go back to show what changed. An appendix lists every activity."
+                ).format(count=len(groups), groups=join(groups, most=4))
             )
         )
     story = values.get("data_story")
     if isinstance(story, Mapping) and story.get("headline"):
-        blocks.append(Heading("The data story"))
-        blocks.append(Paragraph("The team's first story for residents, in its own words:"))
+        blocks.append(Heading(_("The data story")))
+        blocks.append(Paragraph(_("The team's first story for residents, in its own words:")))
         for key in ("headline", "finding", "why_it_matters", "what_we_will_do", "about_the_data"):
             if story.get(key):
                 blocks.append(Paragraph(names.humanise(story[key]), team=True))
@@ -378,33 +435,43 @@ def _workforce(
     if facts.staff and facts.data_roles is not None:
         blocks.append(
             Paragraph(
-                f"Where the city starts: {facts.data_roles} people work in data roles, out of "
-                f"{facts.staff:,} staff ({facts.data_roles / facts.staff * 100:.1f} for every 100)."
+                _(
+                    "Where the city starts: {roles} people work in data roles, out of "
+                    "{staff} staff ({per} for every 100)."
+                ).format(
+                    roles=facts.data_roles,
+                    staff=fmt.number(facts.staff),
+                    per=fmt.fixed(facts.data_roles / facts.staff * 100, 1),
+                )
             )
         )
     skills = [names.skill(s).lower() for s in values.get("priority_skills") or []]
     where = [names.department(d) for d in values.get("upskilling_departments") or []]
     roles = [names.humanise(r) for r in values.get("roles_to_hire") or []]
     if skills:
-        text = f"The staff survey points to three skills to build first: {join(skills)}."
+        text = _("The staff survey points to three skills to build first: {skills}.").format(
+            skills=join(skills)
+        )
         if where:
-            text += f" Training pays most in {join(where)}."
+            text += _(" Training pays most in {departments}.").format(departments=join(where))
         if roles:
-            text += f" Some skills take years to grow, so the city will hire: {join(roles)}."
+            text += _(" Some skills take years to grow, so the city will hire: {roles}.").format(
+                roles=join(roles)
+            )
         blocks.append(Paragraph(text))
     training = [r for r in values.get("upskilling_plan") or [] if isinstance(r, Mapping)]
     if training:
-        blocks.append(Heading("Training plan"))
+        blocks.append(Heading(_("Training plan")))
         blocks.append(
             Table(
-                ["Who", "Skill", "How", "People", "Year", "Cost"],
+                [_("Who"), _("Skill"), _("How"), _("People"), _("Year"), _("Cost")],
                 [
                     [
                         sentence_case(names.who(r.get("who"))),
                         names.skill(r.get("skill")),
                         names.humanise(r.get("how") or ""),
                         str(r.get("people") or ""),
-                        str(r.get("year") or "not set"),
+                        str(r.get("year") or _("not set")),
                         money(
                             r.get("cost_usd")
                             if isinstance(r.get("cost_usd"), int | float)
@@ -417,7 +484,7 @@ def _workforce(
         )
     hiring = [r for r in values.get("hiring_plan") or [] if isinstance(r, Mapping)]
     if hiring:
-        blocks.append(Heading("Hiring plan"))
+        blocks.append(Heading(_("Hiring plan")))
         rows = []
         for r in hiring:
             pay = r.get("salary_usd") if isinstance(r.get("salary_usd"), int | float) else None
@@ -427,18 +494,27 @@ def _workforce(
             rows.append(
                 [
                     sentence_case(names.humanise(r.get("role") or "")),
-                    str(year or "not set"),
+                    str(year or _("not set")),
                     str(count),
                     money(pay),
                     money(total),
                 ]
             )
         blocks.append(
-            Table(["Role", "Starts in year", "Number", "Yearly pay", "Pay over the plan"], rows)
+            Table(
+                [
+                    _("Role"),
+                    _("Starts in year"),
+                    _("Number"),
+                    _("Yearly pay"),
+                    _("Pay over the plan"),
+                ],
+                rows,
+            )
         )
     keep = [names.humanise(a) for a in values.get("retention_actions") or [] if str(a).strip()]
     if keep:
-        blocks.append(Heading("Keeping data staff"))
+        blocks.append(Heading(_("Keeping data staff")))
         blocks.append(Bullets(keep, team=True))
     budget = values.get("workforce_budget_usd")
     if isinstance(budget, int | float) and not isinstance(budget, bool):
@@ -446,24 +522,33 @@ def _workforce(
 
         try:
             cost = training_cost(training) + hiring_cost(hiring, years)
-            spent = f" The training and hiring plans above cost {money(cost)}."
+            spent = _(" The training and hiring plans above cost {money}.").format(
+                money=money(cost)
+            )
         except (TypeError, ValueError, KeyError):
             spent = ""
         blocks.append(
             Paragraph(
-                f"The team set a workforce budget of {money(float(budget))} for {years} years.{spent}"
+                _("The team set a workforce budget of {money} for {years} years.").format(
+                    money=money(float(budget)), years=years
+                )
+                + spent
             )
         )
     path = values.get("staffing_path")
     if isinstance(path, Mapping) and facts.data_roles is not None:
         steps = [
-            f"{path[k]} at the end of year {k.split('_')[-1]}"
+            _("{count} at the end of year {year}").format(count=path[k], year=k.split("_")[-1])
             for k in sorted(path)
             if isinstance(path[k], int)
         ]
         if steps:
             blocks.append(
-                Paragraph(f"People in data roles: {facts.data_roles} today, {join(steps)}.")
+                Paragraph(
+                    _("People in data roles: {today} today, {steps}.").format(
+                        today=facts.data_roles, steps=join(steps)
+                    )
+                )
             )
     return blocks
 
@@ -477,9 +562,9 @@ def _standard(values: Mapping[str, Any], names: Names, facts: CityFacts) -> list
     if fields:
         blocks.append(
             Paragraph(
-                "Every service will ask about "
-                + join([DEMOGRAPHIC_FIELD_WORDS.get(f, words(f)) for f in fields])
-                + " the same way."
+                _("Every service will ask about {fields} the same way.").format(
+                    fields=join([said(DEMOGRAPHIC_FIELD_WORDS, f) for f in fields])
+                )
             )
         )
         rows = []
@@ -488,42 +573,52 @@ def _standard(values: Mapping[str, Any], names: Names, facts: CityFacts) -> list
             how = (
                 names.convention(key, standard[key])
                 if key in standard
-                else "as the service asks it now"
+                else _("as the service asks it now")
             )
-            rows.append(
-                [sentence_case(DEMOGRAPHIC_FIELD_WORDS.get(f, words(f))), sentence_case(how)]
-            )
-        blocks.append(Table(["Question", "How it is asked"], rows))
+            rows.append([sentence_case(said(DEMOGRAPHIC_FIELD_WORDS, f)), sentence_case(how)])
+        blocks.append(Table([_("Question"), _("How it is asked")], rows))
     if standard.get("optional") is True:
         blocks.append(
-            Paragraph("Answering is always up to the resident: no service may require it.")
+            Paragraph(_("Answering is always up to the resident: no service may require it."))
         )
     if standard.get("when_collected"):
-        blocks.append(Paragraph("When the city asks, in the team's words:"))
+        blocks.append(Paragraph(_("When the city asks, in the team's words:")))
         blocks.append(Paragraph(names.humanise(standard["when_collected"]), team=True))
     limit = standard.get("small_numbers_threshold")
     if isinstance(limit, int | float):
         blocks.append(
-            Paragraph(f"Results by group are published with any count under {limit:g} hidden.")
+            Paragraph(
+                _("Results by group are published with any count under {limit} hidden.").format(
+                    limit=fmt.g(limit)
+                )
+            )
         )
     access = standard.get("access")
     if isinstance(access, Mapping) and access:
-        blocks.append(Heading("Who may see what"))
+        blocks.append(Heading(_("Who may see what")))
         blocks.append(
             Table(
-                ["Who", "What they may see"],
+                [_("Who"), _("What they may see")],
                 [[sentence_case(names.humanise(k)), names.humanise(v)] for k, v in access.items()],
             )
         )
     if standard.get("review_cadence"):
         blocks.append(
-            Paragraph(f"The standard is reviewed {names.humanise(standard['review_cadence'])}.")
+            Paragraph(
+                _("The standard is reviewed {cadence}.").format(
+                    cadence=names.humanise(standard["review_cadence"])
+                )
+            )
         )
     if facts.old_race_question:
         blocks.append(
             Paragraph(
-                f"{len(facts.old_race_question)} datasets must move to the new race and ethnicity "
-                f"question: {join(facts.old_race_question, most=4)}."
+                _(
+                    "{count} datasets must move to the new race and ethnicity question: {datasets}."
+                ).format(
+                    count=len(facts.old_race_question),
+                    datasets=join(facts.old_race_question, most=4),
+                )
             )
         )
     return blocks
@@ -533,33 +628,33 @@ def _protocol(values: Mapping[str, Any], names: Names) -> list[Block]:
     blocks: list[Block] = []
     roles = values.get("protocol_roles")
     if isinstance(roles, Mapping) and roles:
-        text = "Each time data changes a program or moves money, "
+        text = _("Each time data changes a program or moves money, ")
         text += (
-            f"the {names.humanise(roles['records'])} writes a record."
+            _("the {role} writes a record.").format(role=names.humanise(roles["records"]))
             if roles.get("records")
-            else "a record is written."
+            else _("a record is written.")
         )
         if roles.get("reviews"):
-            text += f" The {names.humanise(roles['reviews'])} reviews the log"
+            text += _(" The {role} reviews the log").format(role=names.humanise(roles["reviews"]))
             text += f" {cadence(roles['review_cadence'])}." if roles.get("review_cadence") else "."
         blocks.append(Paragraph(text))
     fields = [str(f) for f in values.get("protocol_fields") or []]
     if fields:
         blocks.append(
             Paragraph(
-                "Each record holds: "
-                + join([PROTOCOL_FIELD_WORDS.get(f, words(f)) for f in fields])
-                + "."
+                _("Each record holds: {fields}.").format(
+                    fields=join([said(PROTOCOL_FIELD_WORDS, f) for f in fields])
+                )
             )
         )
     first = values.get("first_record")
     if isinstance(first, Mapping) and first:
-        blocks.append(Paragraph("The team's first record:"))
+        blocks.append(Paragraph(_("The team's first record:")))
         blocks.append(
             Facts(
                 [
                     (
-                        sentence_case(PROTOCOL_FIELD_WORDS.get(str(k), words(str(k)))),
+                        sentence_case(said(PROTOCOL_FIELD_WORDS, str(k))),
                         names.humanise(v),
                     )
                     for k, v in first.items()
@@ -571,7 +666,7 @@ def _protocol(values: Mapping[str, Any], names: Names) -> list[Block]:
 
 def _measurement(measures: Sequence[Measure], programme: Programme) -> list[Block]:
     if not measures:
-        return [Paragraph("The measures fill in as the workshops are done.")]
+        return [Paragraph(_("The measures fill in as the workshops are done."))]
     sessions = {s.id: s for s in programme.sessions()}
     rows = [
         [
@@ -586,16 +681,30 @@ def _measurement(measures: Sequence[Measure], programme: Programme) -> list[Bloc
     ]
     blocks: list[Block] = [
         Paragraph(
-            "The strategy is working when these numbers move. The stat meeting reviews "
-            "them every quarter, and the city reports them every year."
+            _(
+                "The strategy is working when these numbers move. The stat meeting reviews "
+                "them every quarter, and the city reports them every year."
+            )
         ),
         Table(
-            ["Indicator", "Today", "Target", "By the end of", "Who answers for it", "Set in"], rows
+            [
+                _("Indicator"),
+                _("Today"),
+                _("Target"),
+                _("By the end of"),
+                _("Who answers for it"),
+                _("Set in"),
+            ],
+            rows,
         ),
     ]
-    notes = [f"{m.name}: {m.note}. A new target is to be set." for m in measures if m.note]
+    notes = [
+        _("{measure}: {note}. A new target is to be set.").format(measure=m.name, note=m.note)
+        for m in measures
+        if m.note
+    ]
     if notes:
-        blocks.append(Paragraph("Why some targets are still to be set:"))
+        blocks.append(Paragraph(_("Why some targets are still to be set:")))
         blocks.append(Bullets(notes))
     return blocks
 
@@ -614,7 +723,7 @@ def _appendices(
         if engagement:
             blocks.append(
                 Table(
-                    ["Stakeholder", "Activity", "When", "Owner"],
+                    [_("Stakeholder"), _("Activity"), _("When"), _("Owner")],
                     [
                         [
                             names.humanise(r.get("stakeholder") or ""),
@@ -625,17 +734,17 @@ def _appendices(
                                 and 1 <= r["month"] <= 12 * cal.years
                                 else None
                             ),
-                            sentence_case(str(r.get("owner") or "no owner yet")),
+                            sentence_case(str(r.get("owner") or _("no owner yet"))),
                         ]
                         for r in engagement
                     ],
-                    caption="Every engagement activity",
+                    caption=_("Every engagement activity"),
                 )
             )
         if stakeholders:
             blocks.append(
                 Table(
-                    ["Stakeholder", "What they hold", "What they need", "When"],
+                    [_("Stakeholder"), _("What they hold"), _("What they need"), _("When")],
                     [
                         [
                             names.humanise(r.get(k) or "")
@@ -643,14 +752,14 @@ def _appendices(
                         ]
                         for r in stakeholders
                     ],
-                    caption="The stakeholder map",
+                    caption=_("The stakeholder map"),
                 )
             )
         out.append(
             Section(
                 "appendix-engagement",
-                "stakeholder engagement in full",
-                "Every group the team will engage, and every activity.",
+                _("stakeholder engagement in full"),
+                _("Every group the team will engage, and every activity."),
                 blocks,
             )
         )
@@ -659,17 +768,19 @@ def _appendices(
         out.append(
             Section(
                 "appendix-publication",
-                "every dataset to publish",
-                "The publication plan, dataset by dataset.",
+                _("every dataset to publish"),
+                _("The publication plan, dataset by dataset."),
                 [
                     Table(
-                        ["Dataset", "Year", "How often", "Shown as"],
+                        [_("Dataset"), _("Year"), _("How often"), _("Shown as")],
                         [
                             [
                                 names.dataset(r.get("dataset_id")),
-                                str(r.get("year") or "not set"),
+                                str(r.get("year") or _("not set")),
                                 sentence_case(cadence(r.get("frequency"))),
-                                "counts by group or area" if r.get("aggregated") else "records",
+                                _("counts by group or area")
+                                if r.get("aggregated")
+                                else _("records"),
                             ]
                             for r in plan
                         ],
@@ -682,13 +793,15 @@ def _appendices(
         out.append(
             Section(
                 "appendix-maturity",
-                "data maturity self-assessment",
-                "The team's scores by practice area (0-100). This is a self-assessment, not a certification.",
+                _("data maturity self-assessment"),
+                _(
+                    "The team's scores by practice area (0-100). This is a self-assessment, not a certification."
+                ),
                 [
                     Table(
-                        ["Practice area", "Score"],
+                        [_("Practice area"), _("Score")],
                         [
-                            [names.area(k), f"{float(v):.0f}"]
+                            [names.area(k), fmt.fixed(float(v))]
                             for k, v in scores.items()
                             if isinstance(v, int | float)
                         ],
@@ -706,7 +819,7 @@ def _appendices(
                     [
                         f"{number}. {goal.title}",
                         a.text,
-                        sentence_case(a.owner) if a.owner else "no owner yet",
+                        sentence_case(a.owner) if a.owner else _("no owner yet"),
                         cal.span(a.start, a.finish),
                         money(a.cost_usd),
                         a.measure,
@@ -715,9 +828,21 @@ def _appendices(
         out.append(
             Section(
                 "appendix-actions",
-                "every action, by goal",
-                "Goals, actions, owners, dates, costs and measures in one table.",
-                [Table(["Goal", "Action", "Owner", "When", "Cost", "Success measure"], rows)],
+                _("every action, by goal"),
+                _("Goals, actions, owners, dates, costs and measures in one table."),
+                [
+                    Table(
+                        [
+                            _("Goal"),
+                            _("Action"),
+                            _("Owner"),
+                            _("When"),
+                            _("Cost"),
+                            _("Success measure"),
+                        ],
+                        rows,
+                    )
+                ],
             )
         )
     return out
@@ -725,7 +850,7 @@ def _appendices(
 
 def _lettered(sections: list[Section]) -> list[Section]:
     for letter, section in zip("ABCDEFGHIJ", sections, strict=False):
-        section.title = f"Appendix {letter}: {section.title}"
+        section.title = _("Appendix {letter}: {title}").format(letter=letter, title=section.title)
     return sections
 
 
@@ -763,7 +888,7 @@ def _points(
                 f.check,
                 f.what,
                 f.answer,
-                ANSWER_LABELS.get(f.answer, words(f.answer)),
+                answer_label(f.answer),
                 f.subject,
                 sentence_case(f.problem),
                 sentence_case(f.fix),
@@ -803,17 +928,19 @@ def _priorities(
     if decisions.budget is not None:
         blocks.append(
             Paragraph(
-                f"In the strategy studio the team set a budget of {money(decisions.budget)} for "
-                f"the three years. The actions on this roadmap cost {money(total)}."
+                _(
+                    "In the strategy studio the team set a budget of {budget} for "
+                    "the three years. The actions on this roadmap cost {total}."
+                ).format(budget=money(decisions.budget), total=money(total))
             )
         )
-    deferred = [text for text, *_ in studio_actions.get("deferred", [])]
+    deferred = [text for text, *_rest in studio_actions.get("deferred", [])]
     if deferred:
         blocks.append(
             Paragraph(
-                "Not funded in these three years, so left for the next plan: "
-                + join([t[:1].lower() + t[1:] for t in deferred])
-                + "."
+                _("Not funded in these three years, so left for the next plan: {actions}.").format(
+                    actions=join([t[:1].lower() + t[1:] for t in deferred])
+                )
             )
         )
     return blocks
@@ -830,52 +957,62 @@ def _studio_appendix(
         return []
     blocks: list[Block] = []
     changed = [
-        sentence_case(ANSWER_LABELS.get(answer, words(answer)))
-        + " changed"
-        + (f": {names.humanise(note).rstrip('.')}." if note else ".")
+        (
+            _("{answer} changed: {note}.").format(
+                answer=sentence_case(answer_label(answer)), note=names.humanise(note).rstrip(".")
+            )
+            if note
+            else _("{answer} changed.").format(answer=sentence_case(answer_label(answer)))
+        )
         for answer, note in decisions.changed
     ]
-    kept = [f"{p.problem} The team keeps it: {names.humanise(why)}" for p, why in decisions.kept]
+    kept = [
+        _("{problem} The team keeps it: {why}").format(problem=p.problem, why=names.humanise(why))
+        for p, why in decisions.kept
+    ]
     if changed or kept:
-        blocks += [Heading("Points settled"), Bullets(changed + kept)]
+        blocks += [Heading(_("Points settled")), Bullets(changed + kept)]
     moved = [
-        f"{text}: moved from year {before} to year {after}."
-        for text, _, before, after in studio_actions.get("moved", [])
+        _("{action}: moved from year {before} to year {after}.").format(
+            action=text, before=before, after=after
+        )
+        for text, _cost, before, after in studio_actions.get("moved", [])
     ]
     deferred = [
-        f"{text} ({money(cost)}): left for after year 3."
-        for text, cost, *_ in studio_actions.get("deferred", [])
+        _("{action} ({money}): left for after year 3.").format(action=text, money=money(cost))
+        for text, cost, *_rest in studio_actions.get("deferred", [])
     ]
     if decisions.budget is not None or moved or deferred:
         total = sum(sum(v) for v in costs.values())
-        blocks.append(Heading("Priorities against the budget"))
+        blocks.append(Heading(_("Priorities against the budget")))
         if decisions.budget is not None:
             blocks.append(
                 Paragraph(
-                    f"Budget for the three years: {money(decisions.budget)}. The actions kept "
-                    f"cost {money(total)}."
+                    _(
+                        "Budget for the three years: {budget}. The actions kept cost {total}."
+                    ).format(budget=money(decisions.budget), total=money(total))
                 )
             )
         if moved or deferred:
             blocks.append(Bullets(moved + deferred))
     if decisions.leads:
         blocks += [
-            Heading("Who leads each goal"),
+            Heading(_("Who leads each goal")),
             Bullets(
                 [
-                    f"{g.title}: the {decisions.leads[g.id]}."
+                    _("{goal}: the {lead}.").format(goal=g.title, lead=decisions.leads[g.id])
                     for g in GOALS
                     if g.id in decisions.leads
                 ]
             ),
         ]
     if not blocks:
-        blocks.append(Paragraph("The team confirmed the draft as it stood."))
+        blocks.append(Paragraph(_("The team confirmed the draft as it stood.")))
     return [
         Section(
             "appendix-studio",
-            "decisions taken in the strategy studio",
-            "How the team settled the open points, set its priorities and named who leads.",
+            _("decisions taken in the strategy studio"),
+            _("How the team settled the open points, set its priorities and named who leads."),
             blocks,
         )
     ]
@@ -888,7 +1025,7 @@ def _team(city: City, programme: Programme) -> Team:
     return Team(
         roles=team_roles(city, programme),
         ids=[m.role for m in city.senior_team],
-        cda_lead=_title(city.cda_lead.title or "CDA lead"),
+        cda_lead=_title(city.cda_lead.title or _("CDA lead")),
         names={r.id: _title(r.title) for r in programme.team.roles},
     )
 
@@ -929,9 +1066,11 @@ def assemble(
                 session.id,
                 session.title,
                 str(session.notebook),
-                "the strategy could not use the studio's decisions, so this is the draft "
-                f"without them: a changed answer has a value it cannot read ({type(exc).__name__})",
-                ANSWER_LABELS["resolutions"],
+                _(
+                    "the strategy could not use the studio's decisions, so this is the draft "
+                    "without them: a changed answer has a value it cannot read ({error})"
+                ).format(error=type(exc).__name__),
+                answer_label("resolutions"),
                 workshop_name(session, programme),
             )
         )
@@ -979,7 +1118,7 @@ def _assemble(
     from_team = {n: all_values.pop(n) for n in studio_names if n in all_values and n not in refused}
     for n in studio_names:
         all_values.pop(n, None)
-    for values, _ in per_part.values():
+    for values, _gaps in per_part.values():
         for n in studio_names:
             values.pop(n, None)
     studio_values = dict(studio) if studio is not None else from_team
@@ -1050,10 +1189,12 @@ def _assemble(
             )
 
         # The actions as the points were settled, before the priorities moved or dropped any.
-        resolved, _ = studio_step({k: v for k, v in studio_values.items() if k != PRIORITIES})
+        resolved, _decided = studio_step(
+            {k: v for k, v in studio_values.items() if k != PRIORITIES}
+        )
         draft_actions = build_actions(resolved, names, crew, years)
         after, decisions = studio_step(studio_values)
-        for values, _ in per_part.values():
+        for values, _gaps in per_part.values():
             for name in values:
                 if name in after:
                     values[name] = after[name]
@@ -1087,7 +1228,7 @@ def _assemble(
     for part in programme.deliverable.parts:
         values, gaps = per_part[part.id]
         for gap in gaps:
-            gap.answer_label = ANSWER_LABELS.get(gap.answer, words(gap.answer))
+            gap.answer_label = answer_label(gap.answer)
             gap.workshop = workshop_name(sessions[gap.session_id], programme)
         section = Section(part.id, part.title, part.description, gaps=list(gaps))
         section.blocks += _goal_note(part.id)
@@ -1138,7 +1279,7 @@ def _assemble(
                     origin.title,
                     str(origin.notebook),
                     finding.problem,
-                    ANSWER_LABELS.get(finding.answer, words(finding.answer)),
+                    answer_label(finding.answer),
                     workshop_name(origin, programme),
                     finding.check,
                     sentence_case(finding.fix),
@@ -1152,7 +1293,7 @@ def _assemble(
                     finding.check,
                     finding.what,
                     finding.answer,
-                    ANSWER_LABELS.get(finding.answer, words(finding.answer)),
+                    answer_label(finding.answer),
                     session.id,
                     session.title,
                     workshop_name(session, programme),
@@ -1165,7 +1306,7 @@ def _assemble(
     front = [
         Section(
             "summary",
-            "Executive summary",
+            _("Executive summary"),
             "",
             executive_summary(
                 answers=all_values,
@@ -1178,13 +1319,13 @@ def _assemble(
                 to_resolve=len(flags) + sum(len(s.gaps) for s in sections),
                 team=decisions.summary,
                 budget=decisions.budget,
-                deferred=[text for text, *_ in moved_or_deferred["deferred"]],
+                deferred=[text for text, *_rest in moved_or_deferred["deferred"]],
             ),
         ),
         Section(
             "today",
-            "Where the city stands today",
-            "From the city's own data and the team's assessments.",
+            _("Where the city stands today"),
+            _("From the city's own data and the team's assessments."),
             where_the_city_stands(city.name, facts, all_values, names),
         ),
     ]
@@ -1197,7 +1338,7 @@ def _assemble(
         costs=costs,
         years=years,
     )
-    title = f"{city.name} citywide data strategy"
+    title = _("{city} citywide data strategy").format(city=city.name)
     return Strategy(
         city_id=city.id,
         city_name=city.name,

@@ -15,11 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.course.answers import NOT_JSON
 from cohort_tools.course.report import CoachReading
 from cohort_tools.lessons import coherence
 from cohort_tools.model.programme import DeliverablePart, Programme
 
+from . import fmt
 from .collect import TeamAnswers
 from .studio import MAY_BE_EMPTY, Point, StudioDecisions
 
@@ -81,6 +83,12 @@ Block = Paragraph | Bullets | Facts | Table | Figure | Heading | Note
 
 #: Why a section is not complete: an answer is not there, or its checkpoint did not pass.
 GapKind = Literal["missing", "inconsistent"]
+#: The kinds in words, for the document (the ids stay in completeness.json).
+GAP_KIND_WORDS = {"missing": N_("missing"), "inconsistent": N_("inconsistent")}
+
+
+def gap_kind(kind: str) -> str:
+    return _(GAP_KIND_WORDS[kind]) if kind in GAP_KIND_WORDS else kind
 
 
 @dataclass
@@ -205,14 +213,14 @@ class Strategy:
 # -- answers to blocks ---------------------------------------------------------------------------
 
 LABELS = {
-    "usd": "(USD)",
+    "usd": N_("(USD)"),
 }
 
 
 def label(name: str) -> str:
     """``cost_usd`` -> ``Cost (USD)``; ``year_1`` -> ``Year 1``."""
     words = str(name).replace("-", "_").split("_")
-    words = [LABELS.get(w, w) for w in words if w]
+    words = [_(LABELS[w]) if w in LABELS else w for w in words if w]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 
@@ -222,16 +230,16 @@ def show(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+        return fmt.brief(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return fmt.number(value)
     if isinstance(value, list):
         return "; ".join(show(v) for v in value)
     if isinstance(value, dict):
         if NOT_JSON in value:
-            return f"(a {value[NOT_JSON]}; see the workshop notebook)"
+            return _("(a {kind}; see the workshop notebook)").format(kind=value[NOT_JSON])
         return "; ".join(f"{label(k)}: {show(v)}" for k, v in value.items())
     return str(value)
 
@@ -294,7 +302,7 @@ def answer_values(
         source = (session_id, session.title, notebook)
         for name in names:
             if sub is None:
-                gap(name, "missing", "the team has not submitted this workshop yet", source)
+                gap(name, "missing", _("the team has not submitted this workshop yet"), source)
                 continue
             answers = sub.answers or {}
             nothing_to_decide = (
@@ -304,14 +312,19 @@ def answer_values(
                 gap(
                     name,
                     "missing",
-                    "the answer cell is still empty in the team's submission",
+                    _("the answer cell is still empty in the team's submission"),
                     source,
                 )
                 continue
             check = sub.checkpoints.get(sub.checkpoint_of.get(name, ""))
             if check is not None and not check.passed:
-                why = "; ".join(check.problems) or "its checkpoint did not pass"
-                gap(name, "inconsistent", f"its checkpoint did not pass: {why}", source)
+                why = "; ".join(check.problems) or _("its checkpoint did not pass")
+                gap(
+                    name,
+                    "inconsistent",
+                    _("its checkpoint did not pass: {why}").format(why=why),
+                    source,
+                )
             values[name] = answers[name]
     return values, gaps
 

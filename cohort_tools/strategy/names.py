@@ -16,6 +16,7 @@ from typing import Any
 
 from cohort_tools.citydata.loader import CityData
 from cohort_tools.citydata.schemas import TABLES
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons.coherence import role_title as role_title  # build.py reads it here
 from cohort_tools.lessons.coherence import team_roles as team_roles  # the strategy reads it here
 from cohort_tools.lessons.maturity import PRACTICE_AREAS
@@ -30,101 +31,103 @@ from cohort_tools.model.programme import Programme
 
 #: The named answers, in plain words (for gaps and conflicts: "the hiring plan", not hiring_plan).
 ANSWER_LABELS: dict[str, str] = {
-    "mayor_priorities": "the mayor's priorities",
-    "data_vision": "the vision for data",
-    "governance_model": "the governance body",
-    "quality_standard": "the data quality standard",
-    "priority_metrics": "the priority metrics",
-    "baseline_days": "the baseline (median days to close)",
-    "target_days": "the target for days to close",
-    "stat_meeting": "the stat meeting",
-    "stakeholder_map": "the stakeholder map",
-    "engagement_plan": "the engagement plan",
-    "data_story": "the data story",
-    "publication_plan": "the publication plan",
-    "transparency_targets": "the transparency targets",
-    "priority_skills": "the priority skills",
-    "upskilling_departments": "the departments to train first",
-    "roles_to_hire": "the roles to hire",
-    "upskilling_plan": "the training plan",
-    "hiring_plan": "the hiring plan",
-    "retention_actions": "the ways to keep data staff",
-    "workforce_budget_usd": "the workforce budget",
-    "staffing_path": "the staffing path",
-    "demographic_standard": "the demographic data standard",
-    "protocol_fields": "the fields of the data-use record",
-    "protocol_roles": "who records and who reviews",
-    "first_record": "the first data-use record",
-    "investment_priorities": "the investments in platforms and practices",
-    "improvement_areas": "the areas to improve",
-    "maturity_scores": "the maturity scores",
-    "resolutions": "the points settled in the strategy studio",
-    "strategy_budget_usd": "the budget for the whole strategy",
-    "priorities": "the actions kept in each year",
-    "goal_leads": "who leads each goal",
-    "executive_summary": "the executive summary in the team's words",
-    "sign_off": "the mayor's sign-off",
+    "mayor_priorities": N_("the mayor's priorities"),
+    "data_vision": N_("the vision for data"),
+    "governance_model": N_("the governance body"),
+    "quality_standard": N_("the data quality standard"),
+    "priority_metrics": N_("the priority metrics"),
+    "baseline_days": N_("the baseline (median days to close)"),
+    "target_days": N_("the target for days to close"),
+    "stat_meeting": N_("the stat meeting"),
+    "stakeholder_map": N_("the stakeholder map"),
+    "engagement_plan": N_("the engagement plan"),
+    "data_story": N_("the data story"),
+    "publication_plan": N_("the publication plan"),
+    "transparency_targets": N_("the transparency targets"),
+    "priority_skills": N_("the priority skills"),
+    "upskilling_departments": N_("the departments to train first"),
+    "roles_to_hire": N_("the roles to hire"),
+    "upskilling_plan": N_("the training plan"),
+    "hiring_plan": N_("the hiring plan"),
+    "retention_actions": N_("the ways to keep data staff"),
+    "workforce_budget_usd": N_("the workforce budget"),
+    "staffing_path": N_("the staffing path"),
+    "demographic_standard": N_("the demographic data standard"),
+    "protocol_fields": N_("the fields of the data-use record"),
+    "protocol_roles": N_("who records and who reviews"),
+    "first_record": N_("the first data-use record"),
+    "investment_priorities": N_("the investments in platforms and practices"),
+    "improvement_areas": N_("the areas to improve"),
+    "maturity_scores": N_("the maturity scores"),
+    "resolutions": N_("the points settled in the strategy studio"),
+    "strategy_budget_usd": N_("the budget for the whole strategy"),
+    "priorities": N_("the actions kept in each year"),
+    "goal_leads": N_("who leads each goal"),
+    "executive_summary": N_("the executive summary in the team's words"),
+    "sign_off": N_("the mayor's sign-off"),
 }
 
 #: Role families of the staff survey, as the people they are.
 ROLE_FAMILY_WORDS = {
-    "executive": "executives",
-    "manager": "managers",
-    "analyst": "analysts",
-    "specialist": "specialists",
-    "frontline": "frontline staff",
-    "administrative": "administrative staff",
-    "technical": "technical staff",
+    "executive": N_("executives"),
+    "manager": N_("managers"),
+    "analyst": N_("analysts"),
+    "specialist": N_("specialists"),
+    "frontline": N_("frontline staff"),
+    "administrative": N_("administrative staff"),
+    "technical": N_("technical staff"),
 }
 
 FREQUENCY_WORDS = {
-    "daily": "every day",
-    "weekly": "every week",
-    "fortnightly": "every two weeks",
-    "monthly": "every month",
-    "quarterly": "every quarter",
-    "annually": "every year",
-    "ad_hoc": "when it changes",
+    "daily": N_("every day"),
+    "weekly": N_("every week"),
+    "fortnightly": N_("every two weeks"),
+    "monthly": N_("every month"),
+    "quarterly": N_("every quarter"),
+    "annually": N_("every year"),
+    "ad_hoc": N_("when it changes"),
 }
 
 RACE_FORMAT_WORDS = {
-    "spd15_2024_combined": "one combined race and ethnicity question, as the 2024 federal "
-    "standard (SPD 15) asks it, with more than one answer allowed",
-    "two_question_1997": "the older two questions (race, then Hispanic origin)",
-    "custom": "the city's own categories",
-    "none": "not collected",
+    "spd15_2024_combined": N_(
+        "one combined race and ethnicity question, as the 2024 federal "
+        "standard (SPD 15) asks it, with more than one answer allowed"
+    ),
+    "two_question_1997": N_("the older two questions (race, then Hispanic origin)"),
+    "custom": N_("the city's own categories"),
+    "none": N_("not collected"),
 }
 
 DEMOGRAPHIC_FIELD_WORDS = {
-    "race_ethnicity": "race and ethnicity",
-    "sex": "sex",
-    "gender": "gender",
-    "age": "age",
-    "disability": "disability",
-    "language": "language",
-    "income": "income",
+    "race_ethnicity": N_("race and ethnicity"),
+    "sex": N_("sex"),
+    "gender": N_("gender"),
+    "age": N_("age"),
+    "disability": N_("disability"),
+    "language": N_("language"),
+    "income": N_("income"),
 }
 
 #: Fields of the data-use record (Module 1, workshop B).
 PROTOCOL_FIELD_WORDS = {
-    "date": "date",
-    "programme": "program",
-    "decision": "decision",
-    "data_used": "data used",
-    "change_made": "change made",
-    "outcome_measure": "how the result is measured",
-    "department": "department",
-    "resources_redirected": "money or staff moved",
-    "review_date": "date to review",
+    "date": N_("date"),
+    "programme": N_("program"),
+    "decision": N_("decision"),
+    "data_used": N_("data used"),
+    "change_made": N_("change made"),
+    "outcome_measure": N_("how the result is measured"),
+    "department": N_("department"),
+    "resources_redirected": N_("money or staff moved"),
+    "review_date": N_("date to review"),
 }
 
 #: The quality standard's rules: key -> (words, how the value reads).
 QUALITY_RULES: dict[str, tuple[str, str]] = {
-    "completeness_min": ("Records complete", "at least {share}"),
-    "timeliness_max_days": ("Updated", "within {number} days"),
-    "validity_min": ("Values valid", "at least {share}"),
-    "duplicates_max": ("Duplicate records", "at most {share}"),
-    "review_cadence": ("Scores reviewed", "{cadence}"),
+    "completeness_min": (N_("Records complete"), N_("at least {share}")),
+    "timeliness_max_days": (N_("Updated"), N_("within {number} days")),
+    "validity_min": (N_("Values valid"), N_("at least {share}")),
+    "duplicates_max": (N_("Duplicate records"), N_("at most {share}")),
+    "review_cadence": (N_("Scores reviewed"), N_("{cadence}")),
 }
 
 _SNAKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b")
@@ -135,16 +138,27 @@ def words(identifier: str) -> str:
     return str(identifier).replace("_", " ").strip()
 
 
+def answer_label(name: str) -> str:
+    """A named answer in plain words ("the hiring plan"), in the current language."""
+    return _(ANSWER_LABELS[name]) if name in ANSWER_LABELS else words(name)
+
+
+def said(table: Mapping[str, str], key: str) -> str:
+    """``table[key]`` in the current language (a table of words above), or ``key`` in words."""
+    return _(table[key]) if key in table else words(key)
+
+
 def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def join(items: Iterable[str], *, most: int = 0, word: str = "and") -> str:
+def join(items: Iterable[str], *, most: int = 0, word: str = "") -> str:
     """``a, b and c`` (with ``most``: the first ones and "N more")."""
+    word = word or _("and")
     items = [i for i in items if i]
     if most and len(items) > most:
         rest = len(items) - most
-        items = [*items[:most], f"{rest} more"]
+        items = [*items[:most], _("{count} more").format(count=rest)]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
@@ -186,18 +200,19 @@ class Names:
         return self.datasets.get(str(dataset_id), words(str(dataset_id)))
 
     def skill(self, skill: Any) -> str:
-        return SKILL_LABELS.get(str(skill), sentence_case(words(str(skill))))
+        found = SKILL_LABELS.get(str(skill))
+        return _(found) if found else sentence_case(words(str(skill)))
 
     def area(self, area: Any) -> str:
         found = PRACTICE_AREAS.get(str(area))
-        return found.title if found else sentence_case(words(str(area)))
+        return _(found.title) if found else sentence_case(words(str(area)))
 
     def who(self, who: Any) -> str:
         """A training line's "who": a department id or a role family, as people."""
         text = str(who)
         if text in self.departments:
-            return f"{self.departments[text]} staff"
-        return ROLE_FAMILY_WORDS.get(text, words(text))
+            return _("{department} staff").format(department=self.departments[text])
+        return said(ROLE_FAMILY_WORDS, text)
 
     def role(self, role: Any) -> str:
         return self.roles.get(str(role), words(str(role)).strip())
@@ -232,10 +247,10 @@ class Names:
         }
         options = tables.get(kind, {})
         found = options.get(str(canonical(value, list(options)) or value))
-        return found if found else self.humanise(value)
+        return _(found) if found else self.humanise(value)
 
 
 def cadence(value: Any) -> str:
     """How often, in words; any wording the checkpoints accept ("biweekly", "every 2 weeks")."""
     said = canonical(value, list(FREQUENCY_WORDS))
-    return FREQUENCY_WORDS[said] if said else words(preferred(str(value)))
+    return _(FREQUENCY_WORDS[said]) if said else words(preferred(str(value)))

@@ -25,60 +25,74 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons.coherence import on_team, valid_month, valid_year
 
+from . import fmt
 from .names import Names, cadence, join, sentence_case
 
 
 @dataclass(frozen=True)
 class Goal:
     id: str
-    title: str
-    why: str  # one plain sentence
+    name: str  # the title, in English (read translated: ``title``)
+    reason: str  # one plain sentence (``why``)
     parts: tuple[str, ...]  # deliverable parts whose actions serve it
-    workstream: str  # its short name on the roadmap chart
+    short: str  # its short name on the roadmap chart (``workstream``)
     leads: tuple[str, ...]  # team role ids who lead it by default, in order
+
+    @property
+    def title(self) -> str:
+        return _(self.name)
+
+    @property
+    def why(self) -> str:
+        return _(self.reason)
+
+    @property
+    def workstream(self) -> str:
+        return _(self.short)
 
 
 GOALS: tuple[Goal, ...] = (
     Goal(
         "use",
-        "Use data to run the city",
-        "The team looks at a few numbers often and acts on them.",
+        N_("Use data to run the city"),
+        N_("The team looks at a few numbers often and acts on them."),
         ("use", "data_use_protocol"),
-        "Data use",
+        N_("Data use"),
         ("chief_of_staff", "city_manager", "policy_lead"),
     ),
     Goal(
         "govern",
-        "Govern data and keep it accurate",
-        "Every dataset has an owner, and key data meets a written standard.",
+        N_("Govern data and keep it accurate"),
+        N_("Every dataset has an owner, and key data meets a written standard."),
         ("governance", "quality"),
-        "Governance and quality",
+        N_("Governance and quality"),
         ("chief_data_officer", "city_manager"),
     ),
     Goal(
         "people",
-        "Grow the people who work with data",
-        "Staff get the skills they need, and the city hires and keeps data experts.",
+        N_("Grow the people who work with data"),
+        N_("Staff get the skills they need, and the city hires and keeps data experts."),
         ("workforce_strategy",),
-        "Workforce",
+        N_("Workforce"),
         ("chief_data_officer", "city_manager", "chief_of_staff"),
     ),
     Goal(
         "open",
-        "Share data openly and listen to residents",
-        "Residents can see the city's data and help decide what it is used for.",
+        N_("Share data openly and listen to residents"),
+        N_("Residents can see the city's data and help decide what it is used for."),
         ("transparency",),
-        "Openness",
+        N_("Openness"),
         ("communications_lead", "chief_data_officer"),
     ),
     Goal(
         "fair",
-        "Measure results for every group of residents",
-        "The city counts every group the same way and keeps people's data safe.",
+        N_("Measure results for every group of residents"),
+        N_("The city counts every group the same way and keeps people's data safe."),
         ("demographic_standard",),
-        "Equity",
+        N_("Equity"),
         ("equity_lead", "policy_lead", "chief_data_officer"),
     ),
 )
@@ -96,11 +110,17 @@ AREA_GOAL = {
 }
 
 PHASES: tuple[tuple[str, str, int, int], ...] = (
-    ("foundations", "Foundations", 1, 6),
-    ("pilots", "Pilots and quick wins", 7, 12),
-    ("scale", "Scale", 13, 36),
+    ("foundations", N_("Foundations"), 1, 6),
+    ("pilots", N_("Pilots and quick wins"), 7, 12),
+    ("scale", N_("Scale"), 13, 36),
 )
-STAFF_TIME = "staff time"
+STAFF_TIME = N_("staff time")
+#: A measure's target that is not a number to reach yet.
+TO_BE_SET = N_("to be set")
+#: The measure of the engagement round that reports back (the rubric looks for it).
+SHOWN_BACK = N_("Every group shown what the city did with what they said")
+#: Units of the performance metrics, in words (the city's data writes them in English).
+UNITS = (N_("days"), N_("hours"), N_("minutes"), N_("weeks"), N_("months"))
 
 
 @dataclass
@@ -119,7 +139,7 @@ class Team:
         for role in goal.leads:
             if role in self.ids:
                 return self.names.get(role, role)
-        return self.cda_lead or "mayor"
+        return self.cda_lead or _("mayor")
 
 
 @dataclass
@@ -135,17 +155,19 @@ class Calendar:
 
     def label(self, n: int | None, *, long: bool = False) -> str:
         if n is None:
-            return "date to be set"
-        return self.month(n).strftime("%B %Y" if long else "%b %Y")
+            return _("date to be set")
+        return fmt.month(self.month(n), long=long)
 
     def span(self, first: int | None, last: int | None) -> str:
         if first is None:
-            return "date to be set"
-        return f"{self.label(first)} to {self.label(last)}"
+            return _("date to be set")
+        return _("{first} to {last}").format(first=self.label(first), last=self.label(last))
 
     @property
     def period(self) -> str:
-        return f"{self.label(1, long=True)} to {self.label(12 * self.years, long=True)}"
+        return _("{first} to {last}").format(
+            first=self.label(1, long=True), last=self.label(12 * self.years, long=True)
+        )
 
 
 def plan_calendar(cohort_start: dt.date, programme_months: int, years: int) -> Calendar:
@@ -229,10 +251,8 @@ def _num(value: Any) -> float | None:
 
 def money(usd: float | None) -> str:
     if usd is None:
-        return STAFF_TIME
-    if abs(usd) >= 1_000_000:
-        return f"${usd / 1_000_000:,.2f} million".replace(".00 million", " million")
-    return f"${usd:,.0f}"
+        return _(STAFF_TIME)
+    return fmt.usd(usd)
 
 
 def year_months(year: int, *, first_half: bool = False, delivers: bool = False) -> tuple[int, int]:
@@ -296,13 +316,15 @@ def build_actions(
         add(
             "use",
             "use",
-            f"Hold a stat meeting {cadence(meeting['cadence'])} to review the priority metrics",
+            _("Hold a stat meeting {cadence} to review the priority metrics").format(
+                cadence=cadence(meeting["cadence"])
+            ),
             str(meeting.get("chair") or ""),
             1,
             end,
             None,
-            "Every meeting ends with a written record of who does what"
-            + (f"; it starts with {names.metric(first)}" if first else ""),
+            _("Every meeting ends with a written record of who does what")
+            + (_("; it starts with {metric}").format(metric=names.metric(first)) if first else ""),
             "stat_meeting",
         )
     roles = answers.get("protocol_roles")
@@ -312,13 +334,13 @@ def build_actions(
         add(
             "use",
             "data_use_protocol",
-            "Record each decision where data changed a program or moved money",
+            _("Record each decision where data changed a program or moved money"),
             reviewer,
             1,
             end,
             None,
-            "A record for each such decision"
-            + (f", with the log reviewed {review}" if review else ""),
+            _("A record for each such decision")
+            + (_(", with the log reviewed {cadence}").format(cadence=review) if review else ""),
             "protocol_roles" if isinstance(roles, Mapping) else "protocol_fields",
         )
 
@@ -327,16 +349,18 @@ def build_actions(
     chair = str(model.get("chair") or "") if isinstance(model, Mapping) else None
     if isinstance(model, Mapping) and model.get("body"):
         body = names.humanise(model["body"])
-        meets = cadence(model.get("meets")) if model.get("meets") else "on a fixed rhythm"
+        meets = cadence(model.get("meets")) if model.get("meets") else _("on a fixed rhythm")
         add(
             "govern",
             "governance",
-            f"Set up the {body} and name a data owner for each dataset",
+            _("Set up the {body} and name a data owner for each dataset").format(body=body),
             chair,
             1,
             3,
             None,
-            f"The {body} meets {meets} and publishes its decisions",
+            _("The {body} meets {cadence} and publishes its decisions").format(
+                body=body, cadence=meets
+            ),
             "governance_model",
         )
     standard = answers.get("quality_standard")
@@ -344,22 +368,22 @@ def build_actions(
         add(
             "govern",
             "quality",
-            "Adopt the data quality standard and score key tables against it",
+            _("Adopt the data quality standard and score key tables against it"),
             chair,
             2,
             6,
             None,
-            "Each key table has a quality score, and owners fix what fails",
+            _("Each key table has a quality score, and owners fix what fails"),
             "quality_standard",
         )
     for number, row in _numbered(answers.get("investment_priorities")):
         year = valid_year(row.get("year"), years)
         kind = str(row.get("kind") or "")
         start, finish = year_months(year, delivers=kind == "platform") if year else (None, None)
-        what = names.humanise(row.get("investment") or "An investment")
+        what = names.humanise(row.get("investment") or _("An investment"))
         measure = (
-            "In use by departments" if kind == "platform" else "Running in every department"
-        ) + (f" by {'the end of year ' + str(year)}" if year else "")
+            _("In use by departments") if kind == "platform" else _("Running in every department")
+        ) + (_(" by the end of year {year}").format(year=year) if year else "")
         add(
             "govern",
             "governance",
@@ -378,19 +402,24 @@ def build_actions(
         year = valid_year(row.get("year"), years)
         start, finish = year_months(year, delivers=True) if year else (None, None)
         people = _num(row.get("people"))
-        count = f"{people:,.0f} " if people else ""
-        how = names.humanise(row.get("how") or "training")
+        count = fmt.number(people) + " " if people else ""
+        how = names.humanise(row.get("how") or _("training"))
         skill = names.skill(row.get("skill")).lower()
         add(
             "people",
             "workforce_strategy",
-            f"Train {count}{names.who(row.get('who'))} in {skill} ({how})",
+            _("Train {count}{who} in {skill} ({how})").format(
+                count=count, who=names.who(row.get("who")), skill=skill, how=how
+            ),
             None,
             start,
             finish,
             _num(row.get("cost_usd")),
-            f"{count or 'All '}people finish the {how}; the next staff survey shows the skill "
-            "rising",
+            (
+                _("{count}people finish the {how}; the next staff survey shows the skill rising")
+                if count
+                else _("All people finish the {how}; the next staff survey shows the skill rising")
+            ).format(count=count, how=how),
             "upskilling_plan",
             key=f"training {number}",
         )
@@ -398,19 +427,19 @@ def build_actions(
         year = valid_year(row.get("year"), years)
         start, finish = year_months(year, first_half=True) if year else (None, None)
         heads = int(_num(row.get("count")) or 1)
-        role = names.humanise(row.get("role") or "data specialist")
+        role = names.humanise(row.get("role") or _("data specialist"))
         pay = _num(row.get("salary_usd"))
         cost = heads * pay * (years - year + 1) if pay is not None and year else None
-        plural = "s" if heads > 1 and not role.endswith("s") else ""
+        plural = "s" if heads > 1 and not role.endswith("s") and fmt.english() else ""
         add(
             "people",
             "workforce_strategy",
-            f"Hire {heads} {role}{plural}",
+            _("Hire {count} {role}").format(count=heads, role=role + plural),
             None,
             start,
             finish,
             cost,
-            f"{heads} {role}{plural} in post",
+            _("{count} {role} in post").format(count=heads, role=role + plural),
             "hiring_plan",
             key=f"hire {number}",
         )
@@ -421,12 +450,12 @@ def build_actions(
         add(
             "people",
             "workforce_strategy",
-            "Keep data staff: " + join(retention, word="and"),
+            _("Keep data staff: ") + join(retention),
             None,
             1,
             6,
             None,
-            "Fewer data staff leave each year than today",
+            _("Fewer data staff leave each year than today"),
             "retention_actions",
             retention,
         )
@@ -442,16 +471,23 @@ def build_actions(
         start, finish = year_months(year, delivers=True) if year else (None, None)
         counts = sum(1 for r in rows if r.get("aggregated"))
         text = (
-            f"Publish {len(rows)} dataset{'s' if len(rows) > 1 else ''} on the open data portal: "
-            + join(titles, most=3)
-        )
+            _("Publish {count} datasets on the open data portal: ")
+            if len(rows) > 1
+            else _("Publish {count} dataset on the open data portal: ")
+        ).format(count=len(rows)) + join(titles, most=3)
         details = [
-            f"{t} ({cadence(r.get('frequency'))}{', as counts by group or area' if r.get('aggregated') else ''})"
+            f"{t} ({cadence(r.get('frequency'))}"
+            + (_(", as counts by group or area") if r.get("aggregated") else "")
+            + ")"
             for t, r in zip(titles, rows, strict=True)
         ]
-        measure = f"{len(rows)} more datasets online, each updated on its promised rhythm"
+        measure = _("{count} more datasets online, each updated on its promised rhythm").format(
+            count=len(rows)
+        )
         if counts:
-            measure += f"; {counts} shown only as counts, with small numbers hidden"
+            measure += _("; {count} shown only as counts, with small numbers hidden").format(
+                count=counts
+            )
         add(
             "open",
             "transparency",
@@ -473,14 +509,14 @@ def build_actions(
         add(
             "fair",
             "demographic_standard",
-            "Adopt the demographic data standard in every service",
+            _("Adopt the demographic data standard in every service"),
             None,
             2,
             6,
             None,
-            "Every new form asks "
-            + (join([_field(f) for f in fields]) or "its questions")
-            + " the same way",
+            _("Every new form asks {questions} the same way").format(
+                questions=join([_field(f) for f in fields]) or _("its questions")
+            ),
             "demographic_standard",
         )
     return out
@@ -489,7 +525,11 @@ def build_actions(
 def _field(name: str) -> str:
     from .names import DEMOGRAPHIC_FIELD_WORDS
 
-    return DEMOGRAPHIC_FIELD_WORDS.get(name, name.replace("_", " "))
+    return (
+        _(DEMOGRAPHIC_FIELD_WORDS[name])
+        if name in DEMOGRAPHIC_FIELD_WORDS
+        else name.replace("_", " ")
+    )
 
 
 def _engagement(answers: Mapping[str, Any], names: Names, years: int) -> list[PlanAction]:
@@ -515,20 +555,26 @@ def _engagement(answers: Mapping[str, Any], names: Names, years: int) -> list[Pl
         owner = owners.most_common(1)[0][0] if owners else ""
         others = [o for o in owners if o and o != owner]
         details = [
-            f"{names.humanise(r.get('stakeholder'))}: {names.humanise(r.get('activity'))} "
-            f"(month {m}; {str(r.get('owner') or 'no owner').strip()})"
+            _("{stakeholder}: {activity} (month {month}; {owner})").format(
+                stakeholder=names.humanise(r.get("stakeholder")),
+                activity=names.humanise(r.get("activity")),
+                month=m,
+                owner=str(r.get("owner") or _("no owner")).strip(),
+            )
             for m, r in sorted(dated, key=lambda x: x[0])
         ]
         if kind == "ask":
-            text = f"Meet {len(groups)} groups to hear what they need from city data: " + join(
-                groups, most=3
-            )
-            measure = "Every group on the list met, and what they said written down"
+            text = _("Meet {count} groups to hear what they need from city data: ").format(
+                count=len(groups)
+            ) + join(groups, most=3)
+            measure = _("Every group on the list met, and what they said written down")
         else:
-            text = f"Go back to the same {len(groups)} groups and show them what changed"
-            measure = "Every group shown what the city did with what they said"
+            text = _("Go back to the same {count} groups and show them what changed").format(
+                count=len(groups)
+            )
+            measure = _(SHOWN_BACK)
         if others:
-            text += " (with the " + join(others, most=2) + ")"
+            text += _(" (with the {others})").format(others=join(others, most=2))
         out.append(
             PlanAction(
                 "open",
@@ -549,14 +595,16 @@ def _engagement(answers: Mapping[str, Any], names: Names, years: int) -> list[Pl
             PlanAction(
                 "open",
                 "transparency",
-                f"Engage {names.humanise(row.get('stakeholder') or 'a stakeholder')}: "
-                f"{names.humanise(row.get('activity') or '')}",
+                _("Engage {stakeholder}: {activity}").format(
+                    stakeholder=names.humanise(row.get("stakeholder") or _("a stakeholder")),
+                    activity=names.humanise(row.get("activity") or ""),
+                ),
                 str(row.get("owner") or "").strip(),
                 "answer",
                 None,
                 None,
                 None,
-                "Done and written down",
+                _("Done and written down"),
                 "engagement_plan",
             )
         )
@@ -589,80 +637,108 @@ def build_objectives(
     chosen = [names.metric(m) for m in answers.get("priority_metrics") or []]
     meeting = answers.get("stat_meeting")
     if chosen:
-        how = cadence(meeting.get("cadence")) if isinstance(meeting, Mapping) else "often"
-        add("use", f"Review {len(chosen)} priority metrics {how}: {join(chosen)}.")
-    base, target = _num(answers.get("baseline_days")), _num(answers.get("target_days"))
-    if base is not None and target is not None:
-        what = f"{service} requests" if service else "the most common service request"
+        how = cadence(meeting.get("cadence")) if isinstance(meeting, Mapping) else _("often")
         add(
             "use",
-            f"Close {what} faster: from {base:g} days to {target:g} days (the median) within a year.",
+            _("Review {count} priority metrics {cadence}: {metrics}.").format(
+                count=len(chosen), cadence=how, metrics=join(chosen)
+            ),
+        )
+    base, target = _num(answers.get("baseline_days")), _num(answers.get("target_days"))
+    if base is not None and target is not None:
+        what = (
+            _("{service} requests").format(service=service)
+            if service
+            else _("the most common service request")
+        )
+        add(
+            "use",
+            _(
+                "Close {what} faster: from {base} days to {target} days (the median) within a year."
+            ).format(what=what, base=fmt.g(base), target=fmt.g(target)),
         )
     if answers.get("protocol_fields"):
-        add("use", "Keep a record of each time data changes a program or moves money.")
+        add("use", _("Keep a record of each time data changes a program or moves money."))
     model = answers.get("governance_model")
     if isinstance(model, Mapping) and model.get("body"):
         add(
             "govern",
-            f"Give each dataset an owner, with a {names.humanise(model['body'])} to decide the rules.",
+            _("Give each dataset an owner, with a {body} to decide the rules.").format(
+                body=names.humanise(model["body"])
+            ),
         )
     if isinstance(answers.get("quality_standard"), Mapping):
-        add("govern", "Bring key tables up to a written quality standard.")
+        add("govern", _("Bring key tables up to a written quality standard."))
     invest = _rows(answers.get("investment_priorities"))
     if invest:
         total = sum(_num(r.get("cost_usd")) or 0 for r in invest)
         add(
             "govern",
-            f"Invest {money(total)} in {len(invest)} shared tools and practices over {years} years.",
+            _("Invest {money} in {count} shared tools and practices over {years} years.").format(
+                money=money(total), count=len(invest), years=years
+            ),
         )
     skills = [names.skill(s).lower() for s in answers.get("priority_skills") or []]
     if skills:
-        add("people", f"Build the skills staff lack most: {join(skills)}.")
+        add("people", _("Build the skills staff lack most: {skills}.").format(skills=join(skills)))
     path = answers.get("staffing_path")
     last = _num(path.get(f"year_{years}")) if isinstance(path, Mapping) else None
     if last is not None and today_roles is not None:
         add(
             "people",
-            f"Grow the people in data roles from {today_roles} today to {last:g} by year {years}.",
+            _("Grow the people in data roles from {today} today to {last} by year {years}.").format(
+                today=today_roles, last=fmt.g(last), years=years
+            ),
         )
     if answers.get("retention_actions"):
-        add("people", "Keep the data staff the city trains and hires.")
+        add("people", _("Keep the data staff the city trains and hires."))
     plan = _rows(answers.get("publication_plan"))
     targets = answers.get("transparency_targets")
     if plan:
         reach = _num(targets.get("published")) if isinstance(targets, Mapping) else None
         tail = (
-            f", from {published_today:.0%} to {reach:.0%} of the inventory"
+            _(", from {today} to {reach} of the inventory").format(
+                today=fmt.share(published_today), reach=fmt.share(reach)
+            )
             if reach is not None and published_today is not None and reach > published_today
             else ""
         )
-        add("open", f"Publish {len(plan)} more datasets{tail}.")
+        add("open", _("Publish {count} more datasets{tail}.").format(count=len(plan), tail=tail))
     engaged = {str(r.get("stakeholder")) for r in _rows(answers.get("engagement_plan"))}
     if engaged:
         add(
             "open",
-            f"Listen to {len(engaged)} groups of staff, partners and residents, and report back.",
+            _("Listen to {count} groups of staff, partners and residents, and report back.").format(
+                count=len(engaged)
+            ),
         )
     story = answers.get("data_story")
     if isinstance(story, Mapping) and story.get("headline"):
-        add("open", "Tell residents what the data shows, in plain words and charts.")
+        add("open", _("Tell residents what the data shows, in plain words and charts."))
     standard = answers.get("demographic_standard")
     if isinstance(standard, Mapping) and standard:
         fields = [_field(str(f)) for f in standard.get("fields") or []]
         if fields:
-            add("fair", f"Ask about {join(fields)} the same way in every service.")
+            add(
+                "fair",
+                _("Ask about {fields} the same way in every service.").format(fields=join(fields)),
+            )
         limit = _num(standard.get("small_numbers_threshold"))
         if limit is not None:
             add(
                 "fair",
-                f"Show results by group, and hide any count under {limit:g} to protect privacy.",
+                _(
+                    "Show results by group, and hide any count under {limit} to protect privacy."
+                ).format(limit=fmt.g(limit)),
             )
     for area in answers.get("improvement_areas") or []:
         goal = AREA_GOAL.get(str(area))
         if goal:
             add(
                 goal,
-                f"Move {names.area(area).lower()} up one level on the data maturity self-assessment.",
+                _("Move {area} up one level on the data maturity self-assessment.").format(
+                    area=names.area(area).lower()
+                ),
             )
     return out
 
@@ -672,12 +748,15 @@ def build_objectives(
 
 def show_value(value: float, unit: str = "") -> str:
     """76.5 percent -> "76.5%"; 4.74 days -> "4.74 days"; a count -> "16"."""
-    number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    if fmt.english():
+        number = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    else:
+        number = fmt.brief(value)
     if unit == "percent":
-        return f"{number}%"
+        return _("{number}%").format(number=number)
     if unit in ("", "count", "rate"):
         return number
-    return f"{number} {unit}"
+    return f"{number} {_(unit)}" if unit in UNITS else f"{number} {unit}"
 
 
 def build_measures(
@@ -718,14 +797,14 @@ def build_measures(
             name, show_value(today, unit), "", by, accountable, session, goal, today, target, up
         )
         if target is None:
-            measure.target = shown_target or "to be set"
+            measure.target = shown_target or _(TO_BE_SET)
         elif (verdict := compare_target(today, target, higher_is_better=up, best=best)) is not None:
-            measure.target, measure.target_value = "to be set", None
+            measure.target, measure.target_value = _(TO_BE_SET), None
             measure.note = (
-                f"the target of {show_value(target, unit)} is already met today"
+                _("the target of {value} is already met today")
                 if verdict == "met"
-                else f"the target of {show_value(target, unit)} is the same as today"
-            )
+                else _("the target of {value} is the same as today")
+            ).format(value=show_value(target, unit))
         else:
             measure.target = shown_target or show_value(target, unit)
         out.append(measure)
@@ -743,7 +822,7 @@ def build_measures(
                 float(row["value"]),
                 target,
                 str(row["unit"]),
-                by=f"year {years}",
+                by=_("year {year}").format(year=years),
                 accountable=names.department(row["department_id"]),
                 session="m1-workshop-a",
                 goal="use",
@@ -754,13 +833,17 @@ def build_measures(
     if base is not None:
         meeting = answers.get("stat_meeting")
         chair = str(meeting.get("chair") or "") if isinstance(meeting, Mapping) else ""
-        what = f"{service} requests" if service else "the most common service request"
+        what = (
+            _("{service} requests").format(service=service)
+            if service
+            else _("the most common service request")
+        )
         add(
-            f"Median days to close {what}",
+            _("Median days to close {what}").format(what=what),
             base,
             target,
             "days",
-            by="year 1",
+            by=_("year {year}").format(year=1),
             accountable=chair or team.lead(goals["use"]),
             session="m1-workshop-a",
             goal="use",
@@ -770,11 +853,11 @@ def build_measures(
     if isinstance(path, Mapping) and today_roles is not None:
         last = _num(path.get(f"year_{years}"))
         add(
-            "People in dedicated data roles",
+            _("People in dedicated data roles"),
             float(today_roles),
             last,
             "",
-            by=f"year {years}",
+            by=_("year {year}").format(year=years),
             accountable=team.lead(goals["people"]),
             session="m2-workshop-b",
             goal="people",
@@ -784,11 +867,11 @@ def build_measures(
         for key, words in TRANSPARENCY_WORDS.items():
             if key in inventory_today and _num(targets.get(key)) is not None:
                 add(
-                    sentence_case(words),
+                    sentence_case(_(words)),
                     100 * float(inventory_today[key]),
                     100 * float(targets[key]),
                     "percent",
-                    by=f"year {years}",
+                    by=_("year {year}").format(year=years),
                     accountable=team.lead(goals["open"]),
                     session="m3-workshop-d",
                     goal="open",
@@ -803,15 +886,15 @@ def build_measures(
                 continue
             level_up = min(100.0, round(score + 100 / 3))
             add(
-                f"{names.area(area)} (self-assessed maturity, 0-100)",
+                _("{area} (self-assessed maturity, 0-100)").format(area=names.area(area)),
                 score,
                 level_up,
                 "",
-                by="year 1",
+                by=_("year {year}").format(year=1),
                 accountable=team.lead(goals[goal]),
                 session="m2-maturity",
                 goal=goal,
-                shown_target=f"{level_up:.0f} (one level up)",
+                shown_target=_("{score} (one level up)").format(score=fmt.fixed(level_up)),
             )
     return out
 
@@ -821,9 +904,9 @@ def costs_by_year(
 ) -> dict[str, list[float]]:
     """Money the plan spends, by kind and year (new hires are paid every year from their start)."""
     out = {
-        "training": [0.0] * years,
-        "new staff": [0.0] * years,
-        "tools and practices": [0.0] * years,
+        N_("training"): [0.0] * years,
+        N_("new staff"): [0.0] * years,
+        N_("tools and practices"): [0.0] * years,
     }
     for row in _rows(answers.get("upskilling_plan")):
         year, cost = valid_year(row.get("year"), years), _num(row.get("cost_usd"))

@@ -14,6 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from cohort_tools.core.i18n import _
+
+from . import fmt
 from .document import Block, Bullets, Heading, Paragraph
 from .names import Names, cadence, join, sentence_case
 from .plan import GOALS, Calendar, Measure, Objective, PlanAction, money
@@ -43,7 +46,7 @@ class CityFacts:
 
 
 def _pct(share: float) -> str:
-    return f"{share:.0%}"
+    return fmt.share(share)
 
 
 def _num(value: Any) -> float | None:
@@ -60,43 +63,70 @@ def where_the_city_stands(
     if facts.staff and facts.data_roles is not None:
         per = facts.data_roles / facts.staff * 100
         say.append(
-            f"{city_name} has {facts.staff:,} staff in {facts.departments} departments. "
-            f"{facts.data_roles} of them work in data roles: {per:.1f} for every 100 staff."
+            _(
+                "{city} has {staff} staff in {departments} departments. "
+                "{roles} of them work in data roles: {per} for every 100 staff."
+            ).format(
+                city=city_name,
+                staff=fmt.number(facts.staff),
+                departments=facts.departments,
+                roles=facts.data_roles,
+                per=fmt.fixed(per, 1),
+            )
         )
     if facts.datasets:
-        text = (
-            f"The city's data inventory lists {facts.datasets} datasets. "
-            f"{_pct(facts.published or 0)} of them are open to the public, "
-            f"{_pct(facts.documented or 0)} have a data dictionary, and "
-            f"{_pct(facts.fresh or 0)} are up to date."
+        text = _(
+            "The city's data inventory lists {datasets} datasets. "
+            "{published} of them are open to the public, "
+            "{documented} have a data dictionary, and "
+            "{fresh} are up to date."
+        ).format(
+            datasets=facts.datasets,
+            published=_pct(facts.published or 0),
+            documented=_pct(facts.documented or 0),
+            fresh=_pct(facts.fresh or 0),
         )
         if facts.departments_covered is not None and facts.departments_covered < 1:
-            text += f" Only {_pct(facts.departments_covered)} of departments have a dataset on the list."
+            text += _(" Only {share} of departments have a dataset on the list.").format(
+                share=_pct(facts.departments_covered)
+            )
         say.append(text)
     if facts.top_service and facts.requests:
-        text = (
-            f"Residents ask most often for help with {facts.top_service}: "
-            f"{facts.top_service_requests:,} of the {facts.requests:,} requests in the data."
+        text = _(
+            "Residents ask most often for help with {service}: "
+            "{count} of the {total} requests in the data."
+        ).format(
+            service=facts.top_service,
+            count=fmt.number(facts.top_service_requests or 0),
+            total=fmt.number(facts.requests),
         )
         base = _num(answers.get("baseline_days"))
         if base is not None:
-            text += f" Half of these requests close within {base:g} days."
+            text += _(" Half of these requests close within {days} days.").format(days=fmt.g(base))
         say.append(text)
     if facts.metrics_met is not None and facts.metrics_missed is not None:
         total = len(facts.metrics_met) + len(facts.metrics_missed)
         if total:
-            text = (
-                f"Of the {total} priority metrics, {len(facts.metrics_met)} meet their target today"
+            text = _("Of the {total} priority metrics, {count} meet their target today").format(
+                total=total, count=len(facts.metrics_met)
             )
             text += f": {join(facts.metrics_met)}." if facts.metrics_met else "."
             if facts.metrics_missed:
-                text += f" {join(facts.metrics_missed)} {'do' if len(facts.metrics_missed) > 1 else 'does'} not."
+                text += " " + (
+                    _("{metrics} do not.")
+                    if len(facts.metrics_missed) > 1
+                    else _("{metrics} does not.")
+                ).format(metrics=join(facts.metrics_missed))
             say.append(text)
     skills = [names.skill(s).lower() for s in answers.get("priority_skills") or []]
     where = [names.department(d) for d in answers.get("upskilling_departments") or []]
     if skills:
-        text = f"The staff survey shows the largest skill gaps in {join(skills)}"
-        text += f", most of all in {join(where)}." if where else "."
+        text = _("The staff survey shows the largest skill gaps in {skills}").format(
+            skills=join(skills)
+        )
+        text += (
+            _(", most of all in {departments}.").format(departments=join(where)) if where else "."
+        )
         say.append(text)
     scores = answers.get("maturity_scores")
     if isinstance(scores, Mapping) and scores:
@@ -106,23 +136,41 @@ def where_the_city_stands(
         if len(ranked) >= 2:
             (hi, best), (lo, worst) = ranked[0], ranked[-1]
             say.append(
-                f"On the team's own self-assessment, the city is strongest in "
-                f"{names.area(best).lower()} ({hi:.0f} of 100) and weakest in "
-                f"{names.area(worst).lower()} ({lo:.0f} of 100)."
+                _(
+                    "On the team's own self-assessment, the city is strongest in "
+                    "{best} ({high} of 100) and weakest in "
+                    "{worst} ({low} of 100)."
+                ).format(
+                    best=names.area(best).lower(),
+                    high=fmt.fixed(hi),
+                    worst=names.area(worst).lower(),
+                    low=fmt.fixed(lo),
+                )
             )
     if facts.old_race_question:
         n = len(facts.old_race_question)
         say.append(
-            f"{n} dataset{'s' if n > 1 else ''} still {'ask' if n > 1 else 'asks'} about race "
-            "or ethnicity the old way and must move to the 2024 federal standard."
+            (
+                _(
+                    "{count} datasets still ask about race "
+                    "or ethnicity the old way and must move to the 2024 federal standard."
+                )
+                if n > 1
+                else _(
+                    "{count} dataset still asks about race "
+                    "or ethnicity the old way and must move to the 2024 federal standard."
+                )
+            ).format(count=n)
         )
     if facts.log_records:
         say.append(
-            f"The data-use log already holds {facts.log_records} records from "
-            f"{facts.log_departments} departments: times when data changed what the city did."
+            _(
+                "The data-use log already holds {records} records from "
+                "{departments} departments: times when data changed what the city did."
+            ).format(records=facts.log_records, departments=facts.log_departments)
         )
     if not say:
-        return [Paragraph("The city has not shared the data this section is written from yet.")]
+        return [Paragraph(_("The city has not shared the data this section is written from yet."))]
     return [Paragraph(s) for s in say]
 
 
@@ -140,36 +188,54 @@ def resident_changes(
     out: list[str] = []
     base, target = _num(answers.get("baseline_days")), _num(answers.get("target_days"))
     if base is not None and target is not None and target < base:
-        what = f"{facts.top_service} requests" if facts.top_service else "the most common requests"
+        what = (
+            _("{service} requests").format(service=facts.top_service)
+            if facts.top_service
+            else _("the most common requests")
+        )
         out.append(
-            f"Faster help: half of {what} close within {target:g} days by "
-            f"{cal.label(12, long=True)}, down from {base:g} days today."
+            _(
+                "Faster help: half of {what} close within {target} days by "
+                "{when}, down from {base} days today."
+            ).format(
+                what=what, target=fmt.g(target), when=cal.label(12, long=True), base=fmt.g(base)
+            )
         )
     plan = [r for r in answers.get("publication_plan") or [] if isinstance(r, Mapping)]
     if plan:
         out.append(
-            f"More to see: {len(plan)} more city datasets go online by "
-            f"{cal.label(12 * cal.years, long=True)}, each updated on a set rhythm."
+            _(
+                "More to see: {count} more city datasets go online by "
+                "{when}, each updated on a set rhythm."
+            ).format(count=len(plan), when=cal.label(12 * cal.years, long=True))
         )
     standard = answers.get("demographic_standard")
     if isinstance(standard, Mapping) and standard:
         limit = _num(standard.get("small_numbers_threshold"))
-        text = "Fair results: services ask about people the same way, so the city can see who is left behind."
+        text = _(
+            "Fair results: services ask about people the same way, so the city can see who is left behind."
+        )
         if limit is not None:
-            text += f" Counts under {limit:g} stay hidden to protect privacy."
+            text += _(" Counts under {limit} stay hidden to protect privacy.").format(
+                limit=fmt.g(limit)
+            )
         out.append(text)
     groups = [a for a in actions if a.source == "engagement_plan" and a.details]
     if groups:
         heard = len({d.split(":")[0] for a in groups for d in a.details})
         out.append(
-            f"A voice in the plan: {heard} groups of residents, staff and partners are asked "
-            "what they need, and told what changed."
+            _(
+                "A voice in the plan: {count} groups of residents, staff and partners are asked "
+                "what they need, and told what changed."
+            ).format(count=heard)
         )
     meeting = answers.get("stat_meeting")
     if isinstance(meeting, Mapping) and meeting.get("cadence"):
         out.append(
-            f"Problems caught sooner: the mayor's team checks key service numbers "
-            f"{cadence(meeting['cadence'])} and acts when one slips."
+            _(
+                "Problems caught sooner: the mayor's team checks key service numbers "
+                "{cadence} and acts when one slips."
+            ).format(cadence=cadence(meeting["cadence"]))
         )
     return out[:4]
 
@@ -177,12 +243,23 @@ def resident_changes(
 def cost_sentences(costs: Mapping[str, Sequence[float]], years: int) -> list[str]:
     total = sum(sum(v) for v in costs.values())
     if not total:
-        return ["The actions in this plan use staff time; no new spending is planned yet."]
-    parts = [f"{money(sum(v))} for {k}" for k, v in costs.items() if sum(v)]
+        return [_("The actions in this plan use staff time; no new spending is planned yet.")]
+    parts = [
+        _("{money} for {kind}").format(money=money(sum(v)), kind=_(k))
+        for k, v in costs.items()
+        if sum(v)
+    ]
     per_year = [sum(v[y] for v in costs.values()) for y in range(years)]
     return [
-        f"Over {years} years the plan costs {money(total)}: {join(parts)}.",
-        "By year: " + "; ".join(f"year {y + 1}, {money(c)}" for y, c in enumerate(per_year)) + ".",
+        _("Over {years} years the plan costs {money}: {parts}.").format(
+            years=years, money=money(total), parts=join(parts)
+        ),
+        _("By year: ")
+        + "; ".join(
+            _("year {year}, {money}").format(year=y + 1, money=money(c))
+            for y, c in enumerate(per_year)
+        )
+        + ".",
     ]
 
 
@@ -193,23 +270,34 @@ def approvals(
     total: float,
     budget: float | None = None,
 ) -> list[str]:
-    out = [f"This strategy and its roadmap, from {cal.period}."]
+    out = [_("This strategy and its roadmap, from {period}.").format(period=cal.period)]
     if budget is not None:
         out.append(
-            f"A budget of {money(budget)} over {cal.years} years, for actions that cost "
-            f"{money(total)}."
+            _("A budget of {budget} over {years} years, for actions that cost {total}.").format(
+                budget=money(budget), years=cal.years, total=money(total)
+            )
         )
     elif total:
-        out.append(f"Spending of {money(total)} over {cal.years} years, as the roadmap sets out.")
+        out.append(
+            _("Spending of {money} over {years} years, as the roadmap sets out.").format(
+                money=money(total), years=cal.years
+            )
+        )
     model = answers.get("governance_model")
     if isinstance(model, Mapping) and model.get("body"):
-        chair = f", chaired by the {model['chair']}" if model.get("chair") else ""
-        out.append(f"The {names.humanise(model['body'])}{chair}, to make the rules for data.")
+        chair = (
+            _(", chaired by the {chair}").format(chair=model["chair"]) if model.get("chair") else ""
+        )
+        out.append(
+            _("The {body}{chair}, to make the rules for data.").format(
+                body=names.humanise(model["body"]), chair=chair
+            )
+        )
     if isinstance(answers.get("demographic_standard"), Mapping):
-        out.append("The demographic data standard, for use in every service.")
+        out.append(_("The demographic data standard, for use in every service."))
     plan = answers.get("publication_plan")
     if isinstance(plan, list) and plan:
-        out.append(f"The plan to publish {len(plan)} more datasets.")
+        out.append(_("The plan to publish {count} more datasets.").format(count=len(plan)))
     return out[:5]
 
 
@@ -231,15 +319,15 @@ def executive_summary(
     (``team``), they replace the generated ones: why the plan, a sentence per goal, what residents
     will notice and what the mayor is asked to approve. Costs stay as worked out from the plan."""
     team = team or TeamSummary()
-    blocks: list[Block] = [Heading("Our vision")]
+    blocks: list[Block] = [Heading(_("Our vision"))]
     vision = answers.get("data_vision")
     if vision:
         blocks.append(Paragraph(names.humanise(vision), team=True))
     else:
-        blocks.append(Paragraph("The vision is still to be written (Module 1, workshop A)."))
+        blocks.append(Paragraph(_("The vision is still to be written (Module 1, workshop A).")))
     if team.why:
         blocks.append(Paragraph(names.humanise(team.why), team=True))
-    blocks.append(Heading("Goals"))
+    blocks.append(Heading(_("Goals")))
     goals = []
     for goal in GOALS:
         first = next((o.text for o in objectives if o.goal == goal.id), None)
@@ -251,29 +339,40 @@ def executive_summary(
         ]
         blocks.append(Bullets(ours, team=True))
     else:
-        blocks.append(Bullets(goals or ["The goals fill in as the workshops are done."]))
+        blocks.append(Bullets(goals or [_("The goals fill in as the workshops are done.")]))
     changes = resident_changes(answers, names, cal, facts, actions)
     if team.residents:
         blocks += [
-            Heading("What changes for residents"),
+            Heading(_("What changes for residents")),
             Paragraph(names.humanise(team.residents), team=True),
         ]
     elif changes:
-        blocks += [Heading("What changes for residents"), Bullets(changes)]
+        blocks += [Heading(_("What changes for residents")), Bullets(changes)]
     total = sum(sum(v) for v in costs.values())
     spend = " ".join(cost_sentences(costs, cal.years))
     if deferred:
-        spend += f" Left for after year {cal.years}: {join([d[:1].lower() + d[1:] for d in deferred], most=2)}."
-    blocks += [Heading("What it costs"), Paragraph(spend)]
-    blocks.append(Heading("What the mayor is asked to approve"))
+        spend += _(" Left for after year {years}: {actions}.").format(
+            years=cal.years, actions=join([d[:1].lower() + d[1:] for d in deferred], most=2)
+        )
+    blocks += [Heading(_("What it costs")), Paragraph(spend)]
+    blocks.append(Heading(_("What the mayor is asked to approve")))
     if team.ask:
         blocks.append(Paragraph(names.humanise(team.ask), team=True))
     blocks.append(Bullets(approvals(answers, names, cal, total, budget), ordered=True))
     if to_resolve:
         blocks.append(
             Paragraph(
-                f"Before the mayor signs, the team must settle {to_resolve} "
-                f"point{'s' if to_resolve > 1 else ''} listed at the end of this document."
+                (
+                    _(
+                        "Before the mayor signs, the team must settle {count} "
+                        "points listed at the end of this document."
+                    )
+                    if to_resolve > 1
+                    else _(
+                        "Before the mayor signs, the team must settle {count} "
+                        "point listed at the end of this document."
+                    )
+                ).format(count=to_resolve)
             )
         )
     return blocks
@@ -293,45 +392,55 @@ def public_summary(
     follow progress and have a say. No costs table, no internal roles."""
     blocks: list[Block] = [
         Paragraph(
-            f"{city_name} has a plan for how it will use data over the next {cal.years} years, "
-            f"from {cal.period}. This page says what it means for you."
+            _(
+                "{city} has a plan for how it will use data over the next {years} years, "
+                "from {period}. This page says what it means for you."
+            ).format(city=city_name, years=cal.years, period=cal.period)
         ),
-        Heading("What we want"),
+        Heading(_("What we want")),
     ]
     vision = answers.get("data_vision")
     blocks.append(
         Paragraph(names.humanise(vision), team=True)
         if vision
-        else Paragraph("Better services, decided with good data, that residents can check.")
+        else Paragraph(_("Better services, decided with good data, that residents can check."))
     )
     changes = resident_changes(answers, names, cal, facts, actions)
     if changes:
-        blocks += [Heading("What will change for you"), Bullets(changes)]
+        blocks += [Heading(_("What will change for you")), Bullets(changes)]
     blocks += [
-        Heading("Our goals"),
+        Heading(_("Our goals")),
         Bullets([f"{g.title}. {g.why}" for g in GOALS if any(a.goal == g.id for a in actions)]),
-        Heading("How we keep your data safe"),
+        Heading(_("How we keep your data safe")),
     ]
     standard = answers.get("demographic_standard")
     limit = _num(standard.get("small_numbers_threshold")) if isinstance(standard, Mapping) else None
-    safe = "We never publish names. Data about people goes online only as totals."
+    safe = _("We never publish names. Data about people goes online only as totals.")
     if limit is not None:
-        safe += f" Any count under {limit:g} is hidden, so no one can be picked out."
+        safe += _(" Any count under {limit} is hidden, so no one can be picked out.").format(
+            limit=fmt.g(limit)
+        )
     blocks.append(Paragraph(safe))
-    blocks.append(Heading("How to follow our progress"))
+    blocks.append(Heading(_("How to follow our progress")))
     shown = [m.name for m in measures if m.target_value is not None][:3]
-    follow = "We will report every year on the numbers in this plan"
-    follow += f", such as {join([s[:1].lower() + s[1:] for s in shown])}." if shown else "."
-    follow += " The results will be on the city's open data portal."
+    follow = _("We will report every year on the numbers in this plan")
+    follow += (
+        _(", such as {measures}.").format(measures=join([s[:1].lower() + s[1:] for s in shown]))
+        if shown
+        else "."
+    )
+    follow += _(" The results will be on the city's open data portal.")
     blocks.append(Paragraph(follow))
     groups = [a for a in actions if a.source == "engagement_plan"]
     if groups:
         blocks += [
-            Heading("Have your say"),
+            Heading(_("Have your say")),
             Paragraph(
-                "We will meet neighborhood groups, staff and partners to hear what they need, "
-                "and come back to show what changed. Ask your council member or the mayor's "
-                "office how to take part."
+                _(
+                    "We will meet neighborhood groups, staff and partners to hear what they need, "
+                    "and come back to show what changed. Ask your council member or the mayor's "
+                    "office how to take part."
+                )
             ),
         ]
     return blocks

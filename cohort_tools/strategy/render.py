@@ -17,17 +17,42 @@ from collections.abc import Sequence
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from cohort_tools.core.dates import us_date
+from cohort_tools.core.i18n import N_, _, current_language
 from cohort_tools.render.page import CSS
 
-from .document import Block, Bullets, Facts, Figure, Heading, Note, Paragraph, Strategy, Table
+from . import fmt
+from .document import (
+    Block,
+    Bullets,
+    Facts,
+    Figure,
+    Flag,
+    Gap,
+    Heading,
+    Note,
+    Paragraph,
+    Strategy,
+    Table,
+    gap_kind,
+)
+from .rubric import LEVEL_WORDS
+from .studio import signer
+
+
+def _html(text: str, **values: Any) -> Markup:
+    """Our words (already translated) as HTML text: only &, < and > are escaped, as in the
+    template's own text; the values filled in are escaped as any value is."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(text).format(**values) if values else Markup(text)
+
 
 _PRINT = """
 @page { size: %(paper)s; margin: 20mm 16mm 18mm 16mm;
   @top-left { content: string(doctitle); font: 8pt "DejaVu Sans", sans-serif; color: #555; }
   @top-right { content: "%(status)s"; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
-  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+  @bottom-center { content: "%(page)s " counter(page) " %(of)s " counter(pages);
     font: 8pt "DejaVu Sans", sans-serif; color: #555; }
 }
 @page :first { @top-left { content: none; } @top-right { content: none; }
@@ -87,8 +112,8 @@ _BLOCKS = """
 <thead><tr>{% for c in b.columns %}<th scope="col">{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for r in b.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
 {% elif b.kind == "figure" %}<figure class="cda-chart"><img src="{{ b.src }}" alt="{{ b.alt }}">
-<figcaption>Chart description: {{ b.alt }}</figcaption></figure>
-<p><strong>Takeaway:</strong> {{ b.takeaway }}</p>
+<figcaption>{{ b.described }} {{ b.alt }}</figcaption></figure>
+<p><strong>{{ b.takeaway_label }}</strong> {{ b.takeaway }}</p>
 {% endif %}
 {% endfor %}
 {% endmacro %}
@@ -99,7 +124,7 @@ _ENV = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _TEMPLATE = _ENV.from_string(
     _BLOCKS
     + """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -110,19 +135,17 @@ _TEMPLATE = _ENV.from_string(
 <main>
 <section class="cda-title-page" aria-labelledby="h-title">
 <h1 id="h-title">{{ s.title }}</h1>
-<p class="cda-subtitle">A {{ s.horizon_years }}-year plan, {{ s.period }}</p>
+<p class="cda-subtitle">{{ t.subtitle }}</p>
 <p>{{ s.summary }}</p>
-<p class="cda-meta">{% if s.signed %}{{ s.sign_off }} Assembled{% else %}Draft for the mayor's signature, assembled{% endif %} on {{ s.made_on }} from the senior
-team's workshop answers and the city's own data.
-<span class="cda-status">{{ complete }} of {{ s.sections | length }} sections complete{% if s.to_resolve %};
-{{ s.to_resolve }} point{{ "s" if s.to_resolve > 1 }} to settle before signing{% endif %}.</span>
-{% if s.gaps %}Gaps are marked in each section and listed at the end.{% endif %}</p>
-<nav aria-label="Contents"><h2 id="h-contents">Contents</h2><ul class="cda-toc">
+<p class="cda-meta">{{ t.assembled }}
+<span class="cda-status">{{ t.status }}</span>
+{% if s.gaps %}{{ t.gaps_marked }}{% endif %}</p>
+<nav aria-label="{{ t.contents }}"><h2 id="h-contents">{{ t.contents }}</h2><ul class="cda-toc">
 {% for sec in s.front %}<li><a href="#{{ sec.id }}">{{ sec.title }}</a></li>
 {% endfor %}{% for sec in s.sections %}<li><a href="#{{ sec.id }}">{{ loop.index }}. {{ sec.title }}</a></li>
 {% endfor %}{% for sec in s.appendices %}<li><a href="#{{ sec.id }}">{{ sec.title }}</a></li>
-{% endfor %}<li><a href="#resolve">Still to settle before signing</a></li>
-<li><a href="#sign-off">Sign-off</a></li></ul></nav>
+{% endfor %}<li><a href="#resolve">{{ t.still_to_settle }}</a></li>
+<li><a href="#sign-off">{{ t.sign_off }}</a></li></ul></nav>
 </section>
 {% for sec in s.front %}
 <section id="{{ sec.id }}" class="cda-front{% if sec.id == 'summary' %} cda-exec{% endif %}" aria-labelledby="h-{{ sec.id }}">
@@ -136,11 +159,10 @@ team's workshop answers and the city's own data.
 <h2 id="h-{{ sec.id }}">{{ loop.index }}. {{ sec.title }}</h2>
 <p class="cda-meta">{{ sec.description }}</p>
 {{ blocks(sec.blocks) }}
-{% for f in sec.flags %}<p class="cda-resolve" role="note"><strong>To settle:</strong> {{ f.problem }}
-Try: {{ f.fix }} (from {{ f.answer_label }}, {{ f.workshop }})</p>
+{% for f in sec.flags %}<p class="cda-resolve" role="note"><strong>{{ t.to_settle }}</strong> {{ f.problem }}
+{{ flag_try(f) }}</p>
 {% endfor %}
-{% for g in sec.gaps %}<p class="cda-gap" role="note"><strong>Gap:</strong> {{ g.answer_label | capitalize }} is
-{{ g.kind }}: {{ g.detail }}. Produced by <em>{{ g.workshop }}</em>.</p>
+{% for g in sec.gaps %}<p class="cda-gap" role="note"><strong>{{ t.gap }}</strong> {{ gap_note(g) }}</p>
 {% endfor %}
 </section>
 {% endfor %}
@@ -152,26 +174,24 @@ Try: {{ f.fix }} (from {{ f.answer_label }}, {{ f.workshop }})</p>
 </section>
 {% endfor %}
 <section id="resolve" class="cda-appendix" aria-labelledby="h-resolve">
-<h2 id="h-resolve">Still to settle before signing</h2>
+<h2 id="h-resolve">{{ t.still_to_settle }}</h2>
 {% if s.flags or s.gaps %}
-<p>Each line names the workshop whose answer must change. The team settles them in the strategy
-studio.</p>
-<table><thead><tr><th scope="col">Section</th><th scope="col">What to settle</th>
-<th scope="col">Try</th><th scope="col">Workshop that produces it</th></tr></thead><tbody>
+<p>{{ t.each_line }}</p>
+<table><thead><tr><th scope="col">{{ t.section }}</th><th scope="col">{{ t.what_to_settle }}</th>
+<th scope="col">{{ t.try }}</th><th scope="col">{{ t.workshop }}</th></tr></thead><tbody>
 {% for f in s.flags %}<tr><td>{{ f.part }}</td><td>{{ f.problem }}</td><td>{{ f.fix }}</td><td>{{ f.workshop }}</td></tr>
-{% endfor %}{% for g in s.gaps %}<tr><td>{{ g.part }}</td><td>{{ g.answer_label | capitalize }} is {{ g.kind }}: {{ g.detail }}.</td>
-<td>Finish the workshop and submit it again.</td><td>{{ g.workshop }}</td></tr>
+{% endfor %}{% for g in s.gaps %}<tr><td>{{ g.part }}</td><td>{{ gap_row(g) }}</td>
+<td>{{ t.finish_workshop }}</td><td>{{ g.workshop }}</td></tr>
 {% endfor %}</tbody></table>
-{% else %}<p>Nothing: every section is filled from the team's answers, and the plan holds
-together.</p>{% endif %}
+{% else %}<p>{{ t.nothing }}</p>{% endif %}
 </section>
 <section id="sign-off" class="cda-sign" aria-labelledby="h-sign-off">
-<h2 id="h-sign-off">Sign-off</h2>
+<h2 id="h-sign-off">{{ t.sign_off }}</h2>
 <p class="cda-status">{{ s.sign_off }}</p>
-{% if s.sign_changes %}<p>The changes the {{ s.signer }} asked for: <span class="cda-team">{{ s.sign_changes }}</span></p>{% endif %}
-<p>Approved by the Mayor of {{ s.city_name }}: ______________________ &nbsp; Date: ____________</p>
-<p>Presented by the senior team's lead for data: ______________________ &nbsp; Date: ____________</p>
-<p>Shared with the city council on: ____________</p>
+{% if s.sign_changes %}<p>{{ t.changes }}</p>{% endif %}
+<p>{{ t.approved_by }} ______________________ &nbsp; {{ t.date }} ____________</p>
+<p>{{ t.presented_by }} ______________________ &nbsp; {{ t.date }} ____________</p>
+<p>{{ t.shared }} ____________</p>
 </section>
 </main>
 </body>
@@ -182,7 +202,7 @@ together.</p>{% endif %}
 _PUBLIC = _ENV.from_string(
     _BLOCKS
     + """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -199,7 +219,7 @@ _PUBLIC = _ENV.from_string(
 <main>
 <h1>{{ title }}</h1>
 {{ blocks(items) }}
-<p class="cda-meta">A summary of the citywide data strategy, {{ period }}. Draft of {{ made_on }}.</p>
+<p class="cda-meta">{{ footer }}</p>
 </main>
 </body>
 </html>
@@ -236,7 +256,14 @@ def _block_view(block: Block, *, png: bool) -> dict[str, Any]:
             src = "data:image/png;base64," + base64.b64encode(block.png).decode("ascii")
         else:
             src = "data:image/svg+xml;base64," + base64.b64encode(block.svg.encode()).decode()
-        return {"kind": "figure", "src": src, "alt": block.alt, "takeaway": block.takeaway}
+        return {
+            "kind": "figure",
+            "src": src,
+            "alt": block.alt,
+            "takeaway": block.takeaway,
+            "described": _html(_("Chart description:")),
+            "takeaway_label": _html(_("Takeaway:")),
+        }
     raise TypeError(type(block).__name__)
 
 
@@ -258,6 +285,119 @@ def _sections(items: Sequence[Any], *, png: bool) -> list[dict[str, Any]]:
     ]
 
 
+def _lang() -> str:
+    """The language of the page, for its ``lang`` attribute."""
+    return current_language()
+
+
+def _status(strategy: Strategy) -> str:
+    """ "7 of 10 sections complete; 2 points to settle before signing" (no end stop)."""
+    complete = sum(s.complete for s in strategy.sections)
+    settle = len(strategy.gaps) + len(strategy.flags)
+    text = _("{done} of {total} sections complete").format(
+        done=complete, total=len(strategy.sections)
+    )
+    if settle:
+        text += ";\n" + (
+            _("{count} points to settle before signing")
+            if settle > 1
+            else _("{count} point to settle before signing")
+        ).format(count=settle)
+    return text
+
+
+def _words(strategy: Strategy) -> dict[str, Any]:
+    """The strategy page's own words, in the current language."""
+    made_on = fmt.date(strategy.made_on)
+    sign = strategy.studio.sign_off
+    assembled = (
+        _html(
+            _(
+                "{sign_off} Assembled on {date} from the senior\n"
+                "team's workshop answers and the city's own data."
+            ),
+            sign_off=sign_off_sentence(strategy),
+            date=made_on,
+        )
+        if strategy.signed
+        else _html(
+            _(
+                "Draft for the mayor's signature, assembled on {date} from the senior\n"
+                "team's workshop answers and the city's own data."
+            ),
+            date=made_on,
+        )
+    )
+    changes = sign.changes if sign is not None and sign.changes else ""
+    return {
+        "subtitle": _html(
+            _("A {years}-year plan, {period}"), years=strategy.horizon_years, period=strategy.period
+        ),
+        "assembled": assembled,
+        "status": Markup.escape(_status(strategy) + "."),
+        "gaps_marked": _html(_("Gaps are marked in each section and listed at the end.")),
+        "contents": _html(_("Contents")),
+        "still_to_settle": _html(_("Still to settle before signing")),
+        "sign_off": _html(_("Sign-off")),
+        "to_settle": _html(_("To settle:")),
+        "gap": _html(_("Gap:")),
+        "each_line": _html(
+            _(
+                "Each line names the workshop whose answer must change. The team settles them in "
+                "the strategy\nstudio."
+            )
+        ),
+        "section": _html(_("Section")),
+        "what_to_settle": _html(_("What to settle")),
+        "try": _html(_("Try")),
+        "workshop": _html(_("Workshop that produces it")),
+        "finish_workshop": _html(_("Finish the workshop and submit it again.")),
+        "nothing": _html(
+            _(
+                "Nothing: every section is filled from the team's answers, and the plan holds\n"
+                "together."
+            )
+        ),
+        "changes": _html(
+            _("The changes the {signer} asked for: {changes}"),
+            signer=signer(sign.role) if sign is not None else _("mayor"),
+            changes=Markup('<span class="cda-team">{}</span>').format(changes),
+        ),
+        "approved_by": _html(_("Approved by the Mayor of {city}:"), city=strategy.city_name),
+        "date": _html(_("Date:")),
+        "presented_by": _html(_("Presented by the senior team's lead for data:")),
+        "shared": _html(_("Shared with the city council on:")),
+    }
+
+
+def _flag_try(flag: Flag) -> Markup:
+    return _html(
+        _("Try: {fix} (from {answer}, {workshop})"),
+        fix=flag.fix,
+        answer=flag.answer_label,
+        workshop=flag.workshop,
+    )
+
+
+def _gap_note(gap: Gap) -> Markup:
+    return _html(
+        _("{answer} is\n{kind}: {detail}. Produced by {workshop}."),
+        answer=gap.answer_label.capitalize(),
+        kind=gap_kind(gap.kind),
+        detail=gap.detail,
+        workshop=Markup("<em>{}</em>").format(gap.workshop),
+    )
+
+
+def _gap_row(gap: Gap) -> Markup:
+    return _html(
+        _("{answer} is {kind}: {detail}."),
+        answer=gap.answer_label.capitalize(),
+        kind=gap_kind(gap.kind),
+        detail=gap.detail,
+    )
+
+
 def to_html(strategy: Strategy, *, png: bool = False) -> str:
     """A self-contained, accessible page (charts inline: SVG, or PNG for the PDF)."""
     view = {
@@ -265,7 +405,7 @@ def to_html(strategy: Strategy, *, png: bool = False) -> str:
         "summary": strategy.summary,
         "horizon_years": strategy.horizon_years,
         "period": strategy.period,
-        "made_on": f"{strategy.made_on:%B} {strategy.made_on.day}, {strategy.made_on.year}",
+        "made_on": fmt.date(strategy.made_on),
         "front": _sections(strategy.front, png=png),
         "sections": _sections(strategy.sections, png=png),
         "appendices": _sections(strategy.appendices, png=png),
@@ -276,27 +416,42 @@ def to_html(strategy: Strategy, *, png: bool = False) -> str:
         **_sign_off_view(strategy),
     }
     complete = sum(s.complete for s in strategy.sections)
-    style = _STYLE + _PRINT % {"paper": _paper(strategy), "status": status_line(strategy)}
+    style = _STYLE + _PRINT % {
+        "paper": _paper(strategy),
+        "status": status_line(strategy),
+        "page": _("Page"),
+        "of": _("of"),
+    }
     breaks = {"vision", "roadmap", "measurement"}
-    return _TEMPLATE.render(s=view, style=style, complete=complete, breaks=breaks)
+    return _TEMPLATE.render(
+        s=view,
+        style=style,
+        complete=complete,
+        breaks=breaks,
+        t=_words(strategy),
+        lang=_lang(),
+        flag_try=_flag_try,
+        gap_note=_gap_note,
+        gap_row=_gap_row,
+    )
 
 
-NOT_SIGNED = "Not signed yet."
+NOT_SIGNED = N_("Not signed yet.")
 
 
 def sign_off_sentence(strategy: Strategy) -> str:
     """The sign-off in one sentence: the mayor's decision from the strategy studio, or
     "Not signed yet." """
     sign = strategy.studio.sign_off
-    return sign.sentence(strategy.city_name) if sign is not None else NOT_SIGNED
+    return sign.sentence(strategy.city_name) if sign is not None else _(NOT_SIGNED)
 
 
 def status_line(strategy: Strategy) -> str:
     """The running header's status: "Approved June 24, 2026" or "Draft for signature"."""
     sign = strategy.studio.sign_off
     if sign is None or not sign.signed:
-        return "Draft for signature"
-    return f"Approved {sign.date:%B} {sign.date.day}, {sign.date.year}"
+        return _("Draft for signature")
+    return _("Approved {date}").format(date=fmt.date(sign.date))
 
 
 def _sign_off_view(strategy: Strategy) -> dict[str, Any]:
@@ -305,7 +460,7 @@ def _sign_off_view(strategy: Strategy) -> dict[str, Any]:
         "signed": strategy.signed,
         "sign_off": sign_off_sentence(strategy),
         "sign_changes": sign.changes if sign is not None and sign.changes else "",
-        "signer": sign.role if sign is not None else "mayor",
+        "signer": signer(sign.role) if sign is not None else _("mayor"),
     }
 
 
@@ -322,7 +477,7 @@ def to_pdf(strategy: Strategy) -> bytes:
 
 
 def public_title(strategy: Strategy) -> str:
-    return f"{strategy.city_name}'s data strategy: what it means for you"
+    return _("{city}'s data strategy: what it means for you").format(city=strategy.city_name)
 
 
 def public_html(strategy: Strategy) -> str:
@@ -330,8 +485,12 @@ def public_html(strategy: Strategy) -> str:
     return _PUBLIC.render(
         title=public_title(strategy),
         items=[_block_view(b, png=False) for b in strategy.public],
-        period=strategy.period,
-        made_on=f"{strategy.made_on:%B} {strategy.made_on.day}, {strategy.made_on.year}",
+        footer=_html(
+            _("A summary of the citywide data strategy, {period}. Draft of {date}."),
+            period=strategy.period,
+            date=fmt.date(strategy.made_on),
+        ),
+        lang=_lang(),
         style=CSS,
     ).replace("%(paper)s", _paper(strategy))
 
@@ -400,14 +559,14 @@ def _docx_blocks(doc: Any, blocks: Sequence[Block]) -> None:
             for item in block.items:
                 doc.add_paragraph(item, style=style)
         elif isinstance(block, Facts):
-            _docx_table(doc, ["Field", "Value"], [[k, v] for k, v in block.pairs])
+            _docx_table(doc, [_("Field"), _("Value")], [[k, v] for k, v in block.pairs])
         elif isinstance(block, Table):
             _docx_table(doc, block.columns, block.rows)
         elif isinstance(block, Figure):
             shape = doc.add_picture(io.BytesIO(block.png), width=Inches(6))
             shape._inline.docPr.set("descr", block.alt)  # the picture's alt text in Word
-            doc.add_paragraph(f"Chart description: {block.alt}")
-            doc.add_paragraph(f"Takeaway: {block.takeaway}")
+            doc.add_paragraph(_("Chart description:") + " " + block.alt)
+            doc.add_paragraph(_("Takeaway:") + " " + block.takeaway)
 
 
 def to_docx(strategy: Strategy) -> bytes:
@@ -419,35 +578,37 @@ def to_docx(strategy: Strategy) -> bytes:
 
     doc = Document()
     doc.core_properties.title = strategy.title
+    doc.core_properties.language = _lang()
     doc.styles["Normal"].font.size = Pt(10.5)
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     section.header.paragraphs[0].text = f"{strategy.title} - {status_line(strategy).lower()}"
     footer = section.footer.paragraphs[0]
-    footer.add_run("Page ")
+    footer.add_run(_("Page") + " ")
     _docx_field(footer, "PAGE")
-    footer.add_run(" of ")
+    footer.add_run(" " + _("of") + " ")
     _docx_field(footer, "NUMPAGES")
 
     doc.add_heading(strategy.title, level=0)
-    doc.add_paragraph(f"A {strategy.horizon_years}-year plan, {strategy.period}", style="Subtitle")
+    doc.add_paragraph(
+        _("A {years}-year plan, {period}").format(
+            years=strategy.horizon_years, period=strategy.period
+        ),
+        style="Subtitle",
+    )
     doc.add_paragraph(strategy.summary)
-    complete = sum(s.complete for s in strategy.sections)
-    settle = len(strategy.gaps) + len(strategy.flags)
+    made_on = fmt.date(strategy.made_on)
     doc.add_paragraph(
         (
-            f"{sign_off_sentence(strategy)} A"
+            _("{sign_off} Assembled on {date}:").format(
+                sign_off=sign_off_sentence(strategy), date=made_on
+            )
             if strategy.signed
-            else "Draft for the mayor's signature, a"
+            else _("Draft for the mayor's signature, assembled on {date}:").format(date=made_on)
         )
-        + f"ssembled on {strategy.made_on:%B} "
-        f"{strategy.made_on.day}, {strategy.made_on.year}: {complete} of "
-        f"{len(strategy.sections)} sections complete"
-        + (
-            f"; {settle} point{'s' if settle > 1 else ''} to settle before signing."
-            if settle
-            else "."
-        )
+        + " "
+        + _status(strategy).replace(";\n", "; ")
+        + "."
     )
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for front in strategy.front:
@@ -464,51 +625,66 @@ def to_docx(strategy: Strategy) -> bytes:
         _docx_blocks(doc, part.blocks)
         for flag in part.flags:
             p = doc.add_paragraph()
-            run = p.add_run(f"To settle: {flag.problem} ")
+            run = p.add_run(_("To settle:") + " " + flag.problem + " ")
             run.bold = True
             run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
-            p.add_run(f"Try: {flag.fix} (from {flag.answer_label}, {flag.workshop})")
+            p.add_run(
+                _("Try: {fix} (from {answer}, {workshop})").format(
+                    fix=flag.fix, answer=flag.answer_label, workshop=flag.workshop
+                )
+            )
         for gap in part.gaps:
             p = doc.add_paragraph()
-            run = p.add_run(f"Gap: {gap.answer_label} is {gap.kind}: {gap.detail}. ")
+            run = p.add_run(
+                _("Gap:")
+                + " "
+                + _("{answer} is {kind}: {detail}.").format(
+                    answer=gap.answer_label, kind=gap_kind(gap.kind), detail=gap.detail
+                )
+                + " "
+            )
             run.bold = True
             run.font.color.rgb = RGBColor(0x8A, 0x45, 0x00)
-            p.add_run(f"Produced by {gap.workshop}.")
+            p.add_run(_("Produced by {workshop}.").format(workshop=gap.workshop))
     for appendix in strategy.appendices:
         doc.add_heading(appendix.title, level=1)
         doc.add_paragraph(appendix.description).runs[0].italic = True
         _docx_blocks(doc, appendix.blocks)
-    doc.add_heading("Still to settle before signing", level=1)
+    doc.add_heading(_("Still to settle before signing"), level=1)
     if strategy.flags or strategy.gaps:
         _docx_table(
             doc,
-            ["Section", "What to settle", "Try", "Workshop that produces it"],
+            [_("Section"), _("What to settle"), _("Try"), _("Workshop that produces it")],
             [[f.part, f.problem, f.fix, f.workshop] for f in strategy.flags]
             + [
                 [
                     g.part,
-                    f"{g.answer_label} is {g.kind}: {g.detail}.",
-                    "Finish the workshop and submit it again.",
+                    _("{answer} is {kind}: {detail}.").format(
+                        answer=g.answer_label, kind=gap_kind(g.kind), detail=g.detail
+                    ),
+                    _("Finish the workshop and submit it again."),
                     g.workshop,
                 ]
                 for g in strategy.gaps
             ],
         )
     else:
-        doc.add_paragraph("Nothing: every section is filled from the team's answers.")
-    doc.add_heading("Sign-off", level=1)
+        doc.add_paragraph(_("Nothing: every section is filled from the team's answers."))
+    doc.add_heading(_("Sign-off"), level=1)
     doc.add_paragraph(sign_off_sentence(strategy)).runs[0].bold = True
     sign = strategy.studio.sign_off
     if sign is not None and sign.changes:
-        doc.add_paragraph(f"The changes the {sign.role} asked for: {sign.changes}")
+        doc.add_paragraph(
+            _("The changes the {signer} asked for: {changes}").format(
+                signer=signer(sign.role), changes=sign.changes
+            )
+        )
+    date_line = " ______________________   " + _("Date:") + " ____________"
     doc.add_paragraph(
-        f"Approved by the Mayor of {strategy.city_name}: ______________________   "
-        "Date: ____________"
+        _("Approved by the Mayor of {city}:").format(city=strategy.city_name) + date_line
     )
-    doc.add_paragraph(
-        "Presented by the senior team's lead for data: ______________________   Date: ____________"
-    )
-    doc.add_paragraph("Shared with the city council on: ____________")
+    doc.add_paragraph(_("Presented by the senior team's lead for data:") + date_line)
+    doc.add_paragraph(_("Shared with the city council on:") + " ____________")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -589,72 +765,104 @@ def completeness(strategy: Strategy) -> dict[str, Any]:
 def completeness_markdown(strategy: Strategy) -> str:
     done = sum(s.complete for s in strategy.sections)
     lines = [
-        f"# {strategy.city_name}: completeness of the data strategy",
+        "# " + _("{city}: completeness of the data strategy").format(city=strategy.city_name),
         "",
-        f"{done} of {len(strategy.sections)} sections complete "
-        f"(report made {us_date(strategy.made_on)}).",
+        _("{done} of {total} sections complete (report made {date}).").format(
+            done=done, total=len(strategy.sections), date=fmt.date(strategy.made_on)
+        ),
         "",
-        "| Section | Status | What is missing or inconsistent | Workshop that produces it |",
+        "| "
+        + " | ".join(
+            [
+                _("Section"),
+                _("Status"),
+                _("What is missing or inconsistent"),
+                _("Workshop that produces it"),
+            ]
+        )
+        + " |",
         "|---|---|---|---|",
     ]
     for s in strategy.sections:
         if s.complete:
-            lines.append(f"| {s.title} | complete | | |")
+            lines.append("| " + s.title + " | " + _("complete") + " | | |")
         for g in s.gaps:
             lines.append(
-                f"| {s.title} | {g.kind} | '{g.answer}': {g.detail.replace('|', '/')} | "
+                f"| {s.title} | {gap_kind(g.kind)} | '{g.answer}': {g.detail.replace('|', '/')} | "
                 f"{g.session_title} ({g.notebook}) |"
             )
-    lines += ["", f"Sign-off: {sign_off_sentence(strategy)}"]
-    lines += ["", "## Points to resolve before the mayor signs", ""]
+    lines += ["", _("Sign-off: {sentence}").format(sentence=sign_off_sentence(strategy))]
+    lines += ["", "## " + _("Points to resolve before the mayor signs"), ""]
     if strategy.flags:
         lines += [
-            "| Section | Check | What is wrong | Try | Workshop that produces it |",
+            "| "
+            + " | ".join(
+                [
+                    _("Section"),
+                    _("Check"),
+                    _("What is wrong"),
+                    _("Try"),
+                    _("Workshop that produces it"),
+                ]
+            )
+            + " |",
             "|---|---|---|---|---|",
         ]
         for f in strategy.flags:
             lines.append(
                 f"| {f.part} | {f.what} | {f.problem.replace('|', '/')} | "
-                f"{f.fix.replace('|', '/')} | {f.workshop}, answer '{f.answer}' ({f.notebook}) |"
+                f"{f.fix.replace('|', '/')} | "
+                + _("{workshop}, answer '{answer}' ({notebook})").format(
+                    workshop=f.workshop, answer=f.answer, notebook=f.notebook
+                )
+                + " |"
             )
     else:
-        lines.append("None: the plan holds together.")
-    lines += ["", "## The coach's scores on the team's written answers", ""]
+        lines.append(_("None: the plan holds together."))
+    lines += ["", "## " + _("The coach's scores on the team's written answers"), ""]
     lines += coach_lines(strategy)
     lines += [
         "",
-        "## Quality rubric (0-3 per criterion)",
+        "## " + _("Quality rubric (0-3 per criterion)"),
         "",
-        "| Criterion | Score | Evidence |",
+        "| " + " | ".join([_("Criterion"), _("Score"), _("Evidence")]) + " |",
         "|---|---|---|",
     ]
     for score in strategy.rubric:
         evidence = " ".join(score.evidence).replace("|", "/")
-        lines.append(f"| {score.title} | {score.score} ({score.level}) | {evidence} |")
+        level = _(LEVEL_WORDS.get(score.level, score.level))
+        lines.append(f"| {score.title} | {score.score} ({level}) | {evidence} |")
     return "\n".join(lines) + "\n"
 
 
 def coach_lines(strategy: Strategy) -> list[str]:
     """The coach's scores (from the grading page) on the reflections behind the strategy."""
     if not strategy.coach:
-        return ["No written answer has reached the gradebook yet."]
-    waiting = sum(r.waiting for _, _, r in strategy.coach)
+        return [_("No written answer has reached the gradebook yet.")]
+    waiting = sum(r.waiting for _title, _notebook, r in strategy.coach)
     lines = [
-        "| Workshop | Scored by the coach | Points so far |",
+        "| " + " | ".join([_("Workshop"), _("Scored by the coach"), _("Points so far")]) + " |",
         "|---|---|---|",
     ]
-    for title, _, r in strategy.coach:
-        lines.append(f"| {title} | {r.read} of {r.answers} | {r.points:g} of {r.max_points:g} |")
+    for title, _notebook, r in strategy.coach:
+        read = _("{count} of {total}").format(count=r.read, total=r.answers)
+        points = _("{count} of {total}").format(count=fmt.g(r.points), total=fmt.g(r.max_points))
+        lines.append(f"| {title} | {read} | {points} |")
     lines.append("")
     lines.append(
-        "Every written answer has a coach's score."
+        _("Every written answer has a coach's score.")
         if not waiting
         else (
-            "1 written answer still waits"
+            _(
+                "1 written answer still waits for the coach, who scores each one with its rubric "
+                "on the grading page."
+            )
             if waiting == 1
-            else f"{waiting} written answers still wait"
+            else _(
+                "{count} written answers still wait for the coach, who scores each one with its "
+                "rubric on the grading page."
+            ).format(count=waiting)
         )
-        + " for the coach, who scores each one with its rubric on the grading page."
     )
     return lines
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cohort_tools.core.i18n import _
+
 from .document import Block, Figure, Heading, Paragraph, Table, show
 from .names import sentence_case
 from .plan import GOALS, PHASES, Calendar, PlanAction, money
@@ -122,7 +124,7 @@ def roadmap_chart(actions: list[PlanAction], city_name: str, cal: Calendar) -> d
     import altair as alt
     import pandas as pd
 
-    phases = [(pid, title) for pid, title, _, _ in PHASES]
+    phases = [(pid, _(title)) for pid, title, _first, _last in PHASES]
     titles = dict(phases)
     goals = [g for g in GOALS if any(a.goal == g.id for a in actions)]
     frame = pd.DataFrame(
@@ -140,14 +142,21 @@ def roadmap_chart(actions: list[PlanAction], city_name: str, cal: Calendar) -> d
     lines = [
         f"{g}: "
         + ", ".join(
-            f"{int(frame[(frame.goal == g) & (frame.phase == t)]['actions'].sum())} in {t.lower()}"
+            _("{count} in {phase}").format(
+                count=int(frame[(frame.goal == g) & (frame.phase == t)]["actions"].sum()),
+                phase=t.lower(),
+            )
             for t in order_x
         )
         for g in order_y
     ]
     alt_text = (
-        f"Grid chart of {city_name}'s roadmap: the number of actions that start in each phase "
-        f"(foundations, pilots, scale), for each goal. " + "; ".join(lines) + "."
+        _(
+            "Grid chart of {city}'s roadmap: the number of actions that start in each phase "
+            "(foundations, pilots, scale), for each goal. "
+        ).format(city=city_name)
+        + "; ".join(lines)
+        + "."
     )
     base = alt.Chart(frame).encode(
         x=alt.X(
@@ -169,7 +178,9 @@ def roadmap_chart(actions: list[PlanAction], city_name: str, cal: Calendar) -> d
     chart = (grid + text).properties(
         width=390,
         height=34 * len(order_y),
-        title=f"{len(actions)} actions; most start in the {busiest.lower()} phase",
+        title=_("{count} actions; most start in the {phase} phase").format(
+            count=len(actions), phase=busiest.lower()
+        ),
         description=alt_text,
     )
     spec: dict[str, Any] = chart.to_dict()
@@ -184,17 +195,19 @@ def roadmap_blocks(
     from cohort_tools.render.charts import CHART_CONFIG, chart_description, vegalite_to_svg
 
     if not actions:
-        return [Paragraph("No actions yet: the roadmap fills in as the workshops are done.")]
+        return [Paragraph(_("No actions yet: the roadmap fills in as the workshops are done."))]
     blocks: list[Block] = []
     if draw:
         import vl_convert
 
         spec = roadmap_chart(actions, city_name, cal)
         early = sum(a.phase in ("foundations", "pilots") for a in actions)
-        takeaway = f"{early} of the {len(actions)} actions start in year 1. " + (
-            "Check that year 1 is not overloaded: move what can wait."
+        takeaway = _("{early} of the {count} actions start in year 1. ").format(
+            early=early, count=len(actions)
+        ) + (
+            _("Check that year 1 is not overloaded: move what can wait.")
             if early > 0.6 * len(actions)
-            else "The work is spread over the three years."
+            else _("The work is spread over the three years.")
         )
         blocks.append(
             Figure(
@@ -204,25 +217,25 @@ def roadmap_blocks(
                 takeaway=takeaway,
             )
         )
-    intro = f"The roadmap runs from {cal.period} in three phases."
+    intro = _("The roadmap runs from {period} in three phases.").format(period=cal.period)
     if lines > len(actions):
-        intro += (
-            f" It groups the {lines} lines of the team's plans into {len(actions)} actions; "
+        intro += _(
+            " It groups the {lines} lines of the team's plans into {count} actions; "
             "the appendices list every line."
-        )
+        ).format(lines=lines, count=len(actions))
     blocks.append(Paragraph(intro))
     for pid, title, first, last in PHASES:
         mine = sorted((a for a in actions if a.phase == pid), key=lambda a: (a.start or 0, a.text))
         if not mine:
             continue
-        blocks.append(Heading(f"{title}: {cal.span(first, min(last, 12 * cal.years))}"))
+        blocks.append(Heading(f"{_(title)}: {cal.span(first, min(last, 12 * cal.years))}"))
         blocks.append(
             Table(
-                ["Action", "Owner", "When", "Cost"],
+                [_("Action"), _("Owner"), _("When"), _("Cost")],
                 [
                     [
                         a.text,
-                        sentence_case(a.owner) if a.owner else "no owner yet",
+                        sentence_case(a.owner) if a.owner else _("no owner yet"),
                         cal.span(a.start, a.finish),
                         money(a.cost_usd),
                     ]
@@ -233,11 +246,14 @@ def roadmap_blocks(
         )
     undated = [a for a in actions if a.start is None]
     if undated:
-        blocks.append(Heading("Not yet dated"))
+        blocks.append(Heading(_("Not yet dated")))
         blocks.append(
             Table(
-                ["Action", "Owner"],
-                [[a.text, sentence_case(a.owner) if a.owner else "no owner yet"] for a in undated],
+                [_("Action"), _("Owner")],
+                [
+                    [a.text, sentence_case(a.owner) if a.owner else _("no owner yet")]
+                    for a in undated
+                ],
             )
         )
     return blocks

@@ -14,13 +14,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons.coherence import on_team
 
 from .document import Flag
 from .names import join
-from .plan import Measure, PlanAction, money
+from .plan import SHOWN_BACK, TO_BE_SET, Measure, PlanAction, money
 
 LEVELS = ("missing", "weak", "fair", "strong")
+#: The levels in words (``Score.level`` stays the id, read by the packets and completeness.json).
+LEVEL_WORDS = {
+    "missing": N_("missing"),
+    "weak": N_("weak"),
+    "fair": N_("fair"),
+    "strong": N_("strong"),
+}
 MAX_SCORE = 3
 
 
@@ -65,46 +73,62 @@ def score_strategy(
     score = 0
     if vision:
         score = 1
-        evidence.append(f'The vision opens: "{_first_sentence(vision)}"')
+        evidence.append(
+            _('The vision opens: "{sentence}"').format(sentence=_first_sentence(vision))
+        )
         words = len(vision.split())
         sentences = max(1, len([s for s in re.split(r"[.!?]+", vision) if s.strip()]))
         if 15 <= words <= 70 and words / sentences <= 20:
             score += 1
         evidence.append(
-            f"It has {words} words in {sentences} sentence{'s' if sentences > 1 else ''}."
+            (
+                _("It has {words} words in {sentences} sentences.")
+                if sentences > 1
+                else _("It has {words} words in {sentences} sentence.")
+            ).format(words=words, sentences=sentences)
         )
         if 1 <= len(priorities) <= 3:
             score += 1
-            evidence.append(f"It serves {len(priorities)} named priorities of the mayor.")
+            evidence.append(
+                _("It serves {count} named priorities of the mayor.").format(count=len(priorities))
+            )
     out.append(
         Score(
             "vision",
-            "Clear vision",
+            _("Clear vision"),
             score,
-            evidence or ["No vision yet."],
-            "Keep the vision under 70 words in short sentences, tied to one to three priorities."
+            evidence or [_("No vision yet.")],
+            _("Keep the vision under 70 words in short sentences, tied to one to three priorities.")
             if score < MAX_SCORE
-            else "Ask the mayor to say it aloud: it should fit in one breath.",
+            else _("Ask the mayor to say it aloud: it should fit in one breath."),
         )
     )
 
     # 2. Measurable goals
     numeric = [m for m in measures if m.target_value is not None]
-    to_set = [m for m in measures if m.target == "to be set"]
+    to_set = [m for m in measures if m.target == _(TO_BE_SET)]
     share = len(numeric) / len(measures) if measures else 0.0
     score = 0 if not measures else 3 if share >= 0.8 and not to_set else 2 if share >= 0.6 else 1
-    evidence = [f"{len(numeric)} of {len(measures)} indicators have a target better than today."]
+    evidence = [
+        _("{count} of {total} indicators have a target better than today.").format(
+            count=len(numeric), total=len(measures)
+        )
+    ]
     if to_set:
-        evidence.append("Target still to be set: " + join([m.name for m in to_set], most=3) + ".")
+        evidence.append(
+            _("Target still to be set: {names}.").format(
+                names=join([m.name for m in to_set], most=3)
+            )
+        )
     out.append(
         Score(
             "measurable",
-            "Measurable goals",
+            _("Measurable goals"),
             score,
             evidence,
-            "Give every indicator a number to reach, better than today, and a date."
+            _("Give every indicator a number to reach, better than today, and a date.")
             if score < MAX_SCORE
-            else "Agree who reports each number, and when.",
+            else _("Agree who reports each number, and when."),
         )
     )
 
@@ -120,20 +144,28 @@ def score_strategy(
         if share == 1 and len(proposed) <= len(actions) / 2
         else (2 if share >= 0.8 else 1 if share >= 0.5 else 0)
     )
-    evidence = [f"{len(owned)} of {len(actions)} actions have an owner on the team."]
+    evidence = [
+        _("{count} of {total} actions have an owner on the team.").format(
+            count=len(owned), total=len(actions)
+        )
+    ]
     if proposed:
-        evidence.append(f"{len(proposed)} owners were proposed by this draft and need confirming.")
+        evidence.append(
+            _("{count} owners were proposed by this draft and need confirming.").format(
+                count=len(proposed)
+            )
+        )
     if strangers:
-        evidence.append("Owners not on the team: " + join(strangers) + ".")
+        evidence.append(_("Owners not on the team: {owners}.").format(owners=join(strangers)))
     out.append(
         Score(
             "owners",
-            "Named owners",
+            _("Named owners"),
             score,
             evidence,
-            "Give each action to a role on the team, and confirm the proposed owners."
+            _("Give each action to a role on the team, and confirm the proposed owners.")
             if score < MAX_SCORE
-            else "Put each owner's actions in their yearly goals.",
+            else _("Put each owner's actions in their yearly goals."),
         )
     )
 
@@ -145,19 +177,23 @@ def score_strategy(
         score = 0
     else:
         score = 3 if total and not money_flags else 2 if total else 1
-    evidence = [f"The plan costs {money(total)} over {years} years." if total else "No costs yet."]
+    evidence = [
+        _("The plan costs {money} over {years} years.").format(money=money(total), years=years)
+        if total
+        else _("No costs yet.")
+    ]
     if isinstance(budget, int | float) and not isinstance(budget, bool):
-        evidence.append(f"The workforce budget is {money(float(budget))}.")
+        evidence.append(_("The workforce budget is {money}.").format(money=money(float(budget))))
     evidence += [f.problem for f in flags if f.check in money_flags][:2]
     out.append(
         Score(
             "resourced",
-            "Resourced",
+            _("Resourced"),
             score,
             evidence,
-            "Make the budget match what the plans cost, and cost every investment."
+            _("Make the budget match what the plans cost, and cost every investment.")
             if score < MAX_SCORE
-            else "Check the figures with the finance director before signing.",
+            else _("Check the figures with the finance director before signing."),
         )
     )
 
@@ -166,26 +202,27 @@ def score_strategy(
     score, evidence = 0, []
     if isinstance(standard, Mapping) and standard:
         score += 1
-        evidence.append("A demographic data standard is part of the plan.")
+        evidence.append(_("A demographic data standard is part of the plan."))
         if "threshold-below-privacy" not in checks and standard.get("small_numbers_threshold"):
             score += 1
             evidence.append(
-                f"Counts under {standard['small_numbers_threshold']} stay hidden, as the city's "
-                "privacy rule asks."
+                _("Counts under {limit} stay hidden, as the city's privacy rule asks.").format(
+                    limit=standard["small_numbers_threshold"]
+                )
             )
     story = answers.get("data_story")
     if isinstance(story, Mapping) and story.get("finding"):
         score += 1
-        evidence.append("The data story shows results by group of residents.")
+        evidence.append(_("The data story shows results by group of residents."))
     out.append(
         Score(
             "equity",
-            "Equity",
+            _("Equity"),
             min(score, MAX_SCORE),
-            evidence or ["No demographic standard or results by group yet."],
-            "Show at least one result by group, and say what the city will do about the gap."
+            evidence or [_("No demographic standard or results by group yet.")],
+            _("Show at least one result by group, and say what the city will do about the gap.")
             if score < MAX_SCORE
-            else "Review the standard with community groups before it starts.",
+            else _("Review the standard with community groups before it starts."),
         )
     )
 
@@ -194,24 +231,27 @@ def score_strategy(
     plan = answers.get("publication_plan")
     if isinstance(plan, list) and plan:
         score += 1
-        evidence.append(f"{len(plan)} datasets are planned for publication.")
+        evidence.append(_("{count} datasets are planned for publication.").format(count=len(plan)))
     if "transparency_targets" in answers and not any(
         f.answer == "transparency_targets" for f in flags
     ):
         score += 1
-        evidence.append("Each transparency target is better than today.")
-    if any(a.source == "engagement_plan" and "show" in a.text.lower() for a in actions):
+        evidence.append(_("Each transparency target is better than today."))
+    if any(
+        a.source == "engagement_plan" and ("show" in a.text.lower() or a.measure == _(SHOWN_BACK))
+        for a in actions
+    ):
         score += 1
-        evidence.append("Stakeholders are told what changed after they spoke.")
+        evidence.append(_("Stakeholders are told what changed after they spoke."))
     out.append(
         Score(
             "transparency",
-            "Transparency",
+            _("Transparency"),
             score,
-            evidence or ["No publication or engagement plan yet."],
-            "Publish a dataset residents asked for in year 1, and report back to them."
+            evidence or [_("No publication or engagement plan yet.")],
+            _("Publish a dataset residents asked for in year 1, and report back to them.")
             if score < MAX_SCORE
-            else "Publish the strategy's own measures on the portal.",
+            else _("Publish the strategy's own measures on the portal."),
         )
     )
 
@@ -220,30 +260,34 @@ def score_strategy(
     first = [a for a in dated if a.year == 1]
     score, evidence = MAX_SCORE, []
     if dated:
-        evidence.append(f"{len(first)} of {len(dated)} dated actions start in year 1.")
+        evidence.append(
+            _("{count} of {total} dated actions start in year 1.").format(
+                count=len(first), total=len(dated)
+            )
+        )
     if dated and len(first) > 0.6 * len(dated):
         score -= 1
-        evidence.append("Year 1 carries most of the work.")
+        evidence.append(_("Year 1 carries most of the work."))
     for check, label in (
-        ("target-unsupported", "A target the city's history cannot support."),
-        ("budget-overrun", "The plans cost more than the budget."),
-        ("action-no-date", "Some actions have no date."),
+        ("target-unsupported", N_("A target the city's history cannot support.")),
+        ("budget-overrun", N_("The plans cost more than the budget.")),
+        ("action-no-date", N_("Some actions have no date.")),
     ):
         if check in checks:
             score -= 1
-            evidence.append(label)
+            evidence.append(_(label))
     if not actions:
         score = 0
-        evidence = ["No actions yet."]
+        evidence = [_("No actions yet.")]
     out.append(
         Score(
             "feasibility",
-            "Feasible",
+            _("Feasible"),
             max(score, 0),
             evidence,
-            "Move what can wait out of year 1, and date every action."
+            _("Move what can wait out of year 1, and date every action.")
             if score < MAX_SCORE
-            else "Check year 1 against the team's other work.",
+            else _("Check year 1 against the team's other work."),
         )
     )
     return out

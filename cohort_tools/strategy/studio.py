@@ -37,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons import coherence
 from cohort_tools.lessons.skills import hiring_cost, training_cost
 
@@ -57,6 +58,15 @@ KEEPABLE = frozenset({"target-unsupported"})
 DECISIONS = ("approve", "approve with changes", "not yet")
 #: Roles that may record the sign-off (the decision is the mayor's).
 SIGNERS = ("mayor", "acting mayor")
+#: The signers in words (the role stays an id in the answers).
+SIGNER_WORDS = {"mayor": N_("mayor"), "acting mayor": N_("acting mayor")}
+
+
+def signer(role: str) -> str:
+    """The role who signs, in the current language ("mayor")."""
+    return _(SIGNER_WORDS[role]) if role in SIGNER_WORDS else role
+
+
 LATER = "later"
 #: Prefix of an action key -> the plan (named answer) whose line it is.
 PLAN_OF_KEY = {
@@ -131,12 +141,16 @@ def describe_change(old: Any, new: Any, *, most: int = 6) -> list[str]:
             for n, (a, b) in enumerate(zip(old, new, strict=False), start=1):
                 for k in dict.fromkeys([*a, *b]):
                     if a.get(k) != b.get(k):
-                        lines.append(f"line {n}: {k} {_show(a.get(k))} -> {_show(b.get(k))}")
-            lines += [f"add line {n}" for n in range(len(old) + 1, len(new) + 1)]
-            lines += [f"remove line {n}" for n in range(len(new) + 1, len(old) + 1)]
+                        lines.append(
+                            _("line {n}: {key} {old} -> {new}").format(
+                                n=n, key=k, old=_show(a.get(k)), new=_show(b.get(k))
+                            )
+                        )
+            lines += [_("add line {n}").format(n=n) for n in range(len(old) + 1, len(new) + 1)]
+            lines += [_("remove line {n}").format(n=n) for n in range(len(new) + 1, len(old) + 1)]
         else:
-            lines += [f"remove {_show(v)}" for v in old if v not in new]
-            lines += [f"add {_show(v)}" for v in new if v not in old]
+            lines += [_("remove {value}").format(value=_show(v)) for v in old if v not in new]
+            lines += [_("add {value}").format(value=_show(v)) for v in new if v not in old]
     elif isinstance(old, Mapping) and isinstance(new, Mapping):
         for k in dict.fromkeys([*old, *new]):
             if old.get(k) != new.get(k):
@@ -144,7 +158,7 @@ def describe_change(old: Any, new: Any, *, most: int = 6) -> list[str]:
     elif old != new:
         lines.append(f"{_show(old)} -> {_show(new)}")
     if len(lines) > most:
-        lines = [*lines[:most], f"and {len(lines) - most} more"]
+        lines = [*lines[:most], _("and {count} more").format(count=len(lines) - most)]
     return lines
 
 
@@ -165,13 +179,25 @@ class SignOff:
         return self.decision != "not yet"
 
     def sentence(self, city_name: str) -> str:
-        when = f"{self.date:%B} {self.date.day}, {self.date.year}"
-        who = "The mayor" if self.role == "mayor" else f"The {self.role}"
+        from . import fmt
+
+        when = fmt.date(self.date)
+        who = (
+            _("The mayor")
+            if self.role == "mayor"
+            else _("The {role}").format(role=signer(self.role))
+        )
         if self.decision == "approve":
-            return f"{who} of {city_name} approved this strategy on {when}."
+            return _("{who} of {city} approved this strategy on {date}.").format(
+                who=who, city=city_name, date=when
+            )
         if self.decision == "approve with changes":
-            return f"{who} of {city_name} approved this strategy with changes on {when}."
-        return f"Not signed yet: on {when} the {self.role} asked the team to change it first."
+            return _("{who} of {city} approved this strategy with changes on {date}.").format(
+                who=who, city=city_name, date=when
+            )
+        return _("Not signed yet: on {date} the {role} asked the team to change it first.").format(
+            date=when, role=signer(self.role)
+        )
 
 
 @dataclass
@@ -268,7 +294,7 @@ def action_key(value: Any) -> tuple[str, int] | None:
     """``"hire 2"`` -> ("hiring_plan", 1): the plan and the index of its line."""
     if not isinstance(value, str):
         return None
-    kind, _, number = value.strip().lower().partition(" ")
+    kind, _space, number = value.strip().lower().partition(" ")
     if kind not in PLAN_OF_KEY or not number.strip().isdigit() or int(number) < 1:
         return None
     return PLAN_OF_KEY[kind], int(number) - 1
@@ -309,7 +335,7 @@ def apply_studio(
     entries = studio.get(RESOLUTIONS)
     for n, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
         if not isinstance(entry, Mapping):
-            made.unused.append(f"resolution {n} is not written in curly brackets")
+            made.unused.append(_("resolution {n} is not written in curly brackets").format(n=n))
             continue
         decision = _text(entry.get("decision")).lower()
         point = by_number.get(entry["point"]) if isinstance(entry.get("point"), int) else None
@@ -317,13 +343,19 @@ def apply_studio(
             answer = str(entry.get("answer") or (point.answer if point else ""))
             if answer not in changeable:
                 made.unused.append(
-                    f"resolution {n} changes '{answer}', which the strategy does not read"
+                    _("resolution {n} changes '{answer}', which the strategy does not read").format(
+                        n=n, answer=answer
+                    )
                 )
                 continue
             if "value" not in entry:
                 continue  # the same change as another entry (checked by the studio's checkpoint)
             if not _same_kind(values.get(answer), entry["value"]):
-                made.unused.append(f"resolution {n} gives '{answer}' a value of another kind")
+                made.unused.append(
+                    _("resolution {n} gives '{answer}' a value of another kind").format(
+                        n=n, answer=answer
+                    )
+                )
                 continue
             out[answer] = copy.deepcopy(entry["value"])
             made.changed.append((answer, _text(entry.get("note"))))
@@ -331,12 +363,14 @@ def apply_studio(
             why = _text(entry.get("why"))
             if point is None or not point.keepable or not why:
                 made.unused.append(
-                    f"resolution {n} keeps a point that must be changed, or gives no reason"
+                    _(
+                        "resolution {n} keeps a point that must be changed, or gives no reason"
+                    ).format(n=n)
                 )
                 continue
             made.kept.append((point, why))
         else:
-            made.unused.append(f"resolution {n} has no decision ('change' or 'keep')")
+            made.unused.append(_("resolution {n} has no decision ('change' or 'keep')").format(n=n))
 
     # 2. The budget, and each action with a cost kept in a year or left for later.
     made.budget = _number(studio.get(BUDGET))
@@ -348,7 +382,9 @@ def apply_studio(
             found = action_key(key)
             rows = plans.get(found[0]) if found else None
             if found is None or not isinstance(rows, list) or found[1] >= len(rows):
-                made.unused.append(f"'{key}' is not an action with a cost in the plan")
+                made.unused.append(
+                    _("'{key}' is not an action with a cost in the plan").format(key=key)
+                )
                 continue
             plan, index = found
             row = rows[index]
@@ -365,7 +401,11 @@ def apply_studio(
                     if before is not None:
                         made.moved.append((label, before, when))
             else:
-                made.unused.append(f"'{key}': {when!r} is not a year from 1 to {years} or 'later'")
+                made.unused.append(
+                    _("'{key}': {when} is not a year from 1 to {years} or 'later'").format(
+                        key=key, when=repr(when), years=years
+                    )
+                )
         for plan, indexes in drop.items():
             rows = plans[plan]
             if isinstance(rows, list):
@@ -381,7 +421,9 @@ def apply_studio(
             if str(goal) in goals and match:
                 made.leads[str(goal)] = match
             else:
-                made.unused.append(f"the lead of '{goal}' is not a role on the team")
+                made.unused.append(
+                    _("the lead of '{goal}' is not a role on the team").format(goal=goal)
+                )
 
     # 4. The summary in the team's words, and the sign-off.
     made.summary = parse_summary(studio.get(SUMMARY), goals)
