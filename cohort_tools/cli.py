@@ -269,8 +269,12 @@ COMMANDS: tuple[Command, ...] = (
             "Build the curriculum book offline (warnings are errors); print where to open it.",
             _book, flags={"strict": "--strict/--no-strict"}, fixed={"echo": typer.echo},
             helps={"out": "Folder for the built site (replaced on success).",
-                   "city": "Demo city the session notebooks run on.",
-                   "strict": "Treat Sphinx warnings as errors."}),
+                   "city": "Demo city the English edition's notebooks run on (each other "
+                           "edition runs on the cohort's city of its language).",
+                   "strict": "Treat Sphinx warnings as errors.",
+                   "languages": "Editions to build (en, es). Default: every language with a "
+                                "translated home page; English always in --out, others in "
+                                "--out/<language>."}),
     Command("hub install", hub.install,
             "Make the hub environment (a virtualenv every user can read) and install the proxy "
             "(npm).",
