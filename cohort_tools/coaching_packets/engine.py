@@ -347,7 +347,7 @@ def _targets(
     from cohort_tools.model.cohort import load_cohort
 
     loaded = load_cohort(cohort)
-    everyone = [CityTarget(c.id, c.name, c.data_dir, c.lang) for c in loaded.cities]
+    everyone = [CityTarget(c.id, c.name, c.data_dir, c.lang, c.country) for c in loaded.cities]
     chosen = [next(t for t in everyone if t.id == loaded.city(c).id) for c in cities or []]
     return loaded, everyone, _unique(chosen) or everyone
 

@@ -42,6 +42,7 @@ class CityTarget:
     name: str
     data_dir: Path
     language: str = "en"  # what the city's team reads: its packets use that edition
+    country: str | None = None  # whose conventions its dates, numbers and charts follow
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _status(kind: str) -> JobStatus:
 def execute_job(job: Job, pool: KernelPool) -> JobResult:
     """Execute one packet in a fresh forked kernel and render its page (or its error page), in
     the city's language."""
-    with speaking(job.city.language):
+    with speaking(job.city.language, country=job.city.country):
         return _execute_job(job, pool)
 
 

@@ -55,6 +55,7 @@ _DEFAULT_REGION = {"en": "US", "es": "419"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 _current: ContextVar[str | None] = ContextVar("cda_language", default=None)
+_current_country: ContextVar[str | None] = ContextVar("cda_country", default=None)
 _process_language = SOURCE_LANGUAGE  # a kernel's language, set once by nb.start (set_language)
 _process_country: str | None = None  # and its city's country (formats: es in CO writes 12.400)
 
@@ -110,12 +111,15 @@ def set_language(language: str, *, country: str | None = None) -> None:
 
 
 @contextlib.contextmanager
-def speaking(language: str) -> Iterator[str]:
-    """Make everything inside the block in ``language`` (``with speaking(city.language): ...``)."""
+def speaking(language: str, *, country: str | None = None) -> Iterator[str]:
+    """Make everything inside the block in ``language`` (``with speaking(city.language): ...``),
+    with the formats of ``country`` when given (``es`` in ``CO`` writes 16.000)."""
     token = _current.set(known_language(language))
+    country_token = _current_country.set(country)
     try:
         yield language
     finally:
+        _current_country.reset(country_token)
         _current.reset(token)
 
 
@@ -209,13 +213,44 @@ def source_for(source: Path, language: str) -> Path:
 def locale_for(language: str | None = None, country: str | None = None) -> Locale:
     """The Babel locale of a language in a country (``es``, ``CO`` -> ``es_CO``)."""
     language = language or current_language()
-    if country is None and language == _process_language:
+    if country is None and _current.get() == language:
+        country = _current_country.get()
+    elif country is None and language == _process_language:
         country = _process_country
     region = country or _DEFAULT_REGION.get(language, "")
     try:
         return Locale.parse(f"{language}_{region}") if region else Locale.parse(language)
     except (ValueError, LookupError):
         return Locale.parse(language)
+
+
+def d3_locales(language: str | None = None, country: str | None = None) -> dict[str, Any]:
+    """The number and time formats of a locale in d3's shape, for Vega charts (vl-convert's
+    ``format_locale`` and ``time_format_locale``), built from Babel's CLDR data: Spanish charts
+    read ``oct`` and ``16.000`` in Colombia without any locale file from the web."""
+    loc = locale_for(language, country)
+    symbols = loc.number_symbols.get("latn", {})
+    months, short_months = loc.months["format"]["wide"], loc.months["format"]["abbreviated"]
+    days, short_days = loc.days["format"]["wide"], loc.days["format"]["abbreviated"]
+    week = [6, 0, 1, 2, 3, 4, 5]  # d3 starts on Sunday; CLDR numbers Monday 0
+    return {
+        "format": {
+            "decimal": symbols.get("decimal", "."),
+            "thousands": symbols.get("group", ","),
+            "grouping": [3],
+            "currency": ["$", ""],
+        },
+        "time": {
+            "dateTime": "%x, %X",
+            "date": "%d/%m/%Y" if loc.language != "en" else "%m/%d/%Y",
+            "time": "%H:%M:%S",
+            "periods": [loc.day_periods["format"]["abbreviated"].get(p, p) for p in ("am", "pm")],
+            "days": [str(days[i]) for i in week],
+            "shortDays": [str(short_days[i]).rstrip(".") for i in week],
+            "months": [str(months[i]) for i in range(1, 13)],
+            "shortMonths": [str(short_months[i]).rstrip(".") for i in range(1, 13)],
+        },
+    }
 
 
 def format_date(
@@ -276,6 +311,7 @@ __all__ = [
     "catalog_file",
     "currency_of",
     "current_language",
+    "d3_locales",
     "format_date",
     "format_money",
     "format_number",

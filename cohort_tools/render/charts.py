@@ -31,7 +31,7 @@ import os
 import re
 from typing import Any
 
-from cohort_tools.core.i18n import _
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, current_language, d3_locales
 
 RENDERER = "cda"
 #: The reminder shown for a chart without any description (in English; see :func:`no_description`).
@@ -118,10 +118,14 @@ def vegalite_to_svg(spec: dict[str, Any]) -> str:
         else:
             same_major = [v for v in supported if v.split(".")[0] == match.group(1)]
             version = same_major[-1] if same_major else None
+    local: dict[str, Any] = {}
+    if current_language() != SOURCE_LANGUAGE:  # English charts stay exactly as they were
+        formats = d3_locales()
+        local = {"format_locale": formats["format"], "time_format_locale": formats["time"]}
     svg: str = (
-        vl_convert.vegalite_to_svg(spec, vl_version=version, config=CHART_CONFIG)
+        vl_convert.vegalite_to_svg(spec, vl_version=version, config=CHART_CONFIG, **local)
         if version
-        else vl_convert.vegalite_to_svg(spec, config=CHART_CONFIG)
+        else vl_convert.vegalite_to_svg(spec, config=CHART_CONFIG, **local)
     )
     return svg
 

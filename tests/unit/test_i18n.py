@@ -88,3 +88,25 @@ def test_the_yaml_extractor_gives_each_text_value_with_its_line() -> None:
     source = b"name: The programme\nmodules:\n  - id: m1\n    title: Leading\n    months: [2]\n"
     found = list(i18n.extract_yaml(io.BytesIO(source), [], [], {}))
     assert [(line, text) for line, _, text, _ in found] == [(1, "The programme"), (4, "Leading")]
+
+
+def test_charts_in_spanish_write_colombian_numbers_and_spanish_months() -> None:
+    from cohort_tools.render.charts import vegalite_to_svg
+
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"m": "2025-10-05", "n": 7261}, {"m": "2025-11-30", "n": 6131}]},
+        "mark": "line",
+        "encoding": {
+            "x": {"field": "m", "type": "temporal", "timeUnit": "yearmonth"},
+            "y": {"field": "n", "type": "quantitative"},
+        },
+    }
+    with i18n.speaking("es", country="CO"):
+        spanish = vegalite_to_svg(spec)
+    english = vegalite_to_svg(spec)
+    assert ">8.000<" in spanish and ">8,000<" in english
+    assert "ctubre" in spanish.lower() or ">oct<" in spanish.lower()
+    assert "October" in english or ">Oct<" in english or "Oct " in english
+    formats = i18n.d3_locales("es", "CO")
+    assert formats["format"]["thousands"] == "." and formats["time"]["months"][0] == "enero"
