@@ -10,7 +10,7 @@ import pytest
 from notebook_runs import run_notebook
 from papermill.parameterize import parameterize_notebook
 
-from cohort_tools.core import paths
+from cohort_tools.core import i18n, paths
 from cohort_tools.model.cohort import load_cohort
 from cohort_tools.notebooks.myst import read_myst
 from cohort_tools.render.charts import NO_DESCRIPTION
@@ -42,13 +42,17 @@ def _run(source: Path, city: str, tmp_path: Path) -> tuple[list[str], list[str],
 def test_keynote_runs_on_each_demo_city_with_a_takeaway_and_alt_text_per_chart(
     source: Path, city: str, tmp_path: Path
 ) -> None:
-    texts, charts, errors = _run(source, city, tmp_path)
+    # each city hears the keynote in its own language (Puerto Arrayán: the Spanish edition)
+    language = load_cohort(None).city(city).lang
+    texts, charts, errors = _run(i18n.source_for(source, language), city, tmp_path)
     assert not errors
     name = load_cohort(None).city(city).name
     assert any(name in t for t in texts)
     assert charts, "a keynote on a full demo city shows its exhibits"
-    assert all(alt.strip() and alt != NO_DESCRIPTION for alt in charts)
-    assert sum("**Takeaway:**" in t for t in texts) >= len(charts)
+    undescribed = {NO_DESCRIPTION, i18n.gettext(NO_DESCRIPTION, language=language)}
+    assert all(alt.strip() and alt not in undescribed for alt in charts)
+    takeaway = i18n.gettext("**Takeaway:** {takeaway}", language=language).split("{")[0].strip()
+    assert sum(takeaway in t for t in texts) >= len(charts), takeaway
 
 
 @pytest.mark.parametrize("source", KEYNOTES, ids=[p.name for p in KEYNOTES])
