@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import textstat
 
+from cohort_tools.core.i18n import gettext
 from cohort_tools.lessons.coherence import compare_target
 from cohort_tools.model.cohort import load_cohort
 from cohort_tools.strategy import Strategy, review
@@ -91,9 +92,11 @@ def test_the_executive_summary_fits_one_pdf_page(
     out, _ = demo
     data = (out / "strategy" / city / "strategy.pdf").read_bytes()
     pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
-    assert pages[1].splitlines()[0] == "Executive summary"
-    assert "What the mayor is asked to approve" in pages[1]
-    assert pages[2].splitlines()[0] == "Where the city stands today"
+    # in the city's own language (Puerto Arrayán's strategy is in Spanish)
+    language = load_cohort(None).city(city).lang
+    assert pages[1].splitlines()[0] == gettext("Executive summary", language=language)
+    assert gettext("What the mayor is asked to approve", language=language) in pages[1]
+    assert pages[2].splitlines()[0] == gettext("Where the city stands today", language=language)
     public = (out / "strategy" / city / "public-summary.pdf").read_bytes()
     assert len(PdfReader(io.BytesIO(public)).pages) == 1
 
