@@ -188,7 +188,9 @@ def _mark_languages(app: Any, doctree: Any, docname: str) -> None:
             continue
         opening = nodes.raw("", f'<span lang="{html.escape(langs[0])}">', format="html")
         closing = nodes.raw("", "</span>", format="html")
-        node.replace_self([opening, *node.children, closing])
+        # not replace_self: it would give the opening raw node the span's classes, and the HTML
+        # writer would wrap that raw node alone in a <span class="lang-en">, leaving the text outside
+        node.parent.replace(node, [opening, *node.children, closing])
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -27,20 +27,22 @@ Nothing here reads files or prints: callers pass plain values and data frames.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from cohort_tools.core.i18n import _
+from cohort_tools.core.i18n import LANGUAGE_NAMES, _, gettext
 from cohort_tools.lessons.inventory import inventory_metrics, with_freshness
 from cohort_tools.lessons.skills import HORIZON_YEARS, SKILL_LABELS, hiring_cost, training_cost
 from cohort_tools.lessons.translated import N_, Translated
 from cohort_tools.model.cohort import City
-from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.model.programme import Programme, in_language, load_programme
 from cohort_tools.policy.facts import fact
 
 #: Every check, by id, in the words the completeness report uses for it.
@@ -468,7 +470,10 @@ def budget(
 
 # -- publishing and governance ----------------------------------------------------------------------
 
-_PUBLISH_WORDS = ("publish", "open data", "released", "release", "portal", "shared openly")
+_PUBLISH_WORDS = (
+    *("publish", "open data", "released", "release", "portal", "shared openly"),
+    *("publica", "publicación", "publicacion", "datos abiertos", "divulga"),  # Spanish answers
+)
 
 
 def publication_vs_governance(
@@ -572,13 +577,17 @@ def publication_vs_governance(
 
 # -- owners and dates -------------------------------------------------------------------------------
 
-_ROLE_STOP = {"and", "of", "or", "the", "a", "an", "similar", "s"}
+_ROLE_STOP = {"and", "of", "or", "the", "a", "an", "similar", "s"} | {
+    "de", "del", "la", "el", "los", "las", "y", "e", "o", "u", "similar"
+}  # English and Spanish linking words
 _ROLE_ALIASES = {"cdo": "chief data officer", "coo": "chief operating officer"}
 
 
 def _role_words(role: str) -> frozenset[str]:
     text = _ROLE_ALIASES.get(role.strip().lower(), role.lower()).replace("_", " ")
     text = re.sub(r"\(.*?\)", " ", text)
+    # "planeación" and "planeacion" are the same word: accents dropped before comparing
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return frozenset(w for w in re.findall(r"[a-z]+", text) if w not in _ROLE_STOP)
 
 
@@ -593,8 +602,46 @@ def same_role(a: str, b: str) -> bool:
     return small == large or (len(small) >= 2 and small <= large)
 
 
+@functools.cache
+def _role_titles() -> tuple[tuple[str, str], ...]:
+    """(role, title) for the mayor and each program role, in every language the program speaks:
+    ("chief_of_staff", "chief of staff"), ("chief_of_staff", "jefe o jefa de gabinete"), ..."""
+    programme = load_programme()
+    found: list[tuple[str, str]] = []
+    for language in LANGUAGE_NAMES:
+        found.append(("mayor", gettext("mayor", language=language)))
+        found += [(r.id, role_title(r.title)) for r in in_language(programme, language).team.roles]
+    return tuple(found)
+
+
+def role_key(title: str) -> str | None:
+    """Which program role a title names, in any language ("jefa de gabinete" and "Chief of staff"
+    -> "chief_of_staff"); None for a role the program does not list."""
+    said = _role_words(title)
+    exact = [key for key, t in _role_titles() if _role_words(t) == said]
+    near = [key for key, t in _role_titles() if same_role(title, t)]
+    return next(iter(exact or near), None)
+
+
 def on_team(owner: str, team: Collection[str]) -> bool:
-    return any(same_role(owner, member) for member in team)
+    """True when the owner is a role on the team, in its words or as the same program role in
+    another language ("chief of staff" on a team that lists "jefe o jefa de gabinete")."""
+    if any(same_role(owner, member) for member in team):
+        return True
+    key = role_key(owner)
+    return key is not None and any(role_key(member) == key for member in team)
+
+
+def team_role(wanted: Sequence[str], team: Sequence[str], default: str | None = None) -> str:
+    """The team's own title for the first role in ``wanted`` that is on the team, so that a plan
+    names owners in the team's words and language (["chief of staff", "city manager"] on a
+    Colombian team -> "jefe o jefa de gabinete"); ``default`` (or the first wanted) when none is."""
+    for role in wanted:
+        matches = [m for m in team if on_team(role, [m])]
+        exact = [m for m in matches if _role_words(m) == _role_words(role)]
+        if exact or matches:
+            return (exact or matches)[0]
+    return default if default is not None else wanted[0]
 
 
 def role_title(title: str) -> str:
@@ -605,12 +652,12 @@ def role_title(title: str) -> str:
 
 
 def team_roles(city: City, programme: Programme | None = None) -> list[str]:
-    """The roles on the city's team, as owners: the mayor, the CDA lead's title and each senior
-    team member's role (or title, for "other"). Never names. The strategy and the workshop
+    """The roles on the city's team, as owners, in the city's language: the mayor, the CDA lead's
+    title and each senior team member's role (or title, for "other"). Never names. The strategy and the workshop
     checkpoints use this one list."""
-    programme = programme or load_programme()
+    programme = programme or in_language(load_programme(), city.lang)
     titles = {r.id: role_title(r.title) for r in programme.team.roles}
-    found = ["mayor"]
+    found = [gettext("mayor", language=city.lang)]
     if city.cda_lead.title:
         found.append(role_title(city.cda_lead.title))
     for member in city.senior_team:
@@ -877,6 +924,7 @@ __all__ = [
     "same_role",
     "staffing",
     "target_supported",
+    "team_role",
     "team_roles",
     "transparency_targets",
     "valid_month",

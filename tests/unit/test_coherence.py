@@ -186,6 +186,51 @@ def test_role_titles_match_on_their_words(owner: str, team_role: str, same: bool
     assert coherence.same_role(owner, team_role) is same
 
 
+SPANISH_TEAM = [
+    "alcalde o alcaldesa",
+    "directora de planeación estratégica",
+    "jefe o jefa de gabinete",
+    "director o directora de datos",
+]
+
+
+@pytest.mark.parametrize(
+    "owner,on_team",
+    [
+        ("jefa de gabinete", True),  # one of the two forms of a gendered title
+        ("Directora de planeacion estrategica", True),  # accents dropped when comparing
+        ("chief of staff", True),  # the same program role, named in English
+        ("Chief data officer (or similar)", True),
+        ("mayor", True),
+        ("responsable de comunicaciones", False),  # a program role this team does not have
+        ("directora de obras", False),
+    ],
+)
+def test_a_spanish_team_s_roles_match_in_either_language(owner: str, on_team: bool) -> None:
+    assert coherence.on_team(owner, SPANISH_TEAM) is on_team
+
+
+def test_a_model_answer_names_the_owner_in_the_team_s_own_words() -> None:
+    wanted = ["chief of staff", "city manager", "chief data officer"]
+    assert coherence.team_role(wanted, SPANISH_TEAM) == "jefe o jefa de gabinete"
+    assert coherence.team_role(["city manager", "chief data officer"], SPANISH_TEAM) == (
+        "director o directora de datos"
+    )
+    # the exact title first: "deputy chief of staff" also contains "chief of staff"
+    assert coherence.team_role(wanted, ["deputy chief of staff", "chief of staff"]) == (
+        "chief of staff"
+    )
+    assert coherence.team_role(["city manager"], SPANISH_TEAM, "nobody") == "nobody"
+
+
+def test_a_spanish_governance_body_charged_with_publishing_backs_the_plan() -> None:
+    backed = {"body": "Junta de datos", "decides": ["qué se publica"]}
+    fine = [{"dataset_id": "DS002", "year": 2, "frequency": "weekly", "aggregated": True}]
+    assert coherence.publication_vs_governance(fine, backed, {}, INVENTORY) == []
+    unbacked = {"body": "Junta de datos", "decides": ["estándar de calidad de datos"]}
+    assert coherence.publication_vs_governance(fine, unbacked, {}, INVENTORY) != []
+
+
 def test_owners_must_be_named_and_on_the_team() -> None:
     answers = {
         "stat_meeting": {"cadence": "weekly", "chair": "chief of staff", "first_metric": "X"},
