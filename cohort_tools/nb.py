@@ -73,7 +73,9 @@ from cohort_tools.policy.facts import fact
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_rates, survey_groups
 from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
+from cohort_tools.render import tables as _tables
 from cohort_tools.render.charts import enable_offline_charts
+from cohort_tools.render.tables import show_tables_in_language
 
 if TYPE_CHECKING:
     import duckdb
@@ -115,6 +117,7 @@ __all__ = [
     "say",
     "sense",
     "show_chart",
+    "shown",
     "skills",
     "standards_audit",
     "start",
@@ -257,7 +260,18 @@ def start(
     else:
         found = open_city(city, cohort_file)
     i18n.set_language(language or found.language, country=found.config.country)
+    if i18n.current_language() != i18n.SOURCE_LANGUAGE:
+        show_tables_in_language()
     return found
+
+
+def shown(value: Any) -> Any:
+    """A value as the team reads it, in the kernel's language: a table with its labels and words
+    through the catalog; an answer (a record, a list, a word, a number) as plain words
+    ("review_cadence: cada trimestre"). What the summary of a workshop prints goes through it."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return _tables.shown(value)
+    return _tables.answer_text(value)
 
 
 # -- dates, numbers and money, as the kernel's language writes them ------------------------------

@@ -158,8 +158,15 @@ def extract_yaml(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extractor for curriculum YAML (babel.cfg): every text value under a key people read,
-    with its line, so a translator translates programme.yaml in the same catalog as the code."""
+    with its line, so a translator translates programme.yaml in the same catalog as the code.
+    A ``keys`` option in babel.cfg (comma-separated) names other keys: facts.yaml's ``statement``."""
     import yaml
+
+    text_keys = (
+        frozenset(k.strip() for k in str(options["keys"]).split(",") if k.strip())
+        if options and options.get("keys")
+        else YAML_TEXT_KEYS
+    )
 
     class _Lines(yaml.SafeLoader):
         pass
@@ -177,10 +184,10 @@ def extract_yaml(
         elif isinstance(value, list):
             for item in value:
                 yield from walk(item, key)
-        elif isinstance(value, tuple) and key in YAML_TEXT_KEYS:
+        elif isinstance(value, tuple) and key in text_keys:
             line, text = value
             if text.strip():
-                yield line, "_", text.strip(), [f"programme field: {key}"]
+                yield line, "_", " ".join(text.split()), [f"field: {key}"]
 
     yield from walk(yaml.load(fileobj.read().decode("utf-8"), Loader=_Lines), "")
 

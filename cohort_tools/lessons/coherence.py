@@ -578,7 +578,17 @@ def publication_vs_governance(
 # -- owners and dates -------------------------------------------------------------------------------
 
 _ROLE_STOP = {"and", "of", "or", "the", "a", "an", "similar", "s"} | {
-    "de", "del", "la", "el", "los", "las", "y", "e", "o", "u", "similar"
+    "de",
+    "del",
+    "la",
+    "el",
+    "los",
+    "las",
+    "y",
+    "e",
+    "o",
+    "u",
+    "similar",
 }  # English and Spanish linking words
 _ROLE_ALIASES = {"cdo": "chief data officer", "coo": "chief operating officer"}
 

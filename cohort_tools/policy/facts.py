@@ -26,6 +26,7 @@ from pydantic import Field, ValidationError, model_validator
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import format_date, gettext
 from cohort_tools.model.references import (
     References,
     curriculum_file,
@@ -40,8 +41,11 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def _shown(value: Value | None) -> str:
+    """A value as the current language writes it: dates in its style, words in its catalog."""
     if isinstance(value, dt.date):
-        return us_date(value)
+        return format_date(value)
+    if isinstance(value, str):
+        return gettext(value)
     return "" if value is None else str(value)
 
 
@@ -90,12 +94,19 @@ class Fact(StrictModel):
 
     @property
     def text(self) -> str:
-        """The statement with the value filled in (dates in US style)."""
-        return " ".join(
-            self.statement.replace("{value}", _shown(self.value))
-            .replace("{previous}", _shown(self.previous))
-            .split()
+        """The statement in the current language (the catalog translates it; English where it has
+        no translation yet), with the value filled in (dates as that language writes them)."""
+        source = " ".join(self.statement.split())
+        statement = gettext(source)
+        return statement.replace("{value}", _shown(self.value)).replace(
+            "{previous}", _shown(self.previous)
         )
+
+    @property
+    def caveat(self) -> str:
+        """What is not confirmed about the fact (its ``note``), in the current language."""
+        note = " ".join(self.note.split())
+        return gettext(note) if note else ""
 
     @property
     def shown_value(self) -> str:

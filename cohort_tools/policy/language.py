@@ -155,8 +155,9 @@ _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _ROLE = re.compile(r"\{[a-z-]+\}`[^`\n]*`")
 _MD_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
-# Text a page quotes in another language on purpose, marked for the reader: [Title]{.lang-en}.
-_OTHER_LANGUAGE = re.compile(r"\[[^\]\n]*\]\{\.lang-[\w-]+\}")
+# Text a page quotes in another language on purpose, marked for the reader: [Title]{.lang-en} in
+# a book page, <span lang="en">Title</span> in a notebook (JupyterLab shows MyST's form as typed).
+_OTHER_LANGUAGE = re.compile(r"\[[^\]\n]*\]\{\.lang-[\w-]+\}|<span lang=\"[\w-]+\">[^<\n]*</span>")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*")
 # A word: letters in any alphabet (móvil, tenéis), with inner apostrophes (mayor's).
 _LETTER = r"[^\W\d_]"
@@ -444,6 +445,7 @@ ENGLISH_ALLOWED: tuple[str, ...] = (
     "Open311",
     "311",
     "coaching",  # the programme keeps "coach" and "coaching" (the Spanish edition's glossary)
+    "US$",  # US dollars, as Spanish writes them (US$ 2.270.000)
 )
 
 #: Common English words that are not Spanish words. Words both languages write the same way ("a",
@@ -510,8 +512,9 @@ def english_words(
     prose), proper names in ``allow`` excepted. Words joined to code (``data_dir``, ``file.md``)
     are not words, as in :func:`check_lines`."""
     lines = enumerate(text.splitlines(), start=1) if isinstance(text, str) else text
-    allowed = [
-        re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") for a in sorted(allow, key=len, reverse=True)
+    allowed = [  # whole words; a name ending in a sign ("US$") may touch the number after it
+        re.compile(rf"(?<!\w){re.escape(a)}" + (r"(?!\w)" if a[-1].isalnum() else ""))
+        for a in sorted(allow, key=len, reverse=True)
     ]
     found: list[EnglishWord] = []
     for number, line in lines:

@@ -182,8 +182,35 @@ def _vegalite_mimetype() -> str:
     return f"application/vnd.vegalite.{major}+json"
 
 
+def in_language(spec: dict[str, Any]) -> dict[str, Any]:
+    """The chart with the words in its data in the reader's language (its axis labels, legends
+    and tooltips show them): each text value the catalog translates ("administrative" ->
+    "administrativo"). Field names, numbers and everything else are unchanged."""
+    if current_language() == SOURCE_LANGUAGE:
+        return spec
+
+    def rows(values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
+        return [
+            {k: _(v) if isinstance(v, str) and v.strip() else v for k, v in row.items()}
+            if isinstance(row, dict)
+            else row
+            for row in values
+        ]
+
+    out = dict(spec)
+    if isinstance(spec.get("datasets"), dict):
+        out["datasets"] = {name: rows(values) for name, values in spec["datasets"].items()}
+    data = spec.get("data")
+    if isinstance(data, dict) and "values" in data:
+        out["data"] = {**data, "values": rows(data["values"])}
+    return out
+
+
 def _render(spec: dict[str, Any], **_options: Any) -> dict[str, Any]:
     """The ``cda`` Altair renderer: the figure, or (in packet kernels) the spec for the engine."""
+    spec = in_language(spec)
     text = "<" + _("Chart: {title}").format(title=chart_alt_text(spec)) + ">"
     if all(os.environ.get(k) == v for k, v in CHARTS_AFTER_THE_RUN.items()):
         return {_vegalite_mimetype(): spec, "text/plain": text}

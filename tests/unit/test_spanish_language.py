@@ -119,6 +119,9 @@ def test_markdown_only_keeps_prose_and_line_numbers() -> None:
 def test_text_marked_as_another_language_is_left_alone() -> None:
     text = "La guía [Setting Performance Targets]{.lang-en} de GovEx."
     assert check_text(text, style=SPANISH) == []
+    notebook = 'La guía <span lang="en">*Setting Performance Targets* for staff</span> de GovEx.'
+    assert check_text(notebook, style=SPANISH) == []
+    assert check_text(notebook.replace('lang="en"', 'class="x"'), style=SPANISH) != []
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])

@@ -1,0 +1,123 @@
+"""Tables in the reader's language.
+
+What a notebook shows of a DataFrame or a Series (its column and row labels, and the words in its
+cells) goes through the catalog when it is displayed. The data itself keeps its canonical words
+("monthly", "staff", "partly meets"), which the checkpoints, the grader and the strategy read; only
+what the reader sees changes. A word the catalog does not translate is shown as it is (a dataset's
+name, a department, a number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from cohort_tools.core.i18n import format_number, gettext
+
+
+def _word(value: Any) -> Any:
+    return gettext(value) if isinstance(value, str) and value.strip() else value
+
+
+def _has_words(dtype: Any) -> bool:
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def shown(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """A copy of ``table`` as the reader sees it: labels and words in cells in the current
+    language."""
+    if isinstance(table, pd.Series):
+        out_series = table.rename(index=_word).rename(_word(table.name))
+        if _has_words(out_series.dtype):
+            out_series = out_series.astype(object).map(_word)
+        return out_series
+    out = table.rename(columns=_word, index=_word)
+    out.columns.names = [_word(n) for n in out.columns.names]
+    out.index.names = [_word(n) for n in out.index.names]
+    for i, dtype in enumerate(out.dtypes):
+        if _has_words(dtype):
+            out.isetitem(i, out.iloc[:, i].astype(object).map(_word))
+    return out
+
+
+def _key(text: str) -> str:
+    """A word through the catalog; a code the catalog does not know as Markdown code."""
+    said = gettext(text)
+    return f"`{said}`" if said == text and re.fullmatch(_CODE, text) else said
+
+
+def answer_text(value: Any) -> str:
+    """An answer as a reader reads it, in the current language: words through the catalog
+    ("quarterly" -> "cada trimestre"), numbers with the language's separators, a record as
+    "field: value" pairs, a list joined with semicolons (records in parentheses), nothing as a
+    dash. A code the catalog does not know (``completeness_min``, ``AN-1``) is shown as code: the
+    answer is Markdown, for ``nb.say``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, int | float):
+        whole = float(value).is_integer()
+        size = abs(float(value))
+        return format_number(
+            value, digits=0 if whole else 1 if size >= 10 else 2 if size >= 0.1 else 3
+        )
+    if isinstance(value, str):
+        return _key(value)
+    if isinstance(value, Mapping):
+        return ", ".join(
+            f"{_key(str(k))}: "
+            + (f"({answer_text(v)})" if isinstance(v, Mapping) else answer_text(v))
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set):
+        items = sorted(value, key=str) if isinstance(value, set) else value
+        if not items:
+            return "—"
+        return "; ".join(
+            f"({answer_text(i)})" if isinstance(i, Mapping) else answer_text(i) for i in items
+        )
+    return str(value)
+
+
+def show_tables_in_language() -> None:
+    """Display every DataFrame and Series of this kernel through :func:`shown` (the kernel's
+    language is set by ``nb.start``). Outside IPython, nothing to do."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of every kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, _html)  # a Series has no HTML form
+    for kind in (pd.DataFrame, pd.Series):
+        formatters["text/plain"].for_type(kind, _plain)
+
+
+#: A code, not a word: letters and digits joined by "_" or "-" ("AN-1", "DS014", "data_used").
+_CODE = r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+|[A-Z]{2,}[0-9]+"
+_CODE_CELL = re.compile(rf"<(th|td)>({_CODE})</\1>")
+
+
+def _html(table: pd.DataFrame) -> str | None:
+    """The table as HTML: words in the reader's language, long text in full (not cut mid-word),
+    and codes (a criterion's "AN-1", a dataset's "DS014") marked as code."""
+    with pd.option_context("display.max_colwidth", None):
+        html = shown(table)._repr_html_()
+    return _CODE_CELL.sub(r"<\1><code>\2</code></\1>", html) if html else html
+
+
+def _plain(table: Any, printer: Any, cycle: bool) -> None:
+    printer.text(repr(shown(table)))
+
+
+__all__ = ["answer_text", "show_tables_in_language", "shown"]
