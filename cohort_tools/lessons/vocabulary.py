@@ -123,6 +123,20 @@ DATA_COLUMNS = (
     N_("collects_race"),
 )
 
+#: The fields of the answers that a workshop's summary shows (one-word keys; a key joined by "_"
+#: is shown as code).
+ANSWER_FIELDS = (
+    N_("records"),
+    N_("reviews"),
+    N_("chair"),
+    N_("cadence"),
+    N_("body"),
+    N_("members"),
+    N_("decides"),
+    N_("investment"),
+    N_("goal"),
+)
+
 #: The demographic standard's parts (Module 3, workshop C), as its summary shows them.
 STANDARD_PARTS = (
     N_("fields"),
@@ -149,6 +163,7 @@ PRACTICE_AREAS = (
 )
 
 __all__ = [
+    "ANSWER_FIELDS",
     "COLUMNS",
     "DATA_COLUMNS",
     "DATA_ROLES",
