@@ -106,6 +106,7 @@ COLUMNS = (
 #: The columns of the city's tables, as the workshops show them.
 DATA_COLUMNS = (
     N_("dataset"),
+    N_("datasets"),
     N_("dataset_id"),
     N_("update_frequency"),
     N_("last_updated"),

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from babel.numbers import format_decimal
 
-from cohort_tools.core.i18n import format_number, gettext
+from cohort_tools.core.i18n import format_number, gettext, locale_for
 
 
 def _word(value: Any) -> Any:
@@ -108,10 +109,17 @@ _CODE = r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+|[A-Z]{2,}[0-9]+"
 _CODE_CELL = re.compile(rf"<(th|td)>({_CODE})</\1>")
 
 
+def _decimal(value: float) -> str:
+    """A decimal as the reader's language writes it (0,425 and 40 in Colombia, not 40.000)."""
+    if pd.isna(value):
+        return "—"
+    return str(format_decimal(value, format="#,##0.###", locale=locale_for()))
+
+
 def _html(table: pd.DataFrame) -> str | None:
-    """The table as HTML: words in the reader's language, long text in full (not cut mid-word),
-    and codes (a criterion's "AN-1", a dataset's "DS014") marked as code."""
-    with pd.option_context("display.max_colwidth", None):
+    """The table as HTML: words and decimals as the reader's language writes them, long text in
+    full (not cut mid-word), and codes (a criterion's "AN-1", a dataset's "DS014") as code."""
+    with pd.option_context("display.max_colwidth", None, "display.float_format", _decimal):
         html = shown(table)._repr_html_()
     return _CODE_CELL.sub(r"<\1><code>\2</code></\1>", html) if html else html
 

@@ -36,6 +36,10 @@ def test_the_html_keeps_long_text_whole_and_marks_codes_as_code() -> None:
         html = _html(table) or ""
     assert long in html
     assert "<th><code>AN-1</code></th>" in html
+    counts = pd.DataFrame({"valor": [40.0, 0.425, 1234.5]}, index=["a", "b", "c"])
+    with speaking("es", country="CO"):
+        html = _html(counts) or ""
+    assert [c in html for c in ("<td>40</td>", "<td>0,425</td>", "<td>1.234,5</td>")] == [True] * 3
 
 
 def test_an_answer_reads_as_plain_words_in_the_team_s_language() -> None:
