@@ -46,13 +46,25 @@ from cohort_tools.core.dates import us_date
 #: The source language: every text is written in it first.
 SOURCE_LANGUAGE = "en"
 
-#: Every language the programme is published in, with its name in itself (for the switcher).
-LANGUAGE_NAMES: dict[str, str] = {"en": "English", "es": "Español"}
-
 #: Where a language's region is not known, this country writes its formats (Latin-American Spanish).
 _DEFAULT_REGION = {"en": "US", "es": "419"}
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _published_languages() -> dict[str, str]:
+    """English and every language with a catalog folder (``locale/<code>/LC_MESSAGES``), each with
+    its name in itself from CLDR: adding Portuguese is adding ``locale/pt/`` (a translator's job)."""
+    codes = [SOURCE_LANGUAGE] + sorted(
+        p.name
+        for p in LOCALE_DIR.iterdir()
+        if (p / "LC_MESSAGES").is_dir() and p.name != SOURCE_LANGUAGE
+    )
+    return {c: str(Locale.parse(c).get_display_name(c)).capitalize() for c in codes}
+
+
+#: Every language the programme is published in, with its name in itself (for the switcher).
+LANGUAGE_NAMES: dict[str, str] = _published_languages()
 
 _current: ContextVar[str | None] = ContextVar("cda_language", default=None)
 _current_country: ContextVar[str | None] = ContextVar("cda_country", default=None)

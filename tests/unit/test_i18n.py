@@ -110,3 +110,14 @@ def test_charts_in_spanish_write_colombian_numbers_and_spanish_months() -> None:
     assert "October" in english or ">Oct<" in english or "Oct " in english
     formats = i18n.d3_locales("es", "CO")
     assert formats["format"]["thousands"] == "." and formats["time"]["months"][0] == "enero"
+
+
+def test_a_new_language_is_published_by_adding_its_catalog_folder_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: adding Portuguese is a translator's job (a locale folder), not a code change."""
+    (tmp_path / "pt" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "notes").mkdir()  # not a catalog folder
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert i18n._published_languages() == {"en": "English", "es": "Español", "pt": "Português"}
