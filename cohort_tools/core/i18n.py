@@ -55,11 +55,8 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 def _published_languages() -> dict[str, str]:
     """English and every language with a catalog folder (``locale/<code>/LC_MESSAGES``), each with
     its name in itself from CLDR: adding Portuguese is adding ``locale/pt/`` (a translator's job)."""
-    codes = [SOURCE_LANGUAGE] + sorted(
-        p.name
-        for p in LOCALE_DIR.iterdir()
-        if (p / "LC_MESSAGES").is_dir() and p.name != SOURCE_LANGUAGE
-    )
+    found = (p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
+    codes = [SOURCE_LANGUAGE, *sorted(c for c in found if c != SOURCE_LANGUAGE)]
     return {c: str(Locale.parse(c).get_display_name(c)).capitalize() for c in codes}
 
 
