@@ -67,7 +67,7 @@ from cohort_tools.lessons.forms import Answers, ask
 from cohort_tools.lessons.inventory import MAX_AGE_DAYS, inventory_metrics, with_freshness
 from cohort_tools.model.coaching import CoachingLog, load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
-from cohort_tools.model.programme import in_language, load_programme
+from cohort_tools.model.programme import load_programme
 from cohort_tools.model.schedule import build_calendar
 from cohort_tools.policy.facts import fact
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress, suppress_rates, survey_groups
@@ -226,7 +226,7 @@ class City:
             member = self.cohort.city(self.id)
         except CdaError:
             return []
-        return coherence.team_roles(member, in_language(load_programme(), member.lang))
+        return coherence.team_roles(member)  # in the city's language
 
     def coaching_log(self) -> CoachingLog | None:
         """The city's validated coaching log; None when it has none yet."""

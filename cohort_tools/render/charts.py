@@ -32,6 +32,7 @@ import re
 from typing import Any
 
 from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, current_language, d3_locales
+from cohort_tools.render.tables import shown_word
 
 RENDERER = "cda"
 #: The reminder shown for a chart without any description (in English; see :func:`no_description`).
@@ -193,9 +194,7 @@ def in_language(spec: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(values, list):
             return values
         return [
-            {k: _(v) if isinstance(v, str) and v.strip() else v for k, v in row.items()}
-            if isinstance(row, dict)
-            else row
+            {k: shown_word(v) for k, v in row.items()} if isinstance(row, dict) else row
             for row in values
         ]
 

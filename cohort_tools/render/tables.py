@@ -19,7 +19,8 @@ from babel.numbers import format_decimal
 from cohort_tools.core.i18n import format_number, gettext, locale_for
 
 
-def _word(value: Any) -> Any:
+def shown_word(value: Any) -> Any:
+    """A value as the reader sees it: text through the catalog, anything else unchanged."""
     return gettext(value) if isinstance(value, str) and value.strip() else value
 
 
@@ -35,16 +36,16 @@ def shown(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     """A copy of ``table`` as the reader sees it: labels and words in cells in the current
     language."""
     if isinstance(table, pd.Series):
-        out_series = table.rename(index=_word).rename(_word(table.name))
+        out_series = table.rename(index=shown_word).rename(shown_word(table.name))
         if _has_words(out_series.dtype):
-            out_series = out_series.astype(object).map(_word)
+            out_series = out_series.astype(object).map(shown_word)
         return out_series
-    out = table.rename(columns=_word, index=_word)
-    out.columns.names = [_word(n) for n in out.columns.names]
-    out.index.names = [_word(n) for n in out.index.names]
+    out = table.rename(columns=shown_word, index=shown_word)
+    out.columns.names = [shown_word(n) for n in out.columns.names]
+    out.index.names = [shown_word(n) for n in out.index.names]
     for i, dtype in enumerate(out.dtypes):
         if _has_words(dtype):
-            out.isetitem(i, out.iloc[:, i].astype(object).map(_word))
+            out.isetitem(i, out.iloc[:, i].astype(object).map(shown_word))
     return out
 
 
@@ -128,4 +129,4 @@ def _plain(table: Any, printer: Any, cycle: bool) -> None:
     printer.text(repr(shown(table)))
 
 
-__all__ = ["answer_text", "show_tables_in_language", "shown"]
+__all__ = ["answer_text", "show_tables_in_language", "shown", "shown_word"]
