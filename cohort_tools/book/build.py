@@ -212,15 +212,7 @@ def assemble(
         files[rel] = text.encode("utf-8")
         origin[rel] = f"{rel} (generated from curriculum/programme.yaml by cohort_tools.book)"
 
-    from cohort_tools.book.timeline import timeline_svg
-
-    programme_json = programme.model_dump_json()
-    files[TIMELINE_FILE] = _cached(
-        work.prepared,
-        _digest("timeline", programme_json, __version__),
-        ".svg",
-        lambda: timeline_svg(programme).encode("utf-8"),
-    )
+    files[TIMELINE_FILE] = _timeline(programme, work, SOURCE_LANGUAGE)
 
     from cohort_tools.book.notebooks import prepare_for_book, to_ipynb_text
 
@@ -239,6 +231,27 @@ def assemble(
         )
         origin[rel] = f"{page.source.relative_to(root).as_posix()} (staged as {rel})"
     return files, origin, plan.notes, execution
+
+
+def _timeline(programme: Programme, work: WorkDirs, language: str) -> bytes:
+    """The programme's timeline chart (SVG) in ``language``, cached by everything it is made of."""
+    from cohort_tools.book import timeline
+
+    catalogs = [
+        p.read_bytes() for d in i18n.DOMAINS if (p := i18n.catalog_file(language, d)).is_file()
+    ]
+    key = _digest(
+        "timeline",
+        language,
+        programme.model_dump_json(),
+        Path(timeline.__file__).read_bytes(),
+        *catalogs,
+        __version__,
+    )
+    with i18n.speaking(language):
+        return _cached(
+            work.prepared, key, ".svg", lambda: timeline.timeline_svg(programme).encode()
+        )
 
 
 def _code_version() -> str:
@@ -300,7 +313,15 @@ def assemble_translation(
     translation is left out (the edition links to the English page instead: :mod:`.editions`), so
     nothing in the edition is English by accident."""
     from cohort_tools.book.notebooks import prepare_for_book, to_ipynb_text
-    from cohort_tools.book.pages import CONVENING_DOC, find_notebooks
+    from cohort_tools.book.pages import (
+        CONVENING_DOC,
+        REFERENCE_ORDER,
+        SESSIONS_TITLE,
+        TIMELINE_FILE,
+        find_notebooks,
+        programme_pages,
+    )
+    from cohort_tools.model.programme import in_language
 
     book_src = root / "book"
     if translated_book_page(book_src, "index.md", language) is None:
@@ -355,6 +376,17 @@ def assemble_translation(
         origin[rel] = f"{source.relative_to(root).as_posix()} (staged as {rel})"
         docs.append(page.docname)
 
+    # The overview, module and capstone pages, generated in the edition's language from the
+    # programme's catalog translations (a session whose notebook is not translated yet links to
+    # the English one: editions._missing_reference).
+    edition_programme = in_language(programme, language)
+    with i18n.speaking(language):
+        for rel, text in programme_pages(edition_programme, pages).items():
+            files[rel] = text.encode("utf-8")
+            origin[rel] = f"{rel} (generated from curriculum/programme.yaml in {language})"
+        sessions_title = i18n.gettext(SESSIONS_TITLE)
+    files[TIMELINE_FILE] = _timeline(edition_programme, work, language)
+
     captions = TOC_CAPTIONS.get(language, TOC_CAPTIONS["es"])
     present = {rel.rsplit(".", 1)[0] for rel in files if rel.endswith((".md", ".ipynb"))}
     parts: list[dict[str, object]] = []
@@ -364,18 +396,32 @@ def assemble_translation(
         if chapters:
             parts.append({"caption": caption, "chapters": chapters})
 
-    part(captions["programme"], [CONVENING_DOC, "lead-orientation", "coaching-guide"])
-    from cohort_tools.model.programme import in_language
+    def module_part(caption: str, module_id: str) -> None:
+        # like the English book: the module's page, with its session notebooks under it
+        sessions = [{"file": d} for d in docs if d.startswith(f"modules/{module_id}/")]
+        chapter: dict[str, object] = {"file": f"modules/{module_id}", "title": sessions_title}
+        if sessions:
+            chapter["sections"] = sessions
+        parts.append({"caption": caption, "chapters": [chapter]})
 
-    titles = {m.id: m.title for m in in_language(programme, language).modules}
+    part(captions["programme"], ["programme", CONVENING_DOC, "lead-orientation", "coaching-guide"])
+    titles = {m.id: m.title for m in edition_programme.modules}
     for m in programme.modules:
         caption = captions["module"].format(number=m.number)
         if titles[m.id] != m.title:  # the catalog has the module's title in this language
             caption += f": {titles[m.id]}"
-        part(caption, [d for d in docs if d.startswith(f"modules/{m.id}/")])
-    part(captions["capstone"], [d for d in docs if d.startswith("modules/capstone/")])
-    listed = {c["file"] for p in parts for c in p["chapters"]}  # type: ignore[attr-defined]
+        module_part(caption, m.id)
+    if programme.capstone:
+        module_part(captions["capstone"], "capstone")
+    listed = {
+        entry["file"]
+        for p in parts
+        for c in p["chapters"]  # type: ignore[attr-defined]
+        for entry in [c, *c.get("sections", [])]
+    }
+    # the reference pages in the English book's order, then any other translated page
     others = sorted(d for d in present if d != "index" and d not in listed)
+    others.sort(key=lambda d: REFERENCE_ORDER.index(d) if d in REFERENCE_ORDER else len(others))
     part(captions["reference"], others)
     toc: dict[str, object] = {"format": "jb-book", "root": "index"}
     if parts:
@@ -390,7 +436,7 @@ def assemble_translation(
             f"(linked to the English pages): {', '.join(untranslated)}"
         )
     notes.append(
-        f"{LANGUAGE_NAMES[language]} edition: the generated pages (programme, modules, references, "
+        f"{LANGUAGE_NAMES[language]} edition: the generated reference pages (references, "
         "facilitation kit, data dictionary) are English only; links to them go to the English book."
     )
     return files, origin, notes, execution

@@ -12,11 +12,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cohort_tools.core.i18n import N_
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.model.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
 from cohort_tools.model.references import References
 from cohort_tools.policy.facts import Facts
 
-KIND_LABELS = {"keynote": "Keynote", "workshop": "Workshop", "studio": "Strategy studio"}
+#: Catalog messages: ``_()`` them where shown (pages are made in the edition's language).
+DAY_PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "all day": N_("all day")}
+KIND_LABELS = {
+    "keynote": N_("Keynote"),
+    "workshop": N_("Workshop"),
+    "studio": N_("Strategy studio"),
+}
 TIMELINE_FILE = "programme-timeline.svg"
 CONVENING_DOC = "convening-workbook"
 
@@ -41,7 +49,7 @@ class BookPlan:
 
 
 def audience(items: Sequence[str]) -> str:
-    return ", ".join(AUDIENCE_LABELS[a] for a in items)
+    return ", ".join(_(AUDIENCE_LABELS[a]) for a in items)
 
 
 def _cell(text: str) -> str:
@@ -50,7 +58,9 @@ def _cell(text: str) -> str:
 
 
 def _months(months: list[int]) -> str:
-    return f"months {months[0]}-{months[-1]}" if len(months) > 1 else f"month {months[0]}"
+    if len(months) > 1:
+        return _("months {first}-{last}").format(first=months[0], last=months[-1])
+    return _("month {month}").format(month=months[0])
 
 
 def session_docname(module_id: str, session: Session) -> str:
@@ -89,25 +99,33 @@ def _producers(programme: Programme) -> dict[str, list[str]]:
 
 def _session_block(s: Session, feeds: dict[str, list[str]], page: SessionPage | None) -> list[str]:
     lines = [
-        f"## {KIND_LABELS[s.kind]}: {s.title}",
+        f"## {_(KIND_LABELS[s.kind])}: {s.title}",
         "",
-        f"- **When:** month {s.month}, week {s.week_of_month}, {s.duration_minutes} minutes, online.",
-        f"- **Who attends:** {audience(s.audience)}.",
+        _("- **When:** month {month}, week {week}, {minutes} minutes, online.").format(
+            month=s.month, week=s.week_of_month, minutes=s.duration_minutes
+        ),
+        _("- **Who attends:** {audience}.").format(audience=audience(s.audience)),
     ]
     if s.id in feeds:
-        lines.append(f"- **Feeds the data strategy:** {', '.join(feeds[s.id])}.")
-    lines += ["", "By the end of the session, participants can:", ""]
+        lines.append(
+            _("- **Feeds the data strategy:** {parts}.").format(parts=", ".join(feeds[s.id]))
+        )
+    lines += ["", _("By the end of the session, participants can:"), ""]
     lines += [f"- {o}" for o in s.objectives]
     lines.append("")
     if page is not None:
         lines.append(
-            f"The session notebook, run on a demo city: {{doc}}`{s.title} </{page.docname}>`. "
-            "Exercises appear as learners receive them, without answers."
+            _(
+                "The session notebook, run on a demo city: {link}. "
+                "Exercises appear as learners receive them, without answers."
+            ).format(link=f"{{doc}}`{s.title} </{page.docname}>`")
         )
     elif s.notebook:
         lines.append(
-            f"The notebook for this session (`{s.notebook}`) is not written yet. "
-            "It will appear here when it is."
+            _(
+                "The notebook for this session ({file}) is not written yet. "
+                "It will appear here when it is."
+            ).format(file=f"`{s.notebook}`")
         )
     lines.append("")
     return lines
@@ -117,18 +135,28 @@ def module_page(module: Module, programme: Programme, pages: dict[str, SessionPa
     """The page that opens a module: theme, months, summary and every session."""
     feeds = _producers(programme)
     lines = [
-        f"# Module {module.number}: {module.title}",
+        "# " + _("Module {number}: {title}").format(number=module.number, title=module.title),
         "",
-        f"**Theme:** {module.theme}. **When:** {_months(module.months)} of the program.",
+        _("**Theme:** {theme}. **When:** {months} of the program.").format(
+            theme=module.theme, months=_months(module.months)
+        ),
         "",
         module.summary.strip(),
         "",
     ]
     count = len(module.sessions)
+    sessions = (
+        _("The module has one online session.")
+        if count == 1
+        else _("The module has {count} online sessions.").format(count=count)
+    )
     lines += [
-        f"The module has {count} online session{'s' if count != 1 else ''}. Between sessions the team "
-        "works on its own city's data and meets its coach every "
-        f"{programme.coaching.cadence_weeks} weeks.",
+        sessions
+        + " "
+        + _(
+            "Between sessions the team works on its own city's data and meets its coach every "
+            "{weeks} weeks."
+        ).format(weeks=programme.coaching.cadence_weeks),
         "",
     ]
     for s in module.sessions:
@@ -140,36 +168,42 @@ def capstone_page(programme: Programme, pages: dict[str, SessionPage]) -> str:
     d = programme.deliverable
     feeds = _producers(programme)
     lines = [
-        "# Capstone: the citywide data strategy",
+        "# " + _("Capstone: the citywide data strategy"),
         "",
         d.summary.strip(),
         "",
-        f"In the last month the team turns its workshop answers into a {d.horizon_years}-year plan. "
-        "The mayor signs it at the end of the program.",
+        _(
+            "In the last month the team turns its workshop answers into a {years}-year plan. "
+            "The mayor signs it at the end of the program."
+        ).format(years=d.horizon_years),
         "",
     ]
     for s in programme.capstone:
         lines += _session_block(s, feeds, pages.get(s.id))
-    lines += ["## The parts of the strategy and where each comes from", ""]
+    lines += ["## " + _("The parts of the strategy and where each comes from"), ""]
     lines += _deliverable_table(programme)
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _session_names(programme: Programme) -> dict[str, str]:
-    names = {s.id: f"{s.title} (month {s.month})" for s in programme.sessions()}
-    names[programme.convening.id] = (
-        f"{programme.convening.title} (month {programme.convening.month})"
-    )
-    names.update({m.id: f"{m.title} (month {m.month})" for m in programme.showcases})
-    names.update({m.id: f"{m.title} (month {m.month})" for m in programme.mayor_checkins})
-    names.update({m.id: f"Module {m.number}: {m.title}" for m in programme.modules})
-    names["coaching"] = "Coaching sessions"
+    when = _("{title} (month {month})")
+    names = {s.id: when.format(title=s.title, month=s.month) for s in programme.sessions()}
+    conv = programme.convening
+    names[conv.id] = when.format(title=conv.title, month=conv.month)
+    for event in [*programme.showcases, *programme.mayor_checkins]:
+        names[event.id] = when.format(title=event.title, month=event.month)
+    module = _("Module {number}: {title}")
+    names.update({m.id: module.format(number=m.number, title=m.title) for m in programme.modules})
+    names["coaching"] = _("Coaching sessions")
     return names
 
 
 def _deliverable_table(programme: Programme) -> list[str]:
     names = _session_names(programme)
-    lines = ["| Part | What it contains | Comes from |", "|---|---|---|"]
+    lines = [
+        "| " + " | ".join((_("Part"), _("What it contains"), _("Comes from"))) + " |",
+        "|---|---|---|",
+    ]
     for part in programme.deliverable.parts:
         sources = "; ".join(names[i] for i in part.produced_by)
         lines.append(f"| {_cell(part.title)} | {_cell(part.description)} | {_cell(sources)} |")
@@ -183,94 +217,125 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
     c = p.convening
     k = p.coaching
     lines = [
-        "# The program at a glance",
+        "# " + _("The program at a glance"),
         "",
         p.note.strip(),
         "",
-        f"The program lasts {p.duration_months} months. It opens with an in-person convening for "
-        f"mayors, then runs {len(p.modules)} modules of online keynotes and workshops for each city's "
-        "senior team. A coach meets every city's team every "
-        f"{k.cadence_weeks} weeks. Mayors come back at key moments to decide and to sign off.",
+        _(
+            "The program lasts {months} months. It opens with an in-person convening for mayors, "
+            "then runs {modules} modules of online keynotes and workshops for each city's senior "
+            "team. A coach meets every city's team every {weeks} weeks. Mayors come back at key "
+            "moments to decide and to sign off."
+        ).format(months=p.duration_months, modules=len(p.modules), weeks=k.cadence_weeks),
         "",
-        "## Timeline",
+        "## " + _("Timeline"),
         "",
         f"```{{figure}} {TIMELINE_FILE}",
         f":alt: {timeline_alt}",
         ":name: fig-timeline",
         ":width: 100%",
         "",
-        "The six months at a glance: one row per strand, one diamond per event. "
-        "The table below lists the same events in words.",
+        _(
+            "The six months at a glance: one row per strand, one diamond per event. "
+            "The table below lists the same events in words."
+        ),
         "```",
         "",
-        "## What happens when",
+        "## " + _("What happens when"),
         "",
-        "Weeks count from the cohort's start date. `cda cohort schedule` turns them into real dates, "
-        "skipping weekends and public holidays.",
+        _(
+            "Weeks count from the cohort's start date. {command} turns them into real dates, "
+            "skipping weekends and public holidays."
+        ).format(command="`cda cohort schedule`"),
         "",
-        "| When | Strand | Event | Who attends |",
+        _row((_("When"), _("Strand"), _("Event"), _("Who attends"))),
         "|---|---|---|---|",
     ]
-    lines += [f"| {' | '.join(_cell(x) for x in row)} |" for row in rows]
+    lines += [_row(row) for row in rows]
     lines += [
         "",
-        f"Coaching is not in the table: it runs every {k.cadence_weeks} weeks from week "
-        f"{k.first_week}, {k.duration_minutes} minutes per city ({audience(k.audience)}). "
-        f"{k.purpose}",
+        _(
+            "Coaching is not in the table: it runs every {weeks} weeks from week {first}, "
+            "{minutes} minutes per city ({audience})."
+        ).format(
+            weeks=k.cadence_weeks,
+            first=k.first_week,
+            minutes=k.duration_minutes,
+            audience=audience(k.audience),
+        )
+        + f" {k.purpose}",
         "",
-        "## Who takes part",
+        "## " + _("Who takes part"),
         "",
-        f"- **The mayor** attends the {c.title.lower()} in person and returns for the check-ins, "
-        "the showcases and the final sign-off.",
-        f"- **The senior team** has {p.team.min_members} to {p.team.max_members} members chosen by "
-        "the mayor. They attend every keynote and workshop.",
-        "- **The CDA lead** runs the program inside the city: roster, calendar, data and follow-up. "
-        "See {doc}`lead-orientation`.",
-        "- **The coach** meets the team every two weeks. See {doc}`coaching-guide`.",
+        _(
+            "- **The mayor** attends the {convening} in person and returns for the check-ins, "
+            "the showcases and the final sign-off."
+        ).format(convening=c.title.lower()),
+        _(
+            "- **The senior team** has {least} to {most} members chosen by the mayor. They attend "
+            "every keynote and workshop."
+        ).format(least=p.team.min_members, most=p.team.max_members),
+        _(
+            "- **The CDA lead** runs the program inside the city: roster, calendar, data and "
+            "follow-up. See {link}."
+        ).format(link="{doc}`lead-orientation`"),
+        _("- **The coach** meets the team every {weeks} weeks. See {link}.").format(
+            weeks=k.cadence_weeks, link="{doc}`coaching-guide`"
+        ),
         "",
-        "Roles a mayor might choose for the senior team:",
+        _("Roles a mayor might choose for the senior team:"),
         "",
-        "| Role | Why it helps |",
+        _row((_("Role"), _("Why it helps"))),
         "|---|---|",
     ]
-    lines += [f"| {_cell(r.title)} | {_cell(r.why)} |" for r in p.team.roles]
+    lines += [_row((r.title, r.why)) for r in p.team.roles]
     lines += [
         "",
-        f"## The {c.title.lower()}",
+        "## " + _("The {convening}").format(convening=c.title.lower()),
         "",
-        f"Month {c.month}, {c.days} days in person, {c.start_time} to {c.end_time}.",
+        _("Month {month}, {days} days in person, {start} to {end}.").format(
+            month=c.month, days=c.days, start=c.start_time, end=c.end_time
+        ),
         "",
     ]
     lines += [f"- {r}" for r in c.rules]
-    lines += ["", "| Day | Part | Topic | Who attends |", "|---|---|---|---|"]
+    lines += ["", _row((_("Day"), _("Part"), _("Topic"), _("Who attends"))), "|---|---|---|---|"]
     lines += [
-        f"| {b.day} | {b.part} | {_cell(b.title)} | {audience(b.audience)} |" for b in c.agenda
+        _row((str(b.day), _(DAY_PARTS[b.part]), b.title, audience(b.audience))) for b in c.agenda
     ]
-    lines += ["", "What the convening is for:", ""]
+    lines += ["", _("What the convening is for:"), ""]
     lines += [f"- {o}" for o in c.objectives]
-    lines += ["", "## The modules", ""]
+    lines += ["", "## " + _("The modules"), ""]
+    module = _("Module {number}: {title}")
     for m in p.modules:
+        title = module.format(number=m.number, title=m.title)
         lines.append(
-            f"- {{doc}}`Module {m.number}: {m.title} <modules/{m.id}>` ({_months(m.months)}): "
-            f"{m.theme.lower()}."
+            f"- {{doc}}`{title} <modules/{m.id}>` ({_months(m.months)}): {m.theme.lower()}."
         )
     if p.capstone:
-        lines.append("- {doc}`The capstone <modules/capstone>` (month 6): the data strategy.")
+        lines.append(
+            _("- {link} (month {month}): the data strategy.").format(
+                link="{doc}`" + _("The capstone") + " <modules/capstone>`",
+                month=p.capstone[0].month,
+            )
+        )
     lines += [
         "",
-        "## Showcases and mayor check-ins",
+        "## " + _("Showcases and mayor check-ins"),
         "",
-        "Each city has its own showcases and check-ins, booked in the city's time zone.",
+        _("Each city has its own showcases and check-ins, booked in the city's time zone."),
         "",
     ]
     for e in [*p.showcases, *p.mayor_checkins]:
         lines.append(
-            f"- **{e.title}** (month {e.month}, {e.duration_minutes} minutes): {e.purpose}"
+            _("- **{title}** (month {month}, {minutes} minutes): {purpose}").format(
+                title=e.title, month=e.month, minutes=e.duration_minutes, purpose=e.purpose
+            )
         )
     d = p.deliverable
     lines += [
         "",
-        f"## What the city leaves with: a {d.title.lower()}",
+        "## " + _("What the city leaves with: a {deliverable}").format(deliverable=d.title.lower()),
         "",
         d.summary.strip(),
         "",
@@ -279,11 +344,17 @@ def programme_page(programme: Programme, *, timeline_alt: str, rows: list[tuple[
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _row(cells: Sequence[str]) -> str:
+    """One markdown table row."""
+    return f"| {' | '.join(_cell(x) for x in cells)} |"
+
+
 def timeline_table_rows(programme: Programme) -> list[tuple[str, ...]]:
     from cohort_tools.book.timeline import timeline_rows
 
+    when = _("Month {month}, week {week}")
     return [
-        (f"Month {r.month}, week {r.week}", r.track, r.title, r.audience)
+        (when.format(month=r.month, week=r.week), r.track, r.title, r.audience)
         for r in timeline_rows(programme)
     ]
 
@@ -340,6 +411,16 @@ def data_dictionary_page(render: Callable[[], str] | None = None) -> tuple[str, 
 
 
 REFERENCES_DOC = "references"
+
+#: The reference part of the book, in order (every edition lists what it has in this order).
+REFERENCE_ORDER = (
+    REFERENCES_DOC,
+    "data-dictionary",
+    "standards/race-and-ethnicity",
+    "standards/disability",
+    "standards/small-numbers",
+    "glossary",
+)
 
 
 def references_page(refs: References, facts: Facts) -> str:
@@ -408,6 +489,28 @@ def references_page(refs: References, facts: Facts) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+#: The sidebar title of a module's own page (the part caption already names the module).
+SESSIONS_TITLE = N_("Sessions and objectives")
+
+
+def programme_pages(programme: Programme, notebooks: list[SessionPage]) -> dict[str, str]:
+    """The overview, one page per module and the capstone page, in the current language (give
+    ``programme`` in that language: :func:`cohort_tools.model.programme.in_language`)."""
+    from cohort_tools.book.timeline import alt_text
+
+    by_session = {p.session.id: p for p in notebooks}
+    pages = {
+        "programme.md": programme_page(
+            programme, timeline_alt=alt_text(programme), rows=timeline_table_rows(programme)
+        )
+    }
+    for m in programme.modules:
+        pages[f"modules/{m.id}.md"] = module_page(m, programme, by_session)
+    if programme.capstone:
+        pages["modules/capstone.md"] = capstone_page(programme, by_session)
+    return pages
+
+
 def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
     """The jupyter-book table of contents: one part per module, with its session notebooks."""
     import yaml
@@ -422,7 +525,7 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
 
     def chapter(doc: str, module_id: str) -> dict[str, object]:
         # The part caption names the module; the page's own title would repeat it in the sidebar.
-        entry: dict[str, object] = {"file": doc, "title": "Sessions and objectives"}
+        entry: dict[str, object] = {"file": doc, "title": _(SESSIONS_TITLE)}
         if by_module.get(module_id):
             entry["sections"] = [{"file": d} for d in by_module[module_id]]
         return entry
@@ -460,19 +563,7 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
             ],
         }
     )
-    parts.append(
-        {
-            "caption": "Reference",
-            "chapters": [
-                {"file": REFERENCES_DOC},
-                {"file": "data-dictionary"},
-                {"file": "standards/race-and-ethnicity"},
-                {"file": "standards/disability"},
-                {"file": "standards/small-numbers"},
-                {"file": "glossary"},
-            ],
-        }
-    )
+    parts.append({"caption": "Reference", "chapters": [{"file": d} for d in REFERENCE_ORDER]})
     toc = {"format": "jb-book", "root": "index", "parts": parts}
     header = "# Generated by cohort_tools.book from curriculum/programme.yaml; do not edit.\n"
     return header + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
@@ -480,18 +571,9 @@ def toc_yaml(programme: Programme, notebooks: list[SessionPage]) -> str:
 
 def plan_book(programme: Programme, root: Path) -> BookPlan:
     """Everything the book generates, and which session notebooks it will include."""
-    from cohort_tools.book.timeline import alt_text
-
     plan = BookPlan()
     plan.notebooks, plan.missing_notebooks = find_notebooks(programme, root)
-    by_session = {p.session.id: p for p in plan.notebooks}
-    plan.pages["programme.md"] = programme_page(
-        programme, timeline_alt=alt_text(programme), rows=timeline_table_rows(programme)
-    )
-    for m in programme.modules:
-        plan.pages[f"modules/{m.id}.md"] = module_page(m, programme, by_session)
-    if programme.capstone:
-        plan.pages["modules/capstone.md"] = capstone_page(programme, by_session)
+    plan.pages.update(programme_pages(programme, plan.notebooks))
     from cohort_tools.kit.pages import kit_pages
     from cohort_tools.model.references import default_references
     from cohort_tools.policy.facts import default_facts

@@ -1,14 +1,17 @@
 """The six-month timeline chart on the programme overview page, drawn offline as static SVG.
 
 The chart is made with Altair and rendered by vl-convert (no browser, no CDN). It always comes with a
-text alternative: a one-paragraph alt text and the same events as a table on the page.
+text alternative: a one-paragraph alt text and the same events as a table on the page. Every word
+is in the current language (``i18n.speaking``): each edition of the book draws its own chart.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.model.programme import AUDIENCE_LABELS, Programme
 
 WEEKS_PER_MONTH = 4
@@ -31,62 +34,92 @@ class TimelineRow:
 
 
 def _audience(items: Sequence[str]) -> str:
-    return ", ".join(AUDIENCE_LABELS[a] for a in items)
+    return ", ".join(_(AUDIENCE_LABELS[a]) for a in items)
+
+
+def _tracks(programme: Programme) -> dict[str, str]:
+    """Each strand's label: ``convening``, a module id, ``capstone``, ``showcases``, ``checkins``."""
+    module = _("Module {number}: {title}")
+    return {
+        "convening": _("Convening"),
+        **{m.id: module.format(number=m.number, title=m.title) for m in programme.modules},
+        "capstone": _("Capstone"),
+        "showcases": _("Showcases"),
+        "checkins": _("Mayor check-ins"),
+    }
 
 
 def timeline_rows(programme: Programme) -> list[TimelineRow]:
     """Every scheduled moment of the programme, in time order (coaching is summarised separately)."""
     p = programme
-    rows = [TimelineRow("Convening", p.convening.title, p.convening.month, 1, "Mayor, CDA lead")]
+    label = _tracks(p)
+    conv = p.convening
+    rows = [
+        TimelineRow(label["convening"], conv.title, conv.month, 1, _audience(["mayor", "cda_lead"]))
+    ]
     for m in p.modules:
         for s in m.sessions:
-            track = f"Module {m.number}: {m.title}"
             rows.append(
-                TimelineRow(track, s.title, s.month, s.week_of_month, _audience(s.audience))
+                TimelineRow(label[m.id], s.title, s.month, s.week_of_month, _audience(s.audience))
             )
-    for s in p.capstone:
-        rows.append(
-            TimelineRow("Capstone", s.title, s.month, s.week_of_month, _audience(s.audience))
-        )
-    for e in p.showcases:
-        rows.append(
-            TimelineRow("Showcases", e.title, e.month, e.week_of_month, _audience(e.audience))
-        )
-    for e in p.mayor_checkins:
-        rows.append(
-            TimelineRow("Mayor check-ins", e.title, e.month, e.week_of_month, _audience(e.audience))
-        )
+    for strand, events in (
+        ("capstone", p.capstone),
+        ("showcases", p.showcases),
+        ("checkins", p.mayor_checkins),
+    ):
+        for e in events:
+            rows.append(
+                TimelineRow(label[strand], e.title, e.month, e.week_of_month, _audience(e.audience))
+            )
     return sorted(rows, key=lambda r: (r.position, r.track))
 
 
 def track_order(programme: Programme) -> list[str]:
-    tracks = ["Convening"] + [f"Module {m.number}: {m.title}" for m in programme.modules]
-    if programme.capstone:
-        tracks.append("Capstone")
-    return [*tracks, "Showcases", "Mayor check-ins"]
+    label = _tracks(programme)
+    if not programme.capstone:
+        del label["capstone"]
+    return list(label.values())
 
 
 def alt_text(programme: Programme) -> str:
     """A short description of what the chart shows, for screen readers and for the figure caption."""
     p = programme
-    parts = [f"Timeline of the {p.duration_months}-month program, one row per strand."]
-    parts.append(f"Month {p.convening.month} opens with the {p.convening.title.lower()}.")
+    parts = [
+        _("Timeline of the {months}-month program, one row per strand.").format(
+            months=p.duration_months
+        )
+    ]
+    parts.append(
+        _("Month {month} opens with the {convening}.").format(
+            month=p.convening.month, convening=p.convening.title.lower()
+        )
+    )
     for m in p.modules:
         span = (
-            f"months {m.months[0]} to {m.months[-1]}"
+            _("in months {first} to {last}").format(first=m.months[0], last=m.months[-1])
             if len(m.months) > 1
-            else f"month {m.months[0]}"
+            else _("in month {month}").format(month=m.months[0])
         )
         parts.append(
-            f"Module {m.number}, {m.title.lower()}, runs in {span} with {len(m.sessions)} sessions."
+            _("Module {number}, {title}, runs {span} with {count} sessions.").format(
+                number=m.number, title=m.title.lower(), span=span, count=len(m.sessions)
+            )
         )
     if p.capstone:
         parts.append(
-            f"The {p.capstone[0].title.split(' - ')[0].lower()} is in month {p.capstone[0].month}."
+            _("The {capstone} is in month {month}.").format(
+                capstone=p.capstone[0].title.split(" - ")[0].lower(), month=p.capstone[0].month
+            )
         )
     parts.append(
-        f"There are {len(p.showcases)} showcases and {len(p.mayor_checkins)} mayor check-ins; "
-        f"coaching runs every {p.coaching.cadence_weeks} weeks throughout."
+        _(
+            "There are {showcases} showcases and {checkins} mayor check-ins; coaching runs every "
+            "{weeks} weeks throughout."
+        ).format(
+            showcases=len(p.showcases),
+            checkins=len(p.mayor_checkins),
+            weeks=p.coaching.cadence_weeks,
+        )
     )
     return " ".join(parts)
 
@@ -103,23 +136,32 @@ def timeline_svg(programme: Programme) -> str:
             "Strand": [r.track for r in rows],
             "Event": [r.title for r in rows],
             "Week": [r.position + 0.5 for r in rows],
-            "When": [f"month {r.month}, week {r.week}" for r in rows],
+            "When": [
+                _("month {month}, week {week}").format(month=r.month, week=r.week) for r in rows
+            ],
             "Who": [r.audience for r in rows],
         }
     )
     months = pd.DataFrame(
         {
             "start": [(m - 1) * WEEKS_PER_MONTH for m in range(1, programme.duration_months + 1)],
-            "label": [f"Month {m}" for m in range(1, programme.duration_months + 1)],
+            "label": [
+                _("Month {month}").format(month=m) for m in range(1, programme.duration_months + 1)
+            ],
         }
     )
     total = programme.duration_months * WEEKS_PER_MONTH
+    # "Month 3" in the current language, as a Vega expression: 'Month ' + (week / 4 + 1)
+    before, _sep, after = _("Month {month}").format(month="\0").partition("\0")
+    month_label = (
+        f"{json.dumps(before)} + (datum.value / {WEEKS_PER_MONTH} + 1) + {json.dumps(after)}"
+    )
     x = alt.X(
         "Week:Q",
         scale=alt.Scale(domain=[0, total]),
         axis=alt.Axis(
             values=list(range(0, total + 1, WEEKS_PER_MONTH)),
-            labelExpr=f"datum.value < {total} ? 'Month ' + (datum.value / {WEEKS_PER_MONTH} + 1) : ''",
+            labelExpr=f"datum.value < {total} ? {month_label} : ''",
             labelAlign="left",
             title=None,
             grid=True,
@@ -147,7 +189,7 @@ def timeline_svg(programme: Programme) -> str:
         .properties(
             width=560,
             height=30 * len(order),
-            title="The six months at a glance",
+            title=_("The six months at a glance"),
             description=alt_text(programme),
         )
         .configure_view(stroke=None)

@@ -3,6 +3,7 @@ which configuration, table of contents, switcher links and links to untranslated
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -104,10 +105,67 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
     assert "_templates/cda-language-switcher.html" in files
     toc = yaml.safe_load(files["_toc.yml"])
     assert toc["root"] == "index"
+    programme = load_programme(root / "curriculum" / "programme.yaml")
+    modules = [
+        {
+            "caption": f"Módulo {m.number}: {title}",
+            "chapters": [{"file": f"modules/{m.id}", "title": "Sesiones y objetivos"}],
+        }
+        for m, title in zip(
+            programme.modules,
+            [
+                "Liderazgo informado por datos",
+                "Inversión en talento",
+                "Participación de actores clave",
+            ],
+            strict=True,
+        )
+    ]
     assert toc["parts"] == [
-        {"caption": "Referencia", "chapters": [{"file": "standards/disability"}]}
+        {"caption": "El programa", "chapters": [{"file": "programme"}]},
+        *modules,
+        {
+            "caption": "Cierre: la estrategia de datos",
+            "chapters": [{"file": "modules/capstone", "title": "Sesiones y objetivos"}],
+        },
+        {"caption": "Referencia", "chapters": [{"file": "standards/disability"}]},
     ]
     assert any("book/glossary.md" in n for n in notes)
+
+
+def test_the_spanish_edition_generates_the_programme_and_module_pages_in_spanish(
+    tmp_path: Path,
+) -> None:
+    from cohort_tools.policy.language import english_words
+
+    root = _project(tmp_path, spanish_index=True)
+    (root / "curriculum").mkdir()
+    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
+    files, origin, _notes, _ = book_build.assemble_translation(
+        programme=load_programme(root / "curriculum" / "programme.yaml"),
+        root=root,
+        work=book_build.WorkDirs(tmp_path / "work"),
+        language="es",
+        execute_city="riverton",
+    )
+    generated = [
+        "programme.md",
+        *(f"modules/{m}.md" for m in ("leadership", "talent", "engagement", "capstone")),
+    ]
+    for rel in generated:
+        text = files[rel].decode("utf-8")
+        # what a reader sees: without roles' targets ({doc}`...`) and code (`cda cohort schedule`)
+        prose = [
+            (n, re.sub(r"^```.*|^:[a-z]+:.*|\{doc\}`[^`]*`|`[^`]*`", "", line))
+            for n, line in enumerate(text.splitlines(), start=1)
+        ]
+        assert not {w.word for w in english_words(prose)}, rel
+        assert "(generated from curriculum/programme.yaml in es)" in origin[rel]
+    assert files["programme.md"].startswith(b"# El programa de un vistazo\n")
+    assert "| Mes 1, semana 1 | Encuentro inaugural |" in files["programme.md"].decode()
+    assert "**Cuándo:** meses 1 a 2 del programa." in files["modules/leadership.md"].decode()
+    svg = files["programme-timeline.svg"].decode("utf-8")
+    assert "Mes 1" in svg and "Month 1" not in svg
 
 
 def test_switcher_links_go_to_the_same_page_or_the_other_home() -> None:
