@@ -388,8 +388,13 @@ city-data schemas in `cohort_tools.citydata`, which this copy of the package doe
 """
 
 
+#: The data dictionary page's title (a catalog message).
+DICTIONARY_TITLE = N_("Data dictionary")
+
+
 def data_dictionary_page(render: Callable[[], str] | None = None) -> tuple[str, str | None]:
-    """The data dictionary page and, when it could not be generated, a note saying why."""
+    """The data dictionary page in the current language (the book's Spanish edition makes it inside
+    ``i18n.speaking``) and, when it could not be generated, a note saying why."""
     if render is None:
         try:
             from cohort_tools.citydata.dictionary import render_markdown
@@ -400,14 +405,13 @@ def data_dictionary_page(render: Callable[[], str] | None = None) -> tuple[str, 
     body = render().strip()
     if any(line.startswith("# ") for line in body.splitlines()):
         body = demote_headings(body)
-    intro = (
-        "# Data dictionary\n\n"
+    intro = _(
         "Every table a city brings to the program, and every column in it: its type, whether it "
         "is required and what values are allowed. `cda data check` tests a city's folder against "
         "exactly these rules. This page is generated from the same schemas, so it cannot drift "
-        "from what the check does.\n\n"
+        "from what the check does."
     )
-    return intro + body + "\n", None
+    return f"# {_(DICTIONARY_TITLE)}\n\n{intro}\n\n{body}\n", None
 
 
 REFERENCES_DOC = "references"

@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import N_
 
 from .schemas import TABLES
 
@@ -25,32 +26,35 @@ class TableConfig(StrictModel):
     """How to read one table's file: where it is, its format, and how its columns map to ours."""
 
     file: str | None = Field(
-        default=None, description="The table's file, relative to the city folder."
+        default=None, description=N_("The table's file, relative to the city folder.")
     )
     preset: str | None = Field(
-        default=None, description="A named column map, e.g. socrata_nyc_311."
+        default=None, description=N_("A named column map, e.g. socrata_nyc_311.")
     )
     format: Format = Field(
-        default="auto", description="File format; auto goes by the file extension."
+        default="auto", description=N_("File format; auto goes by the file extension.")
     )
     encoding: str = Field(
-        default="auto", description="Text encoding: auto, utf-8, utf-8-sig, cp1252..."
+        default="auto", description=N_("Text encoding: auto, utf-8, utf-8-sig, cp1252...")
     )
-    delimiter: str = Field(default="auto", description='CSV delimiter: auto, ",", ";", tab or "|".')
+    delimiter: str = Field(
+        default="auto", description=N_('CSV delimiter: auto, ",", ";", tab or "|".')
+    )
     sheet: str | None = Field(
-        default=None, description="Excel sheet name (default: the first sheet)."
+        default=None, description=N_("Excel sheet name (default: the first sheet).")
     )
     columns: dict[str, str] = Field(
-        default_factory=dict, description="Their column name -> our column name."
+        default_factory=dict, description=N_("Their column name -> our column name.")
     )
     values: dict[str, dict[str, str]] = Field(
-        default_factory=dict, description="Per column (ours): their value -> our value."
+        default_factory=dict, description=N_("Per column (ours): their value -> our value.")
     )
     date_format: str | None = Field(
-        default=None, description="strptime format (e.g. %m/%d/%Y) when dates are not ISO 8601."
+        default=None, description=N_("strptime format (e.g. %m/%d/%Y) when dates are not ISO 8601.")
     )
     ignore: list[str] = Field(
-        default_factory=list, description="Their columns (glob patterns) to drop without a warning."
+        default_factory=list,
+        description=N_("Their columns (glob patterns) to drop without a warning."),
     )
 
     @field_validator("encoding")
@@ -92,26 +96,28 @@ class CityConfig(StrictModel):
 
     id: str = Field(
         pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
-        description="Slug (a-z, 0-9, hyphens); the same as the city's id in the cohort.",
+        description=N_("Slug (a-z, 0-9, hyphens); the same as the city's id in the cohort."),
     )
-    name: str = Field(min_length=1, description="The city's name.")
-    fictional: bool = Field(default=False, description="true for demo cities.")
-    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. US.")
-    state: str | None = Field(default=None, description="State or province code, e.g. OH.")
-    population: int = Field(ge=0, description="Residents.")
+    name: str = Field(min_length=1, description=N_("The city's name."))
+    fictional: bool = Field(default=False, description=N_("true for demo cities."))
+    country: str = Field(pattern=r"^[A-Z]{2}$", description=N_("ISO 3166-1 alpha-2 code, e.g. US."))
+    state: str | None = Field(default=None, description=N_("State or province code, e.g. OH."))
+    population: int = Field(ge=0, description=N_("Residents."))
     currency: str = Field(
         default="USD",
         pattern=r"^[A-Z]{3}$",
-        description="ISO 4217 code of the money columns (budget_usd, ... keep their names), e.g. COP.",
+        description=N_(
+            "ISO 4217 code of the money columns (budget_usd, ... keep their names), e.g. COP."
+        ),
     )
-    timezone: str = Field(description="IANA time zone, e.g. America/New_York.")
+    timezone: str = Field(description=N_("IANA time zone, e.g. America/New_York."))
     suppression_threshold: int = Field(
         default=11,
         ge=1,
-        description="Counts below this are suppressed in published outputs (CMS: 11).",
+        description=N_("Counts below this are suppressed in published outputs (CMS: 11)."),
     )
     tables: dict[str, TableConfig] = Field(
-        default_factory=dict, description="Per-table reading instructions (below)."
+        default_factory=dict, description=N_("Per-table reading instructions (below).")
     )
 
     @field_validator("timezone")

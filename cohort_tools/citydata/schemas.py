@@ -21,6 +21,8 @@ from typing import Any, Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from cohort_tools.core.i18n import N_
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.policy.standards.national import STANDARDS, all_reporting_codes
 
 SCHEMA_VERSION = "1"
@@ -37,14 +39,46 @@ KIND_DTYPES: dict[str, Any] = {
     "datetime": "datetime64[us]",
 }
 
+#: What the data dictionary calls each kind (catalog messages: ``_()`` them where shown).
 KIND_LABELS: dict[str, str] = {
-    "str": "text",
-    "int": "whole number",
-    "float": "number",
-    "bool": "true/false",
-    "date": "date (YYYY-MM-DD)",
-    "datetime": "date and time (YYYY-MM-DDTHH:MM[:SS])",
+    "str": N_("text"),
+    "int": N_("whole number"),
+    "float": N_("number"),
+    "bool": N_("true/false"),
+    "date": N_("date (YYYY-MM-DD)"),
+    "datetime": N_("date and time (YYYY-MM-DDTHH:MM[:SS])"),
 }
+
+
+class Message(str):
+    """An English text built from a catalog message and its fields (``{column}``, a code list).
+
+    It is the English text itself wherever a string is used (pandera, ``cda data check``), and
+    :meth:`shown` gives it in the current language, so the data dictionary translates a description
+    or a rule whose words are filled in from code: ``Message(N_("{column} must be ..."),
+    column="respondent_id")``.
+    """
+
+    message: str
+    fields: dict[str, str]
+
+    def __new__(cls, message: str, **fields: str) -> Message:
+        text = super().__new__(cls, message.format(**fields) if fields else message)
+        text.message, text.fields = message, fields
+        return text
+
+    def shown(self) -> str:
+        """The text in the current language (the English text where the catalog has none)."""
+        return _(self.message).format(**self.fields)
+
+
+def shown(text: str | None) -> str:
+    """A schema's text (a description, a rule) in the current language; plain texts are catalog
+    messages (marked ``N_()`` where written)."""
+    if isinstance(text, Message):
+        return text.shown()
+    return _(text) if text else ""
+
 
 # --- code lists -------------------------------------------------------------------------------
 
@@ -176,7 +210,9 @@ def _not_email(name: str) -> pa.Check:
     return pa.Check(
         lambda s: ~s.astype(str).str.contains(EMAIL_PATTERN, regex=True),
         name="not_email",
-        error=f"{name} must be a pseudonymous code, not an e-mail address",
+        error=Message(
+            N_("{column} must be a pseudonymous code, not an e-mail address"), column=name
+        ),
     )
 
 
@@ -195,7 +231,7 @@ def _categories_fit_dimension(category_column: str) -> pa.Check:
     return pa.Check(
         check,
         name=f"{category_column}_fits_dimension",
-        error=f"{category_column} must be a code of the row's dimension",
+        error=Message(N_("{column} must be a code of the row's dimension"), column=category_column),
     )
 
 
@@ -250,204 +286,238 @@ def _table(
 
 DEPARTMENTS = _table(
     "departments",
-    "The city's departments: size, budget and how many staff work in dedicated data roles.",
+    N_("The city's departments: size, budget and how many staff work in dedicated data roles."),
     {
-        "department_id": col("str", "Short stable code for the department, e.g. PW.", unique=True),
-        "department": col("str", "Department name as staff know it."),
+        "department_id": col(
+            "str", N_("Short stable code for the department, e.g. PW."), unique=True
+        ),
+        "department": col("str", N_("Department name as staff know it.")),
         "headcount": col(
-            "int", "Staff in post (full-time equivalent, rounded).", checks=[NON_NEGATIVE]
+            "int", N_("Staff in post (full-time equivalent, rounded)."), checks=[NON_NEGATIVE]
         ),
         "budget_usd": col(
             "float",
-            "Annual operating budget in the city's currency (city.yaml currency; US dollars unless it says otherwise; the column name stays).",
+            N_(
+                "Annual operating budget in the city's currency (city.yaml currency; US dollars unless it says otherwise; the column name stays)."
+            ),
             checks=[NON_NEGATIVE],
         ),
         "data_roles": col(
             "int",
-            "Staff in dedicated data roles (analysts, data engineers, GIS, performance).",
+            N_("Staff in dedicated data roles (analysts, data engineers, GIS, performance)."),
             checks=[NON_NEGATIVE],
         ),
     },
-    row="one department",
+    row=N_("one department"),
 )
 
 STAFF_SURVEY = _table(
     "staff_survey",
-    "The staff data-skills survey: each respondent's self-rated level in each skill. Respondents are "
-    "pseudonymous; columns holding names or e-mail addresses are never loaded.",
+    N_(
+        "The staff data-skills survey: each respondent's self-rated level in each skill. Respondents are "
+        "pseudonymous; columns holding names or e-mail addresses are never loaded."
+    ),
     {
         "respondent_id": col(
             "str",
-            "Pseudonymous respondent code (never a name or e-mail address).",
+            N_("Pseudonymous respondent code (never a name or e-mail address)."),
             checks=[_not_email("respondent_id")],
         ),
         "department_id": col(
-            "str", "The respondent's department.", references="departments.department_id"
+            "str", N_("The respondent's department."), references="departments.department_id"
         ),
-        "role_family": col("str", "The respondent's kind of role.", allowed=ROLE_FAMILIES),
-        "skill": col("str", "The skill being rated.", allowed=SKILLS),
+        "role_family": col("str", N_("The respondent's kind of role."), allowed=ROLE_FAMILIES),
+        "skill": col("str", N_("The skill being rated."), allowed=SKILLS),
         "level": col(
             "str",
-            "Self-rated level: awareness < working < practitioner < expert.",
+            N_("Self-rated level: awareness < working < practitioner < expert."),
             allowed=SKILL_LEVELS,
         ),
         "training_interest": col(
-            "bool", "Whether the respondent wants training in this skill.", nullable=True
+            "bool", N_("Whether the respondent wants training in this skill."), nullable=True
         ),
     },
     unique=["respondent_id", "skill"],
-    row="one respondent x one skill",
+    row=N_("one respondent x one skill"),
 )
 
 SERVICE_REQUESTS = _table(
     "service_requests",
-    "Service requests (311), in Open311 GeoReport v2 fields plus closed_datetime and "
-    "neighbourhood_id. Import real exports with `cda data import` (presets: socrata_nyc_311, "
-    "open311_georeport_v2).",
+    N_(
+        "Service requests (311), in Open311 GeoReport v2 fields plus closed_datetime and "
+        "neighbourhood_id. Import real exports with `cda data import` (presets: socrata_nyc_311, "
+        "open311_georeport_v2)."
+    ),
     {
-        "service_request_id": col("str", "The city's request number.", unique=True),
+        "service_request_id": col("str", N_("The city's request number."), unique=True),
         "status": col(
-            "str", "open or closed (normalized from the city's status).", allowed=("open", "closed")
+            "str",
+            N_("open or closed (normalized from the city's status)."),
+            allowed=("open", "closed"),
         ),
         "source_status": col(
             "str",
-            "The status exactly as the city's system wrote it (e.g. In Progress, Assigned).",
+            N_("The status exactly as the city's system wrote it (e.g. In Progress, Assigned)."),
             required=False,
             nullable=True,
         ),
         "status_notes": col(
-            "str", "Explanation of the status (resolution text).", required=False, nullable=True
+            "str", N_("Explanation of the status (resolution text)."), required=False, nullable=True
         ),
         "service_name": col(
-            "str", "The kind of service requested (e.g. Pothole).", required=False, nullable=True
-        ),
-        "service_code": col(
-            "str", "The city's code for the service type.", required=False, nullable=True
-        ),
-        "description": col("str", "Further detail on the request.", required=False, nullable=True),
-        "agency_responsible": col(
-            "str", "The agency or department handling it.", required=False, nullable=True
-        ),
-        "service_notice": col(
             "str",
-            "Information about the service's expected handling.",
+            N_("The kind of service requested (e.g. Pothole)."),
             required=False,
             nullable=True,
         ),
-        "requested_datetime": col("datetime", "When the request was made (local time)."),
+        "service_code": col(
+            "str", N_("The city's code for the service type."), required=False, nullable=True
+        ),
+        "description": col(
+            "str", N_("Further detail on the request."), required=False, nullable=True
+        ),
+        "agency_responsible": col(
+            "str", N_("The agency or department handling it."), required=False, nullable=True
+        ),
+        "service_notice": col(
+            "str",
+            N_("Information about the service's expected handling."),
+            required=False,
+            nullable=True,
+        ),
+        "requested_datetime": col("datetime", N_("When the request was made (local time).")),
         "updated_datetime": col(
-            "datetime", "When the request was last changed.", required=False, nullable=True
+            "datetime", N_("When the request was last changed."), required=False, nullable=True
         ),
         "expected_datetime": col(
-            "datetime", "When the city expects to resolve it.", required=False, nullable=True
+            "datetime", N_("When the city expects to resolve it."), required=False, nullable=True
         ),
-        "address": col("str", "Street address or intersection.", required=False, nullable=True),
+        "address": col("str", N_("Street address or intersection."), required=False, nullable=True),
         "address_id": col(
-            "str", "The city's identifier for the address.", required=False, nullable=True
+            "str", N_("The city's identifier for the address."), required=False, nullable=True
         ),
-        "zipcode": col("str", "Postal code.", required=False, nullable=True),
+        "zipcode": col("str", N_("Postal code."), required=False, nullable=True),
         "lat": col(
             "float",
-            "Latitude (WGS84 decimal degrees); blank when not located.",
+            N_("Latitude (WGS84 decimal degrees); blank when not located."),
             required=False,
             nullable=True,
             checks=[pa.Check.in_range(-90, 90)],
         ),
         "long": col(
             "float",
-            "Longitude (WGS84 decimal degrees); blank when not located.",
+            N_("Longitude (WGS84 decimal degrees); blank when not located."),
             required=False,
             nullable=True,
             checks=[pa.Check.in_range(-180, 180)],
         ),
-        "media_url": col("str", "Link to a photo or file.", required=False, nullable=True),
+        "media_url": col("str", N_("Link to a photo or file."), required=False, nullable=True),
         "closed_datetime": col(
-            "datetime", "When the request was closed (extension).", required=False, nullable=True
+            "datetime",
+            N_("When the request was closed (extension)."),
+            required=False,
+            nullable=True,
         ),
         "neighbourhood_id": col(
             "str",
-            "The neighborhood it falls in (extension).",
+            N_("The neighborhood it falls in (extension)."),
             required=False,
             nullable=True,
             references="neighbourhoods.neighbourhood_id",
         ),
     },
-    row="one service request",
+    row=N_("one service request"),
 )
 
 NEIGHBOURHOODS = _table(
     "neighbourhoods",
-    "The city's neighborhoods (or tracts, wards): population and income.",
+    N_("The city's neighborhoods (or tracts, wards): population and income."),
     {
-        "neighbourhood_id": col("str", "Short stable code for the neighborhood.", unique=True),
-        "name": col("str", "Neighborhood name (a place name, not a person's)."),
-        "population": col("int", "Residents (latest estimate).", checks=[NON_NEGATIVE]),
+        "neighbourhood_id": col("str", N_("Short stable code for the neighborhood."), unique=True),
+        "name": col("str", N_("Neighborhood name (a place name, not a person's).")),
+        "population": col("int", N_("Residents (latest estimate)."), checks=[NON_NEGATIVE]),
         "median_household_income_usd": col(
             "float",
-            "Median household income in the city's currency (US dollars unless city.yaml says otherwise); blank if not published.",
+            N_(
+                "Median household income in the city's currency (US dollars unless city.yaml says otherwise); blank if not published."
+            ),
             required=False,
             nullable=True,
             checks=[NON_NEGATIVE],
         ),
     },
-    row="one neighborhood",
+    row=N_("one neighborhood"),
 )
 
 NEIGHBOURHOOD_DEMOGRAPHICS = _table(
     "neighbourhood_demographics",
-    "Residents of each neighborhood by demographic group, in long format. race_ethnicity uses the "
-    "categories of the city's national standard (city.yaml country): in the US the SPD 15 (2024) "
-    "minimum categories plus MULTIPLE, in Colombia the DANE 2018 census ethnic groups plus "
-    "NO_INFORMA; age uses Census five-year bands; "
-    "limited_english counts residents aged 5+ who speak English less than 'very well'; disability "
-    "follows the Washington Group short set.",
+    N_(
+        "Residents of each neighborhood by demographic group, in long format. race_ethnicity uses the "
+        "categories of the city's national standard (city.yaml country): in the US the SPD 15 (2024) "
+        "minimum categories plus MULTIPLE, in Colombia the DANE 2018 census ethnic groups plus "
+        "NO_INFORMA; age uses Census five-year bands; "
+        "limited_english counts residents aged 5+ who speak English less than 'very well'; disability "
+        "follows the Washington Group short set."
+    ),
     {
         "neighbourhood_id": col(
-            "str", "The neighborhood.", references="neighbourhoods.neighbourhood_id"
+            "str", N_("The neighborhood."), references="neighbourhoods.neighbourhood_id"
         ),
-        "dimension": col("str", "Which demographic dimension.", allowed=DEMOGRAPHIC_DIMENSIONS),
+        "dimension": col("str", N_("Which demographic dimension."), allowed=DEMOGRAPHIC_DIMENSIONS),
         "category": col(
             "str",
-            "Category code within the dimension: race_ethnicity "
-            + "; ".join(f"{c}: " + "|".join(s.reporting_codes) for c, s in STANDARDS.items())
-            + "; age "
-            + ", ".join(AGE_BANDS)
-            + "; limited_english lep|not_lep; disability with_disability|without_disability.",
+            Message(
+                N_(
+                    "Category code within the dimension: race_ethnicity {race_ethnicity}; age "
+                    "{age}; limited_english lep|not_lep; disability "
+                    "with_disability|without_disability."
+                ),
+                race_ethnicity="; ".join(
+                    f"{c}: " + "|".join(s.reporting_codes) for c, s in STANDARDS.items()
+                ),
+                age=", ".join(AGE_BANDS),
+            ),
         ),
-        "count": col("int", "Residents in the category.", checks=[NON_NEGATIVE]),
+        "count": col("int", N_("Residents in the category."), checks=[NON_NEGATIVE]),
     },
     unique=["neighbourhood_id", "dimension", "category"],
     checks=[_categories_fit_dimension("category")],
-    row="one neighborhood x dimension x category",
+    row=N_("one neighborhood x dimension x category"),
 )
 
 PROGRAMME_OUTCOMES = _table(
     "programme_outcomes",
-    "Program outcomes broken down by demographic group, so gaps between groups are visible.",
+    N_("Program outcomes broken down by demographic group, so gaps between groups are visible."),
     {
-        "programme_id": col("str", "Short stable code for the program."),
-        "programme": col("str", "Program name."),
+        "programme_id": col("str", N_("Short stable code for the program.")),
+        "programme": col("str", N_("Program name.")),
         "period": col(
             "str",
-            "Reporting period: YYYY, YYYY-Qn or YYYY-MM.",
+            N_("Reporting period: YYYY, YYYY-Qn or YYYY-MM."),
             checks=[
-                _matches(PERIOD_PATTERN, "period_format", "period must be YYYY, YYYY-Qn or YYYY-MM")
+                _matches(
+                    PERIOD_PATTERN, "period_format", N_("period must be YYYY, YYYY-Qn or YYYY-MM")
+                )
             ],
         ),
-        "dimension": col("str", "Which demographic dimension.", allowed=OUTCOME_DIMENSIONS),
+        "dimension": col("str", N_("Which demographic dimension."), allowed=OUTCOME_DIMENSIONS),
         "group": col(
             "str",
-            "Group within the dimension: a category code (see neighbourhood_demographics; sex "
-            + "|".join(SEX_CODES)
-            + ") or, for neighborhoods, a neighbourhood_id.",
+            Message(
+                N_(
+                    "Group within the dimension: a category code (see neighbourhood_demographics; "
+                    "sex {sex}) or, for neighborhoods, a neighbourhood_id."
+                ),
+                sex="|".join(SEX_CODES),
+            ),
         ),
-        "participants": col("int", "People served in the group.", checks=[NON_NEGATIVE]),
+        "participants": col("int", N_("People served in the group."), checks=[NON_NEGATIVE]),
         "successes": col(
             "int",
-            "Participants with the successful outcome (at most participants).",
+            N_("Participants with the successful outcome (at most participants)."),
             checks=[NON_NEGATIVE],
         ),
-        "outcome_measure": col("str", "What counts as success, e.g. 'employed at 6 months'."),
+        "outcome_measure": col("str", N_("What counts as success, e.g. 'employed at 6 months'.")),
     },
     unique=["programme_id", "period", "dimension", "group"],
     checks=[
@@ -455,116 +525,129 @@ PROGRAMME_OUTCOMES = _table(
         pa.Check(
             _successes_within_participants,
             name="successes_le_participants",
-            error="successes must not exceed participants",
+            error=N_("successes must not exceed participants"),
         ),
     ],
-    row="one program x period x group",
+    row=N_("one program x period x group"),
 )
 
 DATA_INVENTORY = _table(
     "data_inventory",
-    "The city's data inventory: every dataset, who owns it, how fresh it is, whether it is open, "
-    "and which demographic fields it collects.",
+    N_(
+        "The city's data inventory: every dataset, who owns it, how fresh it is, whether it is open, "
+        "and which demographic fields it collects."
+    ),
     {
-        "dataset_id": col("str", "Short stable code for the dataset.", unique=True),
-        "dataset": col("str", "Dataset name."),
+        "dataset_id": col("str", N_("Short stable code for the dataset."), unique=True),
+        "dataset": col("str", N_("Dataset name.")),
         "owner_department_id": col(
-            "str", "Department that owns the dataset.", references="departments.department_id"
+            "str", N_("Department that owns the dataset."), references="departments.department_id"
         ),
-        "update_frequency": col("str", "How often it is updated.", allowed=UPDATE_FREQUENCIES),
-        "last_updated": col("date", "Date of the latest update."),
-        "published_openly": col("bool", "Whether it is on the open data portal."),
-        "contains_personal_data": col("bool", "Whether it holds data about identifiable people."),
-        "documented": col("bool", "Whether it has a data dictionary or metadata."),
+        "update_frequency": col("str", N_("How often it is updated."), allowed=UPDATE_FREQUENCIES),
+        "last_updated": col("date", N_("Date of the latest update.")),
+        "published_openly": col("bool", N_("Whether it is on the open data portal.")),
+        "contains_personal_data": col(
+            "bool", N_("Whether it holds data about identifiable people.")
+        ),
+        "documented": col("bool", N_("Whether it has a data dictionary or metadata.")),
         "demographic_fields": col(
             "str",
-            "Demographic fields collected, ';'-separated from "
-            + "|".join(DEMOGRAPHIC_FIELDS)
-            + "; blank for none.",
+            Message(
+                N_("Demographic fields collected, ';'-separated from {fields}; blank for none."),
+                fields="|".join(DEMOGRAPHIC_FIELDS),
+            ),
             nullable=True,
             checks=[
                 pa.Check(
                     _demographic_fields_known,
                     name="demographic_fields_known",
-                    error="demographic_fields must be ';'-separated names from "
-                    + ", ".join(DEMOGRAPHIC_FIELDS),
+                    error=Message(
+                        N_("demographic_fields must be ';'-separated names from {fields}"),
+                        fields=", ".join(DEMOGRAPHIC_FIELDS),
+                    ),
                 )
             ],
         ),
         "race_ethnicity_format": col(
             "str",
-            "How race/ethnicity is collected: SPD 15 2024 combined question, the 1997 two-question "
-            "format, a custom list, not at all, or another country's standard (dane_cnpv_2018: "
-            "Colombia's 2018 census ethnic groups).",
+            N_(
+                "How race/ethnicity is collected: SPD 15 2024 combined question, the 1997 two-question "
+                "format, a custom list, not at all, or another country's standard (dane_cnpv_2018: "
+                "Colombia's 2018 census ethnic groups)."
+            ),
             allowed=RACE_ETHNICITY_FORMATS,
         ),
     },
-    row="one dataset",
+    row=N_("one dataset"),
 )
 
 MATURITY_ASSESSMENT = _table(
     "maturity_assessment",
-    "The city's data-maturity self-assessment: a rating per criterion per assessment.",
+    N_("The city's data-maturity self-assessment: a rating per criterion per assessment."),
     {
-        "practice_area": col("str", "Practice area, e.g. governance, analytics, open data."),
-        "criterion_id": col("str", "Code of the criterion being rated."),
+        "practice_area": col("str", N_("Practice area, e.g. governance, analytics, open data.")),
+        "criterion_id": col("str", N_("Code of the criterion being rated.")),
         "rating": col(
             "int",
-            "0 not started, 1 beginning, 2 developing, 3 established.",
+            N_("0 not started, 1 beginning, 2 developing, 3 established."),
             checks=[pa.Check.in_range(0, 3)],
         ),
-        "assessed_on": col("date", "Date of the assessment."),
-        "notes": col("str", "Evidence or comments.", required=False, nullable=True),
+        "assessed_on": col("date", N_("Date of the assessment.")),
+        "notes": col("str", N_("Evidence or comments."), required=False, nullable=True),
     },
     unique=["criterion_id", "assessed_on"],
-    row="one criterion x one assessment date",
+    row=N_("one criterion x one assessment date"),
 )
 
 DATA_USE_LOG = _table(
     "data_use_log",
-    "Decisions made with data: what was decided, with which data, what changed, and what it achieved.",
+    N_(
+        "Decisions made with data: what was decided, with which data, what changed, and what it achieved."
+    ),
     {
-        "entry_id": col("str", "Short stable code for the entry.", unique=True),
-        "date": col("date", "Date of the decision."),
+        "entry_id": col("str", N_("Short stable code for the entry."), unique=True),
+        "date": col("date", N_("Date of the decision.")),
         "department_id": col(
-            "str", "Department that made the decision.", references="departments.department_id"
+            "str", N_("Department that made the decision."), references="departments.department_id"
         ),
-        "programme": col("str", "Program or service concerned."),
-        "decision": col("str", "The decision taken."),
-        "data_used": col("str", "The data that informed it."),
-        "change_made": col("str", "What changed as a result."),
+        "programme": col("str", N_("Program or service concerned.")),
+        "decision": col("str", N_("The decision taken.")),
+        "data_used": col("str", N_("The data that informed it.")),
+        "change_made": col("str", N_("What changed as a result.")),
         "resources_redirected_usd": col(
             "float",
-            "Money moved as a result, in the city's currency (US dollars unless city.yaml says otherwise); blank if none or unknown.",
+            N_(
+                "Money moved as a result, in the city's currency (US dollars unless city.yaml says otherwise); blank if none or unknown."
+            ),
             nullable=True,
             checks=[NON_NEGATIVE],
         ),
-        "outcome_measure": col("str", "How the effect is measured."),
+        "outcome_measure": col("str", N_("How the effect is measured.")),
     },
-    row="one decision",
+    row=N_("one decision"),
 )
 
 PERFORMANCE_METRICS = _table(
     "performance_metrics",
-    "Monthly performance metrics by department, with targets.",
+    N_("Monthly performance metrics by department, with targets."),
     {
-        "metric_id": col("str", "Short stable code for the metric."),
-        "metric": col("str", "Metric name."),
+        "metric_id": col("str", N_("Short stable code for the metric.")),
+        "metric": col("str", N_("Metric name.")),
         "department_id": col(
-            "str", "Department accountable.", references="departments.department_id"
+            "str", N_("Department accountable."), references="departments.department_id"
         ),
         "period": col(
             "str",
-            "Month, YYYY-MM.",
-            checks=[_matches(MONTH_PATTERN, "month_format", "period must be a month, YYYY-MM")],
+            N_("Month, YYYY-MM."),
+            checks=[_matches(MONTH_PATTERN, "month_format", N_("period must be a month, YYYY-MM"))],
         ),
-        "value": col("float", "Value for the month."),
-        "target": col("float", "Target for the month; blank if none.", nullable=True),
-        "unit": col("str", "Unit, e.g. days, percent, count."),
-        "higher_is_better": col("bool", "Whether a higher value is better."),
+        "value": col("float", N_("Value for the month.")),
+        "target": col("float", N_("Target for the month; blank if none."), nullable=True),
+        "unit": col("str", N_("Unit, e.g. days, percent, count.")),
+        "higher_is_better": col("bool", N_("Whether a higher value is better.")),
     },
     unique=["metric_id", "period"],
-    row="one metric x one month",
+    row=N_("one metric x one month"),
 )
 
 #: Every table, in dependency order (referenced tables first).
