@@ -387,6 +387,21 @@ def assemble_translation(
         sessions_title = i18n.gettext(SESSIONS_TITLE)
     files[TIMELINE_FILE] = _timeline(edition_programme, work, language)
 
+    # The data dictionary, generated in the edition's language from the city-data schemas (their
+    # descriptions and rules are catalog messages); if it cannot be generated, links to it go to
+    # the English book's page.
+    from cohort_tools.book.pages import data_dictionary_page
+
+    with i18n.speaking(language):
+        dictionary, dictionary_note = data_dictionary_page()
+    if dictionary_note is None:
+        files["data-dictionary.md"] = dictionary.encode("utf-8")
+        origin["data-dictionary.md"] = (
+            f"data-dictionary.md (generated from cohort_tools.citydata.schemas in {language})"
+        )
+    else:
+        notes.append(f"{LANGUAGE_NAMES[language]} edition: no data dictionary: {dictionary_note}")
+
     captions = TOC_CAPTIONS.get(language, TOC_CAPTIONS["es"])
     present = {rel.rsplit(".", 1)[0] for rel in files if rel.endswith((".md", ".ipynb"))}
     parts: list[dict[str, object]] = []

@@ -128,7 +128,10 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
             "caption": "Cierre: la estrategia de datos",
             "chapters": [{"file": "modules/capstone", "title": "Sesiones y objetivos"}],
         },
-        {"caption": "Referencia", "chapters": [{"file": "standards/disability"}]},
+        {
+            "caption": "Referencia",
+            "chapters": [{"file": "data-dictionary"}, {"file": "standards/disability"}],
+        },
     ]
     assert any("book/glossary.md" in n for n in notes)
 
@@ -166,6 +169,11 @@ def test_the_spanish_edition_generates_the_programme_and_module_pages_in_spanish
     assert "**Cuándo:** meses 1 a 2 del programa." in files["modules/leadership.md"].decode()
     svg = files["programme-timeline.svg"].decode("utf-8")
     assert "Mes 1" in svg and "Month 1" not in svg
+    # the data dictionary, from the city-data schemas (tests/unit/test_data_dictionary_language.py)
+    dictionary = files["data-dictionary.md"].decode("utf-8")
+    assert dictionary.startswith("# Diccionario de datos\n")
+    assert "### `departments`" in dictionary and "| Columna | Tipo |" in dictionary
+    assert "in es)" in origin["data-dictionary.md"]
 
 
 def test_switcher_links_go_to_the_same_page_or_the_other_home() -> None:
