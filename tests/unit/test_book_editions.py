@@ -128,7 +128,10 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
             "caption": "Cierre: la estrategia de datos",
             "chapters": [{"file": "modules/capstone", "title": "Sesiones y objetivos"}],
         },
-        {"caption": "Referencia", "chapters": [{"file": "standards/disability"}]},
+        {
+            "caption": "Referencia",
+            "chapters": [{"file": "references"}, {"file": "standards/disability"}],
+        },
     ]
     assert any("book/glossary.md" in n for n in notes)
 
