@@ -301,3 +301,13 @@ def test_english_names_in_headings_keep_their_language_in_the_page_contents() ->
     editions._language_classes(None, document)
     html = publish_from_doctree(document, writer_name="html5").decode("utf-8")
     assert '<span class="lang-en" lang="en">Data Inventory Guide</span>' in html
+
+
+def test_a_web_address_shown_as_a_link_is_not_english_words() -> None:
+    line = [(1, "Enlace: https://govex.gitbook.io/setting-performance-targets/ y www.example.org")]
+    assert english_words(line) == []
+    assert check_lines(line, style=load_style("es-419")) == []
+    assert [w.word for w in english_words([(1, "the https://example.org/data page")])] == [
+        "the",
+        "page",
+    ]
