@@ -387,6 +387,21 @@ def assemble_translation(
         sessions_title = i18n.gettext(SESSIONS_TITLE)
     files[TIMELINE_FILE] = _timeline(edition_programme, work, language)
 
+    # The References page, generated in the edition's language from the catalog (the sources'
+    # titles and publishers keep their English names, marked as English), with the English page's
+    # (ref-...)= targets, so links to an entry work in both editions.
+    from cohort_tools.book.pages import REFERENCES_DOC, references_page
+    from cohort_tools.model.references import default_references
+    from cohort_tools.policy.facts import default_facts
+
+    with i18n.speaking(language):
+        references = references_page(default_references(), default_facts())
+    files[f"{REFERENCES_DOC}.md"] = references.encode("utf-8")
+    origin[f"{REFERENCES_DOC}.md"] = (
+        f"{REFERENCES_DOC}.md (generated from curriculum/references.yaml and "
+        f"curriculum/facts.yaml in {language})"
+    )
+
     # The data dictionary, generated in the edition's language from the city-data schemas (their
     # descriptions and rules are catalog messages); if it cannot be generated, links to it go to
     # the English book's page.

@@ -14,7 +14,8 @@ The extension (listed in ``sphinx.extra_extensions`` by :mod:`cohort_tools.book.
   from the English page is marked ``lang="en"`` so screen readers read it in English and the
   Spanish-text checks know it is English on purpose;
 - turns MyST's ``[text]{.lang-en}`` into ``<span lang="en">text</span>``: text a translation quotes
-  in another language on purpose (a source's English title) is marked as such.
+  in another language on purpose (a source's English title) is marked as such, in the page and in
+  its table of contents (a heading's copy).
 """
 
 from __future__ import annotations
@@ -193,10 +194,25 @@ def _mark_languages(app: Any, doctree: Any, docname: str) -> None:
         node.parent.replace(node, [opening, *node.children, closing])
 
 
+def _language_classes(app: Any, doctree: Any) -> None:
+    """Give ``[text]{.lang-en}`` docutils' own language class (``language-en``) as soon as a page
+    is read, so every copy of it keeps its language: the page's table of contents copies the
+    headings when the page is read, and the HTML writer writes ``language-en`` as ``lang="en"``.
+    (In the page's body, :func:`_mark_languages` replaces the span itself.)"""
+    from docutils import nodes
+
+    for node in doctree.findall(nodes.inline):
+        for c in list(node["classes"]):
+            if (m := _LANG_CLASS.match(c)) and f"language-{m.group(1)}" not in node["classes"]:
+                node["classes"].append(f"language-{m.group(1)}")
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("cda_language_editions", [], "html")
     app.add_config_value("cda_untranslated", {}, "env")
     app.connect("html-page-context", _page_context)
     app.connect("missing-reference", _missing_reference)
     app.connect("doctree-resolved", _mark_languages)
+    # before the table-of-contents collector (priority 500) copies the headings
+    app.connect("doctree-read", _language_classes, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cohort_tools.core import i18n
 from cohort_tools.core.i18n import N_
 from cohort_tools.core.i18n import gettext as _
 from cohort_tools.model.programme import AUDIENCE_LABELS, Convening, Module, Programme, Session
@@ -427,68 +428,135 @@ REFERENCE_ORDER = (
 )
 
 
+#: MyST's mark for text in another language than the page's: ``[The Baltimore Sun]{.lang-en}``.
+_MARKED = re.compile(r"\[((?:\\.|[^\]\\\n])*)\]\{\.lang-([\w-]+)\}")
+
+
+def _name(text: str) -> str:
+    """A source's title or publisher as the page shows it (MyST), in the current language.
+
+    A name keeps its own language. In the source language it is the text as written. In another
+    edition it is the catalog's entry, where the translator writes what is not a name in that
+    language and marks the English names, as on any translated page
+    (``Reglas de otros publicadores: [US Cancer Statistics]{.lang-en}``); a name the catalog does
+    not have yet is the English text, marked as English.
+    """
+    text = " ".join(text.split())
+    language = i18n.current_language()
+    if language == i18n.SOURCE_LANGUAGE:
+        return text
+    if not i18n.untranslated([text], language):
+        return i18n.gettext(text)
+    escaped = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{escaped}]{{.lang-{i18n.SOURCE_LANGUAGE}}}"
+
+
+def _plain(myst: str) -> str:
+    """Text of MyST with only backslash escapes (a role's text is not parsed)."""
+    return re.sub(r"\\(.)", r"\1", myst)
+
+
+def _cited(title: str, label: str) -> str:
+    """A link to a source's entry, its text the title (MyST from :func:`_name`).
+
+    A ``{ref}`` role's text is plain, so a title in parts (a translation with English names marked
+    in it) is linked by its first part and the rest follows the link; an English title in a
+    translation is linked whole, the link inside the span that marks it English.
+    """
+    first = _MARKED.match(title)
+    if first:
+        link = f"{{ref}}`{_cell(_plain(first.group(1)))} <{label}>`"
+        return f"[{link}]{{.lang-{first.group(2)}}}" + title[first.end() :]
+    marked = _MARKED.search(title)
+    head = (title[: marked.start()] if marked else title).rstrip(" (")
+    return f"{{ref}}`{_cell(_plain(head))} <{label}>`" + title[len(head) :]
+
+
 def references_page(refs: References, facts: Facts) -> str:
-    """The References page: facts that can change (with their "as of" dates), the program's own
-    rules of thumb, and every source the curriculum cites (title, publisher, year, link, the date
-    it was last checked, and what it supports)."""
+    """The References page, in the current language: facts that can change (with their "as of"
+    dates), the program's own rules of thumb, and every source the curriculum cites (title,
+    publisher, year, link, the date it was last checked, and what it supports). Sources keep their
+    titles and publishers in their own language (:func:`_name`); the ``(ref-...)=`` targets are the
+    same in every edition, so links to an entry work in each."""
     from cohort_tools.kit.pages import ref_label
-    from cohort_tools.policy.facts import us_date
 
     def cited(ids: list[str]) -> str:
-        return "; ".join(f"{{ref}}`{_cell(refs.get(i).title)} <{ref_label(i)}>`" for i in ids)
+        return "; ".join(_cited(_name(refs.get(i).title), ref_label(i)) for i in ids)
 
     lines = [
-        "# References",
+        "# " + _("References"),
         "",
-        "Every source this curriculum cites is listed on this page: its title, who published it, "
-        "the year, a link, the date we last checked it, and what we use it for. When we could not "
-        "confirm part of an entry, the entry says so. Check those before you rely on them.",
+        _(
+            "Every source this curriculum cites is listed on this page: its title, who published "
+            "it, the year, a link, the date we last checked it, and what we use it for. When we "
+            "could not confirm part of an entry, the entry says so. Check those before you rely on "
+            "them."
+        ),
         "",
-        "## Facts that can change",
+        "## " + _("Facts that can change"),
         "",
-        "Dates and rules set by public bodies change. The notebooks and the tools read these facts "
-        "from one file (`curriculum/facts.yaml`), so a change made there reaches every page.",
+        _(
+            "Dates and rules set by public bodies change. The notebooks and the tools read these "
+            "facts from one file ({file}), so a change made there reaches every page."
+        ).format(file="`curriculum/facts.yaml`"),
         "",
     ]
     for f in facts.facts:
         if f.kind != "published":
             continue
-        status = "" if f.confirmed else f" **Not fully confirmed:** {' '.join(f.note.split())}"
-        lines.append(
-            f"- {f.text} *(As of {us_date(f.as_of)}. Sources: {cited(f.sources)}.)*{status}"
+        status = (
+            "" if f.confirmed else " " + _("**Not fully confirmed:** {note}").format(note=f.caveat)
         )
+        when = _("As of {date}. Sources: {sources}.").format(
+            date=i18n.format_date(f.as_of), sources=cited(f.sources)
+        )
+        lines.append(f"- {f.text} *({when})*{status}")
     lines += [
         "",
-        "## The program's own rules of thumb",
+        "## " + _("The program's own rules of thumb"),
         "",
-        "Some exercises check answers against a range. These ranges are this program's own guides, "
-        "not published standards. A team with a good reason may go outside them and say why.",
+        _(
+            "Some exercises check answers against a range. These ranges are this program's own "
+            "guides, not published standards. A team with a good reason may go outside them and "
+            "say why."
+        ),
         "",
     ]
     for f in facts.facts:
         if f.kind == "program_rule":
-            lines.append(f"- {f.text} *(As of {us_date(f.as_of)}.)*")
-    lines += ["", "## Sources", ""]
+            when = _("As of {date}.").format(date=i18n.format_date(f.as_of))
+            lines.append(f"- {f.text} *({when})*")
+    lines += ["", "## " + _("Sources"), ""]
     for r in refs.references:
-        lines += [f"({ref_label(r.id)})=", f"### {r.title}", ""]
-        lines.append(f"- **Publisher:** {r.publisher}")
-        lines.append(f"- **Year:** {r.year if r.year is not None else 'not confirmed'}")
+        lines += [f"({ref_label(r.id)})=", f"### {_name(r.title)}", ""]
+        lines.append(_("- **Publisher:** {publisher}").format(publisher=_name(r.publisher)))
         lines.append(
-            f"- **Link:** <{r.link}>" if r.link else "- **Link:** no stable link confirmed"
+            _("- **Year:** {year}").format(year=r.year)
+            if r.year is not None
+            else _("- **Year:** not confirmed")
         )
         lines.append(
-            f"- **Last checked:** {us_date(r.checked)}"
+            _("- **Link:** {link}").format(link=f"<{r.link}>")
+            if r.link
+            else _("- **Link:** no stable link confirmed")
+        )
+        lines.append(
+            _("- **Last checked:** {date}").format(date=i18n.format_date(r.checked))
             if r.checked
-            else "- **Last checked:** not re-read for this edition"
+            else _("- **Last checked:** not re-read for this edition")
         )
-        if len(r.supports) == 1:
-            lines.append(f"- **We use it for:** {' '.join(r.supports[0].split())}")
+        uses = r.uses
+        if len(uses) == 1:
+            lines.append(_("- **We use it for:** {use}").format(use=uses[0]))
         else:
-            lines.append("- **We use it for:**")
-            lines += [f"  - {' '.join(s.split())}" for s in r.supports]
-        if r.note:
-            label = "Note" if r.confirmed else "Not fully confirmed"
-            lines.append(f"- **{label}:** {' '.join(r.note.split())}")
+            lines.append(_("- **We use it for:**"))
+            lines += [f"  - {u}" for u in uses]
+        if r.caveat:
+            lines.append(
+                _("- **Note:** {note}").format(note=r.caveat)
+                if r.confirmed
+                else _("- **Not fully confirmed:** {note}").format(note=r.caveat)
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

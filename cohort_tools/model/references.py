@@ -4,6 +4,11 @@ Every public source the curriculum cites is one :class:`Reference`: its title, p
 the date someone last read it, what the curriculum uses it for, and whether all of that could be
 confirmed. The book renders the list as its References page; tests check that every citation in the
 curriculum's text is listed here (through each entry's ``cited_as`` words).
+
+What people read of an entry (its title, publisher, ``supports`` and ``note``) is extracted into the
+gettext catalog (babel.cfg) and read in the current language through :attr:`Reference.uses` and
+:attr:`Reference.caveat`; ids, links and dates are the same in every language. A title or publisher
+is a name: the book shows its catalog entry as MyST (see ``cohort_tools.book.pages.references_page``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pydantic import ConfigDict, Field, HttpUrl, ValidationError, model_validato
 from cohort_tools.core import paths
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import gettext
 
 REFERENCES_FILE = "references.yaml"
 RefId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -63,6 +69,19 @@ class Reference(_Strict):
     @property
     def link(self) -> str | None:
         return str(self.url) if self.url is not None else None
+
+    @property
+    def uses(self) -> list[str]:
+        """What the curriculum uses the source for (``supports``), in the current language (the
+        catalog's translation; the English where it has none yet)."""
+        texts = [" ".join(s.split()) for s in self.supports]
+        return [gettext(text) for text in texts]
+
+    @property
+    def caveat(self) -> str:
+        """What to know before relying on the source (``note``), in the current language."""
+        note = " ".join(self.note.split())
+        return gettext(note) if note else ""
 
 
 class References(_Strict):

@@ -379,13 +379,15 @@ def _case_like(found: str, use: str) -> str:
 def check_lines(
     lines: Iterable[tuple[int, str]], *, source: str = "", style: Style | None = None
 ) -> list[Finding]:
-    """Every word or phrase to avoid in ``lines`` (already reduced to prose)."""
+    """Every word or phrase to avoid in ``lines`` (already reduced to prose). A web address
+    (``https://...``, ``site.org/path``) is not words: a page shows a source's link as it is."""
     style = style or default_style()
     avoid = style.avoid()
     phrases = [(re.compile(p.pattern, re.IGNORECASE), p.use) for p in style.phrases]
     allowed = [re.compile(re.escape(a)) for a in style.allow]
     found: list[Finding] = []
     for number, line in lines:
+        line = _mask(line, _URL)
         for pattern in allowed:
             line = _mask(line, pattern)
         spans: set[tuple[int, int]] = set()
@@ -510,7 +512,7 @@ def english_words(
 ) -> list[EnglishWord]:
     """Every English word in Spanish ``text`` (a string, or (line, text) pairs already reduced to
     prose), proper names in ``allow`` excepted. Words joined to code (``data_dir``, ``file.md``)
-    are not words, as in :func:`check_lines`."""
+    and web addresses (``https://example.org/open-data``) are not words, as in :func:`check_lines`."""
     lines = enumerate(text.splitlines(), start=1) if isinstance(text, str) else text
     allowed = [  # whole words; a name ending in a sign ("US$") may touch the number after it
         re.compile(rf"(?<!\w){re.escape(a)}" + (r"(?!\w)" if a[-1].isalnum() else ""))
@@ -518,7 +520,7 @@ def english_words(
     ]
     found: list[EnglishWord] = []
     for number, line in lines:
-        masked = line
+        masked = _mask(line, _URL)
         for pattern in allowed:
             masked = _mask(masked, pattern)
         for match in _WORD.finditer(masked):

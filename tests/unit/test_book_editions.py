@@ -130,7 +130,11 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
         },
         {
             "caption": "Referencia",
-            "chapters": [{"file": "data-dictionary"}, {"file": "standards/disability"}],
+            "chapters": [
+                {"file": "references"},
+                {"file": "data-dictionary"},
+                {"file": "standards/disability"},
+            ],
         },
     ]
     assert any("book/glossary.md" in n for n in notes)

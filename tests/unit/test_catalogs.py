@@ -34,11 +34,12 @@ def extracted() -> tuple[str, ...]:
 
 
 def placeholders(text: str) -> list[str]:
-    """The ``{name}`` fields of a message, in order (format specs included)."""
+    """The ``{name}`` fields of a message, in order (format specs included). MyST's attributes
+    (``[The Baltimore Sun]{.lang-en}``: a name a translation keeps in English) are not fields."""
     return sorted(
         f"{name}:{spec}" if spec else name
         for _text, name, spec, _conv in string.Formatter().parse(text)
-        if name is not None
+        if name is not None and not name.startswith((".", "#"))
     )
 
 
