@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from cohort_tools.core.i18n import N_
 from cohort_tools.policy.standards.national import STANDARDS, all_reporting_codes
 
 SCHEMA_VERSION = "1"
@@ -278,21 +279,21 @@ STAFF_SURVEY = _table(
     {
         "respondent_id": col(
             "str",
-            "Pseudonymous respondent code (never a name or e-mail address).",
+            N_("Pseudonymous respondent code (never a name or e-mail address)."),
             checks=[_not_email("respondent_id")],
         ),
         "department_id": col(
-            "str", "The respondent's department.", references="departments.department_id"
+            "str", N_("The respondent's department."), references="departments.department_id"
         ),
-        "role_family": col("str", "The respondent's kind of role.", allowed=ROLE_FAMILIES),
-        "skill": col("str", "The skill being rated.", allowed=SKILLS),
+        "role_family": col("str", N_("The respondent's kind of role."), allowed=ROLE_FAMILIES),
+        "skill": col("str", N_("The skill being rated."), allowed=SKILLS),
         "level": col(
             "str",
-            "Self-rated level: awareness < working < practitioner < expert.",
+            N_("Self-rated level: awareness < working < practitioner < expert."),
             allowed=SKILL_LEVELS,
         ),
         "training_interest": col(
-            "bool", "Whether the respondent wants training in this skill.", nullable=True
+            "bool", N_("Whether the respondent wants training in this skill."), nullable=True
         ),
     },
     unique=["respondent_id", "skill"],
