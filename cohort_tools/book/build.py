@@ -295,6 +295,7 @@ TOC_CAPTIONS = {
         "module": "Módulo {number}",
         "capstone": "Cierre: la estrategia de datos",
         "reference": "Referencia",
+        "kit": "Kit de facilitación",
     }
 }
 
@@ -316,6 +317,7 @@ def assemble_translation(
     from cohort_tools.book.pages import (
         CONVENING_DOC,
         REFERENCE_ORDER,
+        REFERENCES_DOC,
         SESSIONS_TITLE,
         TIMELINE_FILE,
         find_notebooks,
@@ -387,6 +389,21 @@ def assemble_translation(
         sessions_title = i18n.gettext(SESSIONS_TITLE)
     files[TIMELINE_FILE] = _timeline(edition_programme, work, language)
 
+    # The facilitation kit, generated in the edition's language: the kit's text
+    # (curriculum/kit/*.yaml) and the pages' own words through the catalog. Sources keep their
+    # English titles, marked as English; each links to its entry when the edition has References.
+    from cohort_tools.kit.pages import KIT_INDEX, kit_docnames, kit_pages
+
+    with i18n.speaking(language):
+        for kit_page in kit_pages(
+            edition_programme,
+            notebooks={p.docname for p in pages},
+            linked_references=f"{REFERENCES_DOC}.md" in files,
+        ):
+            rel = f"{kit_page.docname}.md"
+            files[rel] = kit_page.text.encode("utf-8")
+            origin[rel] = f"{rel} (generated from curriculum/kit/*.yaml in {language})"
+
     captions = TOC_CAPTIONS.get(language, TOC_CAPTIONS["es"])
     present = {rel.rsplit(".", 1)[0] for rel in files if rel.endswith((".md", ".ipynb"))}
     parts: list[dict[str, object]] = []
@@ -413,6 +430,12 @@ def assemble_translation(
         module_part(caption, m.id)
     if programme.capstone:
         module_part(captions["capstone"], "capstone")
+    if KIT_INDEX in present:  # like the English book: the kit's index, with its pages under it
+        kit_sections = [
+            {"file": d} for d in kit_docnames(programme) if d != KIT_INDEX and d in present
+        ]
+        kit_chapter = {"file": KIT_INDEX, "sections": kit_sections}
+        parts.append({"caption": captions["kit"], "chapters": [kit_chapter]})
     listed = {
         entry["file"]
         for p in parts
