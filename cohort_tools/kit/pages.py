@@ -85,6 +85,11 @@ def _who(roles: Sequence[str], *, one_city: bool = False) -> str:
     return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
+def _row(*cells: str) -> str:
+    """One row of a Markdown table."""
+    return "| " + " | ".join(cells) + " |"
+
+
 def _doc(text: str, docname: str) -> str:
     """A link to a page of the book, with its text (already in the reader's language)."""
     return f"{{doc}}`{text} </{docname}>`"
@@ -133,9 +138,9 @@ def run_of_show_page(
         ).format(agenda="{doc}`/programme`", workbook=workbook),
         "",
     ]
-    header = f"| {_('Time')} | {_('Activity')} | {_('Who takes part')} |"
+    header = _row(_("Time"), _("Activity"), _("Who takes part"))
     for day in run.days:
-        lines += [f"## {_('Day {day}: {theme}').format(day=day.day, theme=day.theme)}", ""]
+        lines += ["## " + _("Day {day}: {theme}").format(day=day.day, theme=day.theme), ""]
         lines += [header, "|---|---|---|"]
         for act in day.activities:
             lines.append(f"| {act.start}-{act.end} | {_cell(act.title)} | {_cell(_who(act.who))} |")
@@ -204,28 +209,28 @@ def keynote_brief_page(
             who=_who(session.audience),
         ),
         "",
-        f"## {_('Who should speak')}",
+        "## " + _("Who should speak"),
         "",
         " ".join(brief.speaker.split()),
         "",
-        f"## {_('What the audience should leave with')}",
+        "## " + _("What the audience should leave with"),
         "",
     ]
     lines += [f"- {a}" for a in brief.aims]
     welcome = _("Welcome. Show the cohort view: every city side by side (see below).")
     lines += [
         "",
-        f"## {_('The {minutes} minutes').format(minutes=session.duration_minutes)}",
+        "## " + _("The {minutes} minutes").format(minutes=session.duration_minutes),
         "",
-        f"| {_('Minutes')} | {_('What happens')} |",
+        _row(_("Minutes"), _("What happens")),
         "|---|---|",
         f"| 0-5 | {welcome} |",
-        f"| 5-{talk} | {_('The talk. {talk}').format(talk=_cell(brief.talk))} |",
+        _row(f"5-{talk}", _("The talk. {talk}").format(talk=_cell(brief.talk))),
     ]
     start = talk
     for i, prompt in enumerate(brief.prompts, start=1):
         end = start + prompt.minutes
-        lines.append(f"| {start}-{end} | {_('Discussion prompt {number}').format(number=i)} |")
+        lines.append(_row(f"{start}-{end}", _("Discussion prompt {number}").format(number=i)))
         start = end
     if start < talk_end:
         close = _("Close: one thing each team will try before the workshop")
@@ -243,7 +248,7 @@ def keynote_brief_page(
             "or show the cohort view only."
         ).format(notebook=shown),
         "",
-        f"## {_('Real-world examples')}",
+        "## " + _("Real-world examples"),
         "",
     ]
     if not linked_references:
@@ -261,7 +266,7 @@ def keynote_brief_page(
             _("**Sources:** {sources}.").format(sources=sources),
             "",
         ]
-    lines += [f"## {_('Discussion prompts')}", ""]
+    lines += ["## " + _("Discussion prompts"), ""]
     for i, prompt in enumerate(brief.prompts, start=1):
         text = _("({minutes} minutes) {prompt}").format(
             minutes=prompt.minutes, prompt=" ".join(prompt.text.split())
@@ -269,11 +274,11 @@ def keynote_brief_page(
         lines.append(f"{i}. {text}")
     lines.append("")
     if brief.watch_for:
-        lines += [f"## {_('Watch for')}", ""]
+        lines += ["## " + _("Watch for"), ""]
         lines += [f"- {w}" for w in brief.watch_for]
         lines.append("")
     lines += [
-        f"## {_('The cohort view')}",
+        "## " + _("The cohort view"),
         "",
         _(
             "A keynote is for every city at once, but its notebook shows one city. `cda demo` "
@@ -301,7 +306,7 @@ def rubrics_page(rubrics: ShowcaseRubrics, programme: Programme) -> str:
         "",
         _("Each criterion has four levels:"),
         "",
-        f"| {_('Level')} | {_('Points')} | {_('What it means')} |",
+        _row(_("Level"), _("Points"), _("What it means")),
         "|---|---|---|",
     ]
     lines += [f"| {lv.name} | {lv.points} | {_cell(lv.means)} |" for lv in rubrics.levels]
@@ -333,7 +338,7 @@ def rubrics_page(rubrics: ShowcaseRubrics, programme: Programme) -> str:
         lines += [f"- {p}" for p in rubric.prepare]
         lines += [
             "",
-            f"| {_('Criterion')} | " + " | ".join(f"{n} ({i})" for i, n in enumerate(names)) + " |",
+            _row(_("Criterion"), *(f"{n} ({i})" for i, n in enumerate(names))),
             "|---|---|---|---|---|",
         ]
         for c in rubric.criteria:
@@ -369,19 +374,19 @@ def feedback_page(rubrics: ShowcaseRubrics, programme: Programme) -> str:
                 city=_BLANK, date=_SHORT_BLANK, attendees=_LONG_BLANK
             ),
             "",
-            f"| {_('Criterion')} | {_('Level (0-3)')} | {_('Evidence you saw')} |",
+            _row(_("Criterion"), _("Level (0-3)"), _("Evidence you saw")),
             "|---|---|---|",
         ]
         lines += [f"| {_cell(c.name)} | | |" for c in rubric.criteria]
         lines += [
             "",
-            f"| {_('What worked well')} | {_('What to improve next')} |",
+            _row(_("What worked well"), _("What to improve next")),
             "|---|---|",
             "| 1. | 1. |",
             "| 2. | 2. |",
             "| 3. | 3. |",
             "",
-            f"| {_('Next step')} | {_('Owner (role)')} | {_('Due date')} |",
+            _row(_("Next step"), _("Owner (role)"), _("Due date")),
             "|---|---|---|",
             "| | | |",
             "| | | |",
@@ -393,7 +398,7 @@ def feedback_page(rubrics: ShowcaseRubrics, programme: Programme) -> str:
     first = rubrics.for_showcase(programme.showcases[0].id)
     file_name = feedback_file_name(first.showcase)
     lines += [
-        f"## {_('The same form as a file')}",
+        "## " + _("The same form as a file"),
         "",
         _(
             "Coaches can fill in the form as a YAML file instead, one per city and showcase, saved "
@@ -441,7 +446,7 @@ def survey_page(survey: SkillsSurvey, *, threshold: int) -> str:
             "city's data folder as the staff survey table, which the Module 2 notebooks read."
         ).format(minutes=survey.minutes),
         "",
-        f"## {_('How to run it')}",
+        "## " + _("How to run it"),
         "",
     ]
     for i, step in enumerate(survey.how_to_run, start=1):
@@ -455,7 +460,7 @@ def survey_page(survey: SkillsSurvey, *, threshold: int) -> str:
         ).format(threshold=threshold, page="{doc}`/standards/small-numbers`"),
         "```",
         "",
-        f"## {_('The form')}",
+        "## " + _("The form"),
         "",
         _(
             "Print this section, or copy its questions into a form tool that does not record who "
@@ -499,14 +504,14 @@ def survey_page(survey: SkillsSurvey, *, threshold: int) -> str:
         ]
     schema = TABLES[SURVEY_TABLE]
     lines += [
-        f"## {_('The data file')}",
+        "## " + _("The data file"),
         "",
         _(
             "Write one row per person and skill in `staff_survey.csv`, in the city's data folder. "
             "The columns are:"
         ),
         "",
-        f"| {_('Column')} | {_('What to write')} |",
+        _row(_("Column"), _("What to write")),
         "|---|---|",
     ]
     for name in survey_columns():
