@@ -295,6 +295,7 @@ TOC_CAPTIONS = {
         "module": "Módulo {number}",
         "capstone": "Cierre: la estrategia de datos",
         "reference": "Referencia",
+        "kit": "Kit de facilitación",
     }
 }
 
@@ -316,6 +317,7 @@ def assemble_translation(
     from cohort_tools.book.pages import (
         CONVENING_DOC,
         REFERENCE_ORDER,
+        REFERENCES_DOC,
         SESSIONS_TITLE,
         TIMELINE_FILE,
         find_notebooks,
@@ -390,7 +392,7 @@ def assemble_translation(
     # The References page, generated in the edition's language from the catalog (the sources'
     # titles and publishers keep their English names, marked as English), with the English page's
     # (ref-...)= targets, so links to an entry work in both editions.
-    from cohort_tools.book.pages import REFERENCES_DOC, references_page
+    from cohort_tools.book.pages import references_page
     from cohort_tools.model.references import default_references
     from cohort_tools.policy.facts import default_facts
 
@@ -416,6 +418,21 @@ def assemble_translation(
         )
     else:
         notes.append(f"{LANGUAGE_NAMES[language]} edition: no data dictionary: {dictionary_note}")
+
+    # The facilitation kit, generated in the edition's language: the kit's text
+    # (curriculum/kit/*.yaml) and the pages' own words through the catalog. Sources keep their
+    # English titles, marked as English; each links to its entry when the edition has References.
+    from cohort_tools.kit.pages import KIT_INDEX, kit_docnames, kit_pages
+
+    with i18n.speaking(language):
+        for kit_page in kit_pages(
+            edition_programme,
+            notebooks={p.docname for p in pages},
+            linked_references=f"{REFERENCES_DOC}.md" in files,
+        ):
+            rel = f"{kit_page.docname}.md"
+            files[rel] = kit_page.text.encode("utf-8")
+            origin[rel] = f"{rel} (generated from curriculum/kit/*.yaml in {language})"
 
     captions = TOC_CAPTIONS.get(language, TOC_CAPTIONS["es"])
     present = {rel.rsplit(".", 1)[0] for rel in files if rel.endswith((".md", ".ipynb"))}
@@ -443,6 +460,12 @@ def assemble_translation(
         module_part(caption, m.id)
     if programme.capstone:
         module_part(captions["capstone"], "capstone")
+    if KIT_INDEX in present:  # like the English book: the kit's index, with its pages under it
+        kit_sections = [
+            {"file": d} for d in kit_docnames(programme) if d != KIT_INDEX and d in present
+        ]
+        kit_chapter = {"file": KIT_INDEX, "sections": kit_sections}
+        parts.append({"caption": captions["kit"], "chapters": [kit_chapter]})
     listed = {
         entry["file"]
         for p in parts
@@ -465,10 +488,6 @@ def assemble_translation(
             f"{LANGUAGE_NAMES[language]} edition: {len(untranslated)} source(s) not translated yet "
             f"(linked to the English pages): {', '.join(untranslated)}"
         )
-    notes.append(
-        f"{LANGUAGE_NAMES[language]} edition: the generated reference pages (references, "
-        "facilitation kit, data dictionary) are English only; links to them go to the English book."
-    )
     return files, origin, notes, execution
 
 

@@ -163,19 +163,33 @@ YAML_TEXT_KEYS = frozenset(
 )
 
 
+def _option_names(options: Any, name: str) -> frozenset[str] | None:
+    """A comma-separated option of babel.cfg (``keys = a, b``) as a set, or None when not given."""
+    if not options or not options.get(name):
+        return None
+    return frozenset(k.strip() for k in str(options[name]).split(",") if k.strip())
+
+
+def _is_text(key: str, in_table: bool, keys: frozenset[str]) -> bool:
+    """Whether a string value of a curriculum YAML file is text people read: its key is one of
+    ``keys``, or it sits in a mapping that is the value of such a key (a table of codes to texts,
+    ``options: {yes: "Yes"}``)."""
+    return key in keys or in_table
+
+
 def extract_yaml(
     fileobj: Any, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extractor for curriculum YAML (babel.cfg): every text value under a key people read,
     with its line, so a translator translates programme.yaml in the same catalog as the code.
-    A ``keys`` option in babel.cfg (comma-separated) names other keys: facts.yaml's ``statement``."""
+    A ``keys`` option in babel.cfg (comma-separated) names other keys: facts.yaml's ``statement``.
+    A mapping under one of those keys is a table of codes to texts: its values are text too. A
+    ``skip`` option names keys whose values hold no text (ids under a ``name`` key, say).
+    :func:`translate_texts` translates a loaded file by the same rules."""
     import yaml
 
-    text_keys = (
-        frozenset(k.strip() for k in str(options["keys"]).split(",") if k.strip())
-        if options and options.get("keys")
-        else YAML_TEXT_KEYS
-    )
+    text_keys = _option_names(options, "keys") or YAML_TEXT_KEYS
+    skip = _option_names(options, "skip") or frozenset()
 
     class _Lines(yaml.SafeLoader):
         pass
@@ -185,20 +199,51 @@ def extract_yaml(
 
     _Lines.add_constructor("tag:yaml.org,2002:str", _scalar)
 
-    def walk(value: Any, key: str) -> Iterator[tuple[int, str, str, list[str]]]:
+    def walk(value: Any, key: str, in_table: bool) -> Iterator[tuple[int, str, str, list[str]]]:
         if isinstance(value, dict):
             for k, v in value.items():
                 name = k[1] if isinstance(k, tuple) else str(k)
-                yield from walk(v, name)
+                if name not in skip:
+                    yield from walk(v, name, key in text_keys)
         elif isinstance(value, list):
             for item in value:
-                yield from walk(item, key)
-        elif isinstance(value, tuple) and key in text_keys:
+                yield from walk(item, key, in_table)
+        elif isinstance(value, tuple) and _is_text(key, in_table, text_keys):
             line, text = value
             if text.strip():
                 yield line, "_", " ".join(text.split()), [f"field: {key}"]
 
-    yield from walk(yaml.load(fileobj.read().decode("utf-8"), Loader=_Lines), "")
+    yield from walk(yaml.load(fileobj.read().decode("utf-8"), Loader=_Lines), "", False)
+
+
+def translate_texts(
+    data: Any,
+    keys: frozenset[str],
+    *,
+    skip: frozenset[str] = frozenset(),
+    language: str | None = None,
+) -> Any:
+    """A copy of a loaded curriculum YAML file (plain data: a model's ``model_dump()``) with every
+    text value :func:`extract_yaml` extracts with the same ``keys`` and ``skip`` in ``language``
+    (the current language by default; the English where the catalog has no translation yet).
+    Ids, codes and numbers are unchanged."""
+    language = language or current_language()
+
+    def walk(value: Any, key: str, in_table: bool) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: v if str(k) in skip else walk(v, str(k), key in keys) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [walk(item, key, in_table) for item in value]
+        if isinstance(value, str) and value.strip() and _is_text(key, in_table, keys):
+            message = " ".join(value.split())  # as extract_yaml writes it
+            return gettext(message, language=language)
+        return value
+
+    if language == SOURCE_LANGUAGE:
+        return data
+    return walk(data, "", False)
 
 
 def untranslated(messages: list[str], language: str) -> list[str]:
@@ -337,6 +382,7 @@ __all__ = [
     "set_language",
     "source_for",
     "speaking",
+    "translate_texts",
     "translated_source",
     "untranslated",
 ]

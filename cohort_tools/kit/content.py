@@ -8,6 +8,10 @@
 Each loader checks its file against the program (``curriculum/programme.yaml``), the references
 (``curriculum/references.yaml``) and, for the survey, the city data format, and raises
 :class:`~cohort_tools.core.errors.CdaError` naming the file, the line and the field of every problem.
+It then gives the file's text in the current language (:func:`cohort_tools.core.i18n.speaking`):
+the text people read is extracted into the catalog (babel.cfg, :data:`TEXT_KEYS`), and translated
+through it as the programme is (``model.programme.in_language``); ids, codes, roles, clock times and
+numbers are unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from cohort_tools.core.config import StrictModel, YamlDocument, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, current_language, translate_texts
 from cohort_tools.model.programme import Programme, load_programme
 from cohort_tools.model.references import References, curriculum_file, default_references
 
@@ -36,6 +41,49 @@ class _Strict(StrictModel):
 
 def kit_dir() -> Path:
     return curriculum_file("kit")
+
+
+#: Each kit file's keys whose values are text people read. babel.cfg extracts the same keys into
+#: the catalog (its ``keys = ...`` line for the file; a mapping under one of them, such as the
+#: survey's ``options``, is a table of codes to texts), and the loaders translate them.
+TEXT_KEYS: dict[str, frozenset[str]] = {
+    "convening.yaml": frozenset({"theme", "title", "lead", "activity", "output", "materials"}),
+    "keynotes.yaml": frozenset(
+        {"speaker", "aims", "talk", "watch_for", "name", "story", "ask", "text"}
+    ),
+    "showcases.yaml": frozenset(
+        {"name", "means", "summary", "prepare", "question", "levels", "intro"}
+    ),
+    "skills_survey.yaml": frozenset(
+        {
+            "title",
+            "intro",
+            "anonymity",
+            "text",
+            "help",
+            "options",
+            "scale",
+            "name",
+            "question",
+            "example",
+        }
+    ),
+}
+
+#: Keys whose values hold no text people read, under a key that does (babel.cfg's ``skip = ...``):
+#: the feedback form's field list (``name`` there is a field id; no page shows the labels).
+SKIP_KEYS: dict[str, frozenset[str]] = {"showcases.yaml": frozenset({"fields"})}
+
+
+def in_current_language(value: M, name: str) -> M:
+    """A validated kit file (``name``: its file name in curriculum/kit) with its text in the current
+    language; the English where the catalog has no translation yet."""
+    if current_language() == SOURCE_LANGUAGE:
+        return value
+    data = translate_texts(
+        value.model_dump(), TEXT_KEYS[name], skip=SKIP_KEYS.get(name, frozenset())
+    )
+    return type(value).model_validate(data)
 
 
 # --- showcase rubrics ----------------------------------------------------------------------------
@@ -157,7 +205,8 @@ class Activity(_Strict):
 
     @property
     def is_break(self) -> bool:
-        return self.title.lower().startswith(("break", "lunch"))
+        """A break or a meal: no one leads it (read from the data, in any language)."""
+        return not self.lead.strip()
 
 
 class ConveningDay(_Strict):
@@ -232,7 +281,7 @@ def _load(
     problems = rules(value, doc)
     if problems:
         raise CdaError(problems, headline=f"{doc.path} does not match the program.")
-    return value
+    return in_current_language(value, name)
 
 
 def _problem(doc: YamlDocument, loc: tuple[str | int, ...], message: str, fix: str) -> Problem:

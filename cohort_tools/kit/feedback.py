@@ -39,6 +39,7 @@ from cohort_tools.core.config import (
     problems_from_validation,
 )
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.kit.content import Rubric, ShowcaseRubrics, load_showcase_rubrics
 from cohort_tools.model.coaching import Commitment, allowed_roles
 from cohort_tools.model.programme import Programme, load_programme
@@ -196,28 +197,31 @@ def load_feedback(path: Path, **kwargs: Any) -> ShowcaseFeedback:
 
 
 def feedback_template(rubric: Rubric, *, city: str = "CITY-ID") -> str:
-    """A blank form for one showcase, to fill in (it does not pass the check until filled)."""
+    """A blank form for one showcase, to fill in (it does not pass the check until filled). Its
+    comments are in the current language; its keys and codes are the ones the check reads."""
+    fill = _("Showcase feedback: {showcase}. Fill in every field, then run the check.")
     lines = [
-        f"# Showcase feedback: {rubric.showcase}. Fill in every field, then run the check.",
-        "# Roles only: never write people's names or e-mail addresses here.",
+        "# " + fill.format(showcase=rubric.showcase),
+        "# " + _("Roles only: never write people's names or e-mail addresses here."),
         f"city: {city}",
         f"showcase: {rubric.showcase}",
         "date: YYYY-MM-DD",
-        "attendees: [mayor, cda_lead, coach]  # roles; add the senior team roles who came",
-        "ratings:  # level: 0 not yet, 1 started, 2 in place, 3 built to last",
+        "attendees: [mayor, cda_lead, coach]  # " + _("roles; add the senior team roles who came"),
+        "ratings:  # " + _("level: 0 not yet, 1 started, 2 in place, 3 built to last"),
     ]
     for c in rubric.criteria:
         lines.append(f"  {c.id}:  # {c.name}: {c.question}")
         lines.append("    level:")
         lines.append('    evidence: ""')
+    points = _("one to three points")
     lines += [
-        "strengths:  # one to three points",
+        f"strengths:  # {points}",
         '  - ""',
-        "to_improve:  # one to three points",
+        f"to_improve:  # {points}",
         '  - ""',
-        "commitments:  # next steps: what, the owner's role, and a due date",
+        "commitments:  # " + _("next steps: what, the owner's role, and a due date"),
         '  - {text: "", owner_role: cda_lead, due: YYYY-MM-DD}',
-        'mayor_decision: ""  # a decision the mayor needs to make, if any',
+        'mayor_decision: ""  # ' + _("a decision the mayor needs to make, if any"),
     ]
     return "\n".join(lines) + "\n"
 

@@ -89,6 +89,8 @@ def test_the_spanish_configuration_is_spanish_offline_and_still_strict(tmp_path:
 def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
     tmp_path: Path,
 ) -> None:
+    from cohort_tools.kit.pages import kit_docnames
+
     root = _project(tmp_path, spanish_index=True)
     (root / "curriculum").mkdir()
     shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
@@ -129,6 +131,15 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
             "chapters": [{"file": "modules/capstone", "title": "Sesiones y objetivos"}],
         },
         {
+            "caption": "Kit de facilitación",
+            "chapters": [
+                {
+                    "file": "kit/index",
+                    "sections": [{"file": d} for d in kit_docnames(programme)[1:]],
+                }
+            ],
+        },
+        {
             "caption": "Referencia",
             "chapters": [
                 {"file": "references"},
@@ -138,6 +149,50 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
         },
     ]
     assert any("book/glossary.md" in n for n in notes)
+
+
+def test_the_spanish_toc_has_the_kit_part_where_the_english_book_has_it_and_lists_it_once(
+    tmp_path: Path,
+) -> None:
+    from cohort_tools.book.pages import toc_yaml
+    from cohort_tools.kit.pages import KIT_INDEX, kit_docnames
+
+    root = _project(tmp_path, spanish_index=True)
+    (root / "curriculum").mkdir()
+    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
+    programme = load_programme(root / "curriculum" / "programme.yaml")
+    files, origin, _notes, _ = book_build.assemble_translation(
+        programme=programme,
+        root=root,
+        work=book_build.WorkDirs(tmp_path / "work"),
+        language="es",
+        execute_city="riverton",
+    )
+    for doc in kit_docnames(programme):
+        assert f"{doc}.md" in files, doc
+        assert origin[f"{doc}.md"].endswith("(generated from curriculum/kit/*.yaml in es)")
+    assert files["kit/index.md"].decode("utf-8").startswith("# Kit de facilitación\n")
+    es_parts = yaml.safe_load(files["_toc.yml"])["parts"]
+    en_parts = yaml.safe_load(toc_yaml(programme, []))["parts"]
+    (en_kit,) = [p for p in en_parts if p["caption"] == "Facilitation kit"]
+    (es_kit,) = [p for p in es_parts if p["caption"] == "Kit de facilitación"]
+    assert es_kit["chapters"] == en_kit["chapters"]  # the index, with its pages under it
+    # in the same place: after the capstone, before the reference part
+    assert [p["caption"] for p in en_parts][-3:] == ["Capstone", "Facilitation kit", "Reference"]
+    assert [p["caption"] for p in es_parts][-3:] == [
+        "Cierre: la estrategia de datos",
+        "Kit de facilitación",
+        "Referencia",
+    ]
+    listed = [
+        entry["file"]
+        for p in es_parts
+        for c in p["chapters"]
+        for entry in [c, *c.get("sections", [])]
+    ]
+    assert sorted(d for d in listed if d.startswith("kit/")) == sorted(kit_docnames(programme))
+    assert len(listed) == len(set(listed))  # no page twice ("Referencia" lists the rest only)
+    assert KIT_INDEX not in [c["file"] for c in es_parts[-1]["chapters"]]
 
 
 def test_the_spanish_edition_generates_the_programme_and_module_pages_in_spanish(
