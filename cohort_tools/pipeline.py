@@ -6,6 +6,8 @@ and each later step reads what earlier ones produced.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ class DemoContext:
     outputs: dict[str, Path] = field(default_factory=dict)
     #: (step title, seconds) in the order the steps ran
     timings: list[tuple[str, float]] = field(default_factory=list)
+    #: the hashes of what the recorded steps read (see ``_inputs``)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def say(self, text: str) -> None:
         self.report.append(text)
@@ -144,19 +148,74 @@ def step_book(ctx: DemoContext) -> None:
 
 # The steps of the main job, in order. check_cohort must come first: nothing is written for an
 # invalid cohort. The course comes before the strategies, packets and cohort view, which read the
-# team's graded answers.
-STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
-    ("Checking the cohort", step_check_cohort),
-    ("Checking each city's data", step_check_city_data),
-    ("Writing the program calendar", step_calendar),
-    ("Releasing the workshops, grading sample submissions", step_course),
-    ("Assembling each city's data strategy", step_strategies),
-    ("Making each city's coaching packets", step_packets),
-    ("Printing each city's worksheets (PDF)", step_worksheets),
-    ("Writing the cohort view", step_cohort_view),
-    ("Writing the facilitation kit (printable pages and PDFs)", step_kit),
-    ("Building the curriculum book", step_book),
+# team's graded answers. A step with a folder keeps a run record there (:func:`_recorded`); the
+# course, packets and worksheets keep their own finer caches.
+STEPS: list[tuple[str, Callable[[DemoContext], None], str | None]] = [
+    ("Checking the cohort", step_check_cohort, None),
+    ("Checking each city's data", step_check_city_data, None),
+    ("Writing the program calendar", step_calendar, None),
+    ("Releasing the workshops, grading sample submissions", step_course, None),
+    ("Assembling each city's data strategy", step_strategies, "strategy"),
+    ("Making each city's coaching packets", step_packets, None),
+    ("Printing each city's worksheets (PDF)", step_worksheets, None),
+    ("Writing the cohort view", step_cohort_view, "cohort-view"),
+    ("Writing the facilitation kit (printable pages and PDFs)", step_kit, "kit"),
+    ("Building the curriculum book", step_book, "book"),
 ]
+
+#: The run record a recorded step keeps in its output folder.
+STEP_RECORD = ".cda-demo-step.json"
+
+
+def _inputs(ctx: DemoContext) -> dict[str, str]:
+    """The content hash of everything the recorded steps read but the course (computed once):
+    the package's code and catalogs, the curriculum, the book's pages, the notebooks' sources, the
+    cohort file and every city's data folder, and today's date (strategies and packets are dated,
+    the cohort view counts overdue commitments)."""
+    if not ctx.inputs:
+        from cohort_tools import __version__
+        from cohort_tools.core import paths
+        from cohort_tools.notebooks.digest import folder_digest, sha256_hex, source_digest
+
+        assert ctx.cohort is not None
+        cohort = ctx.cohort.path
+        ctx.inputs = {
+            "package": __version__,
+            "source": source_digest(),
+            "curriculum": folder_digest(paths.curriculum_dir()),
+            "book": folder_digest(paths.book_dir()),
+            "workshops": folder_digest(paths.workshops_dir()),
+            "templates": folder_digest(paths.coaching_templates_dir()),
+            "cohort": sha256_hex(cohort.read_bytes()) if cohort.is_file() else "none",
+            "cities": json.dumps({c.id: folder_digest(c.data_dir) for c in ctx.cohort.cities}),
+            "today": dt.date.today().isoformat(),
+        }
+    return ctx.inputs
+
+
+def _recorded(
+    ctx: DemoContext, title: str, step: Callable[[DemoContext], None], folder: str
+) -> None:
+    """Run ``step`` unless its output folder was made from the same inputs and is as that run left
+    it (:class:`~cohort_tools.notebooks.digest.RunRecord`); then say what it said last time."""
+    from cohort_tools.notebooks.digest import RunRecord, folder_digest, json_digest
+
+    record = RunRecord(ctx.out / folder, STEP_RECORD)
+    key = json_digest({"step": title, **_inputs(ctx), "course": folder_digest(ctx.out / "course")})
+    if record.unchanged(key):
+        last = record.extra()
+        ctx.report += [UNCHANGED_STEP, *last.get("report", [])]
+        ctx.outputs.update({k: Path(v) for k, v in last.get("outputs", {}).items()})
+        return
+    record.forget()
+    before, known = len(ctx.report), set(ctx.outputs)
+    step(ctx)
+    made = {k: str(v) for k, v in ctx.outputs.items() if k not in known}
+    record.save(key, extra={"report": ctx.report[before:], "outputs": made})
+
+
+#: Said first when a recorded step is skipped because nothing it reads changed.
+UNCHANGED_STEP = "  nothing it reads has changed since the last run: kept as it is"
 
 
 def run_demo(
@@ -168,11 +227,14 @@ def run_demo(
 ) -> DemoContext:
     """Run every step of the main job; return what each produced."""
     ctx = DemoContext(out=out, cohort_file=cohort, programme=load_programme(programme))
-    for title, step in STEPS:
+    for title, step, folder in STEPS:
         echo(f"== {title}")
         before = len(ctx.report)
         start = time.perf_counter()
-        step(ctx)
+        if folder is None:
+            step(ctx)
+        else:
+            _recorded(ctx, title, step, folder)
         ctx.timings.append((title, time.perf_counter() - start))
         for line in ctx.report[before:]:
             echo(line)

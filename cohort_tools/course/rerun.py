@@ -3,25 +3,30 @@
 ``run_course_demo`` (the course step of ``cda demo run``) builds and releases the course, writes
 the sample submissions, grades them, and writes feedback and progress. All of that follows from its
 inputs: the workshops, the cohort file, each city's data folder, the curriculum's data, the
-``cohort_tools`` source (the grader, the lessons, the sample answers) and the versions of nbgrader
-and the package. After a run, :func:`save` writes a record beside the course
+``cohort_tools`` source and catalogs (the grader, the lessons, the sample answers, the Spanish
+hints) and the versions of nbgrader and the package. After a run, :func:`save` writes a record beside the course
 (``course/.cda-demo-course.json``) with the content hash of those inputs (:func:`inputs_key`) and of
 the course folder it produced (:func:`outputs_digest`: every file, submissions, grades, feedback and
 progress included). :func:`unchanged` is true only when both still match: a changed input, or a
 course folder changed or removed since (a deleted feedback page, a gradebook edited by hand), means
-the whole step runs again. The hashes are the packet cache's (:mod:`cohort_tools.notebooks.digest`).
+the whole step runs again. The record is :class:`cohort_tools.notebooks.digest.RunRecord`, which the
+strategies, the cohort view, the kit and the book keep too.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cohort_tools import __version__
 from cohort_tools.core import paths
-from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.model.cohort import Cohort
-from cohort_tools.notebooks.digest import folder_digest, json_digest, sha256_hex
+from cohort_tools.notebooks.digest import (
+    RunRecord,
+    folder_digest,
+    json_digest,
+    sha256_hex,
+    source_digest,
+)
 
 RECORD = ".cda-demo-course.json"
 FORMAT = "1"  # bump when what the course step writes changes without any input changing
@@ -31,12 +36,11 @@ def inputs_key(cohort: Cohort, *, workshops: Path | None = None) -> str:
     """The content hash of everything the demo course is made from."""
     import nbgrader
 
-    package = Path(__file__).resolve().parents[1]
     payload = {
         "format": FORMAT,
         "package": __version__,
         "nbgrader": str(getattr(nbgrader, "__version__", "")),
-        "source": folder_digest(package, suffixes=(".py",)),
+        "source": source_digest(),
         "workshops": folder_digest(workshops or paths.workshops_dir(), suffixes=(".md",)),
         "curriculum": folder_digest(paths.curriculum_dir()),
         "cohort": sha256_hex(cohort.path.read_bytes()) if cohort.path.is_file() else "none",
@@ -52,26 +56,17 @@ def outputs_digest(course_dir: Path) -> str:
 
 def unchanged(course_dir: Path, key: str) -> bool:
     """Whether the course in ``course_dir`` was made from inputs with this key and is as it was."""
-    try:
-        record = json.loads((course_dir / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(record, dict) or record.get("inputs") != key:
-        return False
-    return bool(record.get("outputs") == outputs_digest(course_dir))
+    return RunRecord(course_dir, RECORD).unchanged(key)
 
 
 def save(course_dir: Path, key: str) -> None:
     """Record the inputs' key and the course folder as this run left it."""
-    atomic_write_text(
-        course_dir / RECORD,
-        json.dumps({"inputs": key, "outputs": outputs_digest(course_dir)}, indent=1),
-    )
+    RunRecord(course_dir, RECORD).save(key)
 
 
 def forget(course_dir: Path) -> None:
     """Drop the record (before a run changes the course: a run that fails leaves none)."""
-    (course_dir / RECORD).unlink(missing_ok=True)
+    RunRecord(course_dir, RECORD).forget()
 
 
 __all__ = ["RECORD", "forget", "inputs_key", "outputs_digest", "save", "unchanged"]
