@@ -690,6 +690,32 @@ def _run_jb(edition: _Edition, *, strict: bool) -> str:
     return log
 
 
+def _run_editions(editions: list[_Edition], *, strict: bool) -> None:
+    """Build every edition with jupyter-book, at once up to the cores (each Sphinx build is one
+    process on one core, in its own folder); every edition's problems are reported together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(len(editions), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers, "cda-book-edition") as pool:
+        futures = [(e, pool.submit(_run_jb, e, strict=strict)) for e in editions]
+    failed: list[CdaError] = []
+    for edition, future in futures:
+        error = future.exception()
+        if error is None:
+            edition.log = future.result()
+        elif isinstance(error, CdaError):
+            failed.append(error)
+        else:
+            raise error
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise CdaError(
+            [p for e in failed for p in e.problems],
+            headline=" ".join(e.headline for e in failed),
+        )
+
+
 def build_book_report(
     *,
     out: Path = DEFAULT_OUT,
@@ -758,7 +784,7 @@ def build_book_report(
         say(f"building the {LANGUAGE_NAMES[language]} book (notebooks run on {edition.city})")
         for note in edition.notes:
             say(f"note: {note}")
-        edition.log = _run_jb(edition, strict=strict)
+    _run_editions(list(editions.values()), strict=strict)
 
     with staged_dir(out) as tmp:
         # The source edition first (it fills ``tmp``), then each other edition in its folder.
