@@ -3,7 +3,8 @@
 Per city: curriculum progress (workshops the team has handed in, and how they scored), the data
 maturity score (the team's Module 2 self-assessment, else the city's last recorded assessment),
 strategy completeness, open coaching commitments and showcase status. Only counts, scores and
-dates: no names, no e-mail addresses, no learner ids.
+dates: no names, no e-mail addresses, no learner ids. Written in the cohort's language (its
+``language``: the programme team reads one page for every city, whatever each team's language).
 """
 
 from __future__ import annotations
@@ -14,21 +15,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from babel.numbers import format_percent
+
 from cohort_tools.citydata import open_city
-from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import (
+    N_,
+    current_language,
+    format_date,
+    format_number,
+    locale_for,
+    speaking,
+)
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.model.coaching import load_log
 from cohort_tools.model.cohort import Cohort, load_cohort
-from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.model.programme import Programme, in_language, load_programme
 from cohort_tools.model.schedule import build_calendar
 from cohort_tools.render.charts import chart_alt_text
 from cohort_tools.render.page import page, vegalite_to_svg
 
-#: Where a city's maturity score comes from.
+#: Where a city's maturity score comes from (catalog messages: shown through ``_()``).
 MaturitySource = Literal[
     "team's self-assessment (Module 2)", "last recorded assessment", "not assessed yet"
 ]
+_MATURITY_SOURCES = (
+    N_("team's self-assessment (Module 2)"),
+    N_("last recorded assessment"),
+    N_("not assessed yet"),
+)
 
 
 @dataclass
@@ -86,17 +102,24 @@ def _showcases(
         if e.city_id == city and e.session_id in {s.id for s in programme.showcases}
     ]
     parts = []
+    titles = {s.id: s.title for s in in_language(programme, current_language()).showcases}
     for show in programme.showcases:
+        title = titles[show.id]
         if show.id in log_kinds:
             parts.append(
-                f"{show.title.split(' - ')[-1]}: held {us_date(log_kinds[show.id], short=True)}"
+                _("{showcase}: held {date}").format(
+                    showcase=title.split(" - ")[-1],
+                    date=format_date(log_kinds[show.id], short=True),
+                )
             )
             continue
         when = [e.start.date() for e in events if e.session_id == show.id]
         parts.append(
-            f"{show.title.split(' - ')[-1]}: scheduled {us_date(when[0], short=True)}"
+            _("{showcase}: scheduled {date}").format(
+                showcase=title.split(" - ")[-1], date=format_date(when[0], short=True)
+            )
             if when
-            else f"{show.title}: not scheduled"
+            else _("{showcase}: not scheduled").format(showcase=title)
         )
     return "; ".join(parts)
 
@@ -155,13 +178,13 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
         records += [
             {
                 "city": r.city,
-                "measure": "Workshops handed in",
+                "measure": _("Workshops handed in"),
                 "percent": 100 * r.workshops_done / r.workshops,
             },
-            {"city": r.city, "measure": "Maturity score", "percent": r.maturity or 0},
+            {"city": r.city, "measure": _("Maturity score"), "percent": r.maturity or 0},
             {
                 "city": r.city,
-                "measure": "Strategy sections complete",
+                "measure": _("Strategy sections complete"),
                 "percent": 100 * (r.sections_complete or 0) / r.sections,
             },
         ]
@@ -172,11 +195,23 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
 
     leader = max(rows, key=progress)
     tied = sum(progress(r) == progress(leader) for r in rows) > 1
-    title = "The cities are level so far" if tied else f"{leader.city} is furthest along"
+    title = (
+        _("The cities are level so far")
+        if tied
+        else _("{city} is furthest along").format(city=leader.city)
+    )
     summary = "; ".join(
-        f"{r.city}: {r.workshops_done} of {r.workshops} workshops, maturity "
-        f"{'not assessed' if r.maturity is None else f'{r.maturity:.0f}'}, "
-        f"{r.sections_complete or 0} of {r.sections} strategy sections"
+        _(
+            "{city}: {done} of {workshops} workshops, maturity {maturity}, {sections_done} of "
+            "{sections} strategy sections"
+        ).format(
+            city=r.city,
+            done=r.workshops_done,
+            workshops=r.workshops,
+            maturity=_("not assessed") if r.maturity is None else format_number(r.maturity),
+            sections_done=r.sections_complete or 0,
+            sections=r.sections,
+        )
         for r in rows
     )
     chart = (
@@ -184,7 +219,7 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
         .mark_bar()
         .encode(
             y=alt.Y("measure:N", title=None),
-            x=alt.X("percent:Q", title="Percent", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("percent:Q", title=_("Percent"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "measure:N",
                 scale=alt.Scale(range=["#0072B2", "#E69F00", "#009E73"]),  # Okabe-Ito
@@ -193,7 +228,11 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
             row=alt.Row("city:N", title=None),
         )
         .properties(width=360, height=70, title=title)
-        .properties(description=f"Bar chart per city of three measures in percent. {summary}.")
+        .properties(
+            description=_("Bar chart per city of three measures in percent. {summary}.").format(
+                summary=summary
+            )
+        )
     )
     spec = chart.to_dict()
     return vegalite_to_svg(spec), chart_alt_text(spec)
@@ -202,56 +241,96 @@ def _chart(rows: list[CityRow]) -> tuple[str, str]:
 def write_cohort_view(
     *, cohort: Cohort | Path | None = None, course_dir: Path | None = None, out: Path
 ) -> Path:
-    """Write ``out/index.html`` (one page across the cohort); return its path."""
+    """Write ``out/index.html`` (one page across the cohort, in the cohort's language); return its
+    path."""
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
-    rows, problems = cohort_rows(cohort=loaded, course_dir=course_dir)
-    if problems:
-        raise CdaError(problems, headline="The cohort view was not written.")
+    with speaking(loaded.language):
+        rows, problems = cohort_rows(cohort=loaded, course_dir=course_dir)
+        if problems:
+            raise CdaError(problems, headline=_("The cohort view was not written."))
+        text = _view(loaded, rows)
+    target = out / "index.html"
+    atomic_write_text(target, text)
+    return target
+
+
+def _view(loaded: Cohort, rows: list[CityRow]) -> str:
+    """The cohort view's page, in the current language."""
     svg, alt_text = _chart(rows)
     e = html.escape
-    head = (
-        "<tr><th scope='col'>City</th><th scope='col'>Workshops handed in</th>"
-        "<th scope='col'>Average best score</th><th scope='col'>Maturity (0-100)</th>"
-        "<th scope='col'>Strategy sections complete</th><th scope='col'>Open commitments</th>"
-        "<th scope='col'>Showcases</th></tr>"
+    columns = (
+        _("City"),
+        _("Workshops handed in"),
+        _("Average best score"),
+        _("Maturity (0-100)"),
+        _("Strategy sections complete"),
+        _("Open commitments"),
+        _("Showcases"),
     )
+    head = "<tr>" + "".join(f"<th scope='col'>{e(c)}</th>" for c in columns) + "</tr>"
+    of = _("{done} of {total}")
     body_rows = []
     for r in rows:
-        score = "" if r.best_score_share is None else f"{r.best_score_share:.0%}"
+        score = (
+            ""
+            if r.best_score_share is None
+            else format_percent(r.best_score_share, locale=locale_for())
+        )
         maturity = (
-            "not assessed" if r.maturity is None else f"{r.maturity:.0f} ({r.maturity_source})"
+            _("not assessed")
+            if r.maturity is None
+            else f"{format_number(r.maturity)} ({_(r.maturity_source)})"
         )
         sections = (
-            "no course yet"
+            _("no course yet")
             if r.sections_complete is None
-            else f"{r.sections_complete} of {r.sections}"
+            else of.format(done=r.sections_complete, total=r.sections)
         )
         commitments = (
-            "no coaching log yet"
+            _("no coaching log yet")
             if r.open_commitments is None
-            else f"{r.open_commitments}"
-            + (f" ({r.overdue_commitments} overdue)" if r.overdue_commitments else "")
+            else str(r.open_commitments)
+            + (
+                " " + _("({count} overdue)").format(count=r.overdue_commitments)
+                if r.overdue_commitments
+                else ""
+            )
         )
         body_rows.append(
-            f"<tr><th scope='row'>{e(r.city)}</th><td>{r.workshops_done} of {r.workshops}</td>"
-            f"<td>{score}</td><td>{e(maturity)}</td><td>{sections}</td><td>{e(commitments)}</td>"
-            f"<td>{e(r.showcases)}</td></tr>"
+            f"<tr><th scope='row'>{e(r.city)}</th>"
+            f"<td>{e(of.format(done=r.workshops_done, total=r.workshops))}</td>"
+            f"<td>{e(score)}</td><td>{e(maturity)}</td><td>{e(sections)}</td>"
+            f"<td>{e(commitments)}</td><td>{e(r.showcases)}</td></tr>"
         )
     import base64
 
     img = base64.b64encode(svg.encode()).decode()
+    title = _("{cohort}: cohort view").format(cohort=loaded.name)
     body = (
-        f"<h1>{e(loaded.name)}: cohort view</h1>"
-        f"<p class='cda-meta'>Made {us_date(dt.date.today())}. One line per city: curriculum "
-        "progress, data maturity, strategy completeness, open coaching commitments and showcases. "
-        "No names: teams are shown by city only.</p>"
+        f"<h1>{e(title)}</h1>"
+        "<p class='cda-meta'>"
+        + e(
+            _(
+                "Made {date}. One line per city: curriculum progress, data maturity, strategy "
+                "completeness, open coaching commitments and showcases. No names: teams are shown "
+                "by city only."
+            ).format(date=format_date(dt.date.today()))
+        )
+        + "</p>"
         f"<figure class='cda-chart'><img src='data:image/svg+xml;base64,{img}' alt='{e(alt_text)}'>"
-        f"<figcaption>Chart description: {e(alt_text)}</figcaption></figure>"
-        "<p><strong>Takeaway:</strong> the table below has the same figures; start coaching time "
-        "with the city whose strategy has the most sections still open.</p>"
-        f"<table><caption>Each city at a glance</caption><thead>{head}</thead>"
+        "<figcaption>" + e(_("Chart description: {text}").format(text=alt_text)) + "</figcaption>"
+        "</figure>"
+        "<p><strong>"
+        + e(_("Takeaway:"))
+        + "</strong> "
+        + e(
+            _(
+                "the table below has the same figures; start coaching time with the city whose "
+                "strategy has the most sections still open."
+            )
+        )
+        + "</p>"
+        "<table><caption>" + e(_("Each city at a glance")) + f"</caption><thead>{head}</thead>"
         f"<tbody>{''.join(body_rows)}</tbody></table>"
     )
-    target = out / "index.html"
-    atomic_write_text(target, page(f"{loaded.name}: cohort view", body))
-    return target
+    return page(title, body)

@@ -39,8 +39,6 @@ def folder_digest(folder: Path, *, suffixes: tuple[str, ...] = ()) -> str:
     return h.hexdigest()
 
 
-
-
 def source_digest() -> str:
     """The hash of this package's code and catalogs (``.py`` and ``.po``): what a product is made
     by. A change to the code or to a translation makes every product that records it again."""
