@@ -395,6 +395,10 @@ def _check_suppressed(
     units: list[_Unit], groups: Collection[str], marker: str
 ) -> list[ChartProblem]:
     problems: list[ChartProblem] = []
+    # The reader's word for the marker ("suprimido" in Spanish) labels the group as well as the
+    # marker itself; the advice names the reader's word.
+    shown = _(marker)
+    markers = dict.fromkeys((marker, shown))
     for group in groups:
         rows: list[tuple[_Unit, dict[str, Any]]] = []
         for unit in units:
@@ -415,12 +419,13 @@ def _check_suppressed(
                     _(
                         "keep the group and label it '{marker}', so readers see that its numbers "
                         "are withheld to protect privacy."
-                    ).format(marker=marker),
+                    ).format(marker=shown),
                 )
             )
             continue
         labelled = any(
-            _matches(marker, row.get(f))
+            _matches(word, row.get(f))
+            for word in markers
             for unit, row in rows
             for f in (_channel_field(c) for c in unit.encoding.values())
             if f is not None
@@ -440,7 +445,7 @@ def _check_suppressed(
                         "the group '{group}' is drawn as zero, but its number is withheld, not zero."
                     ).format(group=group),
                     _("leave its value empty (no bar) and label it '{marker}' instead.").format(
-                        marker=marker
+                        marker=shown
                     ),
                 )
             )
@@ -449,12 +454,12 @@ def _check_suppressed(
                 ChartProblem(
                     "suppressed-not-labelled",
                     _("the chart does not say that the group '{group}' is {marker}.").format(
-                        group=group, marker=marker
+                        group=group, marker=shown
                     ),
                     _(
                         "show the word '{marker}' for it, e.g. in its axis label or as text beside "
                         "it."
-                    ).format(marker=marker),
+                    ).format(marker=shown),
                 )
             )
     return problems

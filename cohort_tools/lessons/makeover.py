@@ -62,11 +62,12 @@ def build(data: pd.DataFrame, choices: Mapping[str, Any], *, description: Any = 
     label_hidden = pick("label_suppressed", False) is True
     pairs = list(zip(data["group"], data["status"], strict=True))
     frame = data.assign(
-        axis_label=[f"{g} ({s})" if label_hidden and s != "shown" else str(g) for g, s in pairs],
+        # a hidden group's status in the reader's words ("suprimido"; the data keeps "suppressed")
+        axis_label=[f"{g} ({_(s)})" if label_hidden and s != "shown" else str(g) for g, s in pairs],
         # the value beside each mark; a hidden group's says why only when the learner chose it
         value_text=[
-            t if s == "shown" or label_hidden else ""
-            for t, (_, s) in zip(data["rate_text"], pairs, strict=True)
+            (t if s == "shown" else _(t)) if s == "shown" or label_hidden else ""
+            for t, (_g, s) in zip(data["rate_text"], pairs, strict=True)
         ],
     )
     order = pick("sort", "table")

@@ -151,6 +151,10 @@ STANDARD_PARTS = (
 #: How a dataset collects race and ethnicity against the country's standard.
 VERDICTS = (N_("meets"), N_("partly meets"), N_("misses"), N_("custom"), N_("none"))
 
+#: What a published table or chart shows for a group (policy.privacy's marker and the workshops'
+#: statuses): a Spanish reader sees "suprimido", the data keeps "suppressed".
+PRIVACY_STATUSES = (N_("suppressed"), N_("no participants"), N_("shown"))
+
 #: The maturity self-assessment's practice areas (lessons.maturity.PRACTICE_AREAS ids).
 PRACTICE_AREAS = (
     N_("governance"),
@@ -171,6 +175,7 @@ __all__ = [
     "FREQUENCIES",
     "FREQUENCIES_MORE",
     "PRACTICE_AREAS",
+    "PRIVACY_STATUSES",
     "ROLE_FAMILIES",
     "SKILL_LEVELS",
     "STAKEHOLDERS",

@@ -130,3 +130,29 @@ def test_bars_that_do_not_start_at_zero_are_reported() -> None:
 def test_something_that_is_not_a_chart_is_refused() -> None:
     with pytest.raises(TypeError, match="Altair chart"):
         check_chart(42)
+
+
+def test_in_spanish_a_group_labelled_suprimido_passes_and_the_advice_names_suprimido() -> None:
+    from cohort_tools.core.i18n import speaking
+
+    def chart(label: str) -> alt.Chart:
+        data = DATA.assign(group=["Asian", "Black", f"Middle Eastern or North African ({label})"])
+        return (
+            alt.Chart(data)
+            .mark_bar(color="#0072B2")
+            .encode(x=alt.X("rate:Q", title="Share (%)"), y=alt.Y("group:N", title="Group"))
+            .properties(title=GOOD_TITLE, description=GOOD_DESCRIPTION)
+        )
+
+    group = ["Middle Eastern or North African"]
+    with speaking("es"):
+        labelled = problem_codes(check_chart(chart("suprimido"), suppressed_groups=group))
+        unlabelled = check_chart(chart("oculto"), suppressed_groups=group)
+    assert "suppressed-not-labelled" not in labelled
+    [problem] = [p for p in unlabelled if p.code == "suppressed-not-labelled"]
+    assert "'suprimido'" in str(problem) and "suppressed" not in str(problem)
+    # the canonical marker still counts in any language
+    with speaking("es"):
+        assert "suppressed-not-labelled" not in problem_codes(
+            check_chart(chart("suppressed"), suppressed_groups=group)
+        )
