@@ -323,6 +323,7 @@ def assemble_translation(
         find_notebooks,
         programme_pages,
     )
+    from cohort_tools.lessons.checkpoints import code_stub
     from cohort_tools.model.programme import in_language
 
     book_src = root / "book"
@@ -364,17 +365,22 @@ def assemble_translation(
             untranslated.append(page.source.relative_to(root).as_posix())
             continue
         rel = f"{page.docname}.ipynb"
+        # the exercises as the edition's learners receive them: nbgrader's stub in their language
+        stub = code_stub(language)
         key = _digest(
-            "notebook", source.read_bytes(), json.dumps(params), str(strip), _code_version()
+            "notebook",
+            source.read_bytes(),
+            json.dumps(params),
+            str(strip),
+            _code_version(),
+            json.dumps(stub),
         )
-        files[rel] = _cached(
-            work.prepared,
-            key,
-            ".ipynb",
-            lambda s=source: to_ipynb_text(
-                prepare_for_book(s, parameters=params, strip=strip)
-            ).encode("utf-8"),  # type: ignore[misc]  # a lambda with a default argument
-        )
+
+        def prepare(s: Path = source) -> bytes:
+            with i18n.speaking(language):
+                return to_ipynb_text(prepare_for_book(s, parameters=params, strip=strip)).encode()
+
+        files[rel] = _cached(work.prepared, key, ".ipynb", prepare)
         origin[rel] = f"{source.relative_to(root).as_posix()} (staged as {rel})"
         docs.append(page.docname)
 

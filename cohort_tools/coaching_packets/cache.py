@@ -1,7 +1,8 @@
 """The packet cache's keys: a content hash of everything a packet page depends on.
 
 Each packet's record holds a hash of the template source, the city's data folder (every file's
-bytes), the parameters, the cohort file, the package version and the show-code switch; templates that
+bytes), the parameters, the cohort file, the package version and its code and catalogs (a fixed
+lesson helper or a new translation refreshes the pages) and the show-code switch; templates that
 declare ``cda: {reads_other_cities: true}`` in their header (e.g. a cohort median) also hash every
 city's data, and templates that read the course folder hash the city's graded answers
 (:func:`cohort_tools.course.layout.course_answers_digest`). A rerun skips packets whose hash is
@@ -17,7 +18,7 @@ from typing import Any
 from cohort_tools import __version__
 from cohort_tools.coaching_packets.jobs import CityTarget
 from cohort_tools.course.layout import course_answers_digest
-from cohort_tools.notebooks.digest import folder_digest, json_digest, sha256_hex
+from cohort_tools.notebooks.digest import folder_digest, json_digest, sha256_hex, source_digest
 from cohort_tools.notebooks.myst import Template
 
 ENGINE_FORMAT = "1"  # bump when page rendering changes, to invalidate every cached packet
@@ -31,6 +32,7 @@ def packet_key(
     cohort_digest: str,
     cohort_data_digest: str,
     show_code: bool,
+    source: str = "",
 ) -> str:
     payload = {
         "format": ENGINE_FORMAT,
@@ -41,6 +43,7 @@ def packet_key(
         "cohort": cohort_digest,
         "cohort_data": cohort_data_digest if template.reads_other_cities else "",
         "show_code": show_code,
+        "source": source,
     }
     return json_digest(payload)
 
@@ -58,6 +61,7 @@ class Digests:
     ) -> None:
         self._folders: dict[Path, str] = {}
         self.course_dir = course_dir
+        self.source = source_digest()
         self.cohort = (
             sha256_hex(cohort_file.read_bytes())
             if cohort_file and cohort_file.is_file()
@@ -88,6 +92,7 @@ class Digests:
             cohort_digest=self.cohort,
             cohort_data_digest=self.cohort_data,
             show_code=show_code,
+            source=self.source,
         )
 
 

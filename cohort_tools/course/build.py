@@ -35,7 +35,7 @@ from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import translated_source
-from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB, code_stub
 from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.notebooks.myst import parameter_names, read_myst
@@ -385,11 +385,14 @@ def release(
     for course in course_folders(root):
         api = _api(course)
         mine = [ln for ln in learners if course.city in (None, ln.city)]
+        languages = {c.id: c.lang for c in loaded.cities}
         with gradebook_lock(course):
             for aid in course.assignments():
                 _, city = course.split(aid)
                 if city not in city_ids:
                     continue
+                # the stub left where each answer goes, in the city's language
+                api.config.ClearSolutions.code_stub = code_stub(languages[city])
                 _nbgrader(api.generate_assignment(aid), f"release {aid}", course.source(aid))
                 released[city].extend(sorted(course.release(aid).glob("*.ipynb")))
             with Gradebook(course.db_url, course_id=course.course_id) as gb:

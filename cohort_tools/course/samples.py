@@ -14,7 +14,7 @@ import nbformat
 
 from cohort_tools.core import defaults
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.checkpoints import code_stubs
 from cohort_tools.model.cohort import Cohort
 
 from .layout import Course
@@ -49,7 +49,7 @@ def _solution(source: str) -> str:
 
 
 def _placeholder(source: str) -> str:
-    drop = (NBGRADER_CODE_STUB["python"], "YOUR ANSWER HERE")
+    drop = (*code_stubs(), "YOUR ANSWER HERE")
     return "\n".join(ln for ln in source.splitlines() if ln.strip() not in drop)
 
 

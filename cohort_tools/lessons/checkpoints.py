@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable
 from types import TracebackType
 from typing import Any
 
-from cohort_tools.core.i18n import _
+from cohort_tools.core.i18n import N_, _, gettext
 from cohort_tools.lessons.wording import canonical
 
 
@@ -211,8 +211,27 @@ def _describe(value: Any) -> str:
 # placeholder line (``baseline_days = None  # replace None with ...``) above the solution region,
 # so the stub is only a pointer to it; nbgrader's default stub (``raise NotImplementedError()``)
 # would show learners an error before they have done anything. Used by the course's
-# nbgrader_config (ClearSolutions.code_stub) and by the tests that build learner copies.
-NBGRADER_CODE_STUB = {"python": "# (write your answer in the line above)"}
+# nbgrader_config (ClearSolutions.code_stub) and by the tests that build learner copies. The stub
+# is a catalog message: each city's notebooks are released with it in the city's language
+# (:func:`code_stub`); the course's config holds the English one.
+CODE_STUB_TEXT = N_("# (write your answer in the line above)")
+NBGRADER_CODE_STUB = {"python": CODE_STUB_TEXT}
+
+
+def code_stub(language: str | None = None) -> dict[str, str]:
+    """nbgrader's ``ClearSolutions.code_stub`` in ``language`` (the current one by default)."""
+    return {
+        "python": _(CODE_STUB_TEXT)
+        if language is None
+        else gettext(CODE_STUB_TEXT, language=language)
+    }
+
+
+def code_stubs() -> set[str]:
+    """The stub line in every language the programme is published in (to recognise it)."""
+    from cohort_tools.core.i18n import LANGUAGE_NAMES
+
+    return {gettext(CODE_STUB_TEXT, language=lang) for lang in LANGUAGE_NAMES}
 
 
 def as_released(nb: Any) -> Any:
@@ -226,8 +245,8 @@ def as_released(nb: Any) -> Any:
 
     clean = copy.deepcopy(nb)
     clean.metadata.setdefault("kernelspec", {}).setdefault("language", "python")
-    clean, resources = ClearSolutions(
-        enforce_metadata=False, code_stub=NBGRADER_CODE_STUB
-    ).preprocess(clean, {})
+    clean, resources = ClearSolutions(enforce_metadata=False, code_stub=code_stub()).preprocess(
+        clean, {}
+    )
     clean, _resources = ClearHiddenTests(enforce_metadata=False).preprocess(clean, resources)
     return clean

@@ -18,7 +18,7 @@ from cohort_tools.book import find_external_resources
 from cohort_tools.book.build import build_book
 from cohort_tools.cli import book_app
 from cohort_tools.core.errors import CdaError
-from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB
+from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB, code_stub
 from tests.conftest import myst
 
 pytestmark = pytest.mark.slow
@@ -152,7 +152,8 @@ def test_the_spanish_edition_is_built_beside_the_english_one_in_spanish(
     assert '<html lang="en"' in _html(out / "index.html")
     page = _html(es / SESSION_PAGE)
     assert '<html lang="es"' in page and "Rutinas de datos" in page
-    assert NBGRADER_CODE_STUB["python"] in page and "escriban un número entero" in page
+    assert code_stub("es")["python"] in page and "escriban un número entero" in page
+    assert NBGRADER_CODE_STUB["python"] not in page  # the English stub is for English cities
     assert 'alt="Dos barras: la respuesta y tres."' in page
     assert not (es / "glossary.html").exists()  # not translated: linked in English instead
     assert "Español" in output

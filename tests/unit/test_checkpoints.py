@@ -58,3 +58,28 @@ def test_list_checks_name_the_unknown_entries_and_the_count() -> None:
     cp.count_between(["A"], 3, 3, name="priority_metrics")
     text = str(CheckpointFailed(cp.title, cp.problems))
     assert "'Z'" in text and "has 1 entries; it needs 3 to 3" in text
+
+
+def test_the_stub_left_where_an_answer_goes_is_in_the_learners_language() -> None:
+    import nbformat
+
+    from cohort_tools.core.i18n import speaking
+    from cohort_tools.lessons.checkpoints import (
+        NBGRADER_CODE_STUB,
+        as_released,
+        code_stub,
+        code_stubs,
+    )
+
+    assert code_stub("en") == NBGRADER_CODE_STUB  # the course's config keeps the English one
+    spanish = code_stub("es")["python"]
+    assert spanish.startswith("# (") and "escriban" in spanish
+    assert code_stubs() >= {NBGRADER_CODE_STUB["python"], spanish}
+    cell = nbformat.v4.new_code_cell(
+        "x = None\n### BEGIN SOLUTION\nx = 3\n### END SOLUTION",
+        metadata={"nbgrader": {"solution": True, "grade": False, "grade_id": "a", "locked": False}},
+    )
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    with speaking("es"):
+        released = as_released(nb)
+    assert released.cells[0].source == f"x = None\n{spanish}"

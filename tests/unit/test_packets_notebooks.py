@@ -127,6 +127,8 @@ def test_packet_key_changes_with_each_input(tmp_path: Path) -> None:
     assert key != packet_key(t, {"city": "b"}, **base)  # type: ignore[arg-type]
     assert key != packet_key(t, {"city": "a"}, **{**base, "city_digest": "e"})  # type: ignore[arg-type]
     assert key != packet_key(t, {"city": "a"}, **{**base, "show_code": True})  # type: ignore[arg-type]
+    # The package's code and catalogs: a fixed helper or a new translation refreshes the page.
+    assert key != packet_key(t, {"city": "a"}, **base, source="other")  # type: ignore[arg-type]
     # Other cities' data matters only to templates that say they read it.
     assert key == packet_key(t, {"city": "a"}, **{**base, "cohort_data_digest": "x"})  # type: ignore[arg-type]
     path.write_text(path.read_text() + "\nmore text\n")
