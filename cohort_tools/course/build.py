@@ -282,14 +282,16 @@ def build_course(
     from nbgrader.api import Gradebook
 
     assignments = []
+    languages = {city.id: city.lang for city in loaded.cities}
     for course in dict.fromkeys(courses.values()):
         course.root.mkdir(parents=True, exist_ok=True)
         course_id = course.root.name if per_city else COURSE_ID
+        # a city's own course releases in its language; the shared demo course sets the stub per
+        # city when it releases (:func:`release`)
+        stub = code_stub(languages[course_id]) if per_city else NBGRADER_CODE_STUB
         atomic_write_text(
             course.config_file,
-            NBGRADER_CONFIG.format(
-                course_id=course_id, timeout=int(timeout), code_stub=NBGRADER_CODE_STUB
-            ),
+            NBGRADER_CONFIG.format(course_id=course_id, timeout=int(timeout), code_stub=stub),
         )
         course.__dict__.pop("course_id", None)  # re-read from the file just written
     for ws in workshops:
