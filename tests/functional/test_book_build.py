@@ -201,7 +201,9 @@ def test_links_to_untranslated_pages_go_to_the_english_book(built: tuple[Path, s
     out, _ = built
     index = _html(out / "es" / "index.html")
     assert 'href="../glossary.html" hreflang="en">glosario</a> (en inglés)' in index
-    assert 'href="../programme.html" hreflang="en"><span lang="en">The program at a glance' in index
+    # the generated pages have a Spanish edition now: the link stays in the Spanish book
+    assert 'href="programme.html"' in index and "../programme.html" not in index
+    assert "El programa de un vistazo" in _html(out / "es" / "programme.html")
 
 
 def test_the_cli_offers_the_languages_option() -> None:
