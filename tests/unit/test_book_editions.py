@@ -50,6 +50,24 @@ def _project(tmp_path: Path, *, spanish_index: bool) -> Path:
     return tmp_path
 
 
+def spanish_edition(
+    tmp_path: Path,
+) -> tuple[dict[str, bytes], dict[str, str], list[str], Path]:
+    """The Spanish edition of a copy of the book with only a landing page and one standard
+    translated, staged (not built): its files, where each came from, its notes and the project."""
+    root = _project(tmp_path, spanish_index=True)
+    (root / "curriculum").mkdir()
+    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
+    files, origin, notes, _ = book_build.assemble_translation(
+        programme=load_programme(root / "curriculum" / "programme.yaml"),
+        root=root,
+        work=book_build.WorkDirs(tmp_path / "work"),
+        language="es",
+        execute_city="riverton",
+    )
+    return files, origin, notes, root
+
+
 def test_every_language_with_a_translated_landing_page_is_built_and_english_always(
     tmp_path: Path,
 ) -> None:
@@ -91,16 +109,7 @@ def test_the_spanish_edition_stages_only_translated_pages_with_a_spanish_toc(
 ) -> None:
     from cohort_tools.kit.pages import kit_docnames
 
-    root = _project(tmp_path, spanish_index=True)
-    (root / "curriculum").mkdir()
-    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
-    files, origin, notes, _ = book_build.assemble_translation(
-        programme=load_programme(root / "curriculum" / "programme.yaml"),
-        root=root,
-        work=book_build.WorkDirs(tmp_path / "work"),
-        language="es",
-        execute_city="riverton",
-    )
+    files, origin, notes, root = spanish_edition(tmp_path)
     assert files["index.md"] == b"# Inicio\n\nHola.\n"
     assert origin["standards/disability.md"] == "book/standards/es/disability.md"
     assert "glossary.md" not in files and "_static/cda.css" in files
@@ -157,17 +166,8 @@ def test_the_spanish_toc_has_the_kit_part_where_the_english_book_has_it_and_list
     from cohort_tools.book.pages import toc_yaml
     from cohort_tools.kit.pages import KIT_INDEX, kit_docnames
 
-    root = _project(tmp_path, spanish_index=True)
-    (root / "curriculum").mkdir()
-    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
+    files, origin, _notes, root = spanish_edition(tmp_path)
     programme = load_programme(root / "curriculum" / "programme.yaml")
-    files, origin, _notes, _ = book_build.assemble_translation(
-        programme=programme,
-        root=root,
-        work=book_build.WorkDirs(tmp_path / "work"),
-        language="es",
-        execute_city="riverton",
-    )
     for doc in kit_docnames(programme):
         assert f"{doc}.md" in files, doc
         assert origin[f"{doc}.md"].endswith("(generated from curriculum/kit/*.yaml in es)")
@@ -200,16 +200,7 @@ def test_the_spanish_edition_generates_the_programme_and_module_pages_in_spanish
 ) -> None:
     from cohort_tools.policy.language import english_words
 
-    root = _project(tmp_path, spanish_index=True)
-    (root / "curriculum").mkdir()
-    shutil.copy(REPO / "curriculum" / "programme.yaml", root / "curriculum" / "programme.yaml")
-    files, origin, _notes, _ = book_build.assemble_translation(
-        programme=load_programme(root / "curriculum" / "programme.yaml"),
-        root=root,
-        work=book_build.WorkDirs(tmp_path / "work"),
-        language="es",
-        execute_city="riverton",
-    )
+    files, origin, _notes, _root = spanish_edition(tmp_path)
     generated = [
         "programme.md",
         *(f"modules/{m}.md" for m in ("leadership", "talent", "engagement", "capstone")),

@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 
-from cohort_tools.book import build as book_build
 from cohort_tools.book import pages
 from cohort_tools.core import i18n, paths
-from cohort_tools.model.programme import load_programme
 from cohort_tools.model.references import References, default_references
 from cohort_tools.policy.facts import Facts, default_facts
 from cohort_tools.policy.language import check_lines, english_words, load_style, markdown_prose
@@ -269,18 +266,9 @@ def test_the_catalog_extracts_the_references_texts() -> None:
 
 
 def test_the_spanish_edition_stages_its_own_references_page(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "book", tmp_path / "book", ignore=shutil.ignore_patterns("es"))
-    (tmp_path / "book" / "es").mkdir()
-    (tmp_path / "book" / "es" / "index.md").write_text("# Inicio\n\nHola.\n", encoding="utf-8")
-    (tmp_path / "curriculum").mkdir()
-    shutil.copy(REPO / "curriculum" / "programme.yaml", tmp_path / "curriculum" / "programme.yaml")
-    files, origin, _notes, _ = book_build.assemble_translation(
-        programme=load_programme(tmp_path / "curriculum" / "programme.yaml"),
-        root=tmp_path,
-        work=book_build.WorkDirs(tmp_path / "work"),
-        language="es",
-        execute_city="riverton",
-    )
+    from tests.unit.test_book_editions import spanish_edition
+
+    files, origin, _notes, _root = spanish_edition(tmp_path)
     assert files["references.md"].decode("utf-8") == spanish_page()
     assert "curriculum/references.yaml" in origin["references.md"]
     toc = yaml.safe_load(files["_toc.yml"])
