@@ -188,6 +188,8 @@ def _inputs(ctx: DemoContext) -> dict[str, str]:
             "templates": folder_digest(paths.coaching_templates_dir()),
             "cohort": sha256_hex(cohort.read_bytes()) if cohort.is_file() else "none",
             "cities": json.dumps({c.id: folder_digest(c.data_dir) for c in ctx.cohort.cities}),
+            # the book runs its notebooks on the embedded demo cohort, whatever cohort is given
+            "demo cohort": folder_digest(paths.DEMO_DIR),
             "today": dt.date.today().isoformat(),
         }
     return ctx.inputs
