@@ -236,18 +236,10 @@ def assemble(
 def _timeline(programme: Programme, work: WorkDirs, language: str) -> bytes:
     """The programme's timeline chart (SVG) in ``language``, cached by everything it is made of."""
     from cohort_tools.book import timeline
+    from cohort_tools.notebooks.digest import source_digest
 
-    catalogs = [
-        p.read_bytes() for d in i18n.DOMAINS if (p := i18n.catalog_file(language, d)).is_file()
-    ]
-    key = _digest(
-        "timeline",
-        language,
-        programme.model_dump_json(),
-        Path(timeline.__file__).read_bytes(),
-        *catalogs,
-        __version__,
-    )
+    # the package's code and catalogs (notebooks.digest), as the other caches key on them
+    key = _digest("timeline", language, programme.model_dump_json(), source_digest(), __version__)
     with i18n.speaking(language):
         return _cached(
             work.prepared, key, ".svg", lambda: timeline.timeline_svg(programme).encode()

@@ -220,11 +220,7 @@ NBGRADER_CODE_STUB = {"python": CODE_STUB_TEXT}
 
 def code_stub(language: str | None = None) -> dict[str, str]:
     """nbgrader's ``ClearSolutions.code_stub`` in ``language`` (the current one by default)."""
-    return {
-        "python": _(CODE_STUB_TEXT)
-        if language is None
-        else gettext(CODE_STUB_TEXT, language=language)
-    }
+    return {"python": gettext(CODE_STUB_TEXT, language=language)}
 
 
 def code_stubs() -> set[str]:
