@@ -244,6 +244,8 @@ def run_demo(
     echo("Outputs:")
     for name, path in ctx.outputs.items():
         echo(f"  {name}: {path}")
+    listed = write_demo_outputs(ctx.out)
+    echo(f"  every output file and the key numbers: {listed}")
     echo("")
     for line in timing_table(ctx.timings):
         echo(line)
@@ -256,4 +258,83 @@ def timing_table(timings: list[tuple[str, float]]) -> list[str]:
     lines = ["Time per step:"]
     lines += [f"  {title:<{width}}  {seconds:7.1f} s" for title, seconds in timings]
     lines.append(f"  {'Total':<{width}}  {sum(s for _, s in timings):7.1f} s")
+    return lines
+
+
+#: Where `cda demo` lists every product file it made and the numbers a reader checks first.
+OUTPUTS_LIST = "demo-outputs.json"
+
+
+def _product_files(out: Path) -> list[str]:
+    """Every file a person opens, relative to ``out``: not the work folders, caches and run records
+    (any path part starting with a dot) and not the list itself."""
+    files = []
+    for path in out.rglob("*"):
+        parts = path.relative_to(out).parts
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
+            files.append(path.relative_to(out).as_posix())
+    return sorted(f for f in files if f != OUTPUTS_LIST)
+
+
+def demo_outputs(out: Path) -> dict[str, Any]:
+    """What a demo run in ``out`` made: the product files, and the key numbers -- calendar events
+    per calendar, every learner's autograded score per city and workshop (in role order), and each
+    strategy's completeness. Nothing in it depends on the day it ran or on timing."""
+    numbers: dict[str, Any] = {}
+    calendars = sorted((out / "calendar").glob("*.ics"))
+    numbers["calendar events"] = {
+        c.name: c.read_text(encoding="utf-8").count("BEGIN:VEVENT") for c in calendars
+    }
+    course_dir = out / "course"
+    if (course_dir / "gradebook.db").is_file():
+        from cohort_tools.course.layout import Course
+        from cohort_tools.course.report import progress_rows
+
+        scores: dict[str, dict[str, list[str]]] = {}
+        for row in progress_rows(Course(course_dir.resolve())):
+            got = "not submitted" if row.score is None else f"{row.score:g}/{row.max_score:g}"
+            scores.setdefault(row.city, {}).setdefault(row.workshop, []).append(
+                f"{row.role}: {got}"
+            )
+        numbers["course scores"] = {
+            city: {w: sorted(v) for w, v in sorted(by.items())}
+            for city, by in sorted(scores.items())
+        }
+    strategies = {}
+    for completeness in sorted((out / "strategy").glob("*/completeness.json")):
+        data = json.loads(completeness.read_text(encoding="utf-8"))
+        strategies[completeness.parent.name] = {
+            "sections complete": f"{data['sections_complete']}/{data['sections']}",
+            "ready to sign": data["ready_to_sign"],
+        }
+    numbers["strategies"] = strategies
+    return {"files": _product_files(out), "numbers": numbers}
+
+
+def write_demo_outputs(out: Path) -> Path:
+    """Save :func:`demo_outputs` as ``<out>/demo-outputs.json``; return its path."""
+    from cohort_tools.core.fileio import atomic_write_text
+
+    path = out / OUTPUTS_LIST
+    text = json.dumps(demo_outputs(out), indent=1, ensure_ascii=False, sort_keys=True)
+    atomic_write_text(path, text + "\n")
+    return path
+
+
+def outputs_differences(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
+    """How two :func:`demo_outputs` lists differ, one plain line per file or number (none: same)."""
+    lines = [f"missing file: {f}" for f in sorted(set(expected["files"]) - set(got["files"]))]
+    lines += [f"new file: {f}" for f in sorted(set(got["files"]) - set(expected["files"]))]
+
+    def flat(tree: Any, prefix: str = "") -> dict[str, Any]:
+        if not isinstance(tree, dict):
+            return {prefix: tree}
+        return {
+            k: v for key, sub in tree.items() for k, v in flat(sub, f"{prefix}{key} > ").items()
+        }
+
+    was, now = flat(expected["numbers"]), flat(got["numbers"])
+    for key in sorted(set(was) | set(now)):
+        if was.get(key) != now.get(key):
+            lines.append(f"{key.removesuffix(' > ')}: was {was.get(key)}, now {now.get(key)}")
     return lines
