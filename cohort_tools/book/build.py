@@ -16,6 +16,7 @@ nothing from other hosts.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -35,7 +36,7 @@ from cohort_tools import __version__
 from cohort_tools.core import i18n, paths
 from cohort_tools.core.defaults import DEMO_CITY
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
+from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text, staged_dir
 from cohort_tools.core.i18n import LANGUAGE_NAMES, SOURCE_LANGUAGE
 from cohort_tools.model.programme import Programme, load_programme
 
@@ -627,6 +628,16 @@ def _run_jb(edition: _Edition, *, strict: bool) -> str:
     """Sync the staged edition and build it with jupyter-book; CdaError naming the pages at fault."""
     work = edition.work
     changed = sync(edition.files, work.src)
+    incomplete = work.root / "build-incomplete"
+    last = work.root / LAST_BUILD
+    # Nothing staged changed since a finished build at least as strict: its site is current (a
+    # one-page edit to one edition rebuilds only that edition).
+    if not changed and not incomplete.exists() and (work.html / "index.html").is_file():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            record = json.loads(last.read_text(encoding="utf-8"))
+            if record["strict"] or not strict:
+                return str(record["log"])
+    last.unlink(missing_ok=True)
     cmd = [
         *_jb_command(),
         "build",
@@ -641,7 +652,6 @@ def _run_jb(edition: _Edition, *, strict: bool) -> str:
     # Re-read every page (executed notebooks still come from their cache) when the table of contents
     # or the configuration changed (Sphinx would keep stale navigation), or when the last build did
     # not finish (Sphinx would not re-read a page whose warnings failed it, and would pass).
-    incomplete = work.root / "build-incomplete"
     if incomplete.exists() or {"_toc.yml", "_config.yml"} & set(changed):
         cmd.append("--all")
     atomic_write_bytes(incomplete, b"a build started and has not finished\n")
@@ -685,7 +695,12 @@ def _run_jb(edition: _Edition, *, strict: bool) -> str:
             ],
             headline="The book would load resources from other hosts; it must work offline.",
         )
+    atomic_write_text(last, json.dumps({"strict": strict, "log": log}))
     return log
+
+
+#: What the last finished jupyter-book build of an edition said, and whether it was strict.
+LAST_BUILD = "last-build.json"
 
 
 def _run_editions(editions: list[_Edition], *, strict: bool) -> None:

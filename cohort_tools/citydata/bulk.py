@@ -778,6 +778,14 @@ def _scan(
                     if hits.size:
                         witness[i] = offset + int(hits[0])
             offset += n
+        # while the writer thread writes the last batches (numpy sorts without the GIL)
+        for parts in hashes:
+            if parts:
+                every = np.concatenate(parts)
+                ordered = np.sort(every)
+                twice = ordered[1:][ordered[1:] == ordered[:-1]]
+                if twice.size:  # every row whose hash repeats (a few more on a hash collision)
+                    picked.append(np.flatnonzero(np.isin(every, twice)).astype(np.int64))
     finally:
         reader.close()
         if writer is not None:
@@ -785,13 +793,6 @@ def _scan(
     if out is not None and writer is None:
         empty = pa.Table.from_batches([], schema=_empty_schema(plan))
         pq.write_table(empty.replace_schema_metadata(_schema_metadata(plan)), out)
-    for parts in hashes:
-        if parts:
-            every = np.concatenate(parts)
-            ordered = np.sort(every)
-            twice = ordered[1:][ordered[1:] == ordered[:-1]]
-            if twice.size:  # every row whose hash repeats (a few more on a hash collision)
-                picked.append(np.flatnonzero(np.isin(every, twice)).astype(np.int64))
     picked.append(np.array([w for w in witness if w is not None], dtype=np.int64))
     rows = np.unique(np.concatenate(picked))
     if out is None:  # the first rows' values, without exporting every row's

@@ -19,10 +19,12 @@ aggregating large cities in SQL instead of row-by-row pandas.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,11 +203,34 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
             f"add {table}.csv (or .xlsx/.parquet) to the city folder; see `cda data dictionary`.",
             city=folder.city_id,
         )
-    key = cache_key(folder, table)
     directory = cache_dir_for(folder.path)
-    target = directory / f"{table}-{key}.parquet"
-    if target.exists():
-        return target
+    earlier = sorted(directory.glob(f"{table}-*.parquet")) if directory.is_dir() else []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        # With no earlier cache of the table there is nothing the key could match: the source is
+        # hashed while it is validated (hashing releases the GIL), and the file named after.
+        keyed = pool.submit(cache_key, folder, table)
+        if earlier:
+            target = directory / f"{table}-{keyed.result()}.parquet"
+            if target.exists():
+                return target
+        scratch = directory / f".{table}.{os.getpid()}.{threading.get_ident()}.new.parquet"
+        try:
+            target = _validate_and_write(folder, table, scratch)
+            target = target.with_name(f"{table}-{keyed.result()}.parquet")
+            os.replace(scratch, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                scratch.unlink()
+    for old in directory.glob(f"{table}-*.parquet"):
+        if old != target:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return target
+
+
+def _validate_and_write(folder: CityFolder, table: str, target: Path) -> Path:
+    """Validate a table (streamed by DuckDB when large) and write its normalised Parquet to
+    ``target``; raise CdaError listing every error, writing nothing, if it has any."""
     refs = {
         ref: prepare_city_table(folder, ref)
         for ref in _references(table)
@@ -225,10 +250,6 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
         )
     if item is not None:
         _write_parquet_atomically(normalised_frame(item), target)
-    for old in directory.glob(f"{table}-*.parquet"):
-        if old != target:
-            with contextlib.suppress(OSError):
-                old.unlink()
     return target
 
 

@@ -211,3 +211,22 @@ def test_the_cli_offers_the_languages_option() -> None:
     cda.add_typer(book_app, name="book")
     result = CliRunner().invoke(cda, ["book", "build", "--help"])
     assert result.exit_code == 0 and "--languages" in result.output
+
+
+def test_an_edit_to_one_edition_rebuilds_only_that_edition(
+    built: tuple[Path, str], small_project: Path
+) -> None:
+    out, _ = built
+    glossary = small_project / "book" / "glossary.md"
+    glossary.write_text((REPO / "book" / "glossary.md").read_text(encoding="utf-8"), "utf-8")
+    build_book(out=out, root=small_project)  # a good build of both editions
+    work = out.parent / f".{out.name}-work"
+    spanish_record = work / "es" / "last-build.json"
+    spanish_built = spanish_record.stat().st_mtime_ns
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "\nA sentence added to the English page.\n", "utf-8"
+    )
+    build_book(out=out, root=small_project)
+    assert "A sentence added to the English page." in (out / "glossary.html").read_text("utf-8")
+    assert spanish_record.stat().st_mtime_ns == spanish_built, "the Spanish edition was rebuilt"
+    assert (out / "es" / "index.html").is_file()
