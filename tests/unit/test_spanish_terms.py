@@ -19,7 +19,10 @@ from babel.messages.pofile import read_po
 
 from cohort_tools.citydata.schemas import SKILL_LEVELS
 from cohort_tools.core import paths
-from cohort_tools.core.i18n import catalog_file, gettext
+from cohort_tools.core.i18n import catalog_file, gettext, speaking
+from cohort_tools.lessons import coherence
+from cohort_tools.lessons.skills import HIRE_FOR_SKILL, ROLE_TITLE_SOURCES
+from cohort_tools.strategy.names import Names
 
 ROOT = paths.project_root()
 GLOSSARY: dict[str, str] = {
@@ -108,3 +111,24 @@ def test_the_spanish_catalogs_use_no_retired_name_for_a_glossary_term() -> None:
         for m in _RETIRED.finditer(_flat(msgstr))
     ]
     assert not found, "\n".join(found)
+
+
+# --- hiring titles: kept in English in the answers, read in Spanish -------------------------------
+
+
+def test_every_hiring_title_and_where_it_comes_from_has_a_spanish_name() -> None:
+    shown = [*HIRE_FOR_SKILL.values(), *ROLE_TITLE_SOURCES.values()]
+    missing = [title for title in shown if gettext(title, language="es") == title]
+    assert not missing, f"no Spanish in the catalog for: {missing}"
+
+
+def test_the_strategy_names_a_hiring_title_in_the_readers_language() -> None:
+    names = Names()
+    with speaking("es"):
+        assert names.hire("data engineer") == "ingeniero o ingeniera de datos"
+        assert names.hire("Senior data analyst") == "Senior data analyst"  # the team's own words
+        problem = coherence.roles_and_skills(
+            {"roles_to_hire": ["data engineer"], "hiring_plan": [{"role": "data analyst"}]}, 10
+        )[0].problem
+    assert problem.endswith(": ingeniero o ingeniera de datos")
+    assert names.hire("data engineer") == "data engineer"  # English as before
