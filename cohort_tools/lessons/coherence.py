@@ -835,7 +835,7 @@ def roles_and_skills(answers: Mapping[str, Any], threshold: int) -> list[Finding
                     _(
                         "the skills assessment names roles to hire that the hiring plan leaves "
                         "out: {roles}"
-                    ).format(roles=", ".join(absent)),
+                    ).format(roles=", ".join(_(r) for r in absent)),
                     _("add a line for each role, or say in the plan why it can wait."),
                 )
             )

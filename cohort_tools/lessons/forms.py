@@ -93,7 +93,9 @@ _STYLE = {"description_width": "initial"}
 
 def _options(options: Mapping[Any, Any] | Sequence[Any]) -> list[tuple[str, Any]]:
     """(name shown, value kept) pairs: a mapping is value -> name; a sequence of pairs is
-    (name, value); a plain sequence shows each value as it is."""
+    (name, value); a plain sequence shows each value as the reader's language names it, as a
+    table does (``"data analyst"`` is "analista de datos" in Spanish, through the catalog; a word
+    the catalog does not know, a number or any English reader sees the value as it is)."""
     if isinstance(options, Mapping):
         return [(str(name), value) for value, name in options.items()]
     out: list[tuple[str, Any]] = []
@@ -101,7 +103,7 @@ def _options(options: Mapping[Any, Any] | Sequence[Any]) -> list[tuple[str, Any]
         if isinstance(item, tuple) and len(item) == 2:
             out.append((str(item[0]), item[1]))
         else:
-            out.append((str(item), item))
+            out.append((_(item) if isinstance(item, str) and item.strip() else str(item), item))
     return out
 
 

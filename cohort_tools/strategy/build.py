@@ -493,7 +493,7 @@ def _workforce(
             total = count * pay * (years - year + 1) if pay and year else None
             rows.append(
                 [
-                    sentence_case(names.humanise(r.get("role") or "")),
+                    sentence_case(names.hire(r.get("role") or "")),
                     str(year or _("not set")),
                     str(count),
                     money(pay),

@@ -20,7 +20,7 @@ from cohort_tools.core.i18n import N_, _
 from cohort_tools.lessons.coherence import role_title as role_title  # build.py reads it here
 from cohort_tools.lessons.coherence import team_roles as team_roles  # the strategy reads it here
 from cohort_tools.lessons.maturity import PRACTICE_AREAS
-from cohort_tools.lessons.skills import SKILL_LABELS
+from cohort_tools.lessons.skills import HIRE_FOR_SKILL, SKILL_LABELS
 from cohort_tools.lessons.standards_audit import (
     AGE_CONVENTIONS,
     DISABILITY_CONVENTIONS,
@@ -216,6 +216,14 @@ class Names:
 
     def role(self, role: Any) -> str:
         return self.roles.get(str(role), words(str(role)).strip())
+
+    def hire(self, title: Any) -> str:
+        """A hiring plan's role as the reader's language names it: a title of Workshop B's salary
+        table (``lessons.skills.HIRE_FOR_SKILL``, kept in English in the answers) through the
+        catalog ("analista de datos"); a title the team wrote themselves, as :meth:`humanise`
+        leaves it."""
+        text = str(title)
+        return _(text) if text in HIRE_FOR_SKILL.values() else self.humanise(text)
 
     def humanise(self, text: Any) -> str:
         """Team-written text with every known identifier replaced by its name."""

@@ -427,7 +427,7 @@ def build_actions(
         year = valid_year(row.get("year"), years)
         start, finish = year_months(year, first_half=True) if year else (None, None)
         heads = int(_num(row.get("count")) or 1)
-        role = names.humanise(row.get("role") or _("data specialist"))
+        role = names.hire(row.get("role") or _("data specialist"))
         pay = _num(row.get("salary_usd"))
         cost = heads * pay * (years - year + 1) if pay is not None and year else None
         plural = "s" if heads > 1 and not role.endswith("s") and fmt.english() else ""

@@ -265,3 +265,18 @@ def test_a_number_box_reads_the_kernels_language_and_shows_numbers_the_same_way(
         assert forms.read_number(forms.show_number(1200000.0)) == 1200000
     assert box._read("0,9") == 9.0  # English: a comma groups digits
     assert forms.show_number(4.5) == "4.5"
+
+
+def test_a_plain_list_of_codes_shows_the_readers_words_and_keeps_the_english_value() -> None:
+    # Workshop B's hiring form lists its salary table's titles (list(SALARY)): a Spanish team
+    # picks "analista de datos", as the table shows it, and the answer stays "data analyst".
+    roles = nb.ask.choice("Role", ["data analyst", "data trainer", "PW"])
+    with speaking("es"):
+        spanish = forms._options(roles.options)
+    assert spanish == [
+        ("analista de datos", "data analyst"),
+        ("formador o formadora en datos", "data trainer"),
+        ("PW", "PW"),
+    ]
+    assert forms._options(roles.options) == [(r, r) for r in ["data analyst", "data trainer", "PW"]]
+    assert forms._options([1, 2]) == [("1", 1), ("2", 2)]
