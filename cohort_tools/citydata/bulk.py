@@ -488,9 +488,13 @@ def _parse(kind: str, x: str, d: str, tz: str) -> str:
         )
     if kind == "bool":
         lower = f"lower({x})"
+        # a non-ASCII token (sí) is compared first: DuckDB's lower() and Python's casefold()
+        # agree on it, not on every non-ASCII text
+        wide = sorted(t for t in TRUE_TOKENS if not t.isascii())
         return (
-            f"CASE WHEN NOT {_ascii(x)} THEN NULL "
-            f"WHEN {_in(lower, sorted(TRUE_TOKENS))} THEN true "
+            f"CASE WHEN {_in(lower, wide)} THEN true "
+            f"WHEN NOT {_ascii(x)} THEN NULL "
+            f"WHEN {_in(lower, sorted(t for t in TRUE_TOKENS if t.isascii()))} THEN true "
             f"WHEN {_in(lower, sorted(FALSE_TOKENS))} THEN false END"
         )
     value = (

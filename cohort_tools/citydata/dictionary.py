@@ -128,7 +128,8 @@ def render_city_yaml() -> str:
         _(
             "Dates must be ISO 8601 (YYYY-MM-DD; date-times YYYY-MM-DDTHH:MM[:SS]) unless "
             "`tables.<table>.date_format` gives another (a Python strptime format). True/false "
-            "columns accept true/false, yes/no, y/n and 1/0 in any case. Text files may be UTF-8 "
+            "columns accept true/false, yes/no, y/n, 1/0, sí/no, s/n and verdadero/falso in any case. "
+            "Text files may be UTF-8 "
             "(with or without BOM) or Windows-1252, with `,` `;` tab or `|` between values."
         ),
         "",

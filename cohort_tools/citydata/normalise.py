@@ -33,8 +33,10 @@ from .config import TableConfig, effective_table_config
 from .readers import RawTable, read_table_file, rows_text
 
 NULL_TOKENS = {"", "na", "n/a", "null", "none", "nan", "nat"}
-TRUE_TOKENS = {"true", "t", "yes", "y", "1"}
-FALSE_TOKENS = {"false", "f", "no", "n", "0"}
+#: The words a true/false column may hold, in any case: English and Spanish (a Latin-American
+#: city's export says sí/no, S/N or verdadero/falso).
+TRUE_TOKENS = {"true", "t", "yes", "y", "1", "sí", "si", "s", "verdadero"}
+FALSE_TOKENS = {"false", "f", "no", "n", "0", "falso"}
 ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -369,7 +371,7 @@ def _as_bool(s: pd.Series) -> tuple[pd.Series, pd.Series, str, str]:
         values,
         failed,
         "must be true or false but has other text",
-        "write true/false (yes/no, y/n and 1/0 are accepted too).",
+        "write true/false (yes/no, y/n, 1/0, sí/no, s/n and verdadero/falso are accepted too).",
     )
 
 

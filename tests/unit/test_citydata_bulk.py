@@ -117,6 +117,9 @@ MUTATIONS: dict[str, Mutation] = {
         c, "data_inventory.csv", "race_ethnicity;age;sex", "race;age"
     ),
     "not true or false": lambda c: replace(c, "data_inventory.csv", "yes,no,yes", "maybe,no,yes"),
+    "true and false in Spanish": lambda c: replace(
+        c, "data_inventory.csv", "yes,no,yes", "SÍ,No,verdadero"
+    ),
     "repeated combination": lambda c: replace(
         c, "staff_survey.csv", "R001,PW,analyst,statistics", "R001,PW,analyst,data_analysis"
     ),
@@ -352,3 +355,23 @@ def test_every_check_of_the_large_tables_has_sql(large: list[str]) -> None:
         plan = bulk._plan(folder, table)
         assert plan is not None, table
         assert bulk._sql(plan, consistency=True).flag, table
+
+
+def test_spanish_true_and_false_load_the_same_on_both_paths(
+    city: Path, large: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    MUTATIONS["true and false in Spanish"](city)
+    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "pandas"))
+    with monkeypatch.context() as m:
+        pandas_only(m)
+        expected = load(city, "data_inventory")
+    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "duckdb"))
+    found = load(city, "data_inventory")
+    pd.testing.assert_frame_equal(found, expected)
+    first = found.iloc[0]
+    assert [first.published_openly, first.contains_personal_data, first.documented] == [
+        True,
+        False,
+        True,
+    ]
+    assert "data_inventory" in large
