@@ -68,6 +68,18 @@ def both(city: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Problem], li
     return expected, check_city(city)
 
 
+def both_loads(
+    city: Path, table: str, monkeypatch: pytest.MonkeyPatch, caches: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the pandas path's frame, the DuckDB path's frame) of one table, each with its own cache."""
+    monkeypatch.setenv("CDA_CACHE_DIR", str(caches / "pandas"))
+    with monkeypatch.context() as m:
+        pandas_only(m)
+        expected = load(city, table)
+    monkeypatch.setenv("CDA_CACHE_DIR", str(caches / "duckdb"))
+    return expected, load(city, table)
+
+
 def replace(city: Path, name: str, old: str, new: str) -> None:
     path = city / name
     text = path.read_text(encoding="utf-8")
@@ -214,12 +226,7 @@ def test_duckdb_path_loads_the_same_frames_as_pandas(
     MUTATIONS["codes written as numbers"](city)
     MUTATIONS["allowed values in another case and spacing"](city)
     for table in sorted(BULK_TABLES):
-        monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "pandas"))
-        with monkeypatch.context() as m:
-            pandas_only(m)
-            expected = load(city, table)
-        monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "duckdb"))
-        found = load(city, table)
+        expected, found = both_loads(city, table, monkeypatch, tmp_path)
         pd.testing.assert_frame_equal(found, expected)
     assert set(large) == BULK_TABLES
 
@@ -286,12 +293,7 @@ def test_parquet_table_loads_the_same_frame_as_pandas(
     city: Path, large: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     _parquet_city(city, requests_frame())
-    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "pandas"))
-    with monkeypatch.context() as m:
-        pandas_only(m)
-        expected = load(city, "service_requests")
-    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "duckdb"))
-    found = load(city, "service_requests")
+    expected, found = both_loads(city, "service_requests", monkeypatch, tmp_path)
     pd.testing.assert_frame_equal(found, expected)
     assert large == ["service_requests"]
 
@@ -361,12 +363,7 @@ def test_spanish_true_and_false_load_the_same_on_both_paths(
     city: Path, large: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     MUTATIONS["true and false in Spanish"](city)
-    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "pandas"))
-    with monkeypatch.context() as m:
-        pandas_only(m)
-        expected = load(city, "data_inventory")
-    monkeypatch.setenv("CDA_CACHE_DIR", str(tmp_path / "duckdb"))
-    found = load(city, "data_inventory")
+    expected, found = both_loads(city, "data_inventory", monkeypatch, tmp_path)
     pd.testing.assert_frame_equal(found, expected)
     first = found.iloc[0]
     assert [first.published_openly, first.contains_personal_data, first.documented] == [
