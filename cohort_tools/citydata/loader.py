@@ -207,7 +207,7 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
     earlier = sorted(directory.glob(f"{table}-*.parquet")) if directory.is_dir() else []
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         # With no earlier cache of the table there is nothing the key could match: the source is
-        # hashed while it is validated (hashing releases the GIL), and the file named after.
+        # hashed while it is validated (hashing releases the GIL), and the file is named after it.
         keyed = pool.submit(cache_key, folder, table)
         if earlier:
             target = directory / f"{table}-{keyed.result()}.parquet"
@@ -215,8 +215,8 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
                 return target
         scratch = directory / f".{table}.{os.getpid()}.{threading.get_ident()}.new.parquet"
         try:
-            target = _validate_and_write(folder, table, scratch)
-            target = target.with_name(f"{table}-{keyed.result()}.parquet")
+            _validate_and_write(folder, table, scratch)
+            target = directory / f"{table}-{keyed.result()}.parquet"
             os.replace(scratch, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -228,7 +228,7 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
     return target
 
 
-def _validate_and_write(folder: CityFolder, table: str, target: Path) -> Path:
+def _validate_and_write(folder: CityFolder, table: str, target: Path) -> None:
     """Validate a table (streamed by DuckDB when large) and write its normalised Parquet to
     ``target``; raise CdaError listing every error, writing nothing, if it has any."""
     refs = {
@@ -250,7 +250,6 @@ def _validate_and_write(folder: CityFolder, table: str, target: Path) -> Path:
         )
     if item is not None:
         _write_parquet_atomically(normalised_frame(item), target)
-    return target
 
 
 def load(city: str | Path, table: str, *, cohort: Path | None = None) -> pd.DataFrame:
