@@ -179,7 +179,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("data check", data.check,
             "Validate every table of a city folder; list every problem; exit 1 on errors.",
             _city_check, arguments=("city_dir",),
-            helps={"city_dir": "The city data folder (holding city.yaml)."}),
+            helps={"city_dir": "The city data folder (holding city.yaml).",
+                   "language": "Language of the messages (en, es). Default: the language in "
+                               "city.yaml, else en."}),
     Command("data import", data.import_file,
             "Normalize and validate an export, then write it into a city folder as TABLE.",
             _imported, arguments=("source",),

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tools.core.defaults import DEMO_CITY_DIR
-from cohort_tools.core.errors import Problem, errors_only
+from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, known_language, speaking
+from cohort_tools.core.i18n import gettext as _
 
 from .config import Format
 from .demo.profiles import DemoSize
@@ -23,31 +25,53 @@ class CityCheck:
 
     city_dir: Path
     problems: list[Problem]
+    language: str = SOURCE_LANGUAGE
 
     @property
     def ok(self) -> bool:
         return not errors_only(self.problems)
 
     def report(self) -> str:
-        """Problems grouped by file, errors first, then a one-line verdict."""
-        errors = errors_only(self.problems)
-        warnings = [p for p in self.problems if p.severity != "error"]
-        lines = [f"error: {p}" for p in errors] + [f"warning: {p}" for p in warnings]
-        if errors:
-            lines.append(
-                f"{self.city_dir}: {len(errors)} error(s), {len(warnings)} warning(s). "
-                "Nothing was changed; fix the errors and run the check again."
-            )
-        else:
-            lines.append(f"{self.city_dir}: valid ({len(warnings)} warning(s)).")
-        return "\n".join(lines)
+        """Problems grouped by file, errors first, then a one-line verdict (in the check's
+        language)."""
+        with speaking(self.language):
+            errors = errors_only(self.problems)
+            warnings = [p for p in self.problems if p.severity != "error"]
+            lines = [_("error: {problem}").format(problem=p) for p in errors]
+            lines += [_("warning: {problem}").format(problem=p) for p in warnings]
+            if errors:
+                lines.append(
+                    _(
+                        "{folder}: {errors} error(s), {warnings} warning(s). Nothing was changed; "
+                        "fix the errors and run the check again."
+                    ).format(folder=self.city_dir, errors=len(errors), warnings=len(warnings))
+                )
+            else:
+                lines.append(
+                    _("{folder}: valid ({warnings} warning(s)).").format(
+                        folder=self.city_dir, warnings=len(warnings)
+                    )
+                )
+            return "\n".join(lines)
 
 
-def check(*, city_dir: Path) -> CityCheck:
-    """Validate every table of a city folder and collect every problem (nothing is changed)."""
+def check(*, city_dir: Path, language: str | None = None) -> CityCheck:
+    """Validate every table of a city folder and collect every problem (nothing is changed).
+
+    The problems are written in ``language``: by default the ``language`` city.yaml names, else
+    English.
+    """
+    from .config import declared_language
     from .validate import check_city
 
-    return CityCheck(city_dir, check_city(city_dir))
+    if language is not None:
+        try:
+            known_language(language)
+        except ValueError as exc:
+            raise CdaError.single("--language", str(exc), _("pick one of those.")) from None
+    chosen = language or declared_language(city_dir) or SOURCE_LANGUAGE
+    with speaking(chosen):
+        return CityCheck(city_dir, check_city(city_dir), chosen)
 
 
 def import_file(

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.policy.standards.national import UnknownCountryStandard, standard_for
 
 from . import schemas
@@ -51,7 +53,9 @@ def scan_city(city_dir: Path) -> CityFolder:
     city_dir = Path(city_dir)
     problems: list[Problem] = []
     if not city_dir.is_dir():
-        raise CdaError.single(city_dir, "this city data folder does not exist.", "check the path.")
+        raise CdaError.single(
+            city_dir, _("this city data folder does not exist."), _("check the path.")
+        )
     config: CityConfig | None = None
     try:
         config = load_city_config(city_dir)
@@ -68,8 +72,10 @@ def scan_city(city_dir: Path) -> CityFolder:
                 problems.append(
                     Problem(
                         str(city_dir / CITY_FILE),
-                        f"tables.{table}.file names '{declared.file}', which does not exist.",
-                        "correct the file name (relative to the city folder).",
+                        _("tables.{table}.file names '{file}', which does not exist.").format(
+                            table=table, file=declared.file
+                        ),
+                        _("correct the file name (relative to the city folder)."),
                         city=config.id if config else None,
                         field=f"tables.{table}.file",
                     )
@@ -87,9 +93,12 @@ def scan_city(city_dir: Path) -> CityFolder:
             problems.append(
                 Problem(
                     str(city_dir),
-                    f"there are several files for the {table} table: "
-                    f"{', '.join(p.name for p in found)}.",
-                    f"keep one, or name the right one in city.yaml tables.{table}.file.",
+                    _("there are several files for the {table} table: {files}.").format(
+                        table=table, files=", ".join(p.name for p in found)
+                    ),
+                    _("keep one, or name the right one in city.yaml tables.{table}.file.").format(
+                        table=table
+                    ),
                     city=config.id if config else None,
                 )
             )
@@ -108,13 +117,18 @@ def scan_city(city_dir: Path) -> CityFolder:
         ):
             continue
         close = difflib.get_close_matches(path.stem, list(schemas.TABLES), n=1)
-        hint = f"rename it to {close[0]}{path.suffix}" if close else "rename it to a table name"
+        hint = (
+            _("rename it to {name}").format(name=f"{close[0]}{path.suffix}")
+            if close
+            else _("rename it to a table name")
+        )
         problems.append(
             Problem(
                 str(path),
-                "this file is not one of the city tables, so it is not checked or loaded.",
-                f"{hint}, or name it in city.yaml tables.<table>.file "
-                f"(tables: {', '.join(schemas.TABLES)}).",
+                _("this file is not one of the city tables, so it is not checked or loaded."),
+                _("{hint}, or name it in city.yaml tables.<table>.file (tables: {tables}).").format(
+                    hint=hint, tables=", ".join(schemas.TABLES)
+                ),
                 city=config.id if config else None,
                 severity="warning",
             )
@@ -128,36 +142,42 @@ def scan_city(city_dir: Path) -> CityFolder:
 def _rule(check: pa.Check) -> str:
     stats: Mapping[str, Any] = check.statistics or {}
     if check.name == "isin":
-        return "must be one of: " + ", ".join(str(v) for v in stats["allowed_values"])
+        return _("must be one of: {values}").format(
+            values=", ".join(str(v) for v in stats["allowed_values"])
+        )
     if check.name == "greater_than_or_equal_to":
-        return f"must be {stats['min_value']} or more (no negative values)"
+        return _("must be {low} or more (no negative values)").format(low=stats["min_value"])
     if check.name == "in_range":
-        return f"must be between {stats['min_value']} and {stats['max_value']}"
-    return str(check.error or check.name)
+        return _("must be between {low} and {high}").format(
+            low=stats["min_value"], high=stats["max_value"]
+        )
+    return schemas.shown(check.error) or str(check.name)
 
 
 def _fix(table: str, column: str | None, check: pa.Check | None, kind: str) -> str:
     if kind == "missing_column":
         return ""
     if kind == "not_nullable":
-        return "fill in every row; this column may not be blank."
+        return _("fill in every row; this column may not be blank.")
     if kind == "unique":
-        return "each value must appear once: remove the duplicate rows or give them new ids."
+        return _("each value must appear once: remove the duplicate rows or give them new ids.")
     if check is not None and check.name == "isin":
-        return (
+        return _(
             "use one of the allowed values; if your system uses other words, map them in "
-            f"city.yaml tables.{table}.values.{column}."
-        )
+            "city.yaml tables.{table}.values.{column}."
+        ).format(table=table, column=column)
     if check is not None and check.name in ("greater_than_or_equal_to", "in_range"):
-        return "correct the values; counts and amounts cannot be negative."
+        return _("correct the values; counts and amounts cannot be negative.")
     if check is not None and check.name == "successes_le_participants":
-        return "successes count people from participants, so they cannot be more; correct them."
+        return _("successes count people from participants, so they cannot be more; correct them.")
     if check is not None and check.name and check.name.endswith("_fits_dimension"):
         codes = "; ".join(f"{d}: {', '.join(c)}" for d, c in schemas.DIMENSION_CATEGORIES.items())
-        return f"use the codes of each dimension ({codes}); see `cda data dictionary`."
+        return _("use the codes of each dimension ({codes}); see `cda data dictionary`.").format(
+            codes=codes
+        )
     if check is not None and check.name == "not_email":
-        return "replace e-mail addresses with pseudonymous codes (e.g. R0001)."
-    return "correct the values; see `cda data dictionary` for the rule."
+        return _("replace e-mail addresses with pseudonymous codes (e.g. R0001).")
+    return _("correct the values; see `cda data dictionary` for the rule.")
 
 
 _SCHEMA_CHECK_FIELD = {
@@ -181,8 +201,8 @@ def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Pro
         return [
             Problem(
                 name,
-                "the table has a header but no rows.",
-                "add the data, or remove the file if the city does not have this table yet.",
+                _("the table has a header but no rows."),
+                _("add the data, or remove the file if the city does not have this table yet."),
                 city=city,
                 severity="warning",
             )
@@ -216,7 +236,7 @@ def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Pro
         if case.index is not None and not pd.isna(case.index):
             entry["rows"].append(int(case.index))
         entry["values"].append(case.failure_case)
-    for (column, _), entry in groups.items():
+    for (column, _check), entry in groups.items():
         check = entry["check"]
         text = entry["text"]
         rows = sorted(set(entry["rows"]) - prepared.bad_cells.get(column or "", set()))
@@ -234,7 +254,7 @@ def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Pro
         where = rows_text(rows, word)
         line = rows[0] if len(rows) == 1 else None
         if text == "not_nullable":
-            message = f"column '{column}' is blank in {where}."
+            message = _("column '{column}' is blank in {rows}.").format(column=column, rows=where)
             kind = "not_nullable"
         elif text == "multiple_fields_uniqueness":
             combo = list((schema.metadata or {}).get("unique", []))
@@ -243,19 +263,25 @@ def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Pro
                 tuple(_plain(v) for v in t) for t in frame.loc[rows, combo].itertuples(index=False)
             ]
             shown = ", ".join(str(t) for t in list(dict.fromkeys(dupes))[:3])
-            message = (
-                f"each combination of {column} must appear only once; repeated: {shown} in {where}."
-            )
+            message = _(
+                "each combination of {columns} must appear only once; repeated: {values} in {rows}."
+            ).format(columns=column, values=shown, rows=where)
             kind = "unique"
         elif text == "field_uniqueness":
-            message = f"column '{column}' must be unique; repeated: {examples} in {where}."
+            message = _("column '{column}' must be unique; repeated: {values} in {rows}.").format(
+                column=column, values=examples, rows=where
+            )
             kind = "unique"
         elif text.startswith("dtype("):
-            message = f"column '{column}' has the wrong type ({text}) in {where}."
+            message = _("column '{column}' has the wrong type ({type}) in {rows}.").format(
+                column=column, type=text, rows=where
+            )
             kind = "dtype"
         else:
             rule = _rule(check) if check is not None else text
-            message = f"column '{column}' {rule}; found {examples} in {where}."
+            message = _("column '{column}' {rule}; found {values} in {rows}.").format(
+                column=column, rule=rule, values=examples, rows=where
+            )
             kind = "check"
         problems.append(
             Problem(
@@ -271,6 +297,9 @@ def validate_frame(prepared: PreparedTable, city: str | None = None) -> list[Pro
 
 
 def _plain(value: Any) -> Any:
+    """A cell as a person wrote it: -45, not np.int64(-45); 3, not 3.0."""
+    if isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, pd.Timestamp):
@@ -285,17 +314,26 @@ def _missing_column(prepared: PreparedTable, column: str, city: str | None) -> P
     )
     preset = prepared.suggested_preset
     hint = (
-        f"this looks like a {preset} export: import it with --preset {preset}, or set "
-        f"preset: {preset} for tables.{prepared.table} in city.yaml. Otherwise "
+        _(
+            "this looks like a {preset} export: import it with --preset {preset}, or set "
+            "preset: {preset} for tables.{table} in city.yaml. Otherwise "
+        ).format(preset=preset, table=prepared.table)
         if preset
         else ""
     )
+    fix = _(
+        "add a column headed '{column}'; if the file calls it something else, map it in "
+        "city.yaml tables.{table}.columns (e.g. {example}). Columns found: {found}."
+    ).format(
+        column=column,
+        table=prepared.table,
+        example=f"{{'Their Name': {column}}}",
+        found=", ".join(present) or _("none"),
+    )
     return Problem(
         str(prepared.path),
-        f"the required column '{column}' is missing.",
-        f"{hint}add a column headed '{column}'; if the file calls it something else, map it in "
-        f"city.yaml tables.{prepared.table}.columns (e.g. {{'Their Name': {column}}}). "
-        f"Columns found: {', '.join(present) or 'none'}.",
+        _("the required column '{column}' is missing.").format(column=column),
+        hint + fix,
         city=city,
         field=column,
         line=1,
@@ -349,9 +387,11 @@ def cross_check_table(
             problems.append(
                 Problem(
                     str(item.path),
-                    f"column '{column}' refers to the {other} table, which is missing or "
-                    "unreadable, so these references cannot be checked.",
-                    f"add a valid {other} table to the city folder.",
+                    _(
+                        "column '{column}' refers to the {table} table, which is missing or "
+                        "unreadable, so these references cannot be checked."
+                    ).format(column=column, table=other),
+                    _("add a valid {table} table to the city folder.").format(table=other),
                     city=city,
                     field=column,
                     severity="warning",
@@ -366,10 +406,20 @@ def cross_check_table(
             problems.append(
                 Problem(
                     str(item.path),
-                    f"column '{column}' has values not found in {other}.{other_col} "
-                    f"({target.path.name}): {examples} in {rows_text(rows, item.row_word)}.",
-                    f"use an id listed in {target.path.name}, or add the missing "
-                    f"{other_col} there.",
+                    _(
+                        "column '{column}' has values not found in {table}.{id} ({file}): "
+                        "{values} in {rows}."
+                    ).format(
+                        column=column,
+                        table=other,
+                        id=other_col,
+                        file=target.path.name,
+                        values=examples,
+                        rows=rows_text(rows, item.row_word),
+                    ),
+                    _("use an id listed in {file}, or add the missing {id} there.").format(
+                        file=target.path.name, id=other_col
+                    ),
                     city=city,
                     field=column,
                     line=rows[0] if len(rows) == 1 else None,
@@ -391,8 +441,10 @@ def consistency_warnings(item: PreparedTable, city: str | None = None) -> list[P
             out.append(
                 Problem(
                     str(item.path),
-                    f"closed_datetime is before requested_datetime in {rows_text(rows)}.",
-                    "check those dates; response times for them will be negative.",
+                    _("closed_datetime is before requested_datetime in {rows}.").format(
+                        rows=rows_text(rows)
+                    ),
+                    _("check those dates; response times for them will be negative."),
                     city=city,
                     field="closed_datetime",
                     severity="warning",
@@ -440,8 +492,10 @@ def national_standard_problems(
             Problem(
                 str(item.path),
                 str(exc),
-                "set the city's country in city.yaml to one with a standard, or leave out the "
-                "race_ethnicity rows.",
+                _(
+                    "set the city's country in city.yaml to one with a standard, or leave out the "
+                    "race_ethnicity rows."
+                ),
                 city=city,
                 field="dimension",
                 severity="warning",
@@ -456,11 +510,18 @@ def national_standard_problems(
     return [
         Problem(
             str(item.path),
-            f"race_ethnicity uses {', '.join(found)}, which {standard.name} (the standard of "
-            f"{standard.country}, the city's country) does not have, in "
-            f"{rows_text([int(r) for r in frame.index[bad]])}.",
-            f"use the codes of {standard.name}: {', '.join(standard.reporting_codes)} (or check "
-            "the country in city.yaml).",
+            _(
+                "race_ethnicity uses {codes}, which {standard} (the standard of {country}, the "
+                "city's country) does not have, in {rows}."
+            ).format(
+                codes=", ".join(found),
+                standard=standard.name,
+                country=standard.country,
+                rows=rows_text([int(r) for r in frame.index[bad]]),
+            ),
+            _("use the codes of {standard}: {codes} (or check the country in city.yaml).").format(
+                standard=standard.name, codes=", ".join(standard.reporting_codes)
+            ),
             city=city,
             field=column,
         )

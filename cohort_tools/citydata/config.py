@@ -11,7 +11,8 @@ from pydantic import Field, ValidationError, field_validator
 
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.core.i18n import N_
+from cohort_tools.core.i18n import LANGUAGE_NAMES, N_, known_language
+from cohort_tools.core.i18n import gettext as _
 
 from .schemas import TABLES
 
@@ -111,6 +112,13 @@ class CityConfig(StrictModel):
         ),
     )
     timezone: str = Field(description=N_("IANA time zone, e.g. America/New_York."))
+    language: str | None = Field(
+        default=None,
+        description=N_(
+            "The language the city's team reads (en, es): `cda data check` writes in it. "
+            "Default: en."
+        ),
+    )
     suppression_threshold: int = Field(
         default=11,
         ge=1,
@@ -130,6 +138,11 @@ class CityConfig(StrictModel):
                 f"'{value}' is not an IANA time zone; use a name such as America/New_York"
             ) from None
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        return value if value is None else known_language(value)
 
     @field_validator("tables")
     @classmethod
@@ -151,16 +164,33 @@ def load_city_config(city_dir: Path) -> CityConfig:
     if not path.exists():
         raise CdaError.single(
             path,
-            "city.yaml is missing, so this folder is not a city data folder.",
-            "create city.yaml with id, name, country, population and timezone "
-            "(see `cda data dictionary`).",
+            _("city.yaml is missing, so this folder is not a city data folder."),
+            _(
+                "create city.yaml with id, name, country, population and timezone "
+                "(see `cda data dictionary`)."
+            ),
         )
     doc = load_yaml(path, "city profile")
     try:
         return CityConfig.model_validate(doc.data)
     except ValidationError as exc:
         problems: list[Problem] = problems_from_validation(exc, doc)
-        raise CdaError(problems, headline=f"{path} is not a valid city profile.") from None
+        raise CdaError(
+            problems, headline=_("{file} is not a valid city profile.").format(file=path)
+        ) from None
+
+
+def declared_language(city_dir: Path) -> str | None:
+    """The ``language`` city.yaml names, read leniently (before the profile is checked, so the
+    check itself can speak it); None when the file or the value is unusable."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((Path(city_dir) / CITY_FILE).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = data.get("language") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value in LANGUAGE_NAMES else None
 
 
 def effective_table_config(config: TableConfig | None) -> TableConfig:

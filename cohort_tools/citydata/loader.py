@@ -34,6 +34,7 @@ import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.fileio import atomic_path, atomic_write_text
+from cohort_tools.core.i18n import gettext as _
 
 from . import bulk, schemas
 from .check import (
@@ -66,7 +67,10 @@ def resolve_city_dir(city: str | Path, cohort: Path | None = None) -> Path:
 def _usable_folder(city_dir: Path) -> tuple[CityFolder, CityConfig]:
     folder = scan_city(city_dir)
     if folder.config is None:
-        raise CdaError(errors_only(folder.problems), headline=f"{city_dir} has no valid city.yaml.")
+        raise CdaError(
+            errors_only(folder.problems),
+            headline=_("{folder} has no valid city.yaml.").format(folder=city_dir),
+        )
     return folder, folder.config
 
 
@@ -74,13 +78,13 @@ def _check_table_name(table: str) -> None:
     if table not in schemas.TABLES:
         raise CdaError.single(
             table,
-            f"'{table}' is not a city table.",
-            f"use one of: {', '.join(schemas.TABLES)}.",
+            _("'{table}' is not a city table.").format(table=table),
+            _("use one of: {choices}.").format(choices=", ".join(schemas.TABLES)),
         )
 
 
 def _references(table: str) -> list[str]:
-    refs = [other for other, _ in schemas.foreign_keys(table).values()]
+    refs = [other for other, _column in schemas.foreign_keys(table).values()]
     if table == "programme_outcomes":
         refs.append("neighbourhoods")
     return list(dict.fromkeys(refs))
@@ -199,8 +203,10 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
     if table not in folder.files:
         raise CdaError.single(
             folder.path,
-            f"the city has no {table} table.",
-            f"add {table}.csv (or .xlsx/.parquet) to the city folder; see `cda data dictionary`.",
+            _("the city has no {table} table.").format(table=table),
+            _(
+                "add {table}.csv (or .xlsx/.parquet) to the city folder; see `cda data dictionary`."
+            ).format(table=table),
             city=folder.city_id,
         )
     directory = cache_dir_for(folder.path)
@@ -245,8 +251,10 @@ def _validate_and_write(folder: CityFolder, table: str, target: Path) -> None:
     if errors or (item is not None and item.frame is None):
         raise CdaError(
             errors,
-            headline=f"The {table} table of {folder.city_id or folder.path} is not valid; "
-            f"nothing was loaded. Run `cda data check {folder.path}` after fixing it.",
+            headline=_(
+                "The {table} table of {city} is not valid; nothing was loaded. Run "
+                "`cda data check {folder}` after fixing it."
+            ).format(table=table, city=folder.city_id or folder.path, folder=folder.path),
         )
     if item is not None:
         _write_parquet_atomically(normalised_frame(item), target)
@@ -259,7 +267,7 @@ def load(city: str | Path, table: str, *, cohort: Path | None = None) -> pd.Data
     names or e-mail addresses are never returned.
     """
     _check_table_name(table)
-    folder, _ = _usable_folder(resolve_city_dir(city, cohort))
+    folder = _usable_folder(resolve_city_dir(city, cohort))[0]
     return pd.read_parquet(cached_table_path(folder, table))
 
 
@@ -318,7 +326,7 @@ def connect(
     """An in-memory DuckDB connection with one view per (validated, cached) table of the city."""
     import duckdb
 
-    folder, _ = _usable_folder(resolve_city_dir(city, cohort))
+    folder = _usable_folder(resolve_city_dir(city, cohort))[0]
     wanted = tables if tables is not None else [t for t in schemas.TABLES if t in folder.files]
     con = duckdb.connect()
     for table in wanted:

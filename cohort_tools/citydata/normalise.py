@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from cohort_tools.core.errors import Problem
+from cohort_tools.core.i18n import gettext as _
 
 from . import schemas
 from .config import TableConfig, effective_table_config
@@ -89,7 +90,8 @@ def normalised_frame(item: PreparedTable) -> pd.DataFrame:
 
 
 def _where(config: TableConfig, table: str) -> str:
-    return f"tables.{table}" + (f" (preset {config.preset})" if config.preset else "")
+    preset = _(" (preset {preset})").format(preset=config.preset) if config.preset else ""
+    return f"tables.{table}{preset}"
 
 
 def prepare_table(
@@ -181,9 +183,12 @@ def _rename(result: PreparedTable, frame: pd.DataFrame, cfg: TableConfig) -> pd.
         result.problems.append(
             Problem(
                 str(result.path),
-                f"columns {', '.join(repr(s) for s in sources)} would all become '{target}'.",
-                f"keep one of them, or map the others elsewhere in city.yaml {_where(cfg, result.table)}"
-                ".columns.",
+                _("columns {columns} would all become '{target}'.").format(
+                    columns=", ".join(repr(s) for s in sources), target=target
+                ),
+                _(
+                    "keep one of them, or map the others elsewhere in city.yaml {where}.columns."
+                ).format(where=_where(cfg, result.table)),
                 field=target,
             )
         )
@@ -201,9 +206,11 @@ def _drop_columns(result: PreparedTable, frame: pd.DataFrame, cfg: TableConfig) 
         result.problems.append(
             Problem(
                 str(result.path),
-                f"column(s) {', '.join(repr(c) for c in personal)} look like personal names or "
-                "e-mail addresses; they are never loaded.",
-                "delete them from the file: identify people only by a pseudonymous id.",
+                _(
+                    "column(s) {columns} look like personal names or e-mail addresses; they are "
+                    "never loaded."
+                ).format(columns=", ".join(repr(c) for c in personal)),
+                _("delete them from the file: identify people only by a pseudonymous id."),
                 field=personal[0],
                 severity="warning",
             )
@@ -219,23 +226,30 @@ def _drop_columns(result: PreparedTable, frame: pd.DataFrame, cfg: TableConfig) 
         result.problems.append(
             Problem(
                 str(result.path),
-                f"this looks like a {result.suggested_preset} export, but no preset is set, so its "
-                f"{len(ignored)} columns do not match ours.",
-                f"set preset: {result.suggested_preset} for tables.{result.table} in city.yaml, or "
-                f"import it with `cda data import ... --preset {result.suggested_preset}`.",
+                _(
+                    "this looks like a {preset} export, but no preset is set, so its {count} "
+                    "columns do not match ours."
+                ).format(preset=result.suggested_preset, count=len(ignored)),
+                _(
+                    "set preset: {preset} for tables.{table} in city.yaml, or import it with "
+                    "`cda data import ... --preset {preset}`."
+                ).format(preset=result.suggested_preset, table=result.table),
                 severity="warning",
             )
         )
     elif ignored:
         shown = ", ".join(repr(c) for c in ignored[:12])
-        more = f" and {len(ignored) - 12} more" if len(ignored) > 12 else ""
+        more = _(" and {count} more").format(count=len(ignored) - 12) if len(ignored) > 12 else ""
         result.problems.append(
             Problem(
                 str(result.path),
-                f"column(s) {shown}{more} are not part of the {result.table} table and are ignored.",
-                f"if one holds one of our columns ({', '.join(schema.columns)}), map it in "
-                f"city.yaml {_where(cfg, result.table)}.columns; otherwise delete it or list it "
-                "under ignore.",
+                _("column(s) {columns} are not part of the {table} table and are ignored.").format(
+                    columns=shown + more, table=result.table
+                ),
+                _(
+                    "if one holds one of our columns ({ours}), map it in city.yaml {where}.columns; "
+                    "otherwise delete it or list it under ignore."
+                ).format(ours=", ".join(schema.columns), where=_where(cfg, result.table)),
                 severity="warning",
             )
         )
@@ -310,8 +324,12 @@ def _parse_types(
             result.problems.append(
                 Problem(
                     str(result.path),
-                    f"column '{column}' {rule} in {rows_text(rows, result.row_word)} "
-                    f"(e.g. {examples}).",
+                    _("column '{column}' {rule} in {rows} (e.g. {values}).").format(
+                        column=column,
+                        rule=rule,
+                        rows=rows_text(rows, result.row_word),
+                        values=examples,
+                    ),
                     fix,
                     field=column,
                     line=rows[0] if len(rows) == 1 else None,
@@ -347,15 +365,17 @@ def _as_number(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, str, str]
         return (
             values.astype("Int64"),
             failed,
-            "must hold whole numbers but has other text",
-            "write whole numbers only, without thousands separators, units or words.",
+            _("must hold whole numbers but has other text"),
+            _("write whole numbers only, without thousands separators, units or words."),
         )
     return (
         values,
         failed,
-        "must hold numbers but has other text",
-        "write plain numbers (a '.' for decimals, no thousands separators, units or currency "
-        "signs).",
+        _("must hold numbers but has other text"),
+        _(
+            "write plain numbers (a '.' for decimals, no thousands separators, units or currency "
+            "signs)."
+        ),
     )
 
 
@@ -370,8 +390,8 @@ def _as_bool(s: pd.Series) -> tuple[pd.Series, pd.Series, str, str]:
     return (
         values,
         failed,
-        "must be true or false but has other text",
-        "write true/false (yes/no, y/n, 1/0, sí/no, s/n and verdadero/falso are accepted too).",
+        _("must be true or false but has other text"),
+        _("write true/false (yes/no, y/n, 1/0, sí/no, s/n and verdadero/falso are accepted too)."),
     )
 
 
@@ -393,11 +413,12 @@ def _as_datetime(
         parsed = pd.to_datetime(text[present], format=cfg.date_format, errors="coerce")
         values[present] = parsed.astype("datetime64[us]")
         failed = present & values.isna()
-        rule = f"has dates that do not match date_format '{cfg.date_format}'"
-        fix = (
-            f"write every date as {cfg.date_format}, or correct date_format in city.yaml "
-            f"tables.{table}."
+        rule = _("has dates that do not match date_format '{format}'").format(
+            format=cfg.date_format
         )
+        fix = _(
+            "write every date as {format}, or correct date_format in city.yaml tables.{table}."
+        ).format(format=cfg.date_format, table=table)
     else:
         iso = present & text.str.match(ISO_DATETIME.pattern).fillna(False).astype(bool)
         offset = iso & text.str.contains(HAS_OFFSET, regex=True).fillna(False).astype(bool)
@@ -416,24 +437,27 @@ def _as_datetime(
         not_iso = failed & ~iso
         ok = present & ~failed
         if not_iso.any() and ok.any():
-            rule = "has dates in mixed formats: some are ISO 8601 (YYYY-MM-DD) and some are not"
+            rule = _("has dates in mixed formats: some are ISO 8601 (YYYY-MM-DD) and some are not")
         elif not_iso.any():
-            rule = "has dates that are not in ISO 8601 format (YYYY-MM-DD)"
+            rule = _("has dates that are not in ISO 8601 format (YYYY-MM-DD)")
         else:
-            rule = "has dates that do not exist (e.g. 31 February)"
-        fix = "write every date as YYYY-MM-DD" + (
-            " (with a time: YYYY-MM-DDTHH:MM:SS)" if kind == "datetime" else ""
+            rule = _("has dates that do not exist (e.g. 31 February)")
+        fix = (
+            _("write every date as YYYY-MM-DD (with a time: YYYY-MM-DDTHH:MM:SS)")
+            if kind == "datetime"
+            else _("write every date as YYYY-MM-DD")
         )
         guesses = _guess_formats(text[not_iso]) if not_iso.any() and not ok.any() else []
         if len(guesses) == 1:
-            fix += f", or, since every date is written as {guesses[0]}, set date_format: " + (
-                f"'{guesses[0]}' in city.yaml tables.{table}"
-            )
+            fix += _(
+                ", or, since every date is written as {format}, set date_format: '{format}' in "
+                "city.yaml tables.{table}"
+            ).format(format=guesses[0], table=table)
         elif len(guesses) > 1:
-            fix += (
-                f"; the dates could be {' or '.join(guesses)} (day and month are ambiguous), so "
-                f"set date_format in city.yaml tables.{table} to the right one"
-            )
+            fix += _(
+                "; the dates could be {formats} (day and month are ambiguous), so set date_format "
+                "in city.yaml tables.{table} to the right one"
+            ).format(formats=_(" or ").join(guesses), table=table)
         fix += "."
     if kind == "date":
         values = values.dt.normalize()

@@ -38,6 +38,11 @@ import numpy as np
 import pandas as pd
 
 from cohort_tools.core.errors import Problem
+from cohort_tools.core.i18n import N_
+from cohort_tools.core.i18n import gettext as _
+
+#: The fix for a file with no rows.
+NEEDS_ROWS = N_("export the table again; a table needs a header row and at least one row.")
 
 #: Files larger than this are parsed by pandas' C reader instead of the row-checking csv module.
 LARGE_CSV_BYTES = 64 * 1024 * 1024
@@ -82,12 +87,24 @@ class RawTable:
 def rows_text(rows: Sequence[int], word: str = "row", limit: int = 5) -> str:
     """'row 4', 'rows 4, 9, 12' or 'rows 4, 9, 12, 15, 20 and 7 more (12 rows)'."""
     unique = sorted({int(r) for r in rows})
+    one, several, many = _ROW_WORDS.get(word, _ROW_WORDS["row"])
     if len(unique) == 1:
-        return f"{word} {unique[0]}"
+        return _(one).format(row=unique[0])
     shown = ", ".join(str(r) for r in unique[:limit])
     if len(unique) <= limit:
-        return f"{word}s {shown}"
-    return f"{word}s {shown} and {len(unique) - limit} more ({len(unique)} {word}s)"
+        return _(several).format(rows=shown)
+    return _(many).format(rows=shown, more=len(unique) - limit, total=len(unique))
+
+
+#: How rows are named in messages: a table's rows, or a JSON export's records (one, several, many).
+_ROW_WORDS = {
+    "row": (N_("row {row}"), N_("rows {rows}"), N_("rows {rows} and {more} more ({total} rows)")),
+    "record": (
+        N_("record {row}"),
+        N_("records {rows}"),
+        N_("records {rows} and {more} more ({total} records)"),
+    ),
+}
 
 
 def detect_format(path: Path, declared: str = "auto") -> str | None:
@@ -129,8 +146,8 @@ def read_table_file(
             [
                 Problem(
                     name,
-                    "this is an old-style Excel .xls file, which cannot be read.",
-                    "open it in Excel or LibreOffice and save it as .xlsx (or CSV UTF-8).",
+                    _("this is an old-style Excel .xls file, which cannot be read."),
+                    _("open it in Excel or LibreOffice and save it as .xlsx (or CSV UTF-8)."),
                 )
             ],
         )
@@ -140,13 +157,22 @@ def read_table_file(
             path,
             format,
             None,
-            [Problem(name, f"unknown format '{format}'.", "use csv, xlsx, parquet or json.")],
+            [
+                Problem(
+                    name,
+                    _("unknown format '{format}'.").format(format=format),
+                    _("use csv, xlsx, parquet or json."),
+                )
+            ],
         )
     try:
         size = path.stat().st_size
     except OSError as exc:
         return RawTable(
-            path, kind, None, [Problem(name, f"cannot open the file ({exc.strerror}).", "")]
+            path,
+            kind,
+            None,
+            [Problem(name, _("cannot open the file ({reason}).").format(reason=exc.strerror), "")],
         )
     if size == 0:
         return RawTable(
@@ -156,8 +182,8 @@ def read_table_file(
             [
                 Problem(
                     name,
-                    "the file is empty (0 bytes).",
-                    "export the table again; a table needs a header row and at least one row.",
+                    _("the file is empty (0 bytes)."),
+                    _(NEEDS_ROWS),
                 )
             ],
         )
@@ -193,7 +219,7 @@ def detect_encoding(sample: bytes, *, complete: bool = True) -> tuple[str | None
             sample.decode("cp1252")
             return (
                 "cp1252",
-                "it is not UTF-8, so it was read as Windows-1252 (Excel's 'CSV' encoding)",
+                N_("it is not UTF-8, so it was read as Windows-1252 (Excel's 'CSV' encoding)"),
             )
         except UnicodeDecodeError:
             pass
@@ -217,25 +243,30 @@ def _decode(path: Path, raw: bytes, encoding: str) -> tuple[str | None, list[Pro
         detected, note = detect_encoding(raw)
         if detected is None:
             guess = None if b"\x00" in raw else guess_encoding(raw)
-            hint = f" It might be {guess}." if guess else ""
-            return None, [
-                Problem(
-                    name,
-                    "the file's text encoding cannot be recognized (it is not UTF-8 or "
-                    f"Windows-1252; it may not be a text file at all).{hint}",
-                    "open it in a spreadsheet or editor and save it as 'CSV UTF-8'"
-                    + (f", or set encoding: {guess} for this table in city.yaml" if guess else "")
-                    + ".",
-                )
-            ]
+            hint = _(" It might be {encoding}.").format(encoding=guess) if guess else ""
+            fix = (
+                _(
+                    "open it in a spreadsheet or editor and save it as 'CSV UTF-8', or set "
+                    "encoding: {encoding} for this table in city.yaml."
+                ).format(encoding=guess)
+                if guess
+                else _("open it in a spreadsheet or editor and save it as 'CSV UTF-8'.")
+            )
+            message = _(
+                "the file's text encoding cannot be recognized (it is not UTF-8 or "
+                "Windows-1252; it may not be a text file at all)."
+            )
+            return None, [Problem(name, message + hint, fix)]
         chosen = detected
         if note:
             problems.append(
                 Problem(
                     name,
-                    f"{note}.",
-                    f"check accented letters look right; to silence this, set encoding: {chosen} "
-                    "for this table in city.yaml, or save the file as 'CSV UTF-8'.",
+                    f"{_(note)}.",
+                    _(
+                        "check accented letters look right; to silence this, set encoding: "
+                        "{encoding} for this table in city.yaml, or save the file as 'CSV UTF-8'."
+                    ).format(encoding=chosen),
                     severity="warning",
                 )
             )
@@ -248,17 +279,22 @@ def _decode(path: Path, raw: bytes, encoding: str) -> tuple[str | None, list[Pro
         bad = raw[exc.start : exc.start + 1].hex().upper()
         hint = ""
         if encoding != "auto":
-            guess, _ = detect_encoding(raw)
+            guess = detect_encoding(raw)[0]
             if guess and guess != chosen:
-                hint = f" The bytes look like {guess}."
+                hint = _(" The bytes look like {encoding}.").format(encoding=guess)
         return None, [
             *problems,
             Problem(
                 name,
-                f"the file is declared as {encoding} but byte 0x{bad} on line {line} is not valid "
-                f"{chosen}.{hint}",
-                "set encoding: auto (or the right encoding, e.g. cp1252) for this table in "
-                "city.yaml, or save the file as 'CSV UTF-8'.",
+                _(
+                    "the file is declared as {declared} but byte 0x{byte} on line {line} is not "
+                    "valid {encoding}."
+                ).format(declared=encoding, byte=bad, line=line, encoding=chosen)
+                + hint,
+                _(
+                    "set encoding: auto (or the right encoding, e.g. cp1252) for this table in "
+                    "city.yaml, or save the file as 'CSV UTF-8'."
+                ),
                 line=line,
             ),
         ]
@@ -291,8 +327,8 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                "the file is empty (it holds only blank space).",
-                "export the table again; a table needs a header row and at least one row.",
+                _("the file is empty (it holds only blank space)."),
+                _(NEEDS_ROWS),
             )
         )
         return RawTable(path, "csv", None, problems, encoding=used_encoding)
@@ -329,8 +365,10 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"the CSV cannot be parsed near line {reader.line_num} ({exc}).",
-                "check for an unclosed double quote; re-export the file as CSV.",
+                _("the CSV cannot be parsed near line {line} ({reason}).").format(
+                    line=reader.line_num, reason=exc
+                ),
+                _("check for an unclosed double quote; re-export the file as CSV."),
                 line=reader.line_num,
             )
         )
@@ -340,10 +378,14 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"{rows_text(too_many)} have more fields than the header's {width} "
-                f"(delimiter {sep!r}); these rows were not read.",
-                f"a value probably contains {sep!r}: put such values in double quotes, or remove "
-                "the stray delimiters.",
+                _(
+                    "{rows} have more fields than the header's {width} (delimiter {delimiter}); "
+                    "these rows were not read."
+                ).format(rows=rows_text(too_many), width=width, delimiter=repr(sep)),
+                _(
+                    "a value probably contains {delimiter}: put such values in double quotes, or "
+                    "remove the stray delimiters."
+                ).format(delimiter=repr(sep)),
                 line=too_many[0] if len(too_many) == 1 else None,
             )
         )
@@ -351,10 +393,14 @@ def _read_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"{rows_text(too_few)} have fewer fields than the header's {width} "
-                f"(delimiter {sep!r}); these rows were not read.",
-                "add the missing values (an empty value is two delimiters side by side), or "
-                "re-export the file.",
+                _(
+                    "{rows} have fewer fields than the header's {width} (delimiter {delimiter}); "
+                    "these rows were not read."
+                ).format(rows=rows_text(too_few), width=width, delimiter=repr(sep)),
+                _(
+                    "add the missing values (an empty value is two delimiters side by side), or "
+                    "re-export the file."
+                ),
                 line=too_few[0] if len(too_few) == 1 else None,
             )
         )
@@ -380,8 +426,8 @@ def _frame_from_rows(
             problems.append(
                 Problem(
                     name,
-                    f"column {i + 1} has values but no header.",
-                    "give the column a header, or delete it.",
+                    _("column {number} has values but no header.").format(number=i + 1),
+                    _("give the column a header, or delete it."),
                 )
             )
     names = [header[i] for i in keep]
@@ -390,8 +436,8 @@ def _frame_from_rows(
         problems.append(
             Problem(
                 name,
-                f"the header repeats column(s) {', '.join(repeated)}.",
-                "give every column a different header.",
+                _("the header repeats column(s) {columns}.").format(columns=", ".join(repeated)),
+                _("give every column a different header."),
                 line=1,
             )
         )
@@ -430,12 +476,14 @@ def large_csv_dialect(
         detected, note = detect_encoding(sample, complete=False)
         if detected is None:
             problem = Problem(
-                name, "the file's text encoding cannot be recognized.", "save as UTF-8."
+                name, _("the file's text encoding cannot be recognized."), _("save as UTF-8.")
             )
             return None, ",", [problem]
         enc = detected
         if note:
-            problems.append(Problem(name, f"{note}.", "save it as UTF-8.", severity="warning"))
+            problems.append(
+                Problem(name, f"{_(note)}.", _("save it as UTF-8."), severity="warning")
+            )
     text_sample = sample.decode(enc, errors="ignore")
     sep = sniff_delimiter(text_sample) if delimiter == "auto" else delimiter
     return enc, sep, problems
@@ -483,8 +531,10 @@ def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"the file is not valid {enc} ({exc.reason} at byte {exc.start}).",
-                "set the right encoding for this table in city.yaml, or save it as UTF-8.",
+                _("the file is not valid {encoding} ({reason} at byte {byte}).").format(
+                    encoding=enc, reason=exc.reason, byte=exc.start
+                ),
+                _("set the right encoding for this table in city.yaml, or save it as UTF-8."),
             )
         )
         return RawTable(path, "csv", None, problems, encoding=enc, delimiter=sep)
@@ -492,8 +542,11 @@ def _read_large_csv(path: Path, encoding: str, delimiter: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"the CSV cannot be parsed ({str(exc).strip()}).",
-                f"make every row have as many fields as the header; quote values holding {sep!r}.",
+                _("the CSV cannot be parsed ({reason}).").format(reason=str(exc).strip()),
+                _(
+                    "make every row have as many fields as the header; quote values holding "
+                    "{delimiter}."
+                ).format(delimiter=repr(sep)),
             )
         )
         return RawTable(path, "csv", None, problems, encoding=enc, delimiter=sep)
@@ -523,9 +576,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     name = str(path)
     unreadable = Problem(
         name,
-        "this is not a readable Excel .xlsx file (it may be truncated, damaged, or another kind "
-        "of file renamed to .xlsx).",
-        "open it in Excel and save it again as .xlsx, or export the sheet as 'CSV UTF-8'.",
+        _(
+            "this is not a readable Excel .xlsx file (it may be truncated, damaged, or another "
+            "kind of file renamed to .xlsx)."
+        ),
+        _("open it in Excel and save it again as .xlsx, or export the sheet as 'CSV UTF-8'."),
     )
     # openpyxl raises many exception types for damaged workbooks (BadZipFile, KeyError, zlib and
     # XML errors), so any failure while opening or reading becomes the one plain message above.
@@ -542,9 +597,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
                         [
                             Problem(
                                 name,
-                                f"the workbook has no sheet named '{sheet}' (it has: "
-                                f"{', '.join(book.sheetnames)}).",
-                                "set sheet: to one of those names in city.yaml.",
+                                _(
+                                    "the workbook has no sheet named '{sheet}' (it has: {sheets})."
+                                ).format(sheet=sheet, sheets=", ".join(book.sheetnames)),
+                                _("set sheet: to one of those names in city.yaml."),
                                 field="sheet",
                             )
                         ],
@@ -564,9 +620,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
             path,
             "xlsx",
             None,
-            [Problem(name, "the sheet is empty.", "put a header row and the data on the sheet.")],
+            [
+                Problem(
+                    name,
+                    _("the sheet is empty."),
+                    _("put a header row and the data on the sheet."),
+                )
+            ],
         )
-    _, header_cells = cells[0]
+    header_cells = cells[0][1]
     width = max(len(r) for _, r in cells)
     header = [str(v).strip() if v is not None else "" for v in header_cells]
     header += [""] * (width - len(header))
@@ -593,8 +655,10 @@ def _read_parquet(path: Path) -> RawTable:
             [
                 Problem(
                     str(path),
-                    f"this is not a readable Parquet file ({str(exc).splitlines()[0]}).",
-                    "write the file again, or export the table as CSV instead.",
+                    _("this is not a readable Parquet file ({reason}).").format(
+                        reason=str(exc).splitlines()[0]
+                    ),
+                    _("write the file again, or export the table as CSV instead."),
                 )
             ],
         )
@@ -637,8 +701,10 @@ def _read_json(path: Path, encoding: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                f"this is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).",
-                "download or export the file again; it may be cut short.",
+                _("this is not valid JSON ({reason} at line {line}, column {column}).").format(
+                    reason=exc.msg, line=exc.lineno, column=exc.colno
+                ),
+                _("download or export the file again; it may be cut short."),
                 line=exc.lineno,
             )
         )
@@ -650,13 +716,13 @@ def _read_json(path: Path, encoding: str) -> RawTable:
         problems.append(
             Problem(
                 name,
-                "the JSON is not a list of records (objects).",
-                "use a Socrata SODA export (/resource/<id>.json) or Open311 requests.json.",
+                _("the JSON is not a list of records (objects)."),
+                _("use a Socrata SODA export (/resource/<id>.json) or Open311 requests.json."),
             )
         )
         return RawTable(path, "json", None, problems, row_word="record")
     if not data:
-        problems.append(Problem(name, "the JSON holds no records.", "export the data again."))
+        problems.append(Problem(name, _("the JSON holds no records."), _("export the data again.")))
         return RawTable(path, "json", None, problems, row_word="record")
     frame = pd.json_normalize(data, max_level=1)
     frame = frame.map(_json_text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cohort_tools.core.errors import Problem
+from cohort_tools.core.i18n import gettext as _
 
 from . import bulk, schemas
 from .check import (
@@ -33,9 +34,11 @@ def check_city(city_dir: Path) -> list[Problem]:
                 problems.append(
                     Problem(
                         str(folder.path),
-                        f"there is no {table} table.",
-                        f"add {table}.csv (or .xlsx/.parquet) if the city has this data; "
-                        "notebooks that need it will say so.",
+                        _("there is no {table} table.").format(table=table),
+                        _(
+                            "add {table}.csv (or .xlsx/.parquet) if the city has this data; "
+                            "notebooks that need it will say so."
+                        ).format(table=table),
                         city=city,
                         severity="warning",
                     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cohort_tools.core.i18n import gettext as _
+
 #: "error" stops the command (exit 1, nothing written); "warning" is reported only.
 Severity = Literal["error", "warning"]
 
@@ -32,15 +34,15 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.city:
-            parts.append(f"city '{self.city}'")
+            parts.append(_("city '{city}'").format(city=self.city))
         if self.field:
-            parts.append(f"field '{self.field}'")
+            parts.append(_("field '{field}'").format(field=self.field))
         return ", ".join(parts)
 
     def __str__(self) -> str:
         text = f"{self.location()}: {self.message}"
         if self.fix:
-            text += f" Fix: {self.fix}"
+            text += _(" Fix: {fix}").format(fix=self.fix)
         return text
 
 
@@ -62,12 +64,13 @@ class CdaError(Exception):
         errors = [p for p in self.problems if p.severity == "error"]
         lines = [self.headline] if self.headline else []
         if len(errors) > 1 or not lines:
-            lines.append(f"{len(errors)} problem(s) found:")
+            lines.append(_("{count} problem(s) found:").format(count=len(errors)))
         lines.extend(f"  - {p}" for p in self.problems)
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return self.render()
+        """The text as rendered when the error was raised, in the language spoken then."""
+        return str(self.args[0]) if self.args else self.render()
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

@@ -56,6 +56,53 @@ def test_check_with_only_warnings_exits_0(city: Path) -> None:
     assert "warning:" in result.output and "data_use_log" in result.output
 
 
+def _break_three_ways(city: Path) -> None:
+    """A bad date, a blank required cell and a file that is no table."""
+    path = city / "service_requests.csv"
+    path.write_text(path.read_text().replace("2024-05-02T09:15", "02/05/2024 09:15"))
+    path = city / "staff_survey.csv"
+    path.write_text(
+        path.read_text().replace("R001,PW,analyst,statistics", ",PW,analyst,statistics")
+    )
+    (city / "notes.csv").write_text("a,b\n1,2\n")
+
+
+def test_check_speaks_spanish_when_asked_and_english_otherwise(city: Path) -> None:
+    _break_three_ways(city)
+    english = runner.invoke(data_app, ["check", str(city)])
+    spanish = runner.invoke(data_app, ["check", str(city), "--language", "es"])
+    assert english.exit_code == spanish.exit_code == 1
+    assert "is blank in row 3" in english.output and "Fix:" in english.output
+    for words in (
+        "la columna 'respondent_id' está vacía en fila 3",
+        "tiene fechas en formatos mezclados",
+        "este archivo no es una de las tablas de la ciudad",
+        "Cómo corregirlo:",
+        "aviso:",
+        "No se cambió nada",
+    ):
+        assert words in spanish.output, (words, spanish.output)
+    for english_words in ("Fix:", "warning:", "is blank", " row ", "Nothing was changed"):
+        assert english_words not in spanish.output, (english_words, spanish.output)
+
+
+def test_check_speaks_the_language_city_yaml_names(city: Path) -> None:
+    _break_three_ways(city)
+    profile = city / "city.yaml"
+    profile.write_text(profile.read_text() + "language: es\n")
+    result = runner.invoke(data_app, ["check", str(city)])
+    assert result.exit_code == 1
+    assert "está vacía en fila 3" in result.output, result.output
+    overridden = runner.invoke(data_app, ["check", str(city), "--language", "en"])
+    assert "is blank in row 3" in overridden.output
+
+
+def test_check_with_an_unknown_language_names_the_choices(city: Path) -> None:
+    result = runner.invoke(data_app, ["check", str(city), "--language", "fr"])
+    assert result.exit_code == 1
+    assert "--language" in result.output and "es (Español)" in result.output
+
+
 def test_check_of_a_missing_folder_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(data_app, ["check", str(tmp_path / "nowhere")])
     assert result.exit_code == 1 and "does not exist" in result.output

@@ -42,6 +42,18 @@ def test_load_refuses_an_invalid_table_and_lists_the_problems(city: Path) -> Non
     assert not list((city / ".cda-cache").glob("*departments*")), "a file was left behind"
 
 
+def test_load_in_a_spanish_notebook_explains_the_problem_in_spanish(city: Path) -> None:
+    from cohort_tools.core import i18n
+
+    path = city / "departments.csv"
+    path.write_text(path.read_text().replace(",45,", ",-45,"))
+    with i18n.speaking("es"), pytest.raises(CdaError) as info:
+        load(city, "departments")
+    text = str(info.value)
+    assert "La tabla departments de testville no es válida" in text, text
+    assert "debe ser 0 o más" in text and "fila 3" in text and "Cómo corregirlo:" in text
+
+
 def test_load_checks_foreign_keys_of_the_table(city: Path) -> None:
     path = city / "staff_survey.csv"
     path.write_text(path.read_text().replace("R002,PK", "R002,ZZ"))

@@ -462,6 +462,8 @@ class Reference:
     median_income: float
     centre: tuple[float, float]
     yaml_header: str = field(default="")
+    #: the language the city's team reads (city.yaml ``language``; English is not written)
+    language: str = field(default="en")
 
 
 US = Reference(
@@ -530,6 +532,7 @@ CO = Reference(
     disability_gap=-0.25,
     median_income=28_000_000,
     centre=(5.0, -76.5),
+    language="es",
     yaml_header=(
         "# {name} es una ciudad ficticia creada por cohort_tools.citydata.demo; todos los nombres\n"
         "# y cifras de esta carpeta son inventados. Datos de {year}, extraídos el {as_of}.\n"

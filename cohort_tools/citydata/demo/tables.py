@@ -588,6 +588,8 @@ def _city_yaml(city_id: str, name: str, profile: Profile) -> str:
     if ref.currency != "USD":
         doc["currency"] = ref.currency
     doc["timezone"] = profile.timezone
+    if ref.language != "en":
+        doc["language"] = ref.language
     doc["suppression_threshold"] = 11
     header = ref.yaml_header.format(name=name, year=YEAR, as_of=AS_OF.date())
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
