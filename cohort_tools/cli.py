@@ -81,11 +81,8 @@ def _city_check(result: data.CityCheck, _: Mapping[str, Any]) -> int:
 
 
 def _imported(result: Any, _: Mapping[str, Any]) -> None:
-    for p in result.warnings:
-        typer.echo(f"warning: {p}", err=True)
-    for old in result.replaced:
-        typer.echo(f"removed the previous {old.name}", err=True)
-    typer.echo(f"Imported {result.rows} rows into {result.path}.")
+    for line, to_stderr in result.report():
+        typer.echo(line, err=to_stderr)
 
 
 def _dictionary(result: str, params: Mapping[str, Any]) -> None:
@@ -158,6 +155,7 @@ COMMON_HELP = {
     "force": "Replace what is there.",
 }
 
+_CITY_LANGUAGE = "Language of the messages (en, es). Default: the language in city.yaml, else en."
 _NEAREST_COURSE = "Course folder with the graded workshops. Default: ./course when it exists."
 
 COMMANDS: tuple[Command, ...] = (
@@ -180,8 +178,7 @@ COMMANDS: tuple[Command, ...] = (
             "Validate every table of a city folder; list every problem; exit 1 on errors.",
             _city_check, arguments=("city_dir",),
             helps={"city_dir": "The city data folder (holding city.yaml).",
-                   "language": "Language of the messages (en, es). Default: the language in "
-                               "city.yaml, else en."}),
+                   "language": _CITY_LANGUAGE}),
     Command("data import", data.import_file,
             "Normalize and validate an export, then write it into a city folder as TABLE.",
             _imported, arguments=("source",),
@@ -194,7 +191,7 @@ COMMANDS: tuple[Command, ...] = (
                    "sheet": "Excel sheet name.",
                    "date_format": "strptime format if dates are not ISO.",
                    "output_format": "csv, or parquet for large tables.",
-                   "force": "Replace an existing table."}),
+                   "force": "Replace an existing table.", "language": _CITY_LANGUAGE}),
     Command("data dictionary", data.dictionary,
             "Print (or write) the data dictionary generated from the schemas.", _dictionary,
             helps={"out": "Write the Markdown here instead of printing it."}),

@@ -55,21 +55,27 @@ class CityCheck:
             return "\n".join(lines)
 
 
+def _language(language: str | None, city_dir: Path) -> str:
+    """``language`` if given (and known), else the one city.yaml names, else English."""
+    from .config import declared_language
+
+    if language is not None:
+        try:
+            return known_language(language)
+        except ValueError as exc:
+            raise CdaError.single("--language", str(exc), _("pick one of those.")) from None
+    return declared_language(city_dir) or SOURCE_LANGUAGE
+
+
 def check(*, city_dir: Path, language: str | None = None) -> CityCheck:
     """Validate every table of a city folder and collect every problem (nothing is changed).
 
     The problems are written in ``language``: by default the ``language`` city.yaml names, else
     English.
     """
-    from .config import declared_language
     from .validate import check_city
 
-    if language is not None:
-        try:
-            known_language(language)
-        except ValueError as exc:
-            raise CdaError.single("--language", str(exc), _("pick one of those.")) from None
-    chosen = language or declared_language(city_dir) or SOURCE_LANGUAGE
+    chosen = _language(language, city_dir)
     with speaking(chosen):
         return CityCheck(city_dir, check_city(city_dir), chosen)
 
@@ -87,28 +93,30 @@ def import_file(
     date_format: str | None = None,
     output_format: OutputFormat = "csv",
     force: bool = False,
+    language: str | None = None,
 ) -> ImportResult:
     """Normalise and validate an export, then write it into ``city_dir`` as ``table``.
 
     ``preset`` is a named column map (e.g. ``socrata_nyc_311``); ``date_format`` a strptime format
     for dates that are not ISO 8601; ``output_format`` csv, or parquet for large tables. An existing
-    table is replaced only with ``force``.
+    table is replaced only with ``force``. Messages are in ``language`` (default: the city.yaml's).
     """
     from .importer import import_table
 
-    return import_table(
-        source,
-        city_dir=city_dir,
-        table=table,
-        format=format,
-        preset=preset,
-        encoding=encoding,
-        delimiter=delimiter,
-        sheet=sheet,
-        date_format=date_format,
-        force=force,
-        output_format=output_format,
-    )
+    with speaking(_language(language, city_dir)):
+        return import_table(
+            source,
+            city_dir=city_dir,
+            table=table,
+            format=format,
+            preset=preset,
+            encoding=encoding,
+            delimiter=delimiter,
+            sheet=sheet,
+            date_format=date_format,
+            force=force,
+            output_format=output_format,
+        )
 
 
 def dictionary(*, out: Path | None = None) -> str:

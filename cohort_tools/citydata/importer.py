@@ -17,6 +17,8 @@ import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.fileio import atomic_write_bytes
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, current_language
+from cohort_tools.core.i18n import gettext as _
 
 from . import schemas
 from .check import TABLE_EXTENSIONS, check_prepared, cross_check
@@ -35,6 +37,25 @@ class ImportResult:
     rows: int
     replaced: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    language: str = SOURCE_LANGUAGE
+
+    def report(self) -> list[tuple[str, bool]]:
+        """What to print, line by line, in the import's language: (text, to stderr)."""
+        from cohort_tools.core.i18n import speaking
+
+        with speaking(self.language):
+            lines = [(_("warning: {problem}").format(problem=p), True) for p in self.warnings]
+            lines += [
+                (_("removed the previous {file}").format(file=old.name), True)
+                for old in self.replaced
+            ]
+            lines.append(
+                (
+                    _("Imported {rows} rows into {file}.").format(rows=self.rows, file=self.path),
+                    False,
+                )
+            )
+            return lines
 
 
 def _existing(city_dir: Path, table: str) -> list[Path]:
@@ -88,20 +109,28 @@ def import_table(
     city_dir = Path(city_dir)
     if table not in schemas.TABLES:
         raise CdaError.single(
-            table, f"'{table}' is not a city table.", f"use one of: {', '.join(schemas.TABLES)}."
+            table,
+            _("'{table}' is not a city table.").format(table=table),
+            _("use one of: {choices}.").format(choices=", ".join(schemas.TABLES)),
         )
     if not source.is_file():
-        raise CdaError.single(source, "the file to import does not exist.", "check the path.")
+        raise CdaError.single(source, _("the file to import does not exist."), _("check the path."))
     if preset is not None:
         if preset not in preset_names():
             raise CdaError.single(
-                preset, f"unknown preset '{preset}'.", f"use one of: {', '.join(preset_names())}."
+                preset,
+                _("unknown preset '{preset}'.").format(preset=preset),
+                _("use one of: {choices}.").format(choices=", ".join(preset_names())),
             )
         if preset_table(preset) != table:
             raise CdaError.single(
                 preset,
-                f"preset '{preset}' is for the {preset_table(preset)} table, not {table}.",
-                f"use --table {preset_table(preset)}, or drop --preset.",
+                _("preset '{preset}' is for the {its_table} table, not {table}.").format(
+                    preset=preset, its_table=preset_table(preset), table=table
+                ),
+                _("use --table {its_table}, or drop --preset.").format(
+                    its_table=preset_table(preset)
+                ),
             )
     config: CityConfig | None = None
     if (city_dir / CITY_FILE).exists():
@@ -110,9 +139,13 @@ def import_table(
         if declared and declared.file:
             raise CdaError.single(
                 city_dir / CITY_FILE,
-                f"city.yaml reads the {table} table from '{declared.file}', so an imported "
-                f"{table} file would be ignored.",
-                f"remove tables.{table}.file from city.yaml first (or keep using that file).",
+                _(
+                    "city.yaml reads the {table} table from '{file}', so an imported {table} "
+                    "file would be ignored."
+                ).format(table=table, file=declared.file),
+                _(
+                    "remove tables.{table}.file from city.yaml first (or keep using that file)."
+                ).format(table=table),
                 field=f"tables.{table}.file",
             )
     target = city_dir / f"{table}.{output_format}"
@@ -120,14 +153,22 @@ def import_table(
     if source.resolve() in {p.resolve() for p in [*existing, target]}:
         raise CdaError.single(
             source,
-            "this file is already the city's table; importing it onto itself would overwrite it.",
-            "import from a copy outside the city folder, or use `cda data check` to validate it.",
+            _(
+                "this file is already the city's table; importing it onto itself would "
+                "overwrite it."
+            ),
+            _(
+                "import from a copy outside the city folder, or use `cda data check` to "
+                "validate it."
+            ),
         )
     if existing and not force:
         raise CdaError.single(
             existing[0],
-            f"the city already has a {table} table ({', '.join(p.name for p in existing)}).",
-            "pass --force to replace it, or import into another city folder.",
+            _("the city already has a {table} table ({files}).").format(
+                table=table, files=", ".join(p.name for p in existing)
+            ),
+            _("pass --force to replace it, or import into another city folder."),
         )
     table_config = TableConfig(
         preset=preset,
@@ -149,7 +190,7 @@ def import_table(
     )
     if item.frame is not None:
         prepared: dict[str, PreparedTable] = {table: item}
-        for column, (other, _) in schemas.foreign_keys(table).items():
+        for column, (other, _column) in schemas.foreign_keys(table).items():
             if column in item.frame:
                 found = _existing(city_dir, other)
                 if len(found) == 1:
@@ -164,7 +205,9 @@ def import_table(
     if errors or item.frame is None:
         raise CdaError(
             errors or problems,
-            headline=f"{source} was not imported as {table}; nothing was written.",
+            headline=_("{file} was not imported as {table}; nothing was written.").format(
+                file=source, table=table
+            ),
         )
     ordered = [c for c in schemas.TABLES[table].columns if c in item.frame]
     frame = item.frame[ordered].reset_index(drop=True)
@@ -180,4 +223,4 @@ def import_table(
         with contextlib.suppress(FileNotFoundError):
             old.unlink()
     warnings = [p for p in problems if p.severity != "error"]
-    return ImportResult(target, len(frame), replaced, warnings)
+    return ImportResult(target, len(frame), replaced, warnings, current_language())

@@ -160,6 +160,24 @@ def test_import_refuses_to_overwrite_without_force(city: Path, tmp_path: Path) -
     assert target.read_text().splitlines()[1] == "X,X,1,1.0,0"
 
 
+def test_import_speaks_the_language_city_yaml_names(city: Path, tmp_path: Path) -> None:
+    profile = city / "city.yaml"
+    profile.write_text(profile.read_text() + "language: es\n")
+    source = tmp_path / "depts.csv"
+    source.write_text("department_id,department,headcount,budget_usd,data_roles\nX,X,-1,1,0\n")
+    args = ["import", str(source), "--city-dir", str(city), "--table", "departments"]
+    refused = runner.invoke(data_app, args)
+    assert refused.exit_code == 1
+    assert "la ciudad ya tiene una tabla departments" in refused.output, refused.output
+    invalid = runner.invoke(data_app, [*args, "--force"])
+    assert invalid.exit_code == 1
+    assert "no se importó como departments; no se escribió nada" in invalid.output, invalid.output
+    assert "debe ser 0 o más" in invalid.output and "fila 2" in invalid.output
+    source.write_text("department_id,department,headcount,budget_usd,data_roles\nX,X,1,1,0\n")
+    imported = runner.invoke(data_app, [*args, "--force"])
+    assert imported.exit_code == 0 and "Filas importadas en" in imported.output, imported.output
+
+
 def test_import_of_invalid_data_writes_nothing(city: Path, tmp_path: Path) -> None:
     source = tmp_path / "outcomes.xlsx"
     import openpyxl
