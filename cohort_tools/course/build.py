@@ -34,7 +34,7 @@ import nbformat
 from cohort_tools.core import defaults, paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.core.i18n import translated_source
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, translated_source
 from cohort_tools.lessons.checkpoints import NBGRADER_CODE_STUB, code_stub
 from cohort_tools.lessons.forms import FORM_SUFFIX
 from cohort_tools.model.cohort import Cohort, load_cohort
@@ -61,13 +61,14 @@ class Workshop:
     name: str
     path: Path
     source: str
+    language: str = SOURCE_LANGUAGE  # the language its text is written in
 
     def edition(self, language: str) -> Workshop:
         """This workshop in ``language``: its translated MyST source when there is one."""
         path = translated_source(self.path, language)
         if path is None or path == self.path:
             return self
-        return Workshop(self.name, path, path.read_text(encoding="utf-8"))
+        return Workshop(self.name, path, path.read_text(encoding="utf-8"), language)
 
 
 @dataclass
@@ -194,6 +195,8 @@ def city_source(
     learners_view(nb)
     # Cell ids must be unique and stable: nbgrader keys cells by grade_id, the rest by position.
     nb.metadata["cda"] = {"workshop": ws.name, "city": city, "reads_course": reads_course}
+    if ws.language != SOURCE_LANGUAGE:  # the feedback page is written in it
+        nb.metadata["cda"]["language"] = ws.language
     return nb
 
 

@@ -20,6 +20,14 @@ nbgrader                  0.9        :func:`shared_gradebook`: ``SaveAutoGrades`
                                      ``AssignLatePenalties`` open ``Gradebook(db_url)`` themselves;
                                      their module-level ``Gradebook`` name is pointed at one open
                                      gradebook for the duration, so one submission is one transaction.
+nbgrader                  0.9        :func:`feedback_in_language`: the words of nbgrader's feedback
+                                     page template (``feedback/index.html.j2``: "Score:", "Student's
+                                     answer", ...) are fixed English text, not catalog messages; the
+                                     page is written in the notebook's language by replacing them,
+                                     and marked with its ``lang``. The template also loads MathJax
+                                     from a CDN whatever nbconvert's ``mathjax_url`` says; the
+                                     workshops hold no formulas, so that script tag is dropped (the
+                                     page works offline).
 nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
                                      (``gb.db.commit()``); commits become flushes for the duration.
 nbclient                  0.11       :func:`poll_in_slices` (with jupyter_client 8.10's
@@ -51,6 +59,8 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
+
+from cohort_tools.core.i18n import N_
 
 #: The major.minor version of each package whose internals this module relies on.
 RELIED_ON: dict[str, str] = {
@@ -222,6 +232,65 @@ def nbgrader_resources(
     meta["modified_date"] = dt.datetime.now().strftime("%B %d, %Y")
     resources["metadata"] = meta
     return resources
+
+
+#: The fixed words of nbgrader 0.9's feedback page (``feedback/index.html.j2``) as they appear in its
+#: HTML, each with its replacement: markup whose ``{}`` are filled with the catalog messages in order.
+#: The markup around a word is kept so only the template's text is replaced, never a learner's answer.
+_FEEDBACK_WORDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (">Test cell</a>", ">{}</a>", (N_("Test cell"),)),
+    (">Coding free-response</a>", ">{}</a>", (N_("Coding free-response"),)),
+    (">Written response</a>", ">{}</a>", (N_("Written response"),)),
+    (">Task</a>", ">{}</a>", (N_("Task"),)),
+    (">Comment</a>", ">{}</a>", (N_("Comment"),)),
+    ("Late submission penalty (Score: ", "{} ({} ", (N_("Late submission penalty"), N_("Score:"))),
+    ("(Score: ", "({} ", (N_("Score:"),)),
+    ("\n      Score: ", "\n      {} ", (N_("Score:"),)),
+    ('<a href="#top">(Top)</a>', '<a href="#top">({})</a>', (N_("Top"),)),
+    (
+        '<span class="nbgrader-label">Student\'s answer</span>',
+        '<span class="nbgrader-label">{}</span>',
+        (N_("Your answer"),),
+    ),
+    (
+        '<span class="nbgrader-label">Student\'s task</span>',
+        '<span class="nbgrader-label">{}</span>',
+        (N_("Your task"),),
+    ),
+    (
+        '<span class="nbgrader-label">Grade cell: ',
+        '<span class="nbgrader-label">{} ',
+        (N_("Check:"),),
+    ),
+    ('<span class="nbgrader-label">Task: ', '<span class="nbgrader-label">{} ', (N_("Task:"),)),
+    ("<b>Comments:</b>", "<b>{}</b>", (N_("Comments:"),)),
+)
+
+
+#: The CDN script nbgrader 0.9's feedback template loads (``{{ mathjax() }}``, nbconvert's default).
+_FEEDBACK_MATHJAX = (
+    '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js'
+    '?config=TeX-AMS_CHTML-full,Safe"> </script>'
+)
+
+
+def feedback_in_language(page: str, language: str, *, notebook: str = "", title: str = "") -> str:
+    """nbgrader's feedback page with its template's words in ``language``, ``<html lang>``, and the
+    workshop's ``title`` where the template shows the notebook's file name (``notebook``)."""
+    import html
+
+    from cohort_tools.core.i18n import gettext
+
+    out = page.replace("<html>", f'<html lang="{language}">', 1)
+    out = out.replace(_FEEDBACK_MATHJAX, "", 1)
+    if notebook and title:
+        shown = html.escape(title)
+        out = out.replace(f"<title>{notebook}</title>", f"<title>{shown}</title>", 1)
+        out = out.replace(f"<h4>{notebook} (", f"<h4>{shown} (", 1)
+    for english, markup, messages in _FEEDBACK_WORDS:
+        words = [gettext(m, language=language) for m in messages]
+        out = out.replace(english, markup.format(*words))
+    return out
 
 
 class _SharedGradebook:

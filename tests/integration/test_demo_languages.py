@@ -66,3 +66,24 @@ def test_each_citys_strategy_and_calendar_are_in_its_language(demo_run: tuple[An
         assert coaching in ics, (city, coaching)
     spanish = (out / "strategy" / SPANISH[0] / "strategy.html").read_text(encoding="utf-8")
     assert "Estrategia" in spanish
+
+
+def test_each_citys_feedback_pages_are_in_its_language_and_name_the_workshop(
+    demo_run: tuple[Any, Path],
+) -> None:
+    _, out = demo_run
+    pages = sorted((out / "course" / "feedback").glob("*/*/*.html"))
+    assert pages
+    seen = set()
+    for page in pages:
+        city = page.parent.name.split("--", 1)[1]
+        lang = LANGUAGE[city]
+        seen.add(city)
+        text = page.read_text(encoding="utf-8")
+        assert _lang(page) == lang, page
+        assert "cdnjs" not in text and '<script src="http' not in text, page
+        heading = re.search(r"<h4>([^<]*)</h4>", text)
+        assert heading and not heading.group(1).startswith(page.stem), (page, heading)
+        score = "(Puntaje:" if lang == "es" else "(Score:"
+        assert score in heading.group(1), (page, heading.group(1))
+    assert seen == set(LANGUAGE), seen

@@ -26,3 +26,65 @@ def test_a_patch_release_is_accepted() -> None:
         return compat.RELIED_ON[package] + ".99"
 
     assert compat.check_versions(installed) == []
+
+
+#: A piece of a real feedback page (nbgrader 0.9's template), with a learner's answer that happens to
+#: hold the template's words.
+FEEDBACK_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<title>m1_workshop_a_data_routines</title>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML-full,Safe"> </script>
+</head>
+<body>
+<h4>m1_workshop_a_data_routines (Score: 9.0 / 11.0)</h4>
+<li><a href="#check-vision">Test cell</a> (Score: 1.0 / 1.0)</li>
+<li><a href="#reflection">Coding free-response</a> (Score: 0.0 / 2.0)</li>
+<a name="reflection"></a><div class="panel-heading"><span class="nbgrader-label">Student's answer</span><span class="pull-right">
+      Score: 0.0 / 2.0 <a href="#top">(Top)</a>
+</span></div>
+<pre>reflection = "Score: our Test cell and Comments: were fine"</pre>
+<span class="nbgrader-label">Grade cell: <code>check-vision</code></span>
+<b>Comments:</b> well argued
+</body>
+</html>"""
+
+
+def test_a_feedback_page_is_written_in_the_notebooks_language_and_needs_no_network() -> None:
+    page = compat.feedback_in_language(
+        FEEDBACK_PAGE,
+        "es",
+        notebook="m1_workshop_a_data_routines",
+        title="Taller A: rutinas de datos",
+    )
+    assert '<html lang="es">' in page and "cdnjs" not in page
+    assert "<title>Taller A: rutinas de datos</title>" in page
+    assert "<h4>Taller A: rutinas de datos (Puntaje: 9.0 / 11.0)</h4>" in page
+    for spanish in (">Verificación</a> (Puntaje: 1.0", "Su respuesta", "(Arriba)", "Comentarios:"):
+        assert spanish in page, spanish
+    assert "      Puntaje: 0.0 / 2.0" in page
+    # the learner's own words are theirs
+    assert 'reflection = "Score: our Test cell and Comments: were fine"' in page
+    outside_answer = page.replace('"Score: our Test cell and Comments: were fine"', "")
+    for english in ("Score:", "Test cell", "Student's answer", "(Top)", "Comments:", "Grade cell"):
+        assert english not in outside_answer, english
+
+
+def test_nbgrader_feedback_template_still_has_the_words_compat_replaces() -> None:
+    from pathlib import Path
+
+    import nbconvert
+    import nbgrader
+
+    template = (
+        Path(nbgrader.__file__).parent
+        / "server_extensions/formgrader/templates/feedback/index.html.j2"
+    ).read_text(encoding="utf-8")
+    for word in ("Test cell", "Coding free-response", "Written response", ">Task</a>",
+                 ">Comment</a>", "Late submission penalty (Score: -", "(Score: ", "(Top)",
+                 "Student's answer", "Student's task", "Grade cell: ", "Task: ",
+                 "<b>Comments:</b>", "{{ mathjax() }}", "<html>"):  # fmt: skip
+        assert word in template, word
+    nbconvert_base = Path(nbconvert.__file__).parents[4] / "share/jupyter/nbconvert/templates/base"
+    mathjax = (nbconvert_base / "mathjax.html.j2").read_text(encoding="utf-8")
+    assert compat._FEEDBACK_MATHJAX.split('"')[1] in mathjax
