@@ -97,7 +97,10 @@ def kit_languages(cohort: Cohort, languages: Sequence[str] | None = None) -> lis
     """The languages to write the kit in: ``languages`` (each checked), or the cohort's language
     and then each other language its cities read, in the cohort file's order."""
     if languages:
-        return list(dict.fromkeys(i18n.known_language(code) for code in languages))
+        try:
+            return list(dict.fromkeys(i18n.known_language(code) for code in languages))
+        except ValueError as exc:
+            raise CdaError.single("--language", f"{exc}.", "give a language code listed.") from None
     return list(dict.fromkeys([cohort.language, *(c.lang for c in cohort.cities)]))
 
 
