@@ -312,8 +312,12 @@ COMMANDS: tuple[Command, ...] = (
                    "yes": "Really delete the users and their work."}),
     Command("kit build", kit.build_kit,
             "Write every kit page as HTML and PDF, the cohort view, blank forms and the survey "
-            "template.", _kit, helps={"out": "Folder for the printable kit.",
-                                      "pdf": "Also print each page to PDF."}),
+            "template.", _kit, flags={"languages": "--language"},
+            helps={"out": "Folder for the printable kit.",
+                   "pdf": "Also print each page to PDF.",
+                   "languages": "Language of the kit (repeatable: en, es). Default: every "
+                                "language of the cohort; the cohort's language in --out, others "
+                                "in --out/<language>."}),
     Command("kit feedback", kit.check_feedback_file,
             "Check a showcase feedback form; list every problem; exit 1 if there is one.",
             _text_line, arguments=("path",),

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from decimal import Decimal
@@ -40,6 +41,7 @@ from babel.dates import format_date as _babel_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency as _babel_currency
 from babel.numbers import format_decimal, get_territory_currencies
+from babel.numbers import format_percent as _babel_percent
 
 from cohort_tools.core.dates import us_date
 
@@ -337,6 +339,18 @@ def format_number(
     return str(format_decimal(value, format=pattern, locale=locale_for(language, country)))
 
 
+def format_percent(
+    share: float, *, language: str | None = None, country: str | None = None, digits: int = 0
+) -> str:
+    """A share (0.125) as a percentage the locale's way: ``12.5%`` in English, ``12,5 %`` in Spain,
+    ``12,5%`` in Colombia (CLDR's pattern, with ``digits`` decimals)."""
+    loc = locale_for(language, country)
+    pattern = loc.percent_formats[None].pattern.split(";")[0]
+    if digits:
+        pattern = re.sub(r"0(?=[^0#]*%)", "0." + "0" * digits, pattern, count=1)
+    return str(_babel_percent(share, format=pattern, locale=loc))
+
+
 def currency_of(country: str) -> str:
     """The ISO 4217 code of a country's money today (``CO`` -> ``COP``)."""
     found = get_territory_currencies(country)
@@ -376,6 +390,7 @@ __all__ = [
     "format_date",
     "format_money",
     "format_number",
+    "format_percent",
     "gettext",
     "known_language",
     "locale_for",

@@ -9,6 +9,11 @@ Privacy: the page holds only city-level figures. Survey figures appear only when
 threshold of staff answered; neighborhood rates are computed from counts that went through the
 shared suppression function, and suppressed neighborhoods are counted, never dropped silently.
 Takeaways are computed from the figures, so they say what the data shows, whatever it shows.
+
+The page is written in the current language (:func:`cohort_tools.core.i18n.speaking`): every
+sentence, caption and heading is a catalog message, and in a language other than English numbers
+and percentages follow the locale (``12,5`` and ``45 %`` where CLDR writes them so). English keeps
+its own formats.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ import pandas as pd
 
 from cohort_tools.citydata import open_city
 from cohort_tools.citydata.loader import CityData
+from cohort_tools.core import i18n
+from cohort_tools.core.i18n import N_
+from cohort_tools.core.i18n import gettext as _
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.render.page import page
 
-MISSING = "not shared"
+#: A figure the city has not shared the table for (shown in the current language).
+MISSING = N_("not shared")
 
 
 @dataclass
@@ -42,12 +51,37 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+def _english() -> bool:
+    """Whether the page is written in English (its own number formats: ``12.5``, ``45%``)."""
+    return i18n.current_language() == i18n.SOURCE_LANGUAGE
+
+
 def _pct(share: float | None) -> str:
-    return MISSING if share is None or math.isnan(share) else f"{100 * share:.0f}%"
+    """A share as a whole percentage (``45%``; ``45 %`` where the locale writes it so)."""
+    if share is None or math.isnan(share):
+        return _(MISSING)
+    return f"{100 * share:.0f}%" if _english() else i18n.format_percent(share)
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    return MISSING if value is None or math.isnan(value) else f"{value:,.{digits}f}"
+    """A figure with thousands separators, or "not shared"."""
+    if value is None or math.isnan(value):
+        return _(MISSING)
+    return f"{value:,.{digits}f}" if _english() else i18n.format_number(value, digits=digits)
+
+
+def _dec(value: float, digits: int = 1) -> str:
+    """A figure in a sentence (``3.5``; ``3,5`` in Colombia)."""
+    return f"{value:.{digits}f}" if _english() else i18n.format_number(value, digits=digits)
+
+
+def _count(value: int) -> str:
+    """A count (``1,200``; ``1.200`` in Colombia)."""
+    return f"{value:,}" if _english() else i18n.format_number(value)
+
+
+def _of(part: int, total: int) -> str:
+    return _("{part} of {total}").format(part=_count(part), total=_count(total))
 
 
 def _table(city: CityData, name: str) -> pd.DataFrame | None:
@@ -65,31 +99,39 @@ def _m1_row(city: CityData) -> tuple[list[str], dict[str, float]]:
     if requests is not None and len(requests):
         span = exhibits.coverage(requests)
         closed = exhibits.with_days_to_close(requests)
-        covered = f"{span.rows:,} over {span.weeks} weeks" if span.weeks else f"{span.rows:,}"
+        covered = (
+            _("{requests} over {weeks} weeks").format(
+                requests=_count(span.rows), weeks=_count(span.weeks)
+            )
+            if span.weeks
+            else _count(span.rows)
+        )
         median = float(closed["days_to_close"].median()) if len(closed) else float("nan")
         facts["median_days"] = median
     else:
-        covered, median = MISSING, float("nan")
+        covered, median = _(MISSING), float("nan")
     metrics = _table(city, "performance_metrics")
     if metrics is not None and len(metrics):
         against = exhibits.metrics_against_target(metrics)
         with_target = against[against["target"].notna()]
         met = int(with_target["meets_target"].astype(bool).sum())
         no_target = int(against["target"].isna().sum())
-        targets = f"{met} of {len(with_target)}"
+        targets = _of(met, len(with_target))
         facts["met"], facts["with_target"], facts["no_target"] = met, len(with_target), no_target
-        no_target_text = str(no_target)
+        no_target_text = _count(no_target)
     else:
-        targets, no_target_text = MISSING, MISSING
+        targets, no_target_text = _(MISSING), _(MISSING)
     log = _table(city, "data_use_log")
     departments = _table(city, "departments")
     if log is not None:
         total = len(departments) if departments is not None else log["department_id"].nunique()
         with_log = log["department_id"].nunique()
-        logged = f"{len(log)} entries; {with_log} of {total} departments"
+        logged = _("{entries} entries; {with_log} of {total} departments").format(
+            entries=_count(len(log)), with_log=_count(with_log), total=_count(total)
+        )
         facts["departments_without_log"] = total - with_log
     else:
-        logged = "no log yet"
+        logged = _("no log yet")
         facts["departments_without_log"] = float("nan")
     return [city.config.name, covered, _num(median), targets, no_target_text, logged], facts
 
@@ -97,15 +139,15 @@ def _m1_row(city: CityData) -> tuple[list[str], dict[str, float]]:
 def m1_table(cities: Sequence[CityData]) -> Table:
     table = Table(
         keynote="m1-keynote",
-        title="Module 1 keynote: leading with data",
-        caption="Service requests, performance against targets and the data-use log, by city.",
+        title=_("Module 1 keynote: leading with data"),
+        caption=_("Service requests, performance against targets and the data-use log, by city."),
         columns=[
-            "City",
-            "Service requests in the data",
-            "Median days to close a request",
-            "Metrics with a target that meet it",
-            "Metrics with no target",
-            "Data-use log",
+            _("City"),
+            _("Service requests in the data"),
+            _("Median days to close a request"),
+            _("Metrics with a target that meet it"),
+            _("Metrics with no target"),
+            _("Data-use log"),
         ],
     )
     all_facts = []
@@ -116,25 +158,29 @@ def m1_table(cities: Sequence[CityData]) -> Table:
     met = sum(int(f.get("met", 0)) for _, f in all_facts)
     with_target = sum(int(f.get("with_target", 0)) for _, f in all_facts)
     if with_target:
+        share = f"{100 * met / with_target:.0f}%" if _english() else _pct(met / with_target)
         table.takeaways.append(
-            f"Across the cohort, {met} of {with_target} metrics with a target meet it "
-            f"({100 * met / with_target:.0f}%)."
+            _(
+                "Across the cohort, {met} of {total} metrics with a target meet it ({share})."
+            ).format(met=_count(met), total=_count(with_target), share=share)
         )
     missing_targets = [n for n, f in all_facts if f.get("no_target", 0) > 0]
     table.takeaways.append(
-        f"{len(missing_targets)} of {len(all_facts)} cities have at least one metric with no "
-        "target."
+        _("{count} of {total} cities have at least one metric with no target.").format(
+            count=_count(len(missing_targets)), total=_count(len(all_facts))
+        )
         if missing_targets
-        else "Every city that shared its metrics has a target for each of them."
+        else _("Every city that shared its metrics has a target for each of them.")
     )
     medians = [
         f["median_days"] for _, f in all_facts if not math.isnan(f.get("median_days", math.nan))
     ]
     if len(medians) >= 2:
         table.takeaways.append(
-            f"Median days to close range from {min(medians):.1f} to {max(medians):.1f}. Cities "
-            "count and close requests differently, so compare each city with its own history "
-            "first."
+            _(
+                "Median days to close range from {low} to {high}. Cities count and close requests "
+                "differently, so compare each city with its own history first."
+            ).format(low=_dec(min(medians)), high=_dec(max(medians)))
         )
     return table
 
@@ -149,54 +195,57 @@ def _m2_row(city: CityData, threshold: int) -> tuple[list[str], dict[str, float]
     facts: dict[str, float] = {}
     survey = _table(city, "staff_survey")
     if survey is None:
-        answered, thin, want = MISSING, MISSING, MISSING
+        answered, thin, want = _(MISSING), _(MISSING), _(MISSING)
     else:
         n = int(survey["respondent_id"].nunique())
         wide = skills.citywide(survey, threshold=threshold)
         if len(wide):
-            answered = f"{n:,}"
+            answered = _count(n)
             weakest = wide["share_practitioner_plus"].idxmin()
             share = float(wide.loc[weakest, "share_practitioner_plus"])
-            thin = f"{skills.SKILL_LABELS[str(weakest)]} ({100 * share:.0f}%)"
+            thin = f"{skills.SKILL_LABELS[str(weakest)]} ({_pct(share)})"
             want_share = float(wide["share_want_training"].mean())
             want = _pct(want_share)
             facts["want"] = want_share
         else:
-            answered, thin, want = f"fewer than {threshold}", "withheld", "withheld"
+            answered = _("fewer than {threshold}").format(threshold=_count(threshold))
+            thin, want = _("withheld"), _("withheld")
     departments = _table(city, "departments")
     if departments is not None and len(departments):
         staff = int(departments["headcount"].sum())
         roles = int(departments["data_roles"].sum())
         per_100 = 100 * roles / staff if staff else float("nan")
         none = int((departments["data_roles"] == 0).sum())
-        capacity = f"{per_100:.1f}"
-        without = f"{none} of {len(departments)}"
+        capacity = _dec(per_100)
+        without = _of(none, len(departments))
         facts["per_100"] = per_100
     else:
-        capacity, without = MISSING, MISSING
+        capacity, without = _(MISSING), _(MISSING)
     inventory = _table(city, "data_inventory")
     if inventory is not None and len(inventory):
         m = inventory_metrics(inventory, departments)
-        inv = f"{m.datasets}: {_pct(m.documented)} documented, {_pct(m.fresh)} on time"
+        inv = _("{datasets}: {documented} documented, {fresh} on time").format(
+            datasets=_count(m.datasets), documented=_pct(m.documented), fresh=_pct(m.fresh)
+        )
         facts["documented"] = m.documented
     else:
-        inv = MISSING
+        inv = _(MISSING)
     return [city.config.name, answered, thin, want, capacity, without, inv], facts
 
 
 def m2_table(cities: Sequence[CityData]) -> Table:
     table = Table(
         keynote="m2-keynote",
-        title="Module 2 keynote: people, practices and platforms",
-        caption="Staff skills survey, data roles and the data inventory, by city.",
+        title=_("Module 2 keynote: people, practices and platforms"),
+        caption=_("Staff skills survey, data roles and the data inventory, by city."),
         columns=[
-            "City",
-            "Staff who answered the survey",
-            "Thinnest bench: skill (share of staff at practitioner or expert)",
-            "Skill ratings that come with a wish for training",
-            "Staff in data roles per 100 staff",
-            "Departments with no one in a data role",
-            "Datasets in the inventory",
+            _("City"),
+            _("Staff who answered the survey"),
+            _("Thinnest bench: skill (share of staff at practitioner or expert)"),
+            _("Skill ratings that come with a wish for training"),
+            _("Staff in data roles per 100 staff"),
+            _("Departments with no one in a data role"),
+            _("Datasets in the inventory"),
         ],
     )
     all_facts = []
@@ -207,28 +256,34 @@ def m2_table(cities: Sequence[CityData]) -> Table:
     per_100 = [f["per_100"] for f in all_facts if "per_100" in f and not math.isnan(f["per_100"])]
     if len(per_100) >= 2:
         table.takeaways.append(
-            f"Staff in data roles range from {min(per_100):.1f} to {max(per_100):.1f} per 100 "
-            "staff across the cohort."
+            _(
+                "Staff in data roles range from {low} to {high} per 100 staff across the cohort."
+            ).format(low=_dec(min(per_100)), high=_dec(max(per_100)))
         )
     wants = [f["want"] for f in all_facts if "want" in f]
     if wants:
         low, high = min(wants), max(wants)
         if high < 0.5:
-            tail = (
-                " In every city, fewer than half of the ratings come with a wish for training: "
+            tail = " " + _(
+                "In every city, fewer than half of the ratings come with a wish for training: "
                 "plan how to make training worth staff's time."
             )
         elif low < 0.5:
-            tail = " In some cities, fewer than half do."
+            tail = " " + _("In some cities, fewer than half do.")
         else:
             tail = ""
         table.takeaways.append(
-            f"The share of skill ratings that come with a wish for training ranges from "
-            f"{100 * low:.0f}% to {100 * high:.0f}%.{tail}"
+            _(
+                "The share of skill ratings that come with a wish for training ranges from {low} "
+                "to {high}."
+            ).format(low=_pct(low), high=_pct(high))
+            + tail
         )
     table.notes.append(
-        "Survey figures are shown only when at least the city's threshold of staff answered; "
-        "otherwise they are withheld."
+        _(
+            "Survey figures are shown only when at least the city's threshold of staff answered; "
+            "otherwise they are withheld."
+        )
     )
     return table
 
@@ -244,7 +299,7 @@ def _requests_per_1000(city: CityData, threshold: int) -> tuple[str, int, float]
     requests = _table(city, "service_requests")
     areas = _table(city, "neighbourhoods")
     if requests is None or areas is None or "neighbourhood_id" not in requests:
-        return MISSING, 0, float("nan")
+        return _(MISSING), 0, float("nan")
     areas = areas.set_index("neighbourhood_id")
     counts = requests["neighbourhood_id"].value_counts().reindex(areas.index, fill_value=0)
     shown = suppress(counts, threshold=threshold, margins=False).values()
@@ -252,10 +307,11 @@ def _requests_per_1000(city: CityData, threshold: int) -> tuple[str, int, float]
     rates = (1000 * shown / areas["population"]).dropna()
     rates = rates[areas.loc[rates.index, "population"] > 0]
     if len(rates) < 2:
-        return "too few to compare", hidden, float("nan")
+        return _("too few to compare"), hidden, float("nan")
     low, high = float(rates.min()), float(rates.max())
     ratio = high / low if low > 0 else float("nan")
-    return f"{low:.0f} to {high:.0f}", hidden, ratio
+    spread = _("{low} to {high}").format(low=_dec(low, 0), high=_dec(high, 0))
+    return spread, hidden, ratio
 
 
 def _m3_row(city: CityData) -> tuple[list[str], dict[str, float]]:
@@ -269,26 +325,26 @@ def _m3_row(city: CityData) -> tuple[list[str], dict[str, float]]:
         published, usable = _pct(m.published), _pct(m.published_and_documented)
         facts["published"] = m.published
     else:
-        published, usable = MISSING, MISSING
+        published, usable = _(MISSING), _(MISSING)
     spread, hidden, ratio = _requests_per_1000(city, threshold)
     if not math.isnan(ratio):
         facts["ratio"] = ratio
     facts["hidden"] = hidden
-    hidden_text = str(hidden) if spread != MISSING else MISSING
+    hidden_text = _count(hidden) if spread != _(MISSING) else _(MISSING)
     return [city.config.name, published, usable, spread, hidden_text], facts
 
 
 def m3_table(cities: Sequence[CityData]) -> Table:
     table = Table(
         keynote="m3-keynote",
-        title="Module 3 keynote: bringing people to the table",
-        caption="Open data and who the city hears from, by city.",
+        title=_("Module 3 keynote: bringing people to the table"),
+        caption=_("Open data and who the city hears from, by city."),
         columns=[
-            "City",
-            "Datasets published openly",
-            "Published and documented",
-            "311 requests per 1,000 residents, lowest to highest neighborhood",
-            "Neighborhoods suppressed (too few requests to show)",
+            _("City"),
+            _("Datasets published openly"),
+            _("Published and documented"),
+            _("311 requests per 1,000 residents, lowest to highest neighborhood"),
+            _("Neighborhoods suppressed (too few requests to show)"),
         ],
     )
     all_facts = []
@@ -299,25 +355,33 @@ def m3_table(cities: Sequence[CityData]) -> Table:
     published = [f["published"] for f in all_facts if "published" in f]
     if published:
         table.takeaways.append(
-            f"The share of datasets published openly ranges from {100 * min(published):.0f}% to "
-            f"{100 * max(published):.0f}% across the cohort."
+            _(
+                "The share of datasets published openly ranges from {low} to {high} across the cohort."
+            ).format(low=_pct(min(published)), high=_pct(max(published)))
         )
     ratios = [f["ratio"] for f in all_facts if "ratio" in f]
     hidden = sum(int(f.get("hidden", 0)) for f in all_facts)
     if ratios:
         table.takeaways.append(
-            f"Within a city, the busiest neighborhood sends between {min(ratios):.1f} and "
-            f"{max(ratios):.1f} times as many requests per resident as the quietest one shown. "
-            "A quiet neighborhood is not always a happy one."
+            _(
+                "Within a city, the busiest neighborhood sends between {low} and {high} times as "
+                "many requests per resident as the quietest one shown. A quiet neighborhood is not "
+                "always a happy one."
+            ).format(low=_dec(min(ratios)), high=_dec(max(ratios)))
             + (
-                f" {hidden} neighborhood(s) are suppressed: they may be the quietest of all."
+                " "
+                + _(
+                    "{count} neighborhood(s) are suppressed: they may be the quietest of all."
+                ).format(count=_count(hidden))
                 if hidden
                 else ""
             )
         )
     table.notes.append(
-        "Neighborhood counts below the city's threshold are suppressed before any rate is "
-        "computed. Suppressed neighborhoods are counted in the last column, not dropped."
+        _(
+            "Neighborhood counts below the city's threshold are suppressed before any rate is "
+            "computed. Suppressed neighborhoods are counted in the last column, not dropped."
+        )
     )
     return table
 
@@ -345,8 +409,9 @@ def _html_table(table: Table) -> str:
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
     ]
     if table.takeaways:
+        takeaway = _("Takeaway:")
         parts.append(
-            "<p><strong>Takeaway:</strong> "
+            f"<p><strong>{html.escape(takeaway)}</strong> "
             + " ".join(html.escape(t) for t in table.takeaways)
             + "</p>"
         )
@@ -357,18 +422,24 @@ def _html_table(table: Table) -> str:
 def cohort_keynote_page(cohort: Cohort, tables: list[Table] | None = None) -> str:
     """The whole page: an introduction and one table per keynote."""
     tables = tables if tables is not None else cohort_tables(cohort)
+    heading = _("The cohort at a glance, for the keynotes: {cohort}").format(cohort=cohort.name)
+    about = _(
+        "Every city of the cohort side by side ({count} cities). Open each keynote with its table: "
+        "the spread across the cohort first, then one city in the keynote's notebook. Compare each "
+        "city with its own history before comparing cities: they count and record things "
+        "differently."
+    ).format(count=_count(len(cohort.cities)))
+    privacy = _(
+        "Only city-level figures. No names. Small groups are suppressed with the program's shared "
+        'rule. "Not shared" means the city has not shared that table yet.'
+    )
     intro = (
-        f"<h1>The cohort at a glance, for the keynotes: {html.escape(cohort.name)}</h1>"
-        f"<p>Every city of the cohort side by side ({len(cohort.cities)} cities). Open each "
-        "keynote with its table: the spread across the cohort first, then one city in the "
-        "keynote's notebook. Compare each city with its own history before comparing cities: "
-        "they count and record things differently.</p>"
-        '<p class="cda-meta">Only city-level figures. No names. Small groups are suppressed '
-        'with the program\'s shared rule. "Not shared" means the city has not shared that '
-        "table yet.</p>"
+        f"<h1>{html.escape(heading)}</h1>"
+        f"<p>{html.escape(about, quote=False)}</p>"
+        f'<p class="cda-meta">{html.escape(privacy, quote=False)}</p>'
     )
     return page(
-        f"The cohort at a glance: {cohort.name}",
+        _("The cohort at a glance: {cohort}").format(cohort=cohort.name),
         intro + "\n" + "\n".join(_html_table(t) for t in tables),
     )
 
