@@ -81,6 +81,10 @@ class KitBuild:
         return "\n".join(lines)
 
 
+#: The book's page for the mayor's workbook, which the run of show refers to.
+WORKBOOK_DOC = "convening-workbook"
+
+
 def _titles(programme_pages: dict[str, str]) -> dict[str, str]:
     """Docname -> title, for turning cross-references into plain text in print (in the current
     language: a page's title is its first heading)."""
@@ -163,6 +167,11 @@ def _build_language(
             raise CdaError.single(source, "this book page is missing.", "restore book/ from git.")
         texts[doc] = source.read_text(encoding="utf-8")
     titles = _titles(texts)
+    workbook = programme.convening.notebook
+    if workbook and (paths.project_root() / workbook).is_file():
+        # the run of show refers to the mayor's workbook: print its title in this language
+        source = i18n.source_for(paths.project_root() / workbook, language)
+        titles |= _titles({WORKBOOK_DOC: source.read_text(encoding="utf-8")})
 
     outputs: dict[Path, bytes] = {}
     listing: list[tuple[str, str, str | None]] = []

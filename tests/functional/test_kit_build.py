@@ -133,6 +133,7 @@ def test_spanish_kit_pages_are_marked_spanish_with_english_names_as_spans(
     assert '<html lang="es">' in page
     assert "{.lang-" not in page and "\ue000" not in page
     assert "Facilitation kit" not in page
+    assert "convening workbook" not in page  # a reference to the workbook prints its title
     if name.startswith("brief-"):  # a brief cites its sources by their English titles
         assert '<span lang="en">' in page
 
