@@ -56,7 +56,8 @@ class CityCheck:
 
 
 def _language(language: str | None, city_dir: Path) -> str:
-    """``language`` if given (and known), else the one city.yaml names, else English."""
+    """``language`` if given (and known), else the one city.yaml names, else the language of the
+    city whose data folder this is in the cohort file (``CDA_COHORT_FILE``), else English."""
     from .config import declared_language
 
     if language is not None:
@@ -64,7 +65,20 @@ def _language(language: str | None, city_dir: Path) -> str:
             return known_language(language)
         except ValueError as exc:
             raise CdaError.single("--language", str(exc), _("pick one of those.")) from None
-    return declared_language(city_dir) or SOURCE_LANGUAGE
+    return declared_language(city_dir) or _cohort_language(city_dir) or SOURCE_LANGUAGE
+
+
+def _cohort_language(city_dir: Path) -> str | None:
+    """The language of the cohort's city whose data folder is ``city_dir`` (None when the cohort
+    file is unusable or names no such city: the check itself must not fail on the cohort)."""
+    from cohort_tools.model.cohort import load_cohort
+
+    try:
+        cohort = load_cohort(None)
+    except (CdaError, OSError):
+        return None
+    folder = Path(city_dir).resolve()
+    return next((c.lang for c in cohort.cities if Path(c.data_dir).resolve() == folder), None)
 
 
 def check(*, city_dir: Path, language: str | None = None) -> CityCheck:

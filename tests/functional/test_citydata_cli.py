@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from cohort_tools.citydata import load
 from cohort_tools.cli import data_app
-from tests.conftest import SHARED_FIXTURES
+from tests.conftest import SHARED_FIXTURES, CohortFactory
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "citydata" / "valid_city"
 REAL = SHARED_FIXTURES
@@ -95,6 +96,21 @@ def test_check_speaks_the_language_city_yaml_names(city: Path) -> None:
     assert "está vacía en fila 3" in result.output, result.output
     overridden = runner.invoke(data_app, ["check", str(city), "--language", "en"])
     assert "is blank in row 3" in overridden.output
+
+
+def test_check_speaks_the_language_the_cohort_gives_the_city_of_this_folder(
+    city: Path, make_cohort: CohortFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_three_ways(city)
+
+    def point_a_spanish_city_here(data: dict[str, Any]) -> None:
+        data["cities"][0]["data_folder"] = str(city)
+        data["cities"][0]["language"] = "es"
+
+    monkeypatch.setenv("CDA_COHORT_FILE", str(make_cohort(point_a_spanish_city_here)))
+    result = runner.invoke(data_app, ["check", str(city)])
+    assert result.exit_code == 1
+    assert "está vacía en fila 3" in result.output, result.output
 
 
 def test_check_with_an_unknown_language_names_the_choices(city: Path) -> None:
