@@ -153,17 +153,21 @@ def test_the_references_and_kit_pages_are_in_the_book_load_cleanly_and_pass_axe(
     assert not found, found
 
 
-def test_the_printable_kit_pages_pass_axe(page: Any, tmp_path: Path) -> None:
+def test_the_printable_kit_pages_pass_axe_in_every_language(page: Any, tmp_path: Path) -> None:
     from cohort_tools.kit.api import build_kit
 
     kit = build_kit(out=tmp_path / "kit", pdf=False)
+    indexes = [folder / "index.html" for folder in kit.folders.values()]
     found: dict[str, list[str]] = {}
     with serve(kit.out) as url:
-        for html_page in [*kit.pages, kit.index]:
-            bad = _serious_axe_violations(page, f"{url}/{html_page.name}")
+        for html_page in [*kit.pages, *indexes]:
+            name = html_page.relative_to(kit.out).as_posix()
+            bad = _serious_axe_violations(page, f"{url}/{name}")
             if bad:
-                found[html_page.name] = bad
-    assert len(kit.pages) == 10
+                found[name] = bad
+    assert set(kit.folders) == {"en", "es"}
+    for folder in kit.folders.values():
+        assert sum(1 for p in kit.pages if p.parent == folder) == 10, folder
     assert not found, found
 
 
