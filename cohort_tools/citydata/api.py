@@ -78,14 +78,13 @@ def _cohort_language(city_dir: Path) -> str | None:
     except (CdaError, OSError):
         return None
     folder = Path(city_dir).resolve()
-    return next((c.lang for c in cohort.cities if Path(c.data_dir).resolve() == folder), None)
+    return next((c.lang for c in cohort.cities if c.data_dir == folder), None)
 
 
 def check(*, city_dir: Path, language: str | None = None) -> CityCheck:
     """Validate every table of a city folder and collect every problem (nothing is changed).
 
-    The problems are written in ``language``: by default the ``language`` city.yaml names, else
-    English.
+    The problems are written in ``language``; by default in the city's (see :func:`_language`).
     """
     from .validate import check_city
 
