@@ -39,9 +39,11 @@ format: $(STAMP)
 
 # Translators' catalogs: extract every _("...") message of the code into a template per area
 # (cohort_tools/locale/<domain>.pot; the strategy document has its own) and merge new messages into
-# each language's <domain>.po (then translate the empty entries).
+# each language's <domain>.po (then translate the empty entries). The environment only has to exist
+# (order-only): from a second checkout, `make catalogs BIN=<main>/.venv/bin STAMP=<main>/.venv/.installed`
+# never reinstalls the package into the shared environment.
 BABEL_EXTRACT := $(BIN)/pybabel extract -k _ -k N_ --no-location --sort-output --project cohort-tools
-catalogs: $(STAMP)
+catalogs: | $(STAMP)
 	$(BABEL_EXTRACT) -F babel.cfg --ignore-dirs="strategy" -o cohort_tools/locale/cda.pot .
 	$(BABEL_EXTRACT) -o cohort_tools/locale/strategy.pot cohort_tools/strategy
 	$(BIN)/pybabel update -D cda -i cohort_tools/locale/cda.pot -d cohort_tools/locale --no-fuzzy-matching
