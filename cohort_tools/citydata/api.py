@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cohort_tools.core.defaults import DEMO_CITY_DIR
-from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.core.errors import CdaError, Problem, errors_only, language_option
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.core.i18n import SOURCE_LANGUAGE, known_language, speaking
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, speaking
 from cohort_tools.core.i18n import gettext as _
 
 from .config import Format
@@ -61,10 +61,7 @@ def _language(language: str | None, city_dir: Path) -> str:
     from .config import declared_language
 
     if language is not None:
-        try:
-            return known_language(language)
-        except ValueError as exc:
-            raise CdaError.single("--language", str(exc), _("pick one of those.")) from None
+        return language_option(language)
     return declared_language(city_dir) or _cohort_language(city_dir) or SOURCE_LANGUAGE
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from cohort_tools.core.i18n import gettext as _
+from cohort_tools.core.i18n import known_language
 
 #: "error" stops the command (exit 1, nothing written); "warning" is reported only.
 Severity = Literal["error", "warning"]
@@ -71,6 +72,15 @@ class CdaError(Exception):
     def __str__(self) -> str:
         """The text as rendered when the error was raised, in the language spoken then."""
         return str(self.args[0]) if self.args else self.render()
+
+
+def language_option(language: str, option: str = "--language") -> str:
+    """A language a user gave on the command line: ``language`` if the programme is published in
+    it, else a CdaError naming the option and the choices."""
+    try:
+        return known_language(language)
+    except ValueError as exc:
+        raise CdaError.single(option, str(exc), _("pick one of those.")) from None
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

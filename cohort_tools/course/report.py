@@ -10,6 +10,7 @@ from cohort_tools.core import defaults
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.notebooks.compat import feedback_in_language, nbgrader_resources
+from cohort_tools.notebooks.myst import notebook_title
 
 from .layout import Course, course_folders, tools_on_path
 
@@ -61,16 +62,6 @@ def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
     return written
 
 
-def _title(nb: Any) -> str:
-    """The workshop's title: its first heading, as the learner read it."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return str(line[2:].strip())
-    return ""
-
-
 def _feedback_of(course: Course) -> list[Path]:
     """The feedback pages of one nbgrader course."""
     import nbformat
@@ -105,7 +96,7 @@ def _feedback_of(course: Course) -> list[Path]:
             html,
             nb.metadata.get("cda", {}).get("language", "en"),
             notebook=notebook,
-            title=_title(nb),
+            title=notebook_title(nb),
         )
         target = course.feedback(student, assignment) / f"{notebook}.html"
         atomic_write_text(target, html)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cohort_tools.core import defaults, i18n, paths
-from cohort_tools.core.errors import CdaError
+from cohort_tools.core.errors import CdaError, language_option
 from cohort_tools.core.fileio import write_all_or_nothing
 from cohort_tools.core.i18n import N_
 from cohort_tools.core.i18n import gettext as _
@@ -101,10 +101,7 @@ def kit_languages(cohort: Cohort, languages: Sequence[str] | None = None) -> lis
     """The languages to write the kit in: ``languages`` (each checked), or the cohort's language
     and then each other language its cities read, in the cohort file's order."""
     if languages:
-        try:
-            return list(dict.fromkeys(i18n.known_language(code) for code in languages))
-        except ValueError as exc:
-            raise CdaError.single("--language", f"{exc}.", "give a language code listed.") from None
+        return list(dict.fromkeys(language_option(code) for code in languages))
     return list(dict.fromkeys([cohort.language, *(c.lang for c in cohort.cities)]))
 
 

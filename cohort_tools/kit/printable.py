@@ -94,7 +94,7 @@ def printable_page(text: str, *, titles: Mapping[str, str] | None = None, footer
     body = markdown_html(_place_languages(myst_to_markdown(text, titles)))
     body = _scope_tables(_mark_languages(body))
     meta = f'<p class="cda-meta">{html.escape(footer)}</p>' if footer else ""
-    title = _title(_PLACED.sub(r"\2", _place_languages(text)), _("Facilitation kit"))
+    title = _title(_MARKED.sub(r"\1", text), _("Facilitation kit"))
     return page(title, f'{PRINT_CSS}<div class="cda-print">{body}{meta}</div>')
 
 

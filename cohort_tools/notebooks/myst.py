@@ -99,7 +99,8 @@ def _declared_parameters(nb: nbformat.NotebookNode, path: Path) -> tuple[str, ..
     return parameter_names(nb)
 
 
-def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+def notebook_title(nb: nbformat.NotebookNode, fallback: str = "") -> str:
+    """A notebook's title: the first level-1 heading of its markdown, as the reader sees it."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -147,7 +148,7 @@ def load_template(path: Path) -> Template:
         name=path.stem,
         path=path,
         source=source,
-        title=_title(nb, path.stem.replace("_", " ").capitalize()),
+        title=notebook_title(nb, path.stem.replace("_", " ").capitalize()),
         parameters=params,
         reads_other_cities=bool(cda_meta.get("reads_other_cities", False)),
     )
