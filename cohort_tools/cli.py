@@ -26,7 +26,8 @@ from cohort_tools.citydata import api as data
 from cohort_tools.coaching_packets import api as packets
 from cohort_tools.cohort_view import api as cohort_view
 from cohort_tools.core.cliutil import Command, build_app
-from cohort_tools.core.errors import CdaError
+from cohort_tools.core.errors import CdaError, language_option
+from cohort_tools.core.i18n import _, set_reader_language
 from cohort_tools.course import api as course
 from cohort_tools.hub import api as hub
 from cohort_tools.kit import api as kit
@@ -36,7 +37,7 @@ from cohort_tools.strategy import api as strategy
 # -- how each result is shown (the default, cliutil.show_result, prints text or .summary()) ----------
 
 
-def _text(result: str, _: Mapping[str, Any]) -> None:
+def _text(result: str, _params: Mapping[str, Any]) -> None:
     typer.echo(result, nl=False)
 
 
@@ -47,40 +48,40 @@ def _cohort_check(result: model.CohortCheck, params: Mapping[str, Any]) -> None:
     for p in result.problems:
         typer.echo(f"warning: {p}", err=True)
     typer.echo(result.summary)
-    typer.echo("The cohort is valid.")
+    typer.echo(_("The cohort is valid."))
 
 
-def _schedule(result: model.ScheduleResult, _: Mapping[str, Any]) -> None:
+def _schedule(result: model.ScheduleResult, _params: Mapping[str, Any]) -> None:
     typer.echo(result.summary())
     for path in result.written:
-        typer.echo(f"wrote {path}")
+        typer.echo(_("wrote {path}").format(path=path))
 
 
-def _wrote(result: Path, _: Mapping[str, Any]) -> None:
-    typer.echo(f"wrote {result}")
+def _wrote(result: Path, _params: Mapping[str, Any]) -> None:
+    typer.echo(_("wrote {path}").format(path=result))
 
 
 def _coaching_log(result: Path, params: Mapping[str, Any]) -> None:
     typer.echo(f"added the {params['date']} session to {result}")
 
 
-def _coaching_check(result: model.CoachingCheck, _: Mapping[str, Any]) -> None:
+def _coaching_check(result: model.CoachingCheck, _params: Mapping[str, Any]) -> None:
     for line in result.lines():
         typer.echo(line)
     if result.problems:
         raise CdaError(result.problems, headline="Some coaching logs have problems.")
 
 
-def _commitment(result: Any, _: Mapping[str, Any]) -> None:
+def _commitment(result: Any, _params: Mapping[str, Any]) -> None:
     typer.echo(f"'{result.text}' is now {result.status}")
 
 
-def _city_check(result: data.CityCheck, _: Mapping[str, Any]) -> int:
+def _city_check(result: data.CityCheck, _params: Mapping[str, Any]) -> int:
     typer.echo(result.report(), err=not result.ok)
     return 0 if result.ok else 1
 
 
-def _imported(result: Any, _: Mapping[str, Any]) -> None:
+def _imported(result: Any, _params: Mapping[str, Any]) -> None:
     for line, to_stderr in result.report():
         typer.echo(line, err=to_stderr)
 
@@ -89,34 +90,38 @@ def _dictionary(result: str, params: Mapping[str, Any]) -> None:
     if params["out"] is None:
         typer.echo(result, nl=False)
     else:
-        typer.echo(f"Wrote {params['out']}.")
+        typer.echo(_("Wrote {path}.").format(path=params["out"]))
 
 
-def _demo_city(result: Path, _: Mapping[str, Any]) -> None:
-    typer.echo(f"Wrote the demo city to {result}.")
+def _demo_city(result: Path, _params: Mapping[str, Any]) -> None:
+    typer.echo(_("Wrote the demo city to {folder}.").format(folder=result))
 
 
 def _feedback(result: list[Path], params: Mapping[str, Any]) -> None:
-    typer.echo(f"{len(result)} feedback page(s) in {params['course'] / 'feedback'}")
+    typer.echo(
+        _("{count} feedback page(s) in {folder}").format(
+            count=len(result), folder=params["course"] / "feedback"
+        )
+    )
 
 
-def _strategies(result: list[Any], _: Mapping[str, Any]) -> None:
+def _strategies(result: list[Any], _params: Mapping[str, Any]) -> None:
     for item in result:
         typer.echo(item.summary())
         for name in ("strategy.html", "strategy.pdf", "strategy.docx"):
-            typer.echo(f"    wrote {item.folder / name}")
+            typer.echo("    " + _("wrote {path}").format(path=item.folder / name))
 
 
-def _book(result: Any, _: Mapping[str, Any]) -> None:
-    typer.echo(f"Open {result.index} in a browser (works offline).")
+def _book(result: Any, _params: Mapping[str, Any]) -> None:
+    typer.echo(_("Open {page} in a browser (works offline).").format(page=result.index))
 
 
-def _kit(result: Any, _: Mapping[str, Any]) -> None:
+def _kit(result: Any, _params: Mapping[str, Any]) -> None:
     typer.echo(result.summary())
-    typer.echo(f"Open {result.index} in a browser.")
+    typer.echo(_("Open {page} in a browser.").format(page=result.index))
 
 
-def _text_line(result: str, _: Mapping[str, Any]) -> None:
+def _text_line(result: str, _params: Mapping[str, Any]) -> None:
     typer.echo(result)
 
 
@@ -340,11 +345,26 @@ app = typer.Typer(
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Language of the command's messages (en, es), whatever the cities' languages. "
+            "Default: a command about cities of one language speaks it; English otherwise.",
+        ),
+    ] = None,
 ) -> None:
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
+    try:
+        set_reader_language(language_option(language) if language is not None else None)
+    except CdaError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    ctx.call_on_close(lambda: set_reader_language(None))  # a test's next call starts afresh
 
 
 GROUPS = build_app(app, COMMANDS, nouns=NOUNS, common_help=COMMON_HELP)

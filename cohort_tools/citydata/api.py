@@ -11,7 +11,7 @@ from pathlib import Path
 from cohort_tools.core.defaults import DEMO_CITY_DIR
 from cohort_tools.core.errors import CdaError, Problem, errors_only, language_option
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.core.i18n import SOURCE_LANGUAGE, speaking
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, asked_language, speaking
 from cohort_tools.core.i18n import gettext as _
 
 from .config import Format
@@ -56,13 +56,19 @@ class CityCheck:
 
 
 def _language(language: str | None, city_dir: Path) -> str:
-    """``language`` if given (and known), else the one city.yaml names, else the language of the
-    city whose data folder this is in the cohort file (``CDA_COHORT_FILE``), else English."""
+    """``language`` if given (and known), else the one ``cda --language`` asked for, else the one
+    city.yaml names, else the language of the city whose data folder this is in the cohort file
+    (``CDA_COHORT_FILE``), else English."""
     from .config import declared_language
 
     if language is not None:
         return language_option(language)
-    return declared_language(city_dir) or _cohort_language(city_dir) or SOURCE_LANGUAGE
+    return (
+        asked_language()
+        or declared_language(city_dir)
+        or _cohort_language(city_dir)
+        or SOURCE_LANGUAGE
+    )
 
 
 def _cohort_language(city_dir: Path) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cohort_tools import __version__
-from cohort_tools.core.i18n import _, speaking
+from cohort_tools.core.i18n import _, format_number, reader_language, speaking
 from cohort_tools.notebooks.myst import Template, parameterize
 from cohort_tools.notebooks.run import RunOutcome, run
 from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN
@@ -78,6 +78,8 @@ class PacketReport:
     seconds: float
     interrupted: bool = False
     noun: str = "packet"  # what one page is: "packet" or "worksheet"
+    #: The language its summary is read in (its cities' language when they share one).
+    language: str = "en"
 
     @property
     def failed(self) -> list[JobResult]:
@@ -96,15 +98,34 @@ class PacketReport:
         return not self.failed and not self.interrupted
 
     def summary(self) -> str:
-        made = sum(r.status == "ok" for r in self.results)
-        lines = [
-            f"{made} {self.noun} page(s) made, {len(self.cached)} unchanged (skipped), "
-            f"{len(self.failed)} failed, in {self.seconds:.1f} s. Index: {self.index}"
-        ]
+        """What the run did, in its reader's language (``cda --language``), else its cities'."""
+        with speaking(reader_language(self.language)):
+            return self._summary()
+
+    def _summary(self) -> str:
+        counts = {
+            "made": sum(r.status == "ok" for r in self.results),
+            "unchanged": len(self.cached),
+            "failed": len(self.failed),
+            "seconds": format_number(self.seconds, digits=1),
+            "index": self.index,
+        }
+        if self.noun == "worksheet":
+            line = _(
+                "{made} worksheet page(s) made, {unchanged} unchanged (skipped), {failed} failed, "
+                "in {seconds} s. Index: {index}"
+            )
+        else:
+            line = _(
+                "{made} packet page(s) made, {unchanged} unchanged (skipped), {failed} failed, "
+                "in {seconds} s. Index: {index}"
+            )
+        lines = [line.format(**counts)]
         if self.interrupted:
-            lines.append("Interrupted: pages already made are kept; run again to finish.")
+            lines.append(_("Interrupted: pages already made are kept; run again to finish."))
         for r in self.failed:
-            lines.append(f"  FAILED {r.city_id} / {r.template}: {r.summary}")
+            failed = _("FAILED {city} / {page}: {why}")
+            lines.append("  " + failed.format(city=r.city_id, page=r.template, why=r.summary))
         return "\n".join(lines)
 
 

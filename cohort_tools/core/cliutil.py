@@ -31,6 +31,7 @@ import typer
 from typer.core import TyperGroup
 
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import reader_language, speaking
 
 #: Shows a command's result: prints it, and returns an exit code (None or 0 for success).
 Show = Callable[[Any, Mapping[str, Any]], int | None]
@@ -152,8 +153,11 @@ def callback(cmd: Command, common_help: Mapping[str, str]) -> Callable[..., None
 
     def run(**params: Any) -> None:
         try:
-            result = cmd.verb(**params, **cmd.fixed)
-            code = cmd.show(result, params)
+            with speaking(
+                reader_language()
+            ):  # `cda --language`; what a verb makes speaks its city's
+                result = cmd.verb(**params, **cmd.fixed)
+                code = cmd.show(result, params)
         except CdaError as err:
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from None

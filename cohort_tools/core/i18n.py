@@ -134,6 +134,27 @@ def speaking(language: str, *, country: str | None = None) -> Iterator[str]:
         _current.reset(token)
 
 
+#: The language the person running ``cda`` asked to read its messages in (``cda --language es``).
+_reader: ContextVar[str | None] = ContextVar("cda_reader_language", default=None)
+
+
+def set_reader_language(language: str | None) -> None:
+    """What ``cda --language`` sets: command summaries are then in ``language``, whatever the
+    language of the cities they are about (the documents made for a city stay in its language)."""
+    _reader.set(known_language(language) if language else None)
+
+
+def asked_language() -> str | None:
+    """The language ``cda --language`` asked for, if any."""
+    return _reader.get()
+
+
+def reader_language(default: str | None = None) -> str:
+    """The language a command's summary is read in: the one its reader asked for, else
+    ``default`` (e.g. the language of the only city the command was about), else the current one."""
+    return _reader.get() or default or current_language()
+
+
 def gettext(message: str, *, language: str | None = None) -> str:
     """``message`` in the current language (itself when no translation exists yet)."""
     return _messages(language or current_language()).get(message, message)

@@ -18,7 +18,7 @@ from typing import Any
 from cohort_tools.core.defaults import COURSE_DIR, STRATEGY_DIR
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
-from cohort_tools.core.i18n import speaking
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, reader_language, speaking
 from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import Programme, in_language, load_programme
@@ -62,17 +62,24 @@ FILES = (
 class StrategyResult:
     strategy: Strategy
     folder: Path
+    language: str = SOURCE_LANGUAGE  # the city's: its line reads as its document does
 
     def summary(self) -> str:
+        """One line per city, in the city's language unless ``cda --language`` asked for another."""
         s = self.strategy
-        done = sum(sec.complete for sec in s.sections)
-        text = f"  {s.city_name}: {done} of {len(s.sections)} sections complete"
-        if s.gaps or s.flags:
-            text += (
-                f", {len(s.gaps)} gap(s) and {len(s.flags)} point(s) to resolve listed in "
-                f"{self.folder / 'completeness.md'}"
-            )
-        return text
+        counts = {
+            "city": s.city_name,
+            "done": sum(sec.complete for sec in s.sections),
+            "sections": len(s.sections),
+            "gaps": len(s.gaps),
+            "flags": len(s.flags),
+            "report": self.folder / "completeness.md",
+        }
+        with speaking(reader_language(self.language)):
+            text = _("{city}: {done} of {sections} sections complete")
+            if s.gaps or s.flags:
+                text += _(", {gaps} gap(s) and {flags} point(s) to resolve listed in {report}")
+            return "  " + text.format(**counts)
 
 
 def _course_problem(course_dir: Path) -> Problem | None:
@@ -127,7 +134,7 @@ def build_strategy(
     with staged_dir(final) as tmp:
         for name, data in files.items():
             atomic_write_bytes(tmp / name, data)
-    return StrategyResult(strategy, final)
+    return StrategyResult(strategy, final, target.lang)
 
 
 def review(

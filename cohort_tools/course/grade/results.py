@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cohort_tools.core.i18n import _, format_number, reader_language, speaking
+
 #: ``graded``: scored by nbgrader (notes say what went wrong in it, if anything); ``zero``: nothing
 #: could be graded (every notebook missing or unreadable), so it scores zero; ``error``: the grading
 #: system failed (kernel, gradebook, disk) and the submission was not graded.
@@ -30,11 +32,11 @@ class SubmissionResult:
     def line(self) -> str:
         head = f"{self.student} / {self.workshop} ({self.city}): "
         if self.status == "error":
-            head += "NOT GRADED (system problem)"
+            head += _("NOT GRADED (system problem)")
         else:
             head += f"{self.score:g} / {self.max_score:g}"
             if self.needs_manual_grade:
-                head += " + answers awaiting a coach's grading"
+                head += " + " + _("answers awaiting a coach's grading")
         return "\n".join([head, *(f"    - {n}" for n in self.notes)])
 
 
@@ -58,20 +60,31 @@ class GradeReport:
         return {(r.student, r.assignment): r.score for r in self.results if r.status != "error"}
 
     def summary(self) -> str:
-        graded = [r for r in self.results if r.status != "error"]
-        flagged = [r for r in graded if r.notes]
-        lines = [
-            f"Graded {len(graded)} submission(s) in {self.seconds:.1f} s ({self.jobs} at a time); "
-            f"{len(flagged)} with notes; {len(self.not_submitted)} not submitted yet; "
-            f"{len(self.infrastructure_failures)} could not be graded (system problem)."
-        ]
-        for r in sorted(self.results, key=lambda r: (r.city, r.student, r.assignment)):
-            lines.append(r.line())
-        lines.append(
-            "Problems in a submission never stop grading: they score zero where due and are "
-            "listed above. The command fails only when the grading system itself fails."
-        )
-        return "\n".join(lines)
+        """The run in its reader's language (``cda --language``; English by default)."""
+        with speaking(reader_language()):
+            graded = [r for r in self.results if r.status != "error"]
+            counts = {
+                "graded": len(graded),
+                "seconds": format_number(self.seconds, digits=1),
+                "jobs": self.jobs,
+                "notes": sum(bool(r.notes) for r in graded),
+                "waiting": len(self.not_submitted),
+                "failed": len(self.infrastructure_failures),
+            }
+            head = _(
+                "Graded {graded} submission(s) in {seconds} s ({jobs} at a time); {notes} with "
+                "notes; {waiting} not submitted yet; {failed} could not be graded (system problem)."
+            )
+            lines = [head.format(**counts)]
+            for r in sorted(self.results, key=lambda r: (r.city, r.student, r.assignment)):
+                lines.append(r.line())
+            lines.append(
+                _(
+                    "Problems in a submission never stop grading: they score zero where due and "
+                    "are listed above. The command fails only when the grading system itself fails."
+                )
+            )
+            return "\n".join(lines)
 
 
 __all__ = ["GradeReport", "SubmissionResult", "SubmissionStatus"]

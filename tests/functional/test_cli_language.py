@@ -1,0 +1,111 @@
+"""`cda --language`: the language of a command's messages, for whoever runs it (issue 20).
+
+Documents keep their city's language; the command's own lines (what it wrote, where to open it,
+how the run went) follow ``--language``, else the language of the cities the run was about.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from typer.testing import CliRunner
+
+from cohort_tools.cli import app
+from cohort_tools.coaching_packets.jobs import JobResult, PacketReport
+from cohort_tools.core import paths
+from cohort_tools.core.i18n import set_reader_language
+from cohort_tools.course.grade.results import GradeReport, SubmissionResult
+from cohort_tools.strategy import StrategyResult
+
+DEMO_CITIES = paths.DEMO_COHORT_FILE.parent / "cities"
+
+
+def test_cda_language_es_writes_the_commands_own_lines_in_spanish(tmp_path: Path) -> None:
+    out = tmp_path / "dictionary.md"
+    spanish = CliRunner().invoke(app, ["--language", "es", "data", "dictionary", "--out", str(out)])
+    assert spanish.exit_code == 0, spanish.output
+    assert f"Se escribió {out}." in spanish.output
+    english = CliRunner().invoke(app, ["data", "dictionary", "--out", str(out)])
+    assert english.exit_code == 0, english.output
+    assert f"Wrote {out}." in english.output  # the next call starts afresh, in English
+
+
+def test_cda_with_an_unknown_language_exits_1_naming_the_choices() -> None:
+    result = CliRunner().invoke(app, ["--language", "fr", "programme", "show"])
+    assert result.exit_code == 1
+    assert "--language" in result.output and "es" in result.output and "en" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cda_language_wins_over_the_language_city_yaml_names(tmp_path: Path) -> None:
+    city = shutil.copytree(DEMO_CITIES / "puerto-arrayan", tmp_path / "puerto-arrayan")
+    own = CliRunner().invoke(app, ["data", "check", str(city)])
+    assert "válida" in own.output, own.output  # city.yaml says es
+    asked = CliRunner().invoke(app, ["--language", "en", "data", "check", str(city)])
+    assert asked.exit_code == 0, asked.output
+    assert "valid (" in asked.output and "válida" not in asked.output
+
+
+def _packets(language: str) -> PacketReport:
+    failed = JobResult("puerto-arrayan", "m1_session", "error", 2.0, "k", "a cell failed")
+    return PacketReport(
+        out=Path("packets"),
+        index=Path("packets/index.html"),
+        results=[failed],
+        pdfs={},
+        seconds=12.5,
+        language=language,
+    )
+
+
+def test_a_packet_run_for_a_spanish_city_reports_in_spanish_unless_the_reader_asks() -> None:
+    assert (
+        _packets("es")
+        .summary()
+        .startswith(
+            "0 página(s) de carpetas de preparación hechas, 0 sin cambios (omitidas), 1 fallidas, "
+            "en 12.5 s."
+        )
+    )
+    assert "FALLÓ puerto-arrayan / m1_session: a cell failed" in _packets("es").summary()
+    assert _packets("en").summary().startswith("0 packet page(s) made")
+    set_reader_language("en")
+    try:
+        assert _packets("es").summary().startswith("0 packet page(s) made")
+    finally:
+        set_reader_language(None)
+
+
+def _strategy(language: str) -> StrategyResult:
+    section = SimpleNamespace(complete=True)
+    strategy: Any = SimpleNamespace(
+        city_name="Puerto Arrayán", sections=[section, section], gaps=["x"], flags=[]
+    )
+    return StrategyResult(strategy, Path("strategy/puerto-arrayan"), language)
+
+
+def test_each_strategy_line_reads_in_its_citys_language() -> None:
+    assert (
+        _strategy("es")
+        .summary()
+        .startswith("  Puerto Arrayán: 2 de 2 secciones completas, 1 vacío(s)")
+    )
+    assert (
+        _strategy("en").summary().startswith("  Puerto Arrayán: 2 of 2 sections complete, 1 gap(s)")
+    )
+
+
+def test_the_grading_report_speaks_the_language_the_reader_asked_for() -> None:
+    result = SubmissionResult("s1", "m1", "puerto-arrayan", "M1-A", "error")
+    report = GradeReport(Path("course"), [result], [], 3.25, 2)
+    assert report.summary().startswith("Graded 0 submission(s) in 3.2 s (2 at a time)")
+    set_reader_language("es")
+    try:
+        spanish = report.summary()
+    finally:
+        set_reader_language(None)
+    assert spanish.startswith("Se calificaron 0 entrega(s) en 3.2 s (2 a la vez)")
+    assert "s1 / M1-A (puerto-arrayan): SIN CALIFICAR (problema del sistema)" in spanish
