@@ -9,6 +9,7 @@ from typing import Any, Literal
 from cohort_tools.core import defaults
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import N_, _, format_percent
 from cohort_tools.notebooks.compat import feedback_in_language, nbgrader_resources
 from cohort_tools.notebooks.myst import notebook_title
 
@@ -214,8 +215,16 @@ def coach_reading(course: Course, student: str, assignment: str) -> CoachReading
     return CoachReading(len(manual), read, points, sum(p for _, _, p in manual))
 
 
+#: The table's column headings and its status words (data keeps the English words).
+_HEADINGS = (N_("city"), N_("learner"), N_("role"), N_("module"), N_("workshop"), N_("status"),
+             N_("score"))  # fmt: skip
+_STATUS = {"graded": N_("graded"), "not submitted": N_("not submitted")}
+
+
 def progress_table(rows: list[ProgressRow]) -> str:
-    header = ("city", "learner", "role", "module", "workshop", "status", "score")
+    """The table in the current language (``cda --language``): headings, status words and the
+    closing line per city; ids stay as they are (they are pseudonymous on purpose)."""
+    header = tuple(_(h) for h in _HEADINGS)
     body = [
         (
             r.city,
@@ -223,10 +232,11 @@ def progress_table(rows: list[ProgressRow]) -> str:
             r.role,
             r.module,
             r.workshop,
-            r.status,
+            _(_STATUS[r.status]),
             "-"
             if r.score is None
-            else f"{r.score:g}/{r.max_score:g}" + (" (+coach)" if r.awaiting_coach else ""),
+            else f"{r.score:g}/{r.max_score:g}"
+            + (" (+" + _("coach") + ")" if r.awaiting_coach else ""),
         )
         for r in rows
     ]
@@ -240,12 +250,15 @@ def progress_table(rows: list[ProgressRow]) -> str:
     for city in cities:
         mine = [r for r in rows if r.city == city]
         done = [r for r in mine if r.status == "graded"]
-        pct = (
-            100 * sum(r.score or 0 for r in done) / sum(r.max_score for r in done)
+        share = (
+            sum(r.score or 0 for r in done) / sum(r.max_score for r in done)
             if done and sum(r.max_score for r in done)
             else 0
         )
-        lines.append(f"{city}: {len(done)}/{len(mine)} submitted; average score {pct:.0f}%")
+        line = _("{city}: {done}/{due} submitted; average score {share}")
+        lines.append(
+            line.format(city=city, done=len(done), due=len(mine), share=format_percent(share))
+        )
     return "\n".join(lines)
 
 
@@ -278,18 +291,24 @@ def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None)
             ]
         )
         alt_text = (
-            "Bar chart of each learner's autograded score as a percent of the points, grouped by "
-            "city; learners who have not submitted show no bar. " + text.splitlines()[-1]
+            _(
+                "Bar chart of each learner's autograded score as a percent of the points, grouped "
+                "by city; learners who have not submitted show no bar."
+            )
+            + " "
+            + text.splitlines()[-1]
         )
         chart = (
             alt.Chart(frame)
             .mark_bar()
             .encode(
-                y=alt.Y("learner:N", title="Learner (pseudonymous id)"),
-                x=alt.X("percent:Q", title="Score (% of points)", scale=alt.Scale(domain=[0, 100])),
-                color=alt.Color("city:N", title="City"),
+                y=alt.Y("learner:N", title=_("Learner (pseudonymous id)")),
+                x=alt.X(
+                    "percent:Q", title=_("Score (% of points)"), scale=alt.Scale(domain=[0, 100])
+                ),
+                color=alt.Color("city:N", title=_("City")),
             )
-            .properties(title="Workshop progress", description=alt_text, width=360)
+            .properties(title=_("Workshop progress"), description=alt_text, width=360)
         )
         out.mkdir(parents=True, exist_ok=True)
         svg = vlc.vegalite_to_svg(chart.to_dict())

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cohort_tools.cli import app
 from cohort_tools.coaching_packets.jobs import JobResult, PacketReport
 from cohort_tools.core import paths
-from cohort_tools.core.i18n import set_reader_language
+from cohort_tools.core.i18n import reader_language, set_reader_language, speaking
 from cohort_tools.course.grade.results import GradeReport, SubmissionResult
 from cohort_tools.strategy import StrategyResult
 
@@ -109,3 +109,28 @@ def test_the_grading_report_speaks_the_language_the_reader_asked_for() -> None:
         set_reader_language(None)
     assert spanish.startswith("Se calificaron 0 entrega(s) en 3.2 s (2 a la vez)")
     assert "s1 / M1-A (puerto-arrayan): SIN CALIFICAR (problema del sistema)" in spanish
+
+
+def test_the_progress_table_reads_in_the_language_the_reader_asked_for() -> None:
+    from cohort_tools.course.report import ProgressRow, progress_table
+
+    rows = [
+        ProgressRow("puerto-arrayan", "pa-1", "cdo", "m1", "m1_workshop_a", "graded", 5, 6, True),
+        ProgressRow("puerto-arrayan", "pa-1", "cdo", "m1", "m1_workshop_b", "not submitted",
+                    None, 6, False),
+    ]  # fmt: skip
+    english = progress_table(rows)
+    assert english.splitlines()[0].split() == [
+        "city", "learner", "role", "module", "workshop", "status", "score"
+    ]  # fmt: skip
+    assert "5/6 (+coach)" in english and "not submitted" in english
+    assert english.splitlines()[-1] == "puerto-arrayan: 1/2 submitted; average score 83%"
+    set_reader_language("es")
+    try:
+        with speaking(reader_language()):  # as the CLI runs every command
+            spanish = progress_table(rows)
+    finally:
+        set_reader_language(None)
+    assert spanish.splitlines()[0].split()[:2] == ["ciudad", "participante"]
+    assert "calificado" in spanish and "sin entregar" in spanish
+    assert spanish.splitlines()[-1] == "puerto-arrayan: 1/2 entregados; puntaje promedio 83%"
