@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/ruff check cohort_tools tests bench
 	$(BIN)/ruff format --check cohort_tools tests bench
 	$(BIN)/mypy --strict
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 # The live cohort's hub environment (a virtualenv every user can read, from Debian's Python) and
 # configurable-http-proxy from npm, at HUB_PREFIX. Root only; run again after updating cohort-tools.

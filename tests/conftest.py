@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,49 @@ def make_cohort(tmp_path: Path, demo_cohort_data: dict[str, Any]) -> CohortFacto
         return target
 
     return factory
+
+
+#: Session fixtures that take minutes to make: the whole demo, the real book.
+SHARED_BUILDS = frozenset({"demo_run", "built_book"})
+#: Their names and the fixtures that read them: a test file naming one of these reads a shared build.
+_SHARED_BUILD_NAMES = re.compile(r"\b(demo_run|built_book|book_url|book_pages)\b")
+
+
+def names_a_shared_build(test_file: Path) -> bool:
+    return bool(_SHARED_BUILD_NAMES.search(test_file.read_text(encoding="utf-8")))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``make test`` runs ``-n auto --dist loadfile``: each test file goes whole to one worker (so a
+    module's fixtures - a hub, a graded course, a sandbox pool - are made once), and every file
+    that reads a shared build goes to the same worker, so the demo and the book are made once per
+    run, not once per worker. (xdist's ``loadgroup`` would do this with markers, but xdist 3.8
+    writes the group into ``item._nodeid``, which pytest 9.2 no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedBuildsScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            test_file = super()._split_scope(nodeid)
+            shared = names_a_shared_build(config.rootpath / test_file)
+            return "shared builds" if shared else test_file
+
+    return SharedBuildsScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The scheduler above finds the files that read a shared build by the names in them; a test
+    that reads one through a fixture whose name is not in ``_SHARED_BUILD_NAMES`` would make the
+    demo or the book again on another worker: stop and say which."""
+    for item in items:
+        reads = SHARED_BUILDS & set(getattr(item, "fixturenames", ()))
+        if reads and not names_a_shared_build(item.path):
+            raise pytest.UsageError(
+                f"{item.nodeid} reads {', '.join(sorted(reads))} through a fixture whose name "
+                "tests/conftest.py does not know: add that fixture's name to _SHARED_BUILD_NAMES."
+            )
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
