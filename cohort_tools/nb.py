@@ -331,6 +331,15 @@ def show_chart(chart: Any, *, alt: str, takeaway: str) -> None:
 PROVIDERS = "cohort_tools.nb"  # entry-point group: products that give notebooks something to read
 
 
+def warm_providers() -> None:
+    """Load every provider now (a kernel zygote does, once, so the kernels it forks start with the
+    products' modules imported)."""
+    from importlib.metadata import entry_points
+
+    for found in entry_points(group=PROVIDERS):
+        _provider(found.name)
+
+
 @functools.cache
 def _provider(name: str) -> Callable[..., Any]:
     from importlib.metadata import entry_points

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from cohort_tools.coaching_packets.jobs import Job, JobResult, execute_job, failed_result
-from cohort_tools.notebooks.kernels import KernelPool
+from cohort_tools.notebooks.kernels import WARM_PROVIDERS, KernelPool
 
 PLUGIN_NAME = "cda-kernel-pool"
 
@@ -33,7 +33,10 @@ def _outcome(fut: Any, job: Job) -> JobResult:
 
 def run_local(jobs: list[Job], workers: int, on_result: OnResult) -> None:
     """Run jobs on ``workers`` threads sharing one kernel pool; kill everything on interrupt."""
-    with KernelPool(workers) as pool, ThreadPoolExecutor(workers, "cda-packet") as ex:
+    with (
+        KernelPool(workers, warm=WARM_PROVIDERS) as pool,
+        ThreadPoolExecutor(workers, "cda-packet") as ex,
+    ):
         submitted = {ex.submit(execute_job, j, pool): j for j in jobs}
         futures: set[Future[JobResult]] = set(submitted)
         try:
@@ -57,7 +60,7 @@ class KernelPoolPlugin:
         self.pool: KernelPool | None = None
 
     def setup(self, worker: Any) -> None:
-        self.pool = KernelPool(max(1, int(worker.state.nthreads))).start()
+        self.pool = KernelPool(max(1, int(worker.state.nthreads)), warm=WARM_PROVIDERS).start()
 
     def teardown(self, worker: Any) -> None:
         if self.pool is not None:

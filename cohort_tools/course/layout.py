@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cohort_tools.core.compat import one_transaction as one_transaction  # re-exported
 from cohort_tools.core.defaults import COURSE_CELL_TIMEOUT, COURSE_DIR
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.notebooks.compat import one_transaction as one_transaction  # re-exported
 
 COURSE_ID = "cda"
 SEPARATOR = "--"  # between the workshop and the city in an assignment id (nbgrader forbids "+")

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cohort_tools.core import defaults
+from cohort_tools.core.compat import feedback_in_language, html_exporter, nbgrader_resources
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import N_, _, format_percent
-from cohort_tools.notebooks.compat import feedback_in_language, nbgrader_resources
 from cohort_tools.notebooks.myst import notebook_title
 
 from .layout import Course, course_folders, tools_on_path
@@ -66,7 +66,6 @@ def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
 def _feedback_of(course: Course) -> list[Path]:
     """The feedback pages of one nbgrader course."""
     import nbformat
-    from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
@@ -76,7 +75,7 @@ def _feedback_of(course: Course) -> list[Path]:
     written = []
     # One exporter for the course: building one compiles its templates again (nbconvert has no
     # type hints for these).
-    plain = HTMLExporter(config=conv.config)
+    plain = html_exporter(config=conv.config)
     plain.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
     root = course.folder("autograded")
     for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:

@@ -53,7 +53,9 @@ WARM_MODULES = (
 WARM_CALLS = ("cohort_tools.render.charts:enable_offline_charts",)
 
 
-def _warm() -> None:
+def _warm(extra: list[str]) -> None:
+    """Import :data:`WARM_MODULES`, draw a chart once, make :data:`WARM_CALLS` and ``extra`` (what
+    the pool's user asked for: "module" or "module:function")."""
     import importlib
 
     for name in WARM_MODULES:
@@ -66,10 +68,12 @@ def _warm() -> None:
 
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
-    for call in WARM_CALLS:
+    for call in (*WARM_CALLS, *extra):
         module, _, function = call.partition(":")
         with contextlib.suppress(Exception):
-            getattr(importlib.import_module(module), function)()
+            imported = importlib.import_module(module)
+            if function:
+                getattr(imported, function)()
 
 
 def _die_with_parent() -> None:
@@ -128,7 +132,7 @@ def _become_kernel(request: dict[str, Any], zygote_pid: int) -> None:
 
 
 def main() -> None:
-    _warm()
+    _warm(sys.argv[1:])
     # Children are reaped by the kernel (no zombies), so a dead kernel's pid disappears at once.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -14,7 +14,7 @@ Design (measured on the 2-core project machine; see bench/packets.py and the eng
 
 The run loop (:func:`cohort_tools.notebooks.run.run`) talks to a forked kernel through a normal
 :class:`jupyter_client.AsyncKernelManager` whose provisioner is :class:`_ForkedProcess` (poll, signal,
-kill by pid; attached by :func:`cohort_tools.notebooks.compat.attach_provisioner`), so nbclient's
+kill by pid; attached by :func:`cohort_tools.core.compat.attach_provisioner`), so nbclient's
 timeout, interrupt and dead-kernel detection work unchanged.
 """
 
@@ -29,13 +29,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
-from cohort_tools.notebooks.compat import attach_provisioner
+from cohort_tools.core.compat import attach_provisioner
 
 
 class KernelStartError(RuntimeError):
@@ -56,7 +57,7 @@ def _parent_of(pid: int) -> int | None:
 
 
 class _ForkedProcess:
-    """A provisioner for a forked pid (:class:`cohort_tools.notebooks.compat.ProvisionerLike`)."""
+    """A provisioner for a forked pid (:class:`cohort_tools.core.compat.ProvisionerLike`)."""
 
     def __init__(self, pid: int, zygote_pid: int) -> None:
         self.pid = pid
@@ -138,15 +139,27 @@ class ForkedKernel:
                 path.unlink()
 
 
+#: Warm what ``nb.strategy_review`` loads (the strategy product and nbgrader's gradebook, about 1 s
+#: in every kernel otherwise): for the strategy studio and the coaching templates that read the
+#: strategy.
+WARM_PROVIDERS = ("cohort_tools.nb:warm_providers",)
+
+
 class KernelPool:
     """Hands out fresh kernels forked from a warm zygote; thread-safe; always :meth:`close` it.
 
     ``size`` is how many notebooks may run at once (the engine runs that many worker threads).
+    ``warm``: more to do once in the zygote, so every kernel starts with it done ("module" to
+    import, "module:function" to call), e.g. :data:`WARM_PROVIDERS` for notebooks that read the
+    strategy.
     Use as a context manager so the zygote and every kernel are shut down, even on Ctrl-C.
     """
 
-    def __init__(self, size: int = 1, *, python: str | None = None) -> None:
+    def __init__(
+        self, size: int = 1, *, python: str | None = None, warm: Sequence[str] = ()
+    ) -> None:
         self.size = max(1, size)
+        self.warm = tuple(warm)
         self.python = python or sys.executable
         self._lock = threading.Lock()
         self._live: set[int] = set()
@@ -171,7 +184,7 @@ class KernelPool:
         self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
         try:
             self._zygote = subprocess.Popen(
-                [self.python, "-m", "cohort_tools.notebooks._zygote"],
+                [self.python, "-m", "cohort_tools.notebooks._zygote", *self.warm],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._zygote_log,

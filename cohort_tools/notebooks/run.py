@@ -173,7 +173,7 @@ async def _execute(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from cohort_tools.notebooks.compat import poll_in_slices
+    from cohort_tools.core.compat import poll_in_slices
 
     class Client(NotebookClient):
         async def async_start_new_kernel_client(self) -> Any:

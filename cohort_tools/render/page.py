@@ -100,8 +100,9 @@ def _exporter(show_code: bool) -> Any:
     """One nbconvert HTML exporter per thread and setting: building one costs about 0.1 s."""
     cache: dict[bool, Any] = _local.__dict__.setdefault("exporters", {})
     if show_code not in cache:
-        from nbconvert import HTMLExporter
         from traitlets.config import Config
+
+        from cohort_tools.core.compat import html_exporter
 
         config = Config()
         # Packets hide code (templates tag cells remove-cell / remove-input); show_code shows all.
@@ -109,7 +110,7 @@ def _exporter(show_code: bool) -> Any:
         config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
         config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "hide-input"}
         config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-        cache[show_code] = HTMLExporter(
+        cache[show_code] = html_exporter(
             config=config,
             template_name="basic",
             exclude_input=not show_code,

@@ -10,10 +10,11 @@ submission failed to execute, which :func:`collect_team_answers` reports as a pr
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import copy
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nbformat
 
@@ -25,6 +26,26 @@ from cohort_tools.model.programme import Programme, Session
 from cohort_tools.render.page import strip_ansi
 
 CHECKPOINT_ERROR = "CheckpointFailed"
+
+T = TypeVar("T")
+
+#: What reading a notebook gave, by the file's identity (inode, size, modification time): the
+#: strategy studio reviews the strategy three times in one kernel, and a packet run reviews each
+#: city's, each time from the same tens of notebooks. A file written again is read again.
+_READ: dict[tuple[str, str, int, int, int], Any] = {}
+_READ_MAX = 1024
+
+
+def _read_once(kind: str, path: Path, read: Callable[[Path], T]) -> T:
+    """``read(path)``, or a copy of what it gave for this very file before."""
+    st = path.stat()
+    key = (kind, str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _READ:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[key] = read(path)
+    found: T = copy.deepcopy(_READ[key])
+    return found
 
 
 @dataclass
@@ -123,7 +144,7 @@ def collect_team_answers(
             path = folder / f"{workshop}.ipynb"
             if not path.is_file():
                 continue
-            checkpoints, crashes, _ = read_graded_notebook(path)
+            checkpoints, crashes = _read_once("graded", path, _results)
             sub = Submission(
                 session=session,
                 learner=folder.parent.name,
@@ -159,8 +180,13 @@ def collect_team_answers(
     return TeamAnswers(city, found, course_dir), problems
 
 
+def _results(path: Path) -> tuple[dict[str, Checkpoint], list[str]]:
+    checkpoints, crashes, _ = read_graded_notebook(path)
+    return checkpoints, crashes
+
+
 def _checkpoint_map(course: Course, aid: str, workshop: str) -> dict[str, str]:
     src = course.source(aid) / f"{workshop}.ipynb"
     if not src.is_file():
         return {}
-    return checkpoint_for(nbformat.read(src, as_version=4))
+    return _read_once("source", src, lambda p: checkpoint_for(nbformat.read(p, as_version=4)))

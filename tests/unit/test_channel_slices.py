@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cohort_tools.notebooks import compat
+from cohort_tools.core import compat
 
 
 class SlowChannel:

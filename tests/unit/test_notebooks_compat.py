@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from cohort_tools.notebooks import compat
+from cohort_tools.core import compat
 
 
 def test_the_installed_packages_are_the_versions_compat_relies_on() -> None:
@@ -88,3 +88,49 @@ def test_nbgrader_feedback_template_still_has_the_words_compat_replaces() -> Non
     nbconvert_base = Path(nbconvert.__file__).parents[4] / "share/jupyter/nbconvert/templates/base"
     mathjax = (nbconvert_base / "mathjax.html.j2").read_text(encoding="utf-8")
     assert compat._FEEDBACK_MATHJAX.split('"')[1] in mathjax
+
+
+def _notebook_with_images_and_cells() -> object:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            '# A page\n\n<img src="chart.png"> <img alt="the chart" src="b.png"/> '
+            "<IMG\nsrc='c.png' title=\"a > b\">"
+        ),
+        nbformat.v4.new_code_cell("x = 1\nx", execution_count=1),
+    ]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=1),
+        nbformat.v4.new_output("display_data", {"text/html": '<div class="jp-OutputArea-output" tabindex="3">in</div>'}),
+    ]  # fmt: skip
+    return nb
+
+
+def test_our_html_exporter_makes_the_page_nbconverts_makes_without_reparsing_it() -> None:
+    from bs4 import BeautifulSoup
+    from nbconvert.exporters import HTMLExporter
+
+    nb = _notebook_with_images_and_cells()
+    for template in ("lab", "classic", "basic"):
+        stock, _ = HTMLExporter(template_name=template).from_notebook_node(nb)
+        ours, _ = compat.html_exporter(template_name=template).from_notebook_node(nb)
+        # nbconvert prints its BeautifulSoup tree back; printed the same way, ours is the same page
+        assert str(BeautifulSoup(ours, features="html.parser")) == stock, template
+    assert compat.NO_ALT in ours
+
+
+def test_the_accessibility_pass_adds_alt_text_and_tabindex_only_where_nbconvert_does() -> None:
+    page = (
+        '<img src="a.png"><img alt="" src="b.png"/><div class="jp-OutputArea-output">before</div>'
+        '<body class="jp-Notebook x"><div class="a jp-Cell-inputWrapper" tabindex="-1">in</div>'
+        '<div class="jp-OutputArea-output-not">no</div><div class="jp-OutputArea-output">out</div>'
+    )
+    assert compat.accessibility_pass(page) == (
+        f'<img src="a.png" alt="{compat.NO_ALT}"><img alt="" src="b.png"/>'
+        '<div class="jp-OutputArea-output">before</div><body class="jp-Notebook x">'
+        '<div class="a jp-Cell-inputWrapper" tabindex="0">in</div>'
+        '<div class="jp-OutputArea-output-not">no</div>'
+        '<div class="jp-OutputArea-output" tabindex="0">out</div>'
+    )

@@ -5,8 +5,8 @@ missing notebooks, nbgrader's SaveAutoGrades and AssignLatePenalties) run under 
 (:func:`cohort_tools.course.layout.gradebook_lock`: a thread lock plus ``flock`` on the course
 folder, so two ``cda course autograde`` processes also queue) and are committed in **one transaction**: a
 crash leaves the previous grades, never half a student's. nbgrader's per-write commits become
-flushes for the duration (:func:`cohort_tools.notebooks.compat.one_transaction`), and its writers
-use the one open gradebook (:func:`cohort_tools.notebooks.compat.shared_gradebook`).
+flushes for the duration (:func:`cohort_tools.core.compat.one_transaction`), and its writers
+use the one open gradebook (:func:`cohort_tools.core.compat.shared_gradebook`).
 
 The autograded notebooks (read by feedback) are published into ``autograded/`` only after the
 grades are committed, by swapping the grading's scratch folder in.
@@ -23,8 +23,8 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.core.compat import nbgrader_resources, one_transaction, shared_gradebook
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.notebooks.compat import nbgrader_resources, one_transaction, shared_gradebook
 
 from ..layout import Course, gradebook_lock
 from .results import SubmissionResult

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from cohort_tools.core import defaults
+from cohort_tools.core.compat import execute_options, nbgrader_resources
 from cohort_tools.core.errors import CdaError
 from cohort_tools.lessons.forms import FORM_SUFFIX
-from cohort_tools.notebooks.compat import execute_options, nbgrader_resources
 
 from ..answers import answer_names, answers_file, dump_code
 from ..layout import Course, tools_on_path
@@ -55,7 +55,7 @@ class Grader:
     def __init__(
         self, course: Course, *, jobs: int, timeout: int | None, trusted: bool = False
     ) -> None:
-        from cohort_tools.notebooks.kernels import KernelPool
+        from cohort_tools.notebooks.kernels import WARM_PROVIDERS, KernelPool
 
         self.course = course
         self.trusted = trusted
@@ -71,7 +71,7 @@ class Grader:
         self.timeout = int(self.execute_options.pop("timeout") or 0)
         self.execute_options.pop("allow_errors")
         self.coursedir = course.coursedir()
-        self.pool = KernelPool(jobs)
+        self.pool = KernelPool(jobs, warm=WARM_PROVIDERS)
         self.learners = course.learners()
         self._info: dict[str, list[NotebookInfo]] = {}
         self._info_lock = threading.Lock()

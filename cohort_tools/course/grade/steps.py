@@ -31,7 +31,7 @@ PIPELINE: tuple[tuple[Phase, str], ...] = (
     ("sanitize", "nbgrader.preprocessors.CheckCellMetadata"),
     # (nbgrader writes the sanitised notebook to disk and reads it back here: see run.roundtrip.)
     # -- execute: by cohort_tools.notebooks.run in a forked kernel, with Execute's own settings and
-    #    hook (cohort_tools.notebooks.compat.execute_options); never instantiated as a step here.
+    #    hook (cohort_tools.core.compat.execute_options); never instantiated as a step here.
     ("execute", "nbgrader.preprocessors.Execute"),
     # -- after_execute: on the executed notebook, before any score is taken --
     ("after_execute", "nbgrader.preprocessors.IgnorePattern"),

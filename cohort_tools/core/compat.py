@@ -1,6 +1,7 @@
 """Every private or patched use of another package, in one place, each with the version it relies on.
 
-The rest of cohort_tools uses only public APIs of nbclient, nbgrader, papermill and jupyter_client.
+The rest of cohort_tools uses only public APIs of nbclient, nbconvert, nbgrader, papermill and
+jupyter_client.
 What is here reaches past them, because no public API does the job:
 
 ========================  =========  ===============================================================
@@ -30,6 +31,15 @@ nbgrader                  0.9        :func:`feedback_in_language`: the words of 
                                      page works offline).
 nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
                                      (``gb.db.commit()``); commits become flushes for the duration.
+nbconvert                 7.17       :class:`HTMLExporter`: nbconvert's ``HTMLExporter.from_notebook_node``
+                                     renders the page, then parses all of it again with
+                                     BeautifulSoup's pure-Python parser to add three accessibility
+                                     attributes and prints the tree back: about half the time of a
+                                     feedback page or packet full of charts. Ours renders as
+                                     ``from_notebook_node`` does (its two filters, then
+                                     ``TemplateExporter.from_notebook_node``) and adds the same
+                                     attributes to the same tags in one pass over the text
+                                     (:func:`accessibility_pass`), without reprinting the page.
 nbclient                  0.11       :func:`poll_in_slices` (with jupyter_client 8.10's
                                      ``AsyncZMQSocketChannel.get_msg``): nbclient waits for a cell's
                                      shell reply, and its outputs, with ONE long ``get_msg`` call
@@ -54,6 +64,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from importlib import metadata
@@ -66,6 +77,7 @@ from cohort_tools.core.i18n import N_
 RELIED_ON: dict[str, str] = {
     "jupyter_client": "8.10",
     "nbclient": "0.11",
+    "nbconvert": "7.17",
     "nbgrader": "0.9",
 }
 
@@ -85,7 +97,7 @@ def check_versions(version: Callable[[str], str] = metadata.version) -> list[str
             continue
         if ".".join(installed.split(".")[:2]) != wanted:
             problems.append(
-                f"{package} {installed} is installed, but cohort_tools.notebooks.compat relies on "
+                f"{package} {installed} is installed, but cohort_tools.core.compat relies on "
                 f"private parts of {package} {wanted}.x: check that module's notes against "
                 f"{package}'s changelog, then update RELIED_ON (or pin {package}=={wanted}.* in "
                 "pyproject.toml)"
@@ -293,6 +305,90 @@ def feedback_in_language(page: str, language: str, *, notebook: str = "", title:
     return out
 
 
+# -- nbconvert 7.17 ---------------------------------------------------------------------------------
+
+#: nbconvert's words for an image without a text alternative.
+NO_ALT = "No description has been provided for this image"
+_IMG_TAG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_DIV_TAG = re.compile(r"<div\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+_ATTR = re.compile(r"""\s([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_NOTEBOOK_CLASS = re.compile(r"""\sclass\s*=\s*(["'])(?:[^"']*\s)?jp-Notebook(?:\s[^"']*)?\1""")
+_FOCUSABLE = ("jp-Cell-inputWrapper", "jp-OutputArea-output")
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    name_end = re.match(r"<\w+", tag)
+    for name, value in _ATTR.findall(tag, name_end.end() if name_end else 0):
+        found.setdefault(name.lower(), value.strip("\"'"))
+    return found
+
+
+def _with_attribute(tag: str, name: str, value: str) -> str:
+    """``tag`` with ``name="value"``: appended as the last attribute, or its value replaced."""
+    pattern = re.compile(rf"""(\s{name}\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+    if pattern.search(tag):
+        return pattern.sub(lambda m: f'{m.group(1)}"{value}"', tag, count=1)
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return f'{tag[:end].rstrip()} {name}="{value}"{tag[end:]}'
+
+
+def accessibility_pass(page: str) -> str:
+    """What nbconvert 7.17's ``HTMLExporter.from_notebook_node`` adds after rendering, on the text:
+    a text alternative (:data:`NO_ALT`) on every ``<img>`` without one, and ``tabindex="0"`` on
+    every ``div.jp-Cell-inputWrapper`` and ``div.jp-OutputArea-output`` after the element of class
+    ``jp-Notebook`` (the lab template's body), so a keyboard reaches cells that scroll."""
+
+    def img(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        return tag if "alt" in _attributes(tag) else _with_attribute(tag, "alt", NO_ALT)
+
+    out = _IMG_TAG.sub(img, page)
+    notebook = _NOTEBOOK_CLASS.search(out)
+    if notebook is None:
+        return out
+
+    def div(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        classes = _attributes(tag).get("class", "").split()
+        return _with_attribute(tag, "tabindex", "0") if set(_FOCUSABLE) & set(classes) else tag
+
+    start = out.index(">", notebook.end()) + 1
+    return out[:start] + _DIV_TAG.sub(div, out[start:])
+
+
+def html_exporter(**options: Any) -> Any:
+    """An nbconvert ``HTMLExporter`` (``options``: its traits) whose pages are the stock exporter's
+    without BeautifulSoup's re-parse: the same accessibility attributes, the rest of the page as the
+    template wrote it (see the table above)."""
+    from nbconvert.exporters import HTMLExporter, TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class _Exporter(HTMLExporter):
+        def from_notebook_node(  # type: ignore[override]
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            me: Any = self  # nbconvert's methods carry no type hints
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight = me.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=me)
+            )
+            resources = me._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(
+                notebook_metadata=me._nb_metadata, parent=me, resources=resources
+            )
+            me.register_filter("highlight_code", highlight)
+            me.register_filter("filter_data_type", data_type)
+            render: Any = TemplateExporter.from_notebook_node
+            page, resources = render(me, nb, resources, **kw)
+            return accessibility_pass(page), resources
+
+    exporter: Any = _Exporter
+    return exporter(**options)
+
+
 class _SharedGradebook:
     """One open gradebook handed to nbgrader's writers, which open and close their own with ``with``;
     this object ignores the close."""
@@ -357,12 +453,15 @@ def one_transaction(gradebook: Any) -> Iterator[Any]:
 
 
 __all__ = [
+    "NO_ALT",
     "RELIED_ON",
     "CompatVersionWarning",
     "ProvisionerLike",
+    "accessibility_pass",
     "attach_provisioner",
     "check_versions",
     "execute_options",
+    "html_exporter",
     "nbgrader_resources",
     "one_transaction",
     "poll_in_slices",
