@@ -119,6 +119,8 @@ def _become_kernel(request: dict[str, Any], zygote_pid: int) -> None:
                 request["connection_file"],
                 f"--IPKernelApp.parent_handle={zygote_pid}",
                 "--IPKernelApp.log_level=40",
+                # No history database: it would keep every cell run (hidden tests among them).
+                "--HistoryManager.enabled=False",
             ]
         )
         app.start()

@@ -42,6 +42,17 @@ def test_a_clean_notebook_is_ok_and_its_outputs_are_kept(pool: KernelPool, tmp_p
     assert nb.cells[1].outputs[0]["text"].strip() == f"{tmp_path} tweet"
 
 
+def test_a_kernel_keeps_no_history_of_the_code_it_ran(pool: KernelPool, tmp_path: Path) -> None:
+    # IPython's history would keep every cell a kernel ran (hidden tests and solutions among them)
+    # in one database under the user's home; our kernels keep none.
+    ipython_dir = tmp_path / "ipython"
+    nb = notebook("secret = 'a hidden test'\nprint(secret)")
+    outcome = run(nb, pool=pool, cwd=tmp_path, timeout=60, env={"IPYTHONDIR": str(ipython_dir)})
+    assert outcome.ok
+    assert ipython_dir.is_dir()  # IPython did use this folder for its profile
+    assert list(ipython_dir.rglob("history.sqlite")) == []
+
+
 def test_an_error_names_the_cell_its_number_and_the_exception(
     pool: KernelPool, tmp_path: Path
 ) -> None:
