@@ -1047,6 +1047,24 @@ def _release_uids(start: int, count: int) -> None:
         _unlock_uids(range(start, start + count))
 
 
+def uid_held(uid: int) -> bool:
+    """Whether a live pool, of this process or another, holds job uid ``uid`` now."""
+    with _UID_LOCK:
+        if uid in _UIDS_IN_USE:
+            return True
+        try:
+            fd = os.open(_uid_lock_dir() / f"{uid}.lock", os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # and with it the lock just taken, if it was
+        return False
+
+
 class SandboxPool:
     """Sandboxed runs of learner notebooks for one city; thread-safe for ``jobs`` concurrent runs.
 

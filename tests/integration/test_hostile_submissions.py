@@ -33,7 +33,8 @@ from cohort_tools.course.grade import GradeReport, autograde, copy_course
 from cohort_tools.course.layout import Course, assignment_id
 from cohort_tools.course.report import feedback
 from cohort_tools.course.samples import sample_notebook, write_submission
-from cohort_tools.notebooks.sandbox import DEFAULT_UID_BASE, SandboxLimits
+from cohort_tools.notebooks import sandbox
+from cohort_tools.notebooks.sandbox import SandboxLimits, uid_held
 from tests.integration.conftest import (
     CANARY_ENV,
     processes_running_as,
@@ -213,14 +214,24 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graded]:
     for student, (kind, make, after) in ATTACKS.items():
         write_submission(course, student, AID, with_cell(course, kind, make(targets), after))
     os.environ[CANARY_ENV] = canary
+    allocated: list[range] = []
+    allocate = sandbox._allocate_uids
+
+    def recorded(base: int, count: int) -> int:
+        start = allocate(base, count)
+        allocated.append(range(start, start + count))
+        return start
+
     try:
-        report = autograde(course_dir=root, jobs=2)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sandbox, "_allocate_uids", recorded)
+            report = autograde(course_dir=root, jobs=2)
     finally:
         os.environ.pop(CANARY_ENV, None)
         stop.set()
         acceptor.join()
         listener.close()
-    leftovers = job_processes()
+    leftovers = job_processes(allocated)
     pages = feedback(course_dir=root)
     yield Graded(
         course,
@@ -515,9 +526,13 @@ def last_cell_outputs(g: Graded, student: str) -> list[dict[str, object]]:
     return [dict(o) for o in nb.cells[-1].get("outputs", [])]
 
 
-def job_processes() -> list[int]:
-    """Processes still running as a sandbox job's uid (the warm sandbox's slots)."""
-    return processes_running_as(lambda uid: uid >= DEFAULT_UID_BASE)
+def job_processes(allocated: list[range]) -> list[int]:
+    """Processes still running as a job uid the grading had (its sandbox's slots), once no pool
+    holds that uid: a test on another worker may be grading with job uids of its own meanwhile."""
+    assert allocated, "the grading allocated no job uids"
+    return processes_running_as(
+        lambda uid: any(uid in block for block in allocated) and not uid_held(uid)
+    )
 
 
 def others_unchanged(g: Graded) -> None:

@@ -33,14 +33,17 @@ def test_a_uid_block_held_by_another_process_is_skipped() -> None:
     try:
         assert holder.stdout is not None
         assert int(holder.stdout.readline()) == BASE
+        assert sandbox.uid_held(BASE) and sandbox.uid_held(BASE + 1)
         mine = sandbox._allocate_uids(BASE, 2)
         try:
             assert mine not in (BASE, BASE + 1) and mine + 1 not in (BASE, BASE + 1)
+            assert sandbox.uid_held(mine)
         finally:
             sandbox._release_uids(mine, 2)
     finally:
         holder.communicate("")
     # once the other process is gone, its block is free again
+    assert not sandbox.uid_held(BASE) and not sandbox.uid_held(mine)
     again = sandbox._allocate_uids(BASE, 2)
     sandbox._release_uids(again, 2)
     assert again == BASE
