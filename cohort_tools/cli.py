@@ -46,7 +46,7 @@ def _cohort_check(result: model.CohortCheck, params: Mapping[str, Any]) -> None:
         headline = f"{params['cohort'] or 'The demo cohort'} has problems."
         raise CdaError(result.problems, headline=headline)
     for p in result.problems:
-        typer.echo(f"warning: {p}", err=True)
+        typer.echo(_("warning: {problem}").format(problem=p), err=True)
     typer.echo(result.summary)
     typer.echo(_("The cohort is valid."))
 

@@ -20,6 +20,7 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.i18n import gettext as _
+from cohort_tools.core.i18n import shown
 from cohort_tools.policy.standards.national import UnknownCountryStandard, standard_for
 
 from . import schemas
@@ -151,7 +152,7 @@ def _rule(check: pa.Check) -> str:
         return _("must be between {low} and {high}").format(
             low=stats["min_value"], high=stats["max_value"]
         )
-    return schemas.shown(check.error) or str(check.name)
+    return shown(check.error) or str(check.name)
 
 
 def _fix(table: str, column: str | None, check: pa.Check | None, kind: str) -> str:

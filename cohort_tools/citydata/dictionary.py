@@ -12,7 +12,7 @@ from typing import Any
 
 import pandera.pandas as pa
 
-from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, current_language
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, current_language, shown
 from cohort_tools.core.i18n import gettext as _
 
 from . import schemas
@@ -51,7 +51,7 @@ def _allowed(column: pa.Column) -> str:
                 _("{low} to {high}").format(low=stats["min_value"], high=stats["max_value"])
             )
         elif check.error:
-            parts.append(schemas.shown(check.error))
+            parts.append(shown(check.error))
     references = (column.metadata or {}).get("references")
     if references:
         parts.append(_("an id in `{column}`").format(column=references))
@@ -69,7 +69,7 @@ def render_table(name: str) -> str:
             "`tables.{name}.file`). Each row is {row}."
         ).format(name=name, row=_(meta.get("row") or DEFAULT_ROW)),
         "",
-        schemas.shown(schema.description),
+        shown(schema.description),
         "",
     ]
     if meta.get("unique"):
@@ -79,7 +79,7 @@ def render_table(name: str) -> str:
         ]
     for check in schema.checks:
         if check.error:
-            lines += [_("Rule: {rule}.").format(rule=schemas.shown(check.error)), ""]
+            lines += [_("Rule: {rule}.").format(rule=shown(check.error)), ""]
     headings = (
         _("Column"),
         _("Type"),
@@ -97,7 +97,7 @@ def render_table(name: str) -> str:
         lines.append(
             f"| `{column_name}` | {kind} | {yes if column.required else no} | "
             f"{yes if column.nullable else no} | "
-            f"{_escape(_allowed(column))} | {_escape(schemas.shown(column.description))} |"
+            f"{_escape(_allowed(column))} | {_escape(shown(column.description))} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -21,8 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 import pandera.pandas as pa
 
-from cohort_tools.core.i18n import N_
-from cohort_tools.core.i18n import gettext as _
+from cohort_tools.core.i18n import N_, Message
 from cohort_tools.policy.standards.national import STANDARDS, all_reporting_codes
 
 SCHEMA_VERSION = "1"
@@ -48,36 +47,6 @@ KIND_LABELS: dict[str, str] = {
     "date": N_("date (YYYY-MM-DD)"),
     "datetime": N_("date and time (YYYY-MM-DDTHH:MM[:SS])"),
 }
-
-
-class Message(str):
-    """An English text built from a catalog message and its fields (``{column}``, a code list).
-
-    It is the English text itself wherever a string is used (pandera, ``cda data check``), and
-    :meth:`shown` gives it in the current language, so the data dictionary translates a description
-    or a rule whose words are filled in from code: ``Message(N_("{column} must be ..."),
-    column="respondent_id")``.
-    """
-
-    message: str
-    fields: dict[str, str]
-
-    def __new__(cls, message: str, **fields: str) -> Message:
-        text = super().__new__(cls, message.format(**fields) if fields else message)
-        text.message, text.fields = message, fields
-        return text
-
-    def shown(self) -> str:
-        """The text in the current language (the English text where the catalog has none)."""
-        return _(self.message).format(**self.fields)
-
-
-def shown(text: str | None) -> str:
-    """A schema's text (a description, a rule) in the current language; plain texts are catalog
-    messages (marked ``N_()`` where written)."""
-    if isinstance(text, Message):
-        return text.shown()
-    return _(text) if text else ""
 
 
 # --- code lists -------------------------------------------------------------------------------

@@ -169,6 +169,38 @@ def N_(message: str) -> str:
     return message
 
 
+class Message(str):
+    """An English text built from a catalog message and its fields (``{column}``, a cell's name).
+
+    It is the English text itself wherever a string is used (pandera, a log, a test), and
+    :meth:`shown` gives it in the current language, so a text whose words are filled in from code
+    is translated where it is read, not where it was made: ``Message(N_("{column} must be ..."),
+    column="respondent_id")``, a grading note made in a worker thread and read in the coach's
+    summary. A field may itself be a Message (translated too).
+    """
+
+    message: str
+    fields: dict[str, str]
+
+    def __new__(cls, message: str, **fields: str) -> Message:
+        text = super().__new__(cls, message.format(**fields) if fields else message)
+        text.message, text.fields = message, fields
+        return text
+
+    def shown(self) -> str:
+        """The text in the current language (the English text where the catalog has none)."""
+        fields = {k: v.shown() if isinstance(v, Message) else v for k, v in self.fields.items()}
+        return _(self.message).format(**fields)
+
+
+def shown(text: str | None) -> str:
+    """A text in the current language: a :class:`Message`, or a plain catalog message (marked
+    ``N_()`` where written; any other text is shown as it is)."""
+    if isinstance(text, Message):
+        return text.shown()
+    return _(text) if text else ""
+
+
 #: Keys whose values in curriculum YAML files are text people read (see model.programme).
 YAML_TEXT_KEYS = frozenset(
     {

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import Field
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import N_, _, format_number
 from cohort_tools.hub import accounts as acc
 from cohort_tools.hub import environment
 from cohort_tools.hub import process as proc
@@ -54,53 +55,92 @@ class HubInfo:
     released: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """For the operator, in their language (``cda --language``; English by default)."""
         plan = self.plan
+        stop = "cda hub stop" + ("" if _is_demo(plan) else f" {plan.cohort_file}")
         lines = [
-            f"The hub for {plan.cohort_name} is running at {plan.url}",
-            f"  (process {self.pid}; log: {plan.log_file}; stop it with `cda hub stop"
-            f"{'' if _is_demo(plan) else ' ' + str(plan.cohort_file)}`)",
+            _("The hub for {cohort} is running at {url}").format(
+                cohort=plan.cohort_name, url=plan.url
+            ),
+            "  "
+            + _("(process {pid}; log: {log}; stop it with `{stop}`)").format(
+                pid=self.pid, log=plan.log_file, stop=stop
+            ),
             "",
-            "Accounts (pseudonymous user names; the names behind them are only in the private "
-            "accounts file):",
+            _(
+                "Accounts (pseudonymous user names; the names behind them are only in the "
+                "private accounts file):"
+            ),
         ]
         width = max(len(a.name) for a in plan.accounts)
+        roles = _role_titles()
         for account in plan.accounts:
             if account.kind == "grader":
                 continue
-            cities = ", ".join(account.cities)
-            role = f", {account.role}" if account.kind == "learner" else ""
-            lines.append(f"  {account.name:<{width}}  {account.kind} ({cities}{role})")
-        lines += ["", "Courses (one per city; its coach grades at the address shown):"]
+            what = _(ACCOUNT_KINDS[account.kind])
+            if account.kind == "learner":
+                role = roles.get(account.role, account.role)
+                what += _(" ({cities}, {role})").format(cities=", ".join(account.cities), role=role)
+            else:
+                what += _(" ({cities})").format(cities=", ".join(account.cities))
+            lines.append(f"  {account.name:<{width}}  {what}")
+        lines += ["", _("Courses (one per city; its coach grades at the address shown):")]
         for course in plan.courses:
             lines.append(f"  {course.name}: {plan.url}services/{course.city}/")
         lines += [f"  {line}" for line in self.released]
         lines += [
             "",
-            "How to log in: open the address above in a browser and sign in with the user name "
-            "and its initial password.",
-            f"  Initial passwords: {plan.accounts_file} (readable by root only; give each person "
-            "their own).",
-            f"  {len(self.new_accounts)} account(s) were created now; existing accounts kept "
-            "their password.",
+            _(
+                "How to log in: open the address above in a browser and sign in with the user "
+                "name and its initial password."
+            ),
+            "  "
+            + _(
+                "Initial passwords: {file} (readable by root only; give each person their own)."
+            ).format(file=plan.accounts_file),
+            "  "
+            + _(
+                "{count} account(s) were created now; existing accounts kept their password."
+            ).format(count=len(self.new_accounts)),
         ]
         if plan.mem_limit:
             how = (
-                f"enforced through cgroup {plan.cgroup}"
+                _("enforced through cgroup {cgroup}").format(cgroup=plan.cgroup)
                 if plan.cgroup
-                else "NOT enforced on this machine"
+                else _("NOT enforced on this machine")
             )
-            lines.append(f"  Memory per user: {plan.mem_limit / 2**30:.1f} GiB ({how}).")
+            gib = format_number(plan.mem_limit / 2**30, digits=1)
+            lines.append("  " + _("Memory per user: {gib} GiB ({how}).").format(gib=gib, how=how))
         lines.append(
-            f"  Servers idle for {plan.idle_timeout // 60} minutes are stopped (work is saved)."
+            "  "
+            + _("Servers idle for {minutes} minutes are stopped (work is saved).").format(
+                minutes=plan.idle_timeout // 60
+            )
         )
         if plan.ip in {"127.0.0.1", "::1"}:
             lines.append(
-                "  The hub listens on this machine only; see the README to serve it on a network "
-                "with TLS."
+                "  "
+                + _(
+                    "The hub listens on this machine only; see the README to serve it on a "
+                    "network with TLS."
+                )
             )
         for w in self.warnings:
-            lines.append(f"warning: {w}")
+            lines.append(_("warning: {problem}").format(problem=w))
         return "\n".join(lines)
+
+
+#: How the operator's summary names each kind of account (catalog messages).
+ACCOUNT_KINDS = {"learner": N_("learner"), "coach": N_("coach"), "grader": N_("grader")}
+
+
+def _role_titles() -> dict[str, str]:
+    """Each team role's title in the current language (the programme's names for its ids)."""
+    from cohort_tools.core.i18n import current_language
+    from cohort_tools.model.programme import in_language, load_programme
+
+    programme = in_language(load_programme(), current_language())
+    return {r.id: r.title for r in programme.team.roles}
 
 
 def _is_demo(plan: HubPlan) -> bool:
@@ -179,16 +219,26 @@ class HubStatus:
     servers: dict[str, int]  # user -> number of processes running as them
 
     def summary(self) -> str:
+        plan = self.plan
         if not self.running:
-            return f"The hub for {self.plan.cohort_name} is not running (state in {self.plan.state_dir})."
+            return _("The hub for {cohort} is not running (state in {folder}).").format(
+                cohort=plan.cohort_name, folder=plan.state_dir
+            )
         lines = [
-            f"The hub for {self.plan.cohort_name} is running at {self.plan.url} (process {self.pid})."
+            _("The hub for {cohort} is running at {url} (process {pid}).").format(
+                cohort=plan.cohort_name, url=plan.url, pid=self.pid
+            )
         ]
         if self.servers:
-            lines.append(f"{len(self.servers)} user(s) have a server running:")
-            lines += [f"  {user}: {n} process(es)" for user, n in sorted(self.servers.items())]
+            lines.append(
+                _("{count} user(s) have a server running:").format(count=len(self.servers))
+            )
+            lines += [
+                "  " + _("{user}: {count} process(es)").format(user=user, count=n)
+                for user, n in sorted(self.servers.items())
+            ]
         else:
-            lines.append("No user has a server running.")
+            lines.append(_("No user has a server running."))
         return "\n".join(lines)
 
 
@@ -197,7 +247,7 @@ def status(*, cohort: Path | None = None, state_root: Path = DEFAULT_STATE_ROOT)
     plan = _plan_for(cohort, state_root)
     running = proc.hub_running(plan.state_dir)
     servers: dict[str, int] = {}
-    for _, user, _ in proc.user_processes(plan):
+    for _pid, user, _command in proc.user_processes(plan):
         servers[user] = servers.get(user, 0) + 1
     return HubStatus(plan, running, proc.hub_pid(plan) if running else None, servers)
 
@@ -255,10 +305,9 @@ class RemoveReport:
     users: list[str]
 
     def summary(self) -> str:
-        return (
-            f"Removed the hub's state ({self.state_dir}) and {len(self.users)} system user(s) "
-            "with their home folders."
-        )
+        return _(
+            "Removed the hub's state ({folder}) and {count} system user(s) with their home folders."
+        ).format(folder=self.state_dir, count=len(self.users))
 
 
 def remove(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import _
 from cohort_tools.course.answers import answers_file, read_answers
 from cohort_tools.lessons.rubrics import Rubric, rubrics_in
 from cohort_tools.lessons.rubrics import score as rubric_score
@@ -94,9 +95,9 @@ class CollectReport:
 
     def summary(self) -> str:
         if not self.collected:
-            head = "No new submissions to collect."
+            head = _("No new submissions to collect.")
         else:
-            head = f"Collected {len(self.collected)} new submission(s)."
+            head = _("Collected {count} new submission(s).").format(count=len(self.collected))
         return "\n".join([head, *self.grade_lines])
 
 
@@ -126,7 +127,9 @@ def collect_and_grade(course: CityCourse, *, jobs: int | None = None) -> Collect
         kept = reapply_manual_grades(course)
         if kept:
             report.grade_lines.append(
-                f"Kept {kept} reflection grade(s) of submissions that did not change."
+                _("Kept {count} reflection grade(s) of submissions that did not change.").format(
+                    count=kept
+                )
             )
     return report
 
@@ -175,10 +178,10 @@ class ReleaseReport:
     released: list[str]
 
     def summary(self) -> str:
-        return (
-            f"Feedback written for {self.pages} submission(s) and released to the learners "
-            f"({', '.join(self.released) or 'nothing new'})."
-        )
+        released = ", ".join(self.released) or _("nothing new")
+        return _(
+            "Feedback written for {count} submission(s) and released to the learners ({released})."
+        ).format(count=self.pages, released=released)
 
 
 def release_feedback(course: CityCourse) -> ReleaseReport:

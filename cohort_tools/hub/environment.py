@@ -29,6 +29,7 @@ from typing import Any
 from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import _
 
 RECORD = "cda-hub.json"
 DEFAULT_PYTHON = Path("/usr/bin/python3")
@@ -124,9 +125,11 @@ class InstallReport:
     fingerprint: str
 
     def summary(self) -> str:
-        return (
-            f"Hub environment ready at {self.prefix} ({self.python}); "
-            f"configurable-http-proxy {self.proxy_version} at {self.proxy}."
+        return _(
+            "Hub environment ready at {prefix} ({python}); configurable-http-proxy {version} at "
+            "{proxy}."
+        ).format(
+            prefix=self.prefix, python=self.python, version=self.proxy_version, proxy=self.proxy
         )
 
 

@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import _
 from cohort_tools.hub import accounts as acc
 from cohort_tools.hub.environment import environment_problems, proxy_executable
 from cohort_tools.hub.plan import (
@@ -557,13 +558,17 @@ class StopReport:
 
     def summary(self) -> str:
         if not self.was_running and not self.ended:
-            return "No hub is running for this cohort; nothing to stop."
-        lines = [f"Stopped the hub (process {self.pid}) and every server it started."]
+            return _("No hub is running for this cohort; nothing to stop.")
+        lines = [
+            _("Stopped the hub (process {pid}) and every server it started.").format(pid=self.pid)
+        ]
         if self.ended:
             lines.append(
-                f"Also ended {len(self.ended)} leftover process(es): {', '.join(self.ended)}"
+                _("Also ended {count} leftover process(es): {pids}").format(
+                    count=len(self.ended), pids=", ".join(self.ended)
+                )
             )
-        lines.append("Nothing of the hub is running now.")
+        lines.append(_("Nothing of the hub is running now."))
         return "\n".join(lines)
 
 

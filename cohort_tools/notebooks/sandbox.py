@@ -68,6 +68,7 @@ import nbformat
 
 from cohort_tools.core import paths
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import N_, Message
 
 from ._sandbox_zygote import NOT_JSON, VEGA_LITE
 
@@ -651,10 +652,10 @@ def _drive(
     while job.exit_code is None:
         now = time.monotonic()
         if now >= hard_deadline and not killed:
-            kill("the notebook ran longer than its total time limit")
+            kill(Message(N_("the notebook ran longer than its total time limit")))
         if now >= deadline:
             if killed:
-                problem = problem or "the notebook's process could not be stopped"
+                problem = problem or Message(N_("the notebook's process could not be stopped"))
                 break
             if current is not None and current not in interrupted and not done:
                 interrupted.add(current)
@@ -662,10 +663,15 @@ def _drive(
                 deadline = now + limits.grace
             else:
                 reason = (
-                    f"it was still running {limits.timeout:g} s after it started and did not "
-                    "stop when interrupted"
+                    Message(
+                        N_(
+                            "it was still running {seconds} s after it started and did not "
+                            "stop when interrupted"
+                        ),
+                        seconds=f"{limits.timeout:g}",
+                    )
                     if current is not None
-                    else "it stopped answering the grader"
+                    else Message(N_("it stopped answering the grader"))
                 )
                 kill(reason)
             continue
@@ -688,7 +694,7 @@ def _drive(
             except (_ProtocolError, ValueError, UnicodeDecodeError) as exc:
                 poller.unregister(job.out_fd)
                 out_open = False
-                kill(f"its output could not be read ({exc})")
+                kill(Message(N_("its output could not be read ({error})"), error=str(exc)))
     # The process has ended: what it wrote before is still in the pipe.
     if out_open and not problem:
         flags = fcntl.fcntl(job.out_fd, fcntl.F_GETFL)
@@ -712,17 +718,27 @@ def _drive(
     elif current is not None:
         run = "died"
         code = job.exit_code
-        why = problem or (
-            f"the notebook's process ended during this cell (exit code {code})"
-            if code is not None and code >= 0
-            else f"the process was killed by signal {-(code or 0)}"
-            + (" (memory or CPU limit?)" if code in (-9, -24) else "")
-        )
-        message = why
+        if problem:
+            message = problem
+        elif code is not None and code >= 0:
+            message = Message(
+                N_("the notebook's process ended during this cell (exit code {code})"),
+                code=str(code),
+            )
+        elif code in (-9, -24):
+            message = Message(
+                N_("the process was killed by signal {signal} (memory or CPU limit?)"),
+                signal=str(-code),
+            )
+        else:
+            message = Message(
+                N_("the process was killed by signal {signal}"), signal=str(-(code or 0))
+            )
     else:
         run = "failed" if not ended else "died"
-        message = (
-            problem or f"the notebook's process ended unexpectedly (exit code {job.exit_code})"
+        message = problem or Message(
+            N_("the notebook's process ended unexpectedly (exit code {code})"),
+            code=str(job.exit_code),
         )
     missing = tuple(n for n in answers if n not in values)
     return SandboxOutcome(

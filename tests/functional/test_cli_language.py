@@ -111,6 +111,29 @@ def test_the_grading_report_speaks_the_language_the_reader_asked_for() -> None:
     assert "s1 / M1-A (puerto-arrayan): SIN CALIFICAR (problema del sistema)" in spanish
 
 
+def test_grading_notes_are_made_in_english_and_read_in_the_readers_language() -> None:
+    from cohort_tools.course.grade.run import cell_label, failure_note
+
+    # Made in a grading worker (no reader language there), read in the coach's summary.
+    timeout = failure_note(cell_label(3, "q_total"), "timeout", None, None, 30)
+    died = failure_note(cell_label(5, None), "died", None, None, 30)
+    assert timeout is not None and died is not None
+    assert timeout.startswith("cell 3 ('q_total') was still running after 30 s")
+    result = SubmissionResult("s1", "m1", "puerto-arrayan", "M1-A", "graded", notes=[timeout, died])
+    report = GradeReport(Path("course"), [result], [], 3.25, 2)
+    english = report.summary()
+    assert "    - cell 3 ('q_total') was still running after 30 s (the time limit)" in english
+    assert "stopped at cell 5 (it crashed, exited or ran out of memory)" in english
+    set_reader_language("es")
+    try:
+        spanish = report.summary()
+    finally:
+        set_reader_language(None)
+    assert "    - La celda 3 ('q_total') seguía en ejecución después de 30 s" in spanish
+    assert "se detuvo en la celda 5 (falló, terminó o se quedó sin memoria)" in spanish
+    assert "cell" not in spanish and "crashed" not in spanish
+
+
 def test_the_progress_table_reads_in_the_language_the_reader_asked_for() -> None:
     from cohort_tools.course.report import ProgressRow, progress_table
 

@@ -144,10 +144,10 @@ def test_schema_rules_stay_english_for_the_checker_in_any_language() -> None:
     with i18n.speaking("es"):
         assert str(error) == "respondent_id must be a pseudonymous code, not an e-mail address"
         assert str(demographic).startswith("demographic_fields must be ';'-separated names from ")
-        assert schemas.shown(error) == (
+        assert i18n.shown(error) == (
             "`respondent_id` debe ser un código seudónimo, no un correo electrónico"
         )
-    assert schemas.shown(error) == str(error)
+    assert i18n.shown(error) == str(error)
     with i18n.speaking("es"):
         assert render_markdown().startswith("# Diccionario de datos de la ciudad")
     assert render_markdown().startswith("# City data dictionary")

@@ -26,6 +26,7 @@ import nbformat
 from cohort_tools.core import defaults
 from cohort_tools.core.compat import execute_options, nbgrader_resources
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import N_, Message
 from cohort_tools.lessons.forms import FORM_SUFFIX
 
 from ..answers import answer_names, answers_file, dump_code
@@ -33,7 +34,7 @@ from ..layout import Course, tools_on_path
 from . import isolated
 from .gradebook import NotebookInfo, Prepared, assignment_info, record_grades
 from .results import GradeReport, SubmissionResult
-from .run import execute, execution_notes, failure_note, read_submission, roundtrip
+from .run import cell_label, execute, execution_notes, failure_note, read_submission, roundtrip
 from .steps import run_phase
 from .tampering import check_tampering
 
@@ -152,7 +153,8 @@ class Grader:
                 self._grade(result)
         except Exception as exc:  # infrastructure: kernel, gradebook, disk
             result.status = "error"
-            result.notes.append(f"grading failed: {type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            result.notes.append(Message(N_("grading failed: {error}"), error=error))
         result.seconds = time.monotonic() - start
         return result
 
@@ -162,19 +164,33 @@ class Grader:
         if not infos:
             result.status = "zero"
             result.notes.append(
-                f"there is no assignment '{assignment}' in the course; nothing was graded. "
-                "Was it submitted to the right folder?"
+                Message(
+                    N_(
+                        "there is no assignment '{assignment}' in the course; nothing was "
+                        "graded. Was it submitted to the right folder?"
+                    ),
+                    assignment=assignment,
+                )
             )
             return
         learner = self.learners.get(student)
         if learner is None:
             result.notes.append(
-                f"'{student}' is not a registered learner (run `cda course release`)."
+                Message(
+                    N_("'{student}' is not a registered learner (run `cda course release`)."),
+                    student=student,
+                )
             )
         elif learner.city != result.city:
             result.notes.append(
-                f"this learner belongs to {learner.city} but submitted {result.city}'s notebook; "
-                f"it was graded with {result.city}'s data."
+                Message(
+                    N_(
+                        "this learner belongs to {city} but submitted {other}'s notebook; it was "
+                        "graded with {other}'s data."
+                    ),
+                    city=learner.city,
+                    other=result.city,
+                )
             )
         submitted = self.course.submitted(student, assignment)
         # Each grading works in its own scratch folder, swapped into autograded/ after the commit,
@@ -215,10 +231,21 @@ class Grader:
         if nb is None:
             if why == "missing":
                 others = [f for f in found if f != path.name]
-                why = f"no notebook named {path.name} was submitted" + (
-                    f" (found {', '.join(others)}: a renamed copy is not graded)" if others else ""
+                why = (
+                    Message(
+                        N_(
+                            "no notebook named {file} was submitted (found {others}: a renamed "
+                            "copy is not graded); it scores zero."
+                        ),
+                        file=path.name,
+                        others=", ".join(others),
+                    )
+                    if others
+                    else Message(
+                        N_("no notebook named {file} was submitted; it scores zero."),
+                        file=path.name,
+                    )
                 )
-                why += "; it scores zero."
             return Prepared(info.name, None, [why], out_dir)
         notes = check_tampering(nb, info, result.city)
 
@@ -238,8 +265,14 @@ class Grader:
                 info.name,
                 None,
                 [
-                    f"{path.name}'s grading information was damaged ({exc}); it scores "
-                    "zero. Ask the learner to start from a fresh copy of the notebook."
+                    Message(
+                        N_(
+                            "{file}'s grading information was damaged ({error}); it scores "
+                            "zero. Ask the learner to start from a fresh copy of the notebook."
+                        ),
+                        file=path.name,
+                        error=str(exc),
+                    )
                 ],
                 out_dir,
             )
@@ -332,7 +365,7 @@ def sandbox_notes(outcome: SandboxOutcome, timeout: int) -> list[str]:
     """Plain lines for the learner's cells that did not run cleanly in the sandbox."""
     notes: list[str] = []
     for n, cell in enumerate(outcome.cells, start=1):
-        label = f"cell {n}" + (f" ('{cell.grade_id}')" if cell.grade_id else "")
+        label = cell_label(n, cell.grade_id)
         note = failure_note(label, cell.status, cell.ename, cell.evalue, timeout, outcome.message)
         if note:
             notes.append(note)

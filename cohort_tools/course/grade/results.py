@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from cohort_tools.core.i18n import _, format_number, reader_language, speaking
+from cohort_tools.core.i18n import _, format_number, reader_language, shown, speaking
 
 #: ``graded``: scored by nbgrader (notes say what went wrong in it, if anything); ``zero``: nothing
 #: could be graded (every notebook missing or unreadable), so it scores zero; ``error``: the grading
@@ -37,7 +37,7 @@ class SubmissionResult:
             head += f"{self.score:g} / {self.max_score:g}"
             if self.needs_manual_grade:
                 head += " + " + _("answers awaiting a coach's grading")
-        return "\n".join([head, *(f"    - {n}" for n in self.notes)])
+        return "\n".join([head, *(f"    - {shown(n)}" for n in self.notes)])
 
 
 @dataclass

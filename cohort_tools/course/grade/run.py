@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import nbformat
 
+from cohort_tools.core.i18n import N_, Message
 from cohort_tools.notebooks.run import RunOutcome, run
 from cohort_tools.render.charts import CHARTS_AFTER_THE_RUN, draw_charts
 
@@ -35,17 +36,24 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     if not path.is_file():
         return None, "missing"
     if path.stat().st_size == 0:
-        return None, (
-            f"{path.name} is an empty file (0 bytes), so there is nothing to grade: it scores "
-            "zero. Ask the learner to save the notebook and submit it again."
+        return None, Message(
+            N_(
+                "{file} is an empty file (0 bytes), so there is nothing to grade: it scores "
+                "zero. Ask the learner to save the notebook and submit it again."
+            ),
+            file=path.name,
         )
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        return None, (
-            f"{path.name} is not a readable notebook ({detail}); it scores zero. It was probably "
-            "damaged when copied or edited outside Jupyter: ask the learner to submit it again."
+        return None, Message(
+            N_(
+                "{file} is not a readable notebook ({detail}); it scores zero. It was probably "
+                "damaged when copied or edited outside Jupyter: ask the learner to submit it again."
+            ),
+            file=path.name,
+            detail=detail,
         )
     return nb, ""
 
@@ -109,27 +117,46 @@ def _mark_unreached(nb: nbformat.NotebookNode, upto: int) -> None:
             )
 
 
+def cell_label(number: int, name: str | None) -> Message:
+    """How a note names a code cell: its number, and its checkpoint name when it has one."""
+    if name:
+        return Message(N_("cell {number} ('{name}')"), number=str(number), name=name)
+    return Message(N_("cell {number}"), number=str(number))
+
+
 def failure_note(
     label: str, kind: str, ename: str | None, evalue: str | None, timeout: int, why: str = ""
-) -> str | None:
+) -> Message | None:
     """The plain line for one cell that did not run cleanly (None when the cell's own error is
-    what its checkpoints report). ``kind``: timeout, error or died; ``why``: why a process died."""
+    what its checkpoints report). ``kind``: timeout, error or died; ``why``: why a process died.
+    A :class:`Message`: English where it is made, in its reader's language where it is read."""
     if kind == "timeout":
-        return (
-            f"{label} was still running after {timeout} s (the time limit), so it was "
-            "stopped; the checkpoints that depend on it score zero. Look for a loop "
-            "that never ends."
+        return Message(
+            N_(
+                "{cell} was still running after {seconds} s (the time limit), so it was "
+                "stopped; the checkpoints that depend on it score zero. Look for a loop "
+                "that never ends."
+            ),
+            cell=label,
+            seconds=str(timeout),
         )
     if kind == "error" and ename in SYNTAX_ENAMES:
-        return (
-            f"{label} has a Python syntax error ({evalue}), so it could "
-            "not run; the checkpoints that depend on it score zero."
+        return Message(
+            N_(
+                "{cell} has a Python syntax error ({error}), so it could "
+                "not run; the checkpoints that depend on it score zero."
+            ),
+            cell=label,
+            error=str(evalue),
         )
     if kind == "died":
-        return (
-            f"The notebook's Python process stopped at {label} "
-            f"({why or 'it crashed, exited or ran out of memory'}); the checkpoints "
-            "after it score zero."
+        return Message(
+            N_(
+                "The notebook's Python process stopped at {cell} ({why}); the checkpoints "
+                "after it score zero."
+            ),
+            cell=label,
+            why=why or Message(N_("it crashed, exited or ran out of memory")),
         )
     return None
 
@@ -138,8 +165,7 @@ def execution_notes(nb: nbformat.NotebookNode, outcome: RunOutcome, timeout: int
     """Plain lines for cells that did not run cleanly (timeouts, syntax errors, a dead kernel)."""
     notes: list[str] = []
     for f in outcome.failures:
-        gid = grade_id(nb.cells[f.index])
-        label = f"cell {f.code_cell}" + (f" ('{gid}')" if gid else "")
+        label = cell_label(f.code_cell, grade_id(nb.cells[f.index]))
         note = failure_note(label, f.kind, f.ename, f.evalue, timeout)
         if note:
             notes.append(note)
@@ -150,6 +176,7 @@ def execution_notes(nb: nbformat.NotebookNode, outcome: RunOutcome, timeout: int
 
 __all__ = [
     "DIED_ENAME",
+    "cell_label",
     "execute",
     "execution_notes",
     "failure_note",

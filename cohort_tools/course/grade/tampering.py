@@ -13,6 +13,8 @@ import re
 
 import nbformat
 
+from cohort_tools.core.i18n import N_, Message
+
 from ..layout import PARAMETERS_GRADE_ID
 from .gradebook import NotebookInfo, SourceCell, grade_id
 
@@ -27,7 +29,7 @@ def check_tampering(nb: nbformat.NotebookNode, info: NotebookInfo, released_city
 
     Changed locked cells are put back by nbgrader's OverwriteCells; here we only describe them.
     """
-    notes = []
+    notes: list[str] = []
     present = {grade_id(c): c for c in nb.cells if grade_id(c)}
     for cell in info.cells:
         if not cell.locked:
@@ -36,33 +38,65 @@ def check_tampering(nb: nbformat.NotebookNode, info: NotebookInfo, released_city
         if got is None:
             if cell.checkpoint:
                 notes.append(
-                    f"The checkpoint cell '{cell.name}' was deleted; nbgrader added it back and "
-                    "graded it."
+                    Message(
+                        N_(
+                            "The checkpoint cell '{name}' was deleted; nbgrader added it back "
+                            "and graded it."
+                        ),
+                        name=cell.name,
+                    )
                 )
                 continue
             restore_cell(nb, info, cell)
             if cell.name == PARAMETERS_GRADE_ID:
                 notes.append(
-                    "The city parameters cell was deleted; it was restored and the notebook was "
-                    f"graded with the data of {released_city}, the city it was released to."
+                    Message(
+                        N_(
+                            "The city parameters cell was deleted; it was restored and the "
+                            "notebook was graded with the data of {city}, the city it was "
+                            "released to."
+                        ),
+                        city=released_city,
+                    )
                 )
             else:
                 notes.append(
-                    f"The locked cell '{cell.name}' was deleted; it was restored before grading."
+                    Message(
+                        N_("The locked cell '{name}' was deleted; it was restored before grading."),
+                        name=cell.name,
+                    )
                 )
             continue
         if got.source.strip() != cell.released.strip():
             if cell.name == PARAMETERS_GRADE_ID:
                 typed = _python_value(got.source, "city")
                 notes.append(
-                    "The city parameter was changed"
-                    + (f" (to {typed})" if typed else "")
-                    + f"; it was graded against {released_city}, the city it was released to."
+                    Message(
+                        N_(
+                            "The city parameter was changed (to {value}); it was graded against "
+                            "{city}, the city it was released to."
+                        ),
+                        value=typed,
+                        city=released_city,
+                    )
+                    if typed
+                    else Message(
+                        N_(
+                            "The city parameter was changed; it was graded against {city}, the "
+                            "city it was released to."
+                        ),
+                        city=released_city,
+                    )
                 )
             else:
                 notes.append(
-                    f"The locked cell '{cell.name}' was edited; nbgrader put the original back "
-                    "before grading."
+                    Message(
+                        N_(
+                            "The locked cell '{name}' was edited; nbgrader put the original back "
+                            "before grading."
+                        ),
+                        name=cell.name,
+                    )
                 )
     return notes
 
