@@ -74,15 +74,17 @@ class HubInfo:
         ]
         width = max(len(a.name) for a in plan.accounts)
         roles = _role_titles()
+        city_names = {course.city: course.name for course in plan.courses}
         for account in plan.accounts:
             if account.kind == "grader":
                 continue
             what = _(ACCOUNT_KINDS[account.kind])
+            cities = ", ".join(city_names.get(c, c) for c in account.cities)
             if account.kind == "learner":
                 role = roles.get(account.role, account.role)
-                what += _(" ({cities}, {role})").format(cities=", ".join(account.cities), role=role)
+                what += _(" ({cities}, {role})").format(cities=cities, role=role)
             else:
-                what += _(" ({cities})").format(cities=", ".join(account.cities))
+                what += _(" ({cities})").format(cities=cities)
             lines.append(f"  {account.name:<{width}}  {what}")
         lines += ["", _("Courses (one per city; its coach grades at the address shown):")]
         for course in plan.courses:

@@ -12,7 +12,7 @@ from cohort_tools.core.errors import CdaError
 from cohort_tools.course.layout import student_id
 from cohort_tools.hub import accounts as acc
 from cohort_tools.hub.jhconfig import configure, jupyter_config_path
-from cohort_tools.hub.plan import HubPlan, cohort_slug, parse_mem_limit
+from cohort_tools.hub.plan import CourseService, HubPlan, cohort_slug, parse_mem_limit
 from cohort_tools.hub.process import LAB_PLUGINS, jupyter_config
 from cohort_tools.model.cohort import load_cohort
 from tests.conftest import CohortFactory
@@ -39,6 +39,10 @@ def _plan(tmp_path: Path, **changes: Any) -> HubPlan:
         "home_root": Path("/home"),
         "accounts": tuple(accounts),
         "cities": tuple(c.id for c in cohort.cities),
+        "courses": tuple(
+            CourseService(city=c.id, name=c.name, port=41000 + i)
+            for i, c in enumerate(cohort.cities)
+        ),
     }
     values.update(changes)
     plan = HubPlan(**values)
@@ -240,3 +244,22 @@ def test_cohort_file_from_the_environment_is_what_no_cohort_file_means(
     assert [c.id for c in load_cohort().cities] == ["riverton"]
     monkeypatch.delenv("CDA_COHORT_FILE")
     assert len(load_cohort().cities) == 4
+
+
+def test_the_operators_summary_names_cities_and_roles_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    from cohort_tools.core.i18n import speaking
+    from cohort_tools.hub.api import HubInfo
+
+    info = HubInfo(_plan(tmp_path), 1234, ["riverton-4a745338"])
+    english = info.summary()
+    assert "The hub for Demo cohort 2027 (fictional cities) is running at" in english
+    assert " coach (Riverton, Cedar Bend)" in english  # city names, not their ids
+    assert "learner (Puerto Arrayán, Chief of staff)" in english  # the role's title
+    with speaking("es"):
+        spanish = info.summary()
+    assert "El hub de Demo cohort 2027 (fictional cities) está en marcha en" in spanish
+    assert "participante (Puerto Arrayán, Jefe o jefa de gabinete)" in spanish
+    assert "Cómo entrar: abra la dirección de arriba en un navegador" in spanish
+    assert "chief_of_staff" not in english + spanish and "(riverton" not in english + spanish
