@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import Field
 
 from cohort_tools.core.errors import CdaError, Problem
-from cohort_tools.core.i18n import N_, _, format_number
+from cohort_tools.core.i18n import N_, _, current_language, format_number
 from cohort_tools.hub import accounts as acc
 from cohort_tools.hub import environment
 from cohort_tools.hub import process as proc
@@ -78,14 +78,10 @@ class HubInfo:
         for account in plan.accounts:
             if account.kind == "grader":
                 continue
-            what = _(ACCOUNT_KINDS[account.kind])
             cities = ", ".join(city_names.get(c, c) for c in account.cities)
             if account.kind == "learner":
-                role = roles.get(account.role, account.role)
-                what += _(" ({cities}, {role})").format(cities=cities, role=role)
-            else:
-                what += _(" ({cities})").format(cities=cities)
-            lines.append(f"  {account.name:<{width}}  {what}")
+                cities += ", " + roles.get(account.role, account.role)
+            lines.append(f"  {account.name:<{width}}  {_(ACCOUNT_KINDS[account.kind])} ({cities})")
         lines += ["", _("Courses (one per city; its coach grades at the address shown):")]
         for course in plan.courses:
             lines.append(f"  {course.name}: {plan.url}services/{course.city}/")
@@ -132,13 +128,12 @@ class HubInfo:
         return "\n".join(lines)
 
 
-#: How the operator's summary names each kind of account (catalog messages).
-ACCOUNT_KINDS = {"learner": N_("learner"), "coach": N_("coach"), "grader": N_("grader")}
+#: How the operator's summary names each kind of account it lists (catalog messages).
+ACCOUNT_KINDS = {"learner": N_("learner"), "coach": N_("coach")}
 
 
 def _role_titles() -> dict[str, str]:
     """Each team role's title in the current language (the programme's names for its ids)."""
-    from cohort_tools.core.i18n import current_language
     from cohort_tools.model.programme import in_language, load_programme
 
     programme = in_language(load_programme(), current_language())
