@@ -372,3 +372,15 @@ def test_spanish_true_and_false_load_the_same_on_both_paths(
         True,
     ]
     assert "data_inventory" in large
+
+
+def test_the_sql_strip_trims_every_space_python_strips_and_nothing_else() -> None:
+    import duckdb
+
+    samples = ["plain", "", "é", "\x7f", "a\u0301", "ab"]
+    for space in bulk._WHITESPACE:
+        samples += [f"{space}x", f"x{space}", f"{space}\u0301x", f"x{space}{space}", space]
+    con = duckdb.connect()
+    con.register("samples", pa.table({"v": pa.array(samples, pa.string())}))
+    rows = con.sql(f"SELECT v, {bulk._strip('v')} AS s FROM samples").fetchall()
+    assert [s for _, s in rows] == [v.strip() for v, _ in rows]
