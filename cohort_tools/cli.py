@@ -27,7 +27,7 @@ from cohort_tools.coaching_packets import api as packets
 from cohort_tools.cohort_view import api as cohort_view
 from cohort_tools.core.cliutil import Command, build_app
 from cohort_tools.core.errors import CdaError, language_option
-from cohort_tools.core.i18n import _, set_reader_language
+from cohort_tools.core.i18n import _, reader_language, set_reader_language, speaking
 from cohort_tools.course import api as course
 from cohort_tools.hub import api as hub
 from cohort_tools.kit import api as kit
@@ -43,7 +43,11 @@ def _text(result: str, _params: Mapping[str, Any]) -> None:
 
 def _cohort_check(result: model.CohortCheck, params: Mapping[str, Any]) -> None:
     if not (result.ok and result.cohort is not None):
-        headline = f"{params['cohort'] or 'The demo cohort'} has problems."
+        headline = (
+            _("{cohort} has problems.").format(cohort=params["cohort"])
+            if params["cohort"]
+            else _("The demo cohort has problems.")
+        )
         raise CdaError(result.problems, headline=headline)
     for p in result.problems:
         typer.echo(_("warning: {problem}").format(problem=p), err=True)
@@ -61,19 +65,12 @@ def _wrote(result: Path, _params: Mapping[str, Any]) -> None:
     typer.echo(_("wrote {path}").format(path=result))
 
 
-def _coaching_log(result: Path, params: Mapping[str, Any]) -> None:
-    typer.echo(f"added the {params['date']} session to {result}")
-
-
 def _coaching_check(result: model.CoachingCheck, _params: Mapping[str, Any]) -> None:
     for line in result.lines():
         typer.echo(line)
     if result.problems:
-        raise CdaError(result.problems, headline="Some coaching logs have problems.")
-
-
-def _commitment(result: Any, _params: Mapping[str, Any]) -> None:
-    typer.echo(f"'{result.text}' is now {result.status}")
+        with speaking(reader_language(result.language)):
+            raise CdaError(result.problems, headline=result.headline())
 
 
 def _city_check(result: data.CityCheck, _params: Mapping[str, Any]) -> int:
@@ -228,7 +225,7 @@ COMMANDS: tuple[Command, ...] = (
             old=("progress",), helps={"out": "Save the table and an SVG chart here."}),
     Command("coaching log", model.coaching_log,
             "Add one session to the city's coaching log (validated; nothing is written if it is "
-            "bad).", _coaching_log, flags={"attendees": "--attendee", "commitments": "--commitment"},
+            "bad).", flags={"attendees": "--attendee", "commitments": "--commitment"},
             helps={"date": "Session date.", "attendees": "A role that attended (repeat the "
                    "option).", "discussion": "What was discussed.",
                    "commitments": '"what | owner_role | YYYY-MM-DD" (repeat for each).',
@@ -237,9 +234,8 @@ COMMANDS: tuple[Command, ...] = (
             "Validate the coaching logs of the cohort's cities; list every problem.",
             _coaching_check, helps={"city": "Only this city."}),
     Command("coaching update", model.coaching_update, "Change the status of one commitment.",
-            _commitment, helps={"date": "Session date.",
-                                "commitment": "Its number in that session, from 1.",
-                                "status": "Where it stands now."}),
+            helps={"date": "Session date.", "commitment": "Its number in that session, from 1.",
+                   "status": "Where it stands now."}),
     Command("packets build", packets.build,
             "Make the coaching packets: one page per template and one PDF per city, plus an "
             "index.", flags={"cities": "--city", "templates": "--template"}, old=("packets",),

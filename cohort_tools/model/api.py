@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import Field
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
+from cohort_tools.core.i18n import N_, _, format_date, reader_language, speaking
 from cohort_tools.model.coaching import (
     LOG_FILE,
     CoachingLog,
@@ -89,6 +90,22 @@ def cohort_schedule(
     return ScheduleResult(calendar, events, [p for p in (ics, csv) if p is not None])
 
 
+@dataclass
+class LoggedSession:
+    """A session added to a city's coaching log (what ``cda coaching log`` did)."""
+
+    path: Path
+    date: dt.date
+    city: str  # the city's name
+    language: str  # the city's
+
+    def summary(self) -> str:
+        with speaking(reader_language(self.language)):
+            return _("Added the session of {date} to the coaching log of {city}: {path}").format(
+                date=format_date(self.date), city=self.city, path=self.path
+            )
+
+
 def coaching_log(
     *,
     city: str,
@@ -98,22 +115,25 @@ def coaching_log(
     commitments: list[str] | None = None,
     kind: str = "coaching",
     cohort: Path | None = None,
-) -> Path:
+) -> LoggedSession:
     """Add one session to the city's coaching log (validated; nothing is written if it is bad).
 
     ``commitments`` are ``"what | owner_role | YYYY-MM-DD"``; ``kind`` is ``coaching`` or a showcase
-    or mayor check-in id from the programme. Returns the log's path.
+    or mayor check-in id from the programme. Its problems are in the city's language (unless
+    ``cda --language`` asked for another).
     """
     target = load_cohort(cohort).city(city)
-    return add_entry(
-        city_dir=target.data_dir,
-        city=city,
-        date=date,
-        attendees=attendees,
-        discussion=discussion,
-        commitments=commitments or [],
-        kind=kind,
-    )
+    with speaking(reader_language(target.lang)):
+        path = add_entry(
+            city_dir=target.data_dir,
+            city=city,
+            date=date,
+            attendees=attendees,
+            discussion=discussion,
+            commitments=commitments or [],
+            kind=kind,
+        )
+    return LoggedSession(path, date, target.name, target.lang)
 
 
 @dataclass
@@ -129,6 +149,7 @@ class CityLog:
 class CoachingCheck:
     cities: list[CityLog] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    language: str | None = None  # the cities' language when they share one
 
     @property
     def ok(self) -> bool:
@@ -136,31 +157,61 @@ class CoachingCheck:
 
     def lines(self) -> list[str]:
         out = []
-        for c in self.cities:
-            if not c.exists:
-                out.append(f"{c.city}: no coaching log yet")
-            elif c.log is not None:
-                out.append(
-                    f"{c.city}: {len(c.log.sessions)} session(s), "
-                    f"{len(c.log.open_commitments())} open commitment(s)"
-                )
+        with speaking(reader_language(self.language)):
+            for c in self.cities:
+                if not c.exists:
+                    out.append(_("{city}: no coaching log yet").format(city=c.city))
+                elif c.log is not None:
+                    out.append(
+                        _("{city}: {sessions} session(s), {open} open commitment(s)").format(
+                            city=c.city,
+                            sessions=len(c.log.sessions),
+                            open=len(c.log.open_commitments()),
+                        )
+                    )
         return out
+
+    def headline(self) -> str:
+        with speaking(reader_language(self.language)):
+            return _("Some coaching logs have problems.")
 
 
 def coaching_check(*, cohort: Path | None = None, city: str | None = None) -> CoachingCheck:
-    """Validate the coaching logs of the cohort's cities (or one city); collect every problem."""
+    """Validate the coaching logs of the cohort's cities (or one city); collect every problem.
+
+    Problems and lines are in the cities' language when they share one (else English)."""
     loaded = load_cohort(cohort)
     cities = [loaded.city(city)] if city else loaded.cities
-    result = CoachingCheck()
-    for c in cities:
-        path = c.data_dir / LOG_FILE
-        if not path.is_file():
-            result.cities.append(CityLog(c.name, None, exists=False))
-            continue
-        log, found = check_log(path, city=c.id)
-        result.problems += found
-        result.cities.append(CityLog(c.name, log, exists=True))
+    languages = {c.lang for c in cities}
+    result = CoachingCheck(language=languages.pop() if len(languages) == 1 else None)
+    with speaking(reader_language(result.language)):
+        for c in cities:
+            path = c.data_dir / LOG_FILE
+            if not path.is_file():
+                result.cities.append(CityLog(c.name, None, exists=False))
+                continue
+            log, found = check_log(path, city=c.id)
+            result.problems += found
+            result.cities.append(CityLog(c.name, log, exists=True))
     return result
+
+
+#: A commitment's status as a reader sees it (the log keeps the English word).
+STATUS_WORDS = {"open": N_("open"), "done": N_("done"), "dropped": N_("dropped")}
+
+
+@dataclass
+class UpdatedCommitment:
+    """A commitment whose status ``cda coaching update`` changed."""
+
+    commitment: Commitment
+    language: str  # the city's
+
+    def summary(self) -> str:
+        with speaking(reader_language(self.language)):
+            return _("'{text}' is now {status}.").format(
+                text=self.commitment.text, status=_(STATUS_WORDS[self.commitment.status])
+            )
 
 
 def coaching_update(
@@ -170,9 +221,11 @@ def coaching_update(
     commitment: Annotated[int, Field(ge=1)],
     status: CommitmentStatus,
     cohort: Path | None = None,
-) -> Commitment:
+) -> UpdatedCommitment:
     """Change the status of commitment number ``commitment`` (from 1) of the session on ``date``."""
     target = load_cohort(cohort).city(city)
-    return update_commitment(
-        city_dir=target.data_dir, city=city, date=date, number=commitment, status=status
-    )
+    with speaking(reader_language(target.lang)):
+        changed = update_commitment(
+            city_dir=target.data_dir, city=city, date=date, number=commitment, status=status
+        )
+    return UpdatedCommitment(changed, target.lang)

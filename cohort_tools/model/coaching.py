@@ -42,6 +42,7 @@ from cohort_tools.core.config import (
 )
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import _
 from cohort_tools.model.programme import Programme, load_programme
 
 LOG_FILE = "coaching_log.yaml"
@@ -98,34 +99,46 @@ def _rule_problems(
         problems.append(doc.problem(loc, message, fix, city=log.city))
 
     if city is not None and log.city != city:
-        add(("city",), f"the log says city '{log.city}' but it is in {city}'s folder.", "")
+        add(
+            ("city",),
+            _("the log says city '{log_city}' but it is in {city}'s folder.").format(
+                log_city=log.city, city=city
+            ),
+            "",
+        )
     for i, entry in enumerate(log.sessions):
         if entry.kind not in kinds:
             add(
                 ("sessions", i, "kind"),
-                f"'{entry.kind}' is not a kind of session.",
-                f"use one of: {', '.join(kinds)}.",
+                _("'{kind}' is not a kind of session.").format(kind=entry.kind),
+                _("use one of: {choices}.").format(choices=", ".join(kinds)),
             )
         for j, who in enumerate(entry.attendees):
             if who not in roles:
                 add(
                     ("sessions", i, "attendees", j),
-                    f"'{who}' is not a role. The log records roles, never people's names.",
-                    f"use one of: {', '.join(roles)}.",
+                    _("'{who}' is not a role. The log records roles, never people's names.").format(
+                        who=who
+                    ),
+                    _("use one of: {choices}.").format(choices=", ".join(roles)),
                 )
         for j, c in enumerate(entry.commitments):
             if c.due < entry.date:
                 add(
                     ("sessions", i, "commitments", j, "due"),
-                    f"commitment {j + 1} is due on {c.due}, before the session it was made in "
-                    f"({entry.date}).",
-                    "give a due date on or after the session date.",
+                    _(
+                        "commitment {number} is due on {due}, before the session it was made in "
+                        "({date})."
+                    ).format(number=j + 1, due=c.due, date=entry.date),
+                    _("give a due date on or after the session date."),
                 )
             if c.owner_role not in roles:
                 add(
                     ("sessions", i, "commitments", j, "owner_role"),
-                    f"'{c.owner_role}' is not a role. Owners are roles, never people's names.",
-                    f"use one of: {', '.join(roles)}.",
+                    _("'{who}' is not a role. Owners are roles, never people's names.").format(
+                        who=c.owner_role
+                    ),
+                    _("use one of: {choices}.").format(choices=", ".join(roles)),
                 )
     return problems
 
@@ -157,7 +170,10 @@ def load_log(
     log, problems = check_log(path, city=city, programme=programme)
     if log is None:
         raise CdaError(
-            problems, headline=f"{path} has problems; fix them and run the command again."
+            problems,
+            headline=_("{path} has problems; fix them and run the command again.").format(
+                path=path
+            ),
         )
     return log
 
@@ -184,13 +200,17 @@ def parse_commitment(text: str) -> Commitment:
     parts = [p.strip() for p in text.split("|")]
     if len(parts) != 3 or not all(parts):
         raise ValueError(
-            f"'{text}' should be three parts separated by '|': what, owner role, due date "
-            '(e.g. "Draft the agenda | chief_of_staff | 2027-02-15").'
+            _(
+                "'{text}' should be three parts separated by '|': what, owner role, due date "
+                '(e.g. "Draft the agenda | chief_of_staff | 2027-02-15").'
+            ).format(text=text)
         )
     try:
         due = dt.date.fromisoformat(parts[2])
     except ValueError:
-        raise ValueError(f"'{parts[2]}' is not a date; write it as YYYY-MM-DD.") from None
+        raise ValueError(
+            _("'{value}' is not a date; write it as YYYY-MM-DD.").format(value=parts[2])
+        ) from None
     return Commitment(text=parts[0], owner_role=parts[1], due=due)
 
 
@@ -210,8 +230,12 @@ def add_entry(
     path = city_dir / LOG_FILE
     log = load_log(city_dir, city=city, programme=programme) or CoachingLog(city=city)
     header = _header(path) or (
-        f"# Coaching log for {city}. Roles only: never write people's names or e-mail "
-        "addresses here.\n"
+        "# "
+        + _(
+            "Coaching log for {city}. Roles only: never write people's names or e-mail "
+            "addresses here."
+        ).format(city=city)
+        + "\n"
     )
     problems: list[Problem] = []
     parsed: list[Commitment] = []
@@ -223,7 +247,7 @@ def add_entry(
                 Problem(file=str(path), city=city, field="commitment", message=str(exc))
             )
     if problems:
-        raise CdaError(problems, headline="Nothing was added to the coaching log.")
+        raise CdaError(problems, headline=_("Nothing was added to the coaching log."))
     try:
         entry = Entry(
             date=date,
@@ -243,13 +267,13 @@ def add_entry(
                 )
                 for e in exc.errors()
             ],
-            headline="Nothing was added to the coaching log.",
+            headline=_("Nothing was added to the coaching log."),
         ) from None
     updated = CoachingLog(city=log.city, sessions=[*log.sessions, entry])
     doc = YamlDocument(path=path, data=updated.model_dump(mode="json"))
     rule_problems = _rule_problems(updated, doc, city, programme)
     if rule_problems:
-        raise CdaError(rule_problems, headline="Nothing was added to the coaching log.")
+        raise CdaError(rule_problems, headline=_("Nothing was added to the coaching log."))
     _write(path, updated, header)
     return path
 
@@ -261,21 +285,30 @@ def update_commitment(
     path = city_dir / LOG_FILE
     log = load_log(city_dir, city=city)
     if log is None:
-        raise CdaError.single(path, "there is no coaching log yet.", "add a session first.")
+        raise CdaError.single(path, _("there is no coaching log yet."), _("add a session first."))
     if status not in STATUSES:
-        raise CdaError.single(path, f"'{status}' is not a status.", f"use {', '.join(STATUSES)}.")
+        raise CdaError.single(
+            path,
+            _("'{status}' is not a status.").format(status=status),
+            _("use one of: {choices}.").format(choices=", ".join(STATUSES)),
+        )
     entries = [e for e in log.sessions if e.date == date]
     if not entries:
-        dates = ", ".join(str(e.date) for e in log.sessions) or "none"
-        raise CdaError.single(path, f"no session on {date}.", f"sessions are on: {dates}.")
+        dates = ", ".join(str(e.date) for e in log.sessions) or _("none")
+        raise CdaError.single(
+            path,
+            _("no session on {date}.").format(date=date),
+            _("sessions are on: {dates}.").format(dates=dates),
+        )
     index = max(i for i, e in enumerate(log.sessions) if e.date == date)
     entry = log.sessions[index]
     if not 1 <= number <= len(entry.commitments):
         raise CdaError.single(
             path,
-            f"the session on {date} has {len(entry.commitments)} commitment(s); there is no "
-            f"number {number}.",
-            "count from 1 in the order they are listed.",
+            _(
+                "the session on {date} has {count} commitment(s); there is no number {number}."
+            ).format(date=date, count=len(entry.commitments), number=number),
+            _("count from 1 in the order they are listed."),
         )
     changed = entry.commitments[number - 1].model_copy(update={"status": status})
     commitments = [*entry.commitments[: number - 1], changed, *entry.commitments[number:]]

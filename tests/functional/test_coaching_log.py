@@ -25,9 +25,9 @@ def city_dir(tmp_path: Path) -> Path:
 
 
 def _cohort_with(city_dir: Path, tmp_path: Path) -> Path:
-    """The demo cohort file, with riverton's data folder pointing at the copy."""
+    """The demo cohort file, with the copied city's data folder pointing at the copy."""
     text = (DEMO_CITIES_DIR.parent / "cohort.yaml").read_text(encoding="utf-8")
-    text = text.replace("data_folder: cities/riverton", f"data_folder: {city_dir}")
+    text = text.replace(f"data_folder: cities/{city_dir.name}", f"data_folder: {city_dir}")
     text = text.replace("data_folder: cities/", f"data_folder: {DEMO_CITIES_DIR}/")
     cohort = tmp_path / "cohort.yaml"
     cohort.write_text(text, encoding="utf-8")
@@ -153,3 +153,48 @@ def test_a_commitment_can_be_closed_and_stops_being_open(city_dir: Path) -> None
         update_commitment(
             city_dir=city_dir, city="riverton", date=dt.date(2027, 2, 9), number=9, status="done"
         )
+
+
+def test_a_spanish_city_s_coach_reads_the_coaching_commands_in_spanish(tmp_path: Path) -> None:
+    city_dir = tmp_path / "puerto-arrayan"
+    shutil.copytree(DEMO_CITIES_DIR / "puerto-arrayan", city_dir)
+    cohort = _cohort_with(city_dir, tmp_path)
+    where = ["--cohort", str(cohort), "--city", "puerto-arrayan"]
+    ok = runner.invoke(
+        app,
+        [
+            "coaching", "log", *where, "--date", "2027-04-06", "--attendee", "cda_lead",
+            "--discussion", "Planeamos la muestra final.", "--commitment",
+            "Elegir la práctica | chief_of_staff | 2027-04-20",
+        ],
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert "Se añadió la sesión del" in ok.output and "Puerto Arrayán" in ok.output
+    before = (city_dir / LOG_FILE).read_bytes()
+    bad = runner.invoke(
+        app,
+        [
+            "coaching",
+            "log",
+            *where,
+            "--date",
+            "2027-04-07",
+            "--attendee",
+            "Ana",
+            "--discussion",
+            "x",
+        ],
+    )
+    assert bad.exit_code == 1
+    assert "No se añadió nada a la bitácora de coaching." in bad.output
+    assert "'Ana' no es un cargo." in bad.output and "Cómo corregirlo:" in bad.output
+    assert (city_dir / LOG_FILE).read_bytes() == before
+    update = ["coaching", "update", *where, "--date", "2027-04-06", "--commitment", "1"]
+    done = runner.invoke(app, [*update, "--status", "done"])
+    assert done.exit_code == 0 and "'Elegir la práctica' ahora está cumplido." in done.output
+    missing = runner.invoke(app, [*update, "--status", "done", "--commitment", "5"])
+    assert missing.exit_code == 1 and "no hay ningún número 5" in missing.output
+    check = runner.invoke(app, ["coaching", "check", *where])
+    assert check.exit_code == 0 and "compromiso(s) abierto(s)" in check.output
+    english = runner.invoke(app, ["--language", "en", "coaching", "check", *where])
+    assert "open commitment(s)" in english.output
