@@ -52,8 +52,7 @@ from .layout import (
     student_id,
     tools_on_path,
 )
-
-BUILD_RECORD = ".cda-build.json"
+from .names import BUILD_RECORD
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from cohort_tools.core.i18n import N_, _, format_percent
 from cohort_tools.notebooks.myst import notebook_title
 
 from .layout import Course, course_folders, tools_on_path
+from .names import Names, names
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
@@ -220,17 +221,23 @@ _HEADINGS = (N_("city"), N_("learner"), N_("role"), N_("module"), N_("workshop")
 _STATUS = {"graded": N_("graded"), "not submitted": N_("not submitted")}
 
 
-def progress_table(rows: list[ProgressRow]) -> str:
+def _module_number(module: str) -> str:
+    return module[1:] if module.startswith("m") and module[1:].isdigit() else "-"
+
+
+def progress_table(rows: list[ProgressRow], shown_as: Names | None = None) -> str:
     """The table in the current language (``cda --language``): headings, status words and the
-    closing line per city; ids stay as they are (they are pseudonymous on purpose)."""
+    closing line per city; cities, roles and workshops by name (``shown_as``: ids where no name is
+    known); learners by their pseudonymous ids, on purpose; modules by number."""
+    label = shown_as or Names()
     header = tuple(_(h) for h in _HEADINGS)
     body = [
         (
-            r.city,
+            label.city(r.city),
             r.learner,
-            r.role,
-            r.module,
-            r.workshop,
+            label.role(r.role),
+            _module_number(r.module),
+            label.workshop(r.workshop),
             _(_STATUS[r.status]),
             "-"
             if r.score is None
@@ -256,7 +263,9 @@ def progress_table(rows: list[ProgressRow]) -> str:
         )
         line = _("{city}: {done}/{due} submitted; average score {share}")
         lines.append(
-            line.format(city=city, done=len(done), due=len(mine), share=format_percent(share))
+            line.format(
+                city=label.city(city), done=len(done), due=len(mine), share=format_percent(share)
+            )
         )
     return "\n".join(lines)
 
@@ -270,7 +279,8 @@ def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None)
             course.root, "this is not a built course folder.", "run `cda course build`."
         )
     rows = progress_rows(course)
-    text = progress_table(rows)
+    shown_as = names(course.root)
+    text = progress_table(rows, shown_as)
     if out is not None:
         import altair as alt
         import pandas as pd
@@ -279,7 +289,7 @@ def progress(*, course_dir: Path = defaults.COURSE_DIR, out: Path | None = None)
         frame = pd.DataFrame(
             [
                 {
-                    "city": r.city,
+                    "city": shown_as.city(r.city),
                     "learner": r.learner,
                     "percent": 0.0
                     if r.score is None or not r.max_score

@@ -157,3 +157,48 @@ def test_the_progress_table_reads_in_the_language_the_reader_asked_for() -> None
     assert spanish.splitlines()[0].split()[:2] == ["ciudad", "participante"]
     assert "calificado" in spanish and "sin entregar" in spanish
     assert spanish.splitlines()[-1] == "puerto-arrayan: 1/2 entregados; puntaje promedio 83%"
+
+
+def _built_course(tmp_path: Path) -> Path:
+    """A course folder whose build record names the demo cohort (where the names come from)."""
+    import json
+
+    from cohort_tools.course.names import BUILD_RECORD
+
+    course = tmp_path / "course"
+    course.mkdir()
+    record = {"cohort": str(paths.DEMO_COHORT_FILE)}
+    (course / BUILD_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    return course
+
+
+def test_grading_and_progress_show_cities_roles_and_workshops_by_name(tmp_path: Path) -> None:
+    from cohort_tools.course.names import names
+    from cohort_tools.course.report import ProgressRow, progress_table
+
+    course = _built_course(tmp_path)
+    result = SubmissionResult(
+        "pa-1", "m2_workshop_a_skills-puerto-arrayan", "puerto-arrayan", "m2_workshop_a_skills",
+        "graded", 5, 6,
+    )  # fmt: skip
+    report = GradeReport(course, [result], [], 3.25, 2)
+    assert "pa-1 / Data skills assessment (Puerto Arrayán): 5 / 6" in report.summary()
+    row = ProgressRow("puerto-arrayan", "pa-1", "chief_data_officer", "m2",
+                      "m2_workshop_a_skills", "graded", 5, 6, False)  # fmt: skip
+    english = progress_table([row], names(course))
+    assert english.splitlines()[2].split("  ")[0] == "Puerto Arrayán"
+    assert "Chief data officer (or similar)" in english and "Data skills assessment" in english
+    assert "puerto-arrayan" not in english and "m2_workshop" not in english
+    assert english.splitlines()[-1].startswith("Puerto Arrayán: 1/1 submitted")
+    set_reader_language("es")
+    try:
+        with speaking(reader_language()):
+            spanish = report.summary()
+            table = progress_table([row], names(course))
+    finally:
+        set_reader_language(None)
+    assert "pa-1 / Evaluación de competencias en datos (Puerto Arrayán): 5 / 6" in spanish
+    assert "Director o directora de datos (o similar)" in table
+    # a course copied without its cohort still reads, by ids
+    (course / ".cda-build.json").unlink()
+    assert "pa-1 / m2_workshop_a_skills (puerto-arrayan): 5 / 6" in report.summary()

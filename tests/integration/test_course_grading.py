@@ -179,7 +179,7 @@ def test_progress_table_and_chart_have_no_names(
 ) -> None:
     course, _ = graded
     text = progress(course_dir=course.root, out=tmp_path)
-    assert "riverton" in text and "@" not in text and "Priya" not in text
+    assert "Riverton:" in text and "@" not in text and "Priya" not in text
     svg = (tmp_path / "progress.svg").read_text()
     assert svg.startswith("<svg") and "Priya" not in svg
     assert (tmp_path / "progress-chart-description.txt").read_text().strip()

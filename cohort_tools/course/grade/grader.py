@@ -8,7 +8,6 @@ user grading their own notebooks (a warning says so).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -95,13 +94,9 @@ class Grader:
 
     def _cohort_file(self) -> Path | None:
         """The cohort file the course was built from (its build record), else None (the default)."""
-        from ..build import BUILD_RECORD
+        from ..names import built_from
 
-        for folder in (self.course.root, self.course.root.parent):
-            record = folder / BUILD_RECORD
-            if record.is_file():
-                return Path(json.loads(record.read_text(encoding="utf-8"))["cohort"])
-        return None
+        return built_from(self.course.root)
 
     def sandbox(self, city: str) -> SandboxPool:
         """The city's sandbox pool (started on first use; one per city, ``jobs`` slots)."""

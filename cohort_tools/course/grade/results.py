@@ -8,6 +8,8 @@ from typing import Literal
 
 from cohort_tools.core.i18n import _, format_number, reader_language, shown, speaking
 
+from ..names import Names, names
+
 #: ``graded``: scored by nbgrader (notes say what went wrong in it, if anything); ``zero``: nothing
 #: could be graded (every notebook missing or unreadable), so it scores zero; ``error``: the grading
 #: system failed (kernel, gradebook, disk) and the submission was not graded.
@@ -29,8 +31,11 @@ class SubmissionResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def line(self) -> str:
-        head = f"{self.student} / {self.workshop} ({self.city}): "
+    def line(self, shown_as: Names | None = None) -> str:
+        """The result in one line (and its notes): the workshop and the city by name where
+        ``shown_as`` knows them, the learner by their pseudonymous id."""
+        label = shown_as or Names()
+        head = f"{self.student} / {label.workshop(self.workshop)} ({label.city(self.city)}): "
         if self.status == "error":
             head += _("NOT GRADED (system problem)")
         else:
@@ -76,8 +81,9 @@ class GradeReport:
                 "notes; {waiting} not submitted yet; {failed} could not be graded (system problem)."
             )
             lines = [head.format(**counts)]
+            shown_as = names(self.course) if self.results else Names()
             for r in sorted(self.results, key=lambda r: (r.city, r.student, r.assignment)):
-                lines.append(r.line())
+                lines.append(r.line(shown_as))
             lines.append(
                 _(
                     "Problems in a submission never stop grading: they score zero where due and "
