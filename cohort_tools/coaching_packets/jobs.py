@@ -191,7 +191,7 @@ def _execute_job(job: Job, pool: KernelPool) -> JobResult:
     title, city_name = job.template.title, job.city.name
     finished = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     made = _("made {when}").format(when=finished)
-    footer = f"{job.template.name} · {made} · cohort_tools {__version__}"
+    footer = f"{job.template.title} · {made} · cohort_tools {__version__}"
     nb = parameterize(job.template, job.values)
     env = {"CDA_TEMPLATE_DIR": str(job.template.path.parent), **CHARTS_AFTER_THE_RUN}
     if job.worksheet:
