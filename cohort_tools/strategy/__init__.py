@@ -87,10 +87,14 @@ def _course_problem(course_dir: Path) -> Problem | None:
         return None
     return Problem(
         file=str(course_dir),
-        message="there is no course here (no gradebook.db), so there are no workshop answers to "
-        "build the strategy from.",
-        fix="pass the course folder with --course, or run `cda course build`, `cda course release` "
-        "and `cda course autograde` first.",
+        message=_(
+            "there is no course here (no gradebook.db), so there are no workshop answers to "
+            "build the strategy from."
+        ),
+        fix=_(
+            "pass the course folder with --course, or run `cda course build`, `cda course "
+            "release` and `cda course autograde` first."
+        ),
     )
 
 
@@ -107,16 +111,19 @@ def build_strategy(
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = programme or load_programme()
     target = loaded.city(city)  # CdaError naming the cohort file and the known cities
-    problem = _course_problem(course_dir)
-    if problem:
-        raise CdaError([problem], headline=f"Cannot build {target.name}'s strategy.")
-    team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
-    if problems:
-        raise CdaError(
-            problems,
-            headline=f"{target.name}'s strategy was not built (the last good one is kept): "
-            "a submission it needs did not run to the end.",
-        )
+    # What goes wrong is said in the city's language (unless `cda --language` asked for another).
+    with speaking(reader_language(target.lang)):
+        problem = _course_problem(course_dir)
+        if problem:
+            headline = _("Cannot build the strategy of {city}.").format(city=target.name)
+            raise CdaError([problem], headline=headline)
+        team, problems = collect_team_answers(city, course_dir=course_dir, programme=programme)
+        if problems:
+            headline = _(
+                "The strategy of {city} was not built (the last good one is kept): a submission "
+                "it needs did not run to the end."
+            ).format(city=target.name)
+            raise CdaError(problems, headline=headline)
     # The document is written in the city's language, with its country's money and numbers.
     with speaking(target.lang), in_country(target.country):
         local = in_language(programme, target.lang)
@@ -189,5 +196,7 @@ def build_strategies(
         except CdaError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise CdaError(problems, headline="Some strategies were not built.")
+        languages = {c.lang for c in loaded.cities}
+        with speaking(reader_language(languages.pop() if len(languages) == 1 else None)):
+            raise CdaError(problems, headline=_("Some strategies were not built."))
     return results

@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 import nbformat
 
 from cohort_tools.core.errors import Problem
+from cohort_tools.core.i18n import _, current_language
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
 from cohort_tools.course.layout import Course, course_for_city
 from cohort_tools.course.report import CoachReading, coach_reading
-from cohort_tools.model.programme import Programme, Session
+from cohort_tools.model.programme import Programme, Session, in_language
 from cohort_tools.render.page import strip_ansi
 
 CHECKPOINT_ERROR = "CheckpointFailed"
@@ -162,19 +163,24 @@ def collect_team_answers(
         best.coach = coach_reading(course, best.learner, aid)
         found[session.id] = best
         if best.crashes or best.answers is None:
-            why = "; ".join(best.crashes) or (
+            why = "; ".join(best.crashes) or _(
                 "the notebook stopped before its answers could be read"
             )
+            title = in_language(programme, current_language()).session(session.id).title
             problems.append(
                 Problem(
                     file=str(best.notebook),
                     city=city,
                     field=session.id,
-                    message=f"the team's submission of '{session.title}' (learner "
-                    f"{best.learner}) failed to execute: {why}",
-                    fix="open the notebook, fix that cell so it runs, submit again and run "
-                    "`cda course autograde`; the strategy is built from a notebook that runs "
-                    "to the end",
+                    message=_(
+                        "the team's submission of '{title}' (learner {learner}) failed to "
+                        "execute: {why}"
+                    ).format(title=title, learner=best.learner, why=why),
+                    fix=_(
+                        "open the notebook, fix that cell so it runs, submit again and run "
+                        "`cda course autograde`; the strategy is built from a notebook that runs "
+                        "to the end."
+                    ),
                 )
             )
     return TeamAnswers(city, found, course_dir), problems

@@ -202,3 +202,20 @@ def test_grading_and_progress_show_cities_roles_and_workshops_by_name(tmp_path: 
     # a course copied without its cohort still reads, by ids
     (course / ".cda-build.json").unlink()
     assert "pa-1 / m2_workshop_a_skills (puerto-arrayan): 5 / 6" in report.summary()
+
+
+def test_a_strategy_that_cannot_be_built_says_why_in_its_city_s_language(tmp_path: Path) -> None:
+    where = ["--course", str(tmp_path / "no-course"), "--out", str(tmp_path / "out")]
+    spanish = CliRunner().invoke(app, ["strategy", "build", "--city", "puerto-arrayan", *where])
+    assert spanish.exit_code == 1
+    assert "No se puede preparar la estrategia de Puerto Arrayán." in spanish.output
+    assert "aquí no hay ningún curso (no hay gradebook.db)" in spanish.output
+    english = CliRunner().invoke(app, ["strategy", "build", "--city", "riverton", *where])
+    assert english.exit_code == 1
+    assert "Cannot build the strategy of Riverton." in english.output
+    assert "there is no course here" in english.output
+    asked = CliRunner().invoke(
+        app, ["--language", "en", "strategy", "build", "--city", "puerto-arrayan", *where]
+    )
+    assert "Cannot build the strategy of Puerto Arrayán." in asked.output
+    assert not (tmp_path / "out").exists()
