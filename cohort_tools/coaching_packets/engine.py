@@ -71,6 +71,9 @@ from cohort_tools.course.layout import course_answers_digest
 from cohort_tools.notebooks.digest import folder_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template, discover_templates
 
+#: From this many PDFs in a run, they render in worker processes (below it, start-up costs more).
+PDF_WORKERS_FROM = 4
+
 if TYPE_CHECKING:
     from cohort_tools.model.cohort import Cohort
 
@@ -141,6 +144,10 @@ def run_jobs(
         else:
             to_run.append(job)
 
+    # PDFs render in worker processes while the next notebooks run (a worksheet's PDF takes about
+    # a second of WeasyPrint); a run with a few PDFs renders them here and starts no process.
+    renders = len(to_run) if worksheet else len(cities)
+    folder.use_pdf_workers(min(os.cpu_count() or 1, renders) if renders >= PDF_WORKERS_FROM else 0)
     titles = {t.name: t.title for t in templates}
     remaining = {c.id: sum(j.city.id == c.id for j in to_run) for c in cities}
     pdfs: dict[str, Path] = {}
@@ -190,8 +197,10 @@ def run_jobs(
         for city in cities:  # PDFs of cities with nothing to run, or missing PDFs
             if city.id not in pdfs:
                 finish_city(city.id)
+        folder.finish()
     except KeyboardInterrupt:
         interrupted = True
+        folder.finish(cancel=True)
         raise
     finally:
         bar.close()

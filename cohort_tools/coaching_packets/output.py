@@ -1,8 +1,10 @@
 """The packet output folder: pages, PDFs, cache records and the index.
 
-Consistency: each page is written atomically and only then its record; each PDF atomically; the
-index is rebuilt from the records at the end of every run - also after Ctrl-C, once every kernel has
-been killed - so the folder never points at a missing or torn page.
+Consistency: each page is written atomically and only then its record (a worksheet's record only
+once its own PDF is written too); each PDF atomically; the index is rebuilt from the records at the
+end of every run - also after Ctrl-C, once every kernel has been killed - so the folder never points
+at a missing or torn page. PDFs render in worker processes (:class:`PdfWorkers`) while the next
+notebooks run; :meth:`OutputFolder.finish` waits for them.
 
 ::
 
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ from cohort_tools.coaching_packets.jobs import CityTarget, Job, JobResult
 from cohort_tools.core.fileio import atomic_write_bytes, atomic_write_text
 from cohort_tools.notebooks.digest import sha256_hex
 from cohort_tools.notebooks.myst import Template
-from cohort_tools.render.page import IndexRow
+from cohort_tools.render.page import IndexRow, PdfWorkers
 
 RECORDS = ".cda-packets"  # folder (inside the output folder) holding the cache records
 
@@ -43,11 +47,53 @@ class OutputFolder:
         each_pdf: bool = False,
         heading: str = "Coaching packets",
         column: str = "Template",
+        pdf_workers: PdfWorkers | None = None,
     ) -> None:
         self.root = root
         self.each_pdf = each_pdf
         self.heading = heading
         self.column = column
+        self._workers = pdf_workers or PdfWorkers(0)
+        self._pending: list[Future[None]] = []
+        self._errors: list[BaseException] = []
+        self._lock = threading.Lock()
+
+    def use_pdf_workers(self, processes: int) -> None:
+        """Render PDFs in ``processes`` worker processes from now on (1 or less: here, at once)."""
+        self._workers.close()
+        self._workers = PdfWorkers(processes)
+
+    def _render(self, pages: Sequence[str], target: Path, then: Callable[[], None]) -> Future[None]:
+        """Render ``pages`` into ``target`` (atomically), then call ``then``; an error is kept
+        for :meth:`finish` to raise."""
+        done: Future[None] = Future()
+
+        def written(rendered: Future[bytes]) -> None:
+            try:
+                atomic_write_bytes(target, rendered.result())
+                then()
+            except BaseException as exc:  # raised by finish(), in the caller's thread
+                with self._lock:
+                    self._errors.append(exc)
+            done.set_result(None)
+
+        self._workers.submit(pages, base_url=str(target.parent)).add_done_callback(written)
+        with self._lock:
+            self._pending.append(done)
+        return done
+
+    def finish(self, *, cancel: bool = False) -> None:
+        """Wait for every PDF still rendering and write what follows it; raise the first error.
+        With ``cancel`` (Ctrl-C) PDFs not started are dropped: their pages have no record yet,
+        so the next run makes them again."""
+        self._workers.close(cancel=cancel)
+        with self._lock:
+            pending = list(self._pending)
+        for fut in pending:
+            if not fut.cancelled():
+                fut.result()
+        if self._errors and not cancel:
+            raise self._errors[0]
 
     def page_pdf(self, city_id: str, template: str) -> Path:
         return self.root / city_id / f"{template}.pdf"
@@ -79,17 +125,19 @@ class OutputFolder:
         )
 
     def save(self, result: JobResult, title: str) -> None:
-        """The page first, then its record: a record never points at a missing or torn page."""
+        """The page first, then its record: a record never points at a missing or torn page (nor,
+        for a worksheet, at a page whose PDF is not written yet)."""
         assert result.html is not None
         atomic_write_text(self.page(result.city_id, result.template), result.html)
         if self.each_pdf:
-            from cohort_tools.render.page import pdf_from_pages
-
             own = self.page_pdf(result.city_id, result.template)
             if result.status == "ok":
-                atomic_write_bytes(own, pdf_from_pages([result.html], base_url=str(own.parent)))
-            else:
-                own.unlink(missing_ok=True)
+                self._render([result.html], own, lambda: self._record(result, title))
+                return
+            own.unlink(missing_ok=True)
+        self._record(result, title)
+
+    def _record(self, result: JobResult, title: str) -> None:
         record = {
             "key": result.key,
             "status": result.status,
@@ -105,10 +153,8 @@ class OutputFolder:
     def write_pdf(
         self, city: CityTarget, templates: Sequence[Template], *, force: bool = False
     ) -> Path | None:
-        """(Re)build the city's PDF from its made pages when they changed; None if none are made
-        (or when each page has its own PDF)."""
-        from cohort_tools.render.page import pdf_from_pages
-
+        """(Re)build the city's PDF from its made pages when they changed (rendered in a worker:
+        :meth:`finish` waits for it); None if none are made (or when each page has its own PDF)."""
         if self.each_pdf:
             return None
         made = []
@@ -126,8 +172,12 @@ class OutputFolder:
         if not force and rec and rec.get("key") == key and target.is_file():
             return target
         pages = [self.page(city.id, t.name).read_text(encoding="utf-8") for t, _ in made]
-        atomic_write_bytes(target, pdf_from_pages(pages, base_url=str(target.parent)))
-        atomic_write_text(self.record_path(city.id, "_pdf"), json.dumps({"key": key}))
+        record = self.record_path(city.id, "_pdf")
+
+        def recorded() -> None:
+            atomic_write_text(record, json.dumps({"key": key}))
+
+        self._render(pages, target, recorded)
         return target
 
     def write_index(

@@ -10,9 +10,11 @@ the page prints to PDF with WeasyPrint and reads aloud in a screen reader.
 from __future__ import annotations
 
 import html
+import multiprocessing
 import re
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,6 +262,34 @@ def index_page(
             )
     parts.append("</tbody></table>")
     return page(f"{heading}: {cohort_name}", "\n".join(parts))
+
+
+class PdfWorkers:
+    """:func:`pdf_from_pages` in worker processes, so that several PDFs render at once while the
+    caller goes on (WeasyPrint holds the GIL: threads would not help). With ``processes`` of 1 or
+    less each PDF renders at once in this process (a small run pays no start-up)."""
+
+    def __init__(self, processes: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if processes > 1:
+            # forkserver: the workers do not inherit this process's threads (kernel pools, locks)
+            context = multiprocessing.get_context("forkserver")
+            self._pool = ProcessPoolExecutor(processes, mp_context=context)
+
+    def submit(self, pages: Sequence[str], *, base_url: str | None = None) -> Future[bytes]:
+        if self._pool is not None:
+            return self._pool.submit(pdf_from_pages, list(pages), base_url=base_url)
+        done: Future[bytes] = Future()
+        try:
+            done.set_result(pdf_from_pages(pages, base_url=base_url))
+        except Exception as exc:  # handed to whoever reads the future, as from a worker
+            done.set_exception(exc)
+        return done
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the PDFs still rendering (or, with ``cancel``, drop those not started)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
 
 
 def pdf_from_pages(pages: Sequence[str], *, base_url: str | None = None) -> bytes:
