@@ -57,8 +57,9 @@ def _cohort_check(result: model.CohortCheck, params: Mapping[str, Any]) -> None:
 
 def _schedule(result: model.ScheduleResult, _params: Mapping[str, Any]) -> None:
     typer.echo(result.summary())
-    for path in result.written:
-        typer.echo(_("wrote {path}").format(path=path))
+    with speaking(reader_language(result.language)):
+        for path in result.written:
+            typer.echo(_("wrote {path}").format(path=path))
 
 
 def _wrote(result: Path, _params: Mapping[str, Any]) -> None:

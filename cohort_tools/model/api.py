@@ -65,9 +65,10 @@ class ScheduleResult:
     calendar: Calendar
     events: list[Event]
     written: list[Path]
+    language: str | None = None  # the cities' language when the calendar is about one language
 
     def summary(self) -> str:
-        return summarise(self.calendar, self.events)
+        return summarise(self.calendar, self.events, reader_language(self.language))
 
 
 def cohort_schedule(
@@ -87,7 +88,9 @@ def cohort_schedule(
         )
     calendar = build_calendar(valid, prog)
     events = write_calendar(calendar, ics=ics, csv_path=csv, city=city)
-    return ScheduleResult(calendar, events, [p for p in (ics, csv) if p is not None])
+    languages = {c.lang for c in ([valid.city(city)] if city else valid.cities)}
+    shared = languages.pop() if len(languages) == 1 else None
+    return ScheduleResult(calendar, events, [p for p in (ics, csv) if p is not None], shared)
 
 
 @dataclass

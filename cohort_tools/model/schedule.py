@@ -33,10 +33,17 @@ import icalendar
 from dateutil.relativedelta import relativedelta
 
 from cohort_tools import __version__
-from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import write_all_or_nothing
-from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, gettext
+from cohort_tools.core.i18n import (
+    N_,
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    format_date,
+    gettext,
+    speaking,
+)
 from cohort_tools.model.cohort import City, Cohort
 from cohort_tools.model.programme import AUDIENCE_LABELS, Audience, CityMoment, Programme
 
@@ -164,7 +171,7 @@ def build_calendar(cohort: Cohort, programme: Programme) -> Calendar:
     # 1. The convening: the first run of three consecutive working days.
     conv = programme.convening
     day = _anchor(cohort, conv.month, 1)
-    for _ in range(MAX_SEARCH_DAYS):
+    for _attempt in range(MAX_SEARCH_DAYS):
         run = [day + dt.timedelta(days=k) for k in range(conv.days)]
         if all(days.is_working(d) for d in run):
             break
@@ -317,7 +324,7 @@ def _book_city_slot(
 ) -> dt.datetime | None:
     """The first free slot for the city's team and coach, None if none within MAX_SEARCH_DAYS."""
     d = earliest
-    for _ in range(MAX_SEARCH_DAYS):
+    for _attempt in range(MAX_SEARCH_DAYS):
         if days.is_working(d, [city.id]):
             for clock in slots:
                 start = _at(d, clock, zone)
@@ -429,23 +436,42 @@ def to_csv(events: list[Event]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def summarise(calendar: Calendar, events: list[Event]) -> str:
-    kinds: dict[str, int] = defaultdict(int)
-    for e in events:
-        kinds[e.kind] += 1
-    first, last = events[0].start.date(), events[-1].end.date()
-    lines = [
-        f"{len(events)} events from {us_date(first, short=True)} to {us_date(last, short=True)}:"
-    ]
-    lines.append("  " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())))
-    for c in calendar.cohort.cities:
-        mine = [e for e in events if e.city_id == c.id]
-        if mine:
-            coaching = sum(e.kind == "coaching" for e in mine)
-            lines.append(
-                f"  {c.name}: {coaching} coaching sessions, {len(mine)} city events in all"
+#: How the summary counts each kind of event ("12 coaching sessions").
+KIND_COUNTS: dict[EventKind, str] = {
+    "convening": N_("{count} convening day(s)"),
+    "keynote": N_("{count} keynote(s)"),
+    "workshop": N_("{count} workshop(s)"),
+    "studio": N_("{count} strategy studio(s)"),
+    "coaching": N_("{count} coaching session(s)"),
+    "showcase": N_("{count} showcase(s)"),
+    "mayor_checkin": N_("{count} mayor check-in(s)"),
+}
+
+
+def summarise(calendar: Calendar, events: list[Event], language: str | None = None) -> str:
+    """What the calendar holds, in ``language`` (else the current one): dates, counts per kind
+    of event and per city."""
+    with speaking(language or current_language()):
+        kinds: dict[EventKind, int] = defaultdict(int)
+        for e in events:
+            kinds[e.kind] += 1
+        first, last = events[0].start.date(), events[-1].end.date()
+        lines = [
+            _("{count} events from {first} to {last}:").format(
+                count=len(events),
+                first=format_date(first, short=True),
+                last=format_date(last, short=True),
             )
-    return "\n".join(lines)
+        ]
+        counts = [_(KIND_COUNTS[k]).format(count=n) for k, n in sorted(kinds.items())]
+        lines.append("  " + ", ".join(counts))
+        for c in calendar.cohort.cities:
+            mine = [e for e in events if e.city_id == c.id]
+            if mine:
+                coaching = sum(e.kind == "coaching" for e in mine)
+                line = _("{city}: {coaching} coaching session(s), {count} city events in all")
+                lines.append("  " + line.format(city=c.name, coaching=coaching, count=len(mine)))
+        return "\n".join(lines)
 
 
 def write_calendar(

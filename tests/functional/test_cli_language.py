@@ -219,3 +219,17 @@ def test_a_strategy_that_cannot_be_built_says_why_in_its_city_s_language(tmp_pat
     )
     assert "Cannot build the strategy of Puerto Arrayán." in asked.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_city_s_calendar_summary_speaks_its_language(tmp_path: Path) -> None:
+    ics = tmp_path / "city.ics"
+    spanish = CliRunner().invoke(
+        app, ["cohort", "schedule", "--city", "puerto-arrayan", "--ics", str(ics)]
+    )
+    assert spanish.exit_code == 0, spanish.output
+    assert spanish.output.startswith("35 eventos del 12 ene 2027 al 6 jul 2027:")
+    assert "Puerto Arrayán: 12 sesión(es) de coaching" in spanish.output
+    assert f"se escribió {ics}" in spanish.output
+    cohort = CliRunner().invoke(app, ["cohort", "schedule", "--ics", str(ics)])
+    assert cohort.output.startswith("89 events from Jan 12, 2027 to Jul 6, 2027:")
+    assert "Riverton: 12 coaching session(s), 18 city events in all" in cohort.output
