@@ -34,18 +34,28 @@ from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 from tornado import web
 
 from cohort_tools.core.errors import CdaError
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, speaking
 from cohort_tools.hub import courses
-from cohort_tools.hub.plan import HubPlan, load_plan
+from cohort_tools.hub.plan import CourseService, HubPlan, load_plan
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    """The page templates; ``{{ _("...") }}`` in them is the catalog's text in the language the
+    page is rendered in (``speaking``), as in the code (`make catalogs` extracts both)."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=lambda message: _(message),
+        ngettext=lambda one, many, n: _(one) if n == 1 else _(many),
+        newstyle=False,
+    )
+    return env
 
 
 def workshop_titles(course: courses.CityCourse) -> dict[str, str]:
@@ -73,17 +83,40 @@ class GradingState:
         self.busy = threading.Lock()
         self.env = _environment()
 
-    def city_name(self) -> str:
+    def _service(self) -> CourseService | None:
         if self.plan is not None:
             for course in self.plan.courses:
                 if course.city == self.course.city:
-                    return course.name
-        return self.course.city
+                    return course
+        return None
+
+    def city_name(self) -> str:
+        service = self._service()
+        return service.name if service is not None else self.course.city
+
+    def language(self) -> str:
+        """The city's language: the page and its messages are written in it."""
+        service = self._service()
+        return service.language if service is not None else SOURCE_LANGUAGE
+
+    def page(self, template: str, **context: Any) -> str:
+        """A page of the service, written in the city's language (``lang`` set on the page)."""
+        with speaking(self.language()):
+            return self.env.get_template(template).render(lang=self.language(), **context)
 
     def roles(self) -> dict[str, str]:
+        """Each learner account's role, by its title in the city's language."""
         if self.plan is None:
             return {}
-        return {a.name: a.role.replace("_", " ") for a in self.plan.accounts if a.kind == "learner"}
+        from cohort_tools.model.programme import in_language, load_programme
+
+        programme = in_language(load_programme(), self.language())
+        titles = {r.id: r.title for r in programme.team.roles}
+        return {
+            a.name: titles.get(a.role, a.role.replace("_", " "))
+            for a in self.plan.accounts
+            if a.kind == "learner"
+        }
 
     def courses_of(self, user: str) -> list[dict[str, Any]]:
         """The coach's courses (cities), for the links at the top; none when there is only one."""
@@ -123,7 +156,7 @@ class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]  # Jupy
         }
         context.update(values)
         self.set_header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'")
-        self.finish(self.state.env.get_template(template).render(**context))
+        self.finish(self.state.page(template, **context))
 
     def back(self, message: str, problem: bool = False, path: str = "") -> None:
         query = f"?message={quote(message)}" + ("&problem=1" if problem else "")
@@ -131,15 +164,23 @@ class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]  # Jupy
 
     async def run_job(self, job: Callable[[], Any]) -> tuple[str, bool]:
         """Run a long job (collect, release) off the event loop, one at a time."""
+        language = self.state.language()
         if not self.state.busy.acquire(blocking=False):
-            return "Another collect or release is running; try again in a minute.", True
+            with speaking(language):
+                return _("Another collect or release is running; try again in a minute."), True
+
+        def in_language() -> tuple[str, bool]:  # the executor's thread: its own context
+            with speaking(language):
+                try:
+                    result = job()
+                except CdaError as exc:
+                    return str(exc), True
+                return str(result.summary()), not bool(getattr(result, "ok", True))
+
         try:
-            result = await asyncio.get_running_loop().run_in_executor(None, job)
-        except CdaError as exc:
-            return str(exc), True
+            return await asyncio.get_running_loop().run_in_executor(None, in_language)
         finally:
             self.state.busy.release()
-        return str(result.summary()), not bool(getattr(result, "ok", True))
 
 
 class IndexHandler(Page):
@@ -203,19 +244,24 @@ class GradeHandler(Page):
             chosen.append(self.get_body_argument(f"level-{index}"))
             index += 1
         try:
-            points = courses.save_manual_grade(
-                self.state.course,
-                student=student,
-                assignment=assignment,
-                notebook=notebook,
-                grade_id=grade_id,
-                chosen=chosen,
-                comment=self.get_body_argument("comment", ""),
-            )
+            with speaking(self.state.language()):  # its problems in the city's language
+                points = courses.save_manual_grade(
+                    self.state.course,
+                    student=student,
+                    assignment=assignment,
+                    notebook=notebook,
+                    grade_id=grade_id,
+                    chosen=chosen,
+                    comment=self.get_body_argument("comment", ""),
+                )
         except (CdaError, ValueError) as exc:
             self.back(str(exc), True, f"grade/{student}/{assignment}")
             return
-        self.back(f"Saved: {points:g} points for {student}'s reflection.", False, "")
+        with speaking(self.state.language()):
+            saved = _("Saved: {points} points for the reflection of {learner}.").format(
+                points=f"{points:g}", learner=student
+            )
+        self.back(saved, False, "")
 
 
 def make_app(state: GradingState, cookie_secret: bytes | None = None) -> web.Application:

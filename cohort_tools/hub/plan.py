@@ -32,6 +32,7 @@ from typing import Literal
 from cohort_tools.core.config import StrictModel
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.core.i18n import SOURCE_LANGUAGE
 from cohort_tools.hub.accounts import Account
 
 DEFAULT_STATE_ROOT = Path("/srv/cda-hub")
@@ -52,6 +53,7 @@ class CourseService(StrictModel):
     city: str
     name: str  # the city's name, for people
     port: int  # the service listens on 127.0.0.1:<port>; the proxy routes to it
+    language: str = SOURCE_LANGUAGE  # the city's: its grading page is written in it
 
 
 class HubPlan(StrictModel):

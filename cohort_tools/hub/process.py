@@ -269,7 +269,8 @@ def make_plan(
         accounts=tuple(accounts),
         cities=tuple(c.id for c in cohort.cities),
         courses=tuple(
-            CourseService(city=c.id, name=c.name, port=free_port()) for c in cohort.cities
+            CourseService(city=c.id, name=c.name, port=free_port(), language=c.lang)
+            for c in cohort.cities
         ),
     )
     return plan, people, warnings

@@ -40,7 +40,7 @@ def _plan(tmp_path: Path, **changes: Any) -> HubPlan:
         "accounts": tuple(accounts),
         "cities": tuple(c.id for c in cohort.cities),
         "courses": tuple(
-            CourseService(city=c.id, name=c.name, port=41000 + i)
+            CourseService(city=c.id, name=c.name, port=41000 + i, language=c.lang)
             for i, c in enumerate(cohort.cities)
         ),
     }
@@ -263,3 +263,57 @@ def test_the_operators_summary_names_cities_and_roles_in_the_readers_language(
     assert "participante (Puerto Arrayán, Jefe o jefa de gabinete)" in spanish
     assert "Cómo entrar: abra la dirección de arriba en un navegador" in spanish
     assert "chief_of_staff" not in english + spanish and "(riverton" not in english + spanish
+
+
+def _grading_page(plan: HubPlan, city: str, template: str, **values: Any) -> str:
+    from types import SimpleNamespace
+
+    from cohort_tools.hub.grading import GradingState, course_for
+
+    state = GradingState(course_for(plan, city), plan, f"/services/{city}/")
+    learner = next(a.name for a in plan.accounts if a.kind == "learner" and city in a.cities)
+    row = SimpleNamespace(
+        student=learner, assignment=f"m1_workshop_a_data_routines-{city}", submitted="2027-02-01",
+        auto=(5.0, 6.0), manual_total=2, manual_done=1, needs_coach=True, feedback=False,
+    )  # fmt: skip
+    context = {
+        "city_name": state.city_name(), "user": "coach", "hub_home": "/hub/home",
+        "other_courses": [], "base": f"/services/{city}/", "xsrf": "", "message": "",
+        "problem": False, "rows": [row], "titles": {}, "roles": state.roles(),
+    }  # fmt: skip
+    return state.page(template, **{**context, **values})
+
+
+def test_the_coach_s_grading_page_is_written_in_the_city_s_language(tmp_path: Path) -> None:
+    plan = _plan(tmp_path)
+    spanish = _grading_page(plan, "puerto-arrayan", "index.html")
+    assert '<html lang="es">' in spanish
+    assert "<h1>Puerto Arrayán: entregas</h1>" in spanish
+    assert "Recoger y calificar las entregas nuevas" in spanish
+    assert "5 de 6 puntos" in spanish and "1 de 2 calificadas" in spanish
+    assert "Calificar con la rúbrica" in spanish
+    from cohort_tools.model.programme import in_language, load_programme
+
+    titles = {r.id: r.title for r in in_language(load_programme(), "es").team.roles}
+    role = next(
+        a.role for a in plan.accounts if a.kind == "learner" and "puerto-arrayan" in a.cities
+    )
+    assert f"<small>{titles[role]}</small>" in spanish and role not in spanish
+    assert "Collect" not in spanish and "graded" not in spanish and "points" not in spanish
+    english = _grading_page(plan, "riverton", "index.html")
+    assert '<html lang="en">' in english and "<h1>Riverton: submissions</h1>" in english
+    assert "5 of 6 points" in english and "Grade with the rubric" in english
+    item = {
+        "max_points": 3.0, "question_html": "<p>¿Qué?</p>", "answer_text": "Sí", "answer": "Sí",
+        "notebook": "nb", "grade_id": "g1", "own_comment": "", "score": None, "chosen": None,
+        "rubric": {"criteria": [{"criterion": "Claridad", "levels": [
+            {"label": "Bien", "points": 1.0, "description": "Clara."},
+            {"label": "Muy bien", "points": 2.0, "description": "Muy clara."}]}]},
+    }  # fmt: skip
+    grade = _grading_page(
+        plan, "puerto-arrayan", "grade.html", student="pa-1", assignment="a", title="Rutinas",
+        items=[item],
+    )  # fmt: skip
+    assert "Reflexión 1 (3 puntos)" in grade and "Bien (1 punto)" in grade
+    assert "Muy bien (2 puntos)" in grade and "Sin calificar todavía." in grade
+    assert "Guardar esta calificación" in grade and "Reflection" not in grade
