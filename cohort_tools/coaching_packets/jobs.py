@@ -65,6 +65,8 @@ class JobResult:
     key: str
     summary: str = ""
     html: str | None = field(default=None, repr=False)
+    city_name: str = ""  # for people (the city id names its folder)
+    title: str = ""  # the page's title in the city's language (the template id names its file)
 
 
 @dataclass
@@ -125,7 +127,8 @@ class PacketReport:
             lines.append(_("Interrupted: pages already made are kept; run again to finish."))
         for r in self.failed:
             failed = _("FAILED {city} / {page}: {why}")
-            lines.append("  " + failed.format(city=r.city_id, page=r.template, why=r.summary))
+            city, page = r.city_name or r.city_id, r.title or r.template
+            lines.append("  " + failed.format(city=city, page=page, why=r.summary))
         return "\n".join(lines)
 
 
@@ -236,7 +239,7 @@ def _execute_job(job: Job, pool: KernelPool) -> JobResult:
     page = render.error_page(title=title, city_name=city_name, failure=failure, footer=footer)
     summary = failure.summary
     if failure.cell_number:
-        summary += f" (code cell {failure.cell_number})"
+        summary += " " + _("(code cell {number})").format(number=failure.cell_number)
     return JobResult(
         job.city.id,
         job.template.name,
@@ -245,6 +248,8 @@ def _execute_job(job: Job, pool: KernelPool) -> JobResult:
         job.key,
         summary=summary,
         html=page,
+        city_name=city_name,
+        title=job.template.title,
     )
 
 
@@ -255,7 +260,15 @@ def failed_result(job: Job, exc: BaseException) -> JobResult:
     failure = Failure("setup", f"The packet could not be run: {type(exc).__name__}: {exc}")
     page = render.error_page(title=job.template.title, city_name=job.city.name, failure=failure)
     return JobResult(
-        job.city.id, job.template.name, "setup", 0.0, job.key, failure.summary, html=page
+        job.city.id,
+        job.template.name,
+        "setup",
+        0.0,
+        job.key,
+        failure.summary,
+        html=page,
+        city_name=job.city.name,
+        title=job.template.title,
     )
 
 

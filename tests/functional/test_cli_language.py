@@ -50,7 +50,10 @@ def test_cda_language_wins_over_the_language_city_yaml_names(tmp_path: Path) -> 
 
 
 def _packets(language: str) -> PacketReport:
-    failed = JobResult("puerto-arrayan", "m1_session", "error", 2.0, "k", "a cell failed")
+    failed = JobResult(
+        "puerto-arrayan", "m1_session", "error", 2.0, "k", "a cell failed",
+        city_name="Puerto Arrayán", title="Sesión de coaching 1",
+    )  # fmt: skip
     return PacketReport(
         out=Path("packets"),
         index=Path("packets/index.html"),
@@ -70,7 +73,7 @@ def test_a_packet_run_for_a_spanish_city_reports_in_spanish_unless_the_reader_as
             "en 12.5 s."
         )
     )
-    assert "FALLÓ puerto-arrayan / m1_session: a cell failed" in _packets("es").summary()
+    assert "FALLÓ Puerto Arrayán / Sesión de coaching 1: a cell failed" in _packets("es").summary()
     assert _packets("en").summary().startswith("0 packet page(s) made")
     set_reader_language("en")
     try:
