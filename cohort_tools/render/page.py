@@ -10,12 +10,18 @@ the page prints to PDF with WeasyPrint and reads aloud in a screen reader.
 from __future__ import annotations
 
 import html
-import multiprocessing
+import json
+import os
+import queue
 import re
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -266,30 +272,91 @@ def index_page(
 
 class PdfWorkers:
     """:func:`pdf_from_pages` in worker processes, so that several PDFs render at once while the
-    caller goes on (WeasyPrint holds the GIL: threads would not help). With ``processes`` of 1 or
-    less each PDF renders at once in this process (a small run pays no start-up)."""
+    caller goes on (WeasyPrint holds the GIL: threads would not help). Each of ``processes``
+    threads feeds its own ``python -m cohort_tools.render.pdf_worker`` (started on first use).
+    With ``processes`` of 1 or less each PDF renders at once in this process (a small run pays
+    no start-up)."""
 
     def __init__(self, processes: int) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        if processes > 1:
-            # forkserver: the workers do not inherit this process's threads (kernel pools, locks)
-            context = multiprocessing.get_context("forkserver")
-            self._pool = ProcessPoolExecutor(processes, mp_context=context)
+        self._tasks: queue.Queue[tuple[list[str], str | None, Future[bytes]] | None]
+        self._tasks = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"cda-pdf-{i}", daemon=True)
+            for i in range(processes if processes > 1 else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, pages: Sequence[str], *, base_url: str | None = None) -> Future[bytes]:
-        if self._pool is not None:
-            return self._pool.submit(pdf_from_pages, list(pages), base_url=base_url)
         done: Future[bytes] = Future()
+        if self._threads:
+            self._tasks.put((list(pages), base_url, done))
+            return done
         try:
             done.set_result(pdf_from_pages(pages, base_url=base_url))
         except Exception as exc:  # handed to whoever reads the future, as from a worker
             done.set_exception(exc)
         return done
 
+    def _serve(self) -> None:
+        worker: subprocess.Popen[str] | None = None
+        try:
+            while (task := self._tasks.get()) is not None:
+                pages, base_url, done = task
+                if not done.set_running_or_notify_cancel():
+                    continue
+                if worker is None or worker.poll() is not None:
+                    _stop(worker)
+                    worker = subprocess.Popen(
+                        [sys.executable, "-m", "cohort_tools.render.pdf_worker"],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        text=True,
+                        encoding="utf-8",
+                    )
+                assert worker.stdin is not None and worker.stdout is not None
+                handle, name = tempfile.mkstemp(prefix="cda-pdf-", suffix=".pdf")
+                os.close(handle)
+                out = Path(name)
+                try:
+                    job = {"pages": pages, "base_url": base_url, "out": str(out)}
+                    worker.stdin.write(json.dumps(job) + "\n")
+                    worker.stdin.flush()
+                    answer = json.loads(worker.stdout.readline() or '{"error": "it stopped"}')
+                    if "error" in answer:
+                        raise RuntimeError(f"the PDF could not be made: {answer['error']}")
+                    done.set_result(out.read_bytes())
+                except Exception as exc:  # raised where the PDF is waited for
+                    done.set_exception(exc)
+                finally:
+                    out.unlink(missing_ok=True)
+        finally:
+            _stop(worker)
+
     def close(self, *, cancel: bool = False) -> None:
         """Wait for the PDFs still rendering (or, with ``cancel``, drop those not started)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if cancel:
+            while True:
+                try:
+                    task = self._tasks.get_nowait()
+                except queue.Empty:
+                    break
+                if task is not None:
+                    task[2].cancel()
+        for _thread in self._threads:
+            self._tasks.put(None)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+
+
+def _stop(worker: subprocess.Popen[str] | None) -> None:
+    """End a PDF worker: it leaves its loop when its input closes."""
+    if worker is not None:
+        for pipe in (worker.stdin, worker.stdout):
+            if pipe is not None:
+                pipe.close()
+        worker.wait()
 
 
 def pdf_from_pages(pages: Sequence[str], *, base_url: str | None = None) -> bytes:

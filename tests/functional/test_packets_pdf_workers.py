@@ -42,3 +42,17 @@ def test_a_pdf_that_fails_leaves_no_record_and_the_run_raises(
         folder.finish()
     assert folder.record("riverton", "page") is None
     assert not folder.page_pdf("riverton", "page").exists()
+
+
+def test_a_worker_process_reports_a_page_it_cannot_render_and_keeps_serving() -> None:
+    from typing import cast
+
+    workers = PdfWorkers(2)
+    try:
+        bad = workers.submit(cast(list[str], [None]))  # not a page: WeasyPrint refuses it
+        good = workers.submit([PAGE.format("fine")])
+        with pytest.raises(RuntimeError, match="the PDF could not be made"):
+            bad.result(timeout=120)
+        assert good.result(timeout=120).startswith(b"%PDF")
+    finally:
+        workers.close()
