@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError, model_validator
 from cohort_tools.core import paths
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError
-from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, YAML_TEXT_KEYS, gettext
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, YAML_TEXT_KEYS, current_language, gettext
 
 Audience = Literal["mayor", "cda_lead", "senior_team", "coach", "govex"]
 SessionKind = Literal["keynote", "workshop", "studio"]
@@ -242,64 +242,122 @@ def load_programme(path: Path | None = None) -> Programme:
 
 
 def _audience(items: Sequence[str]) -> str:
-    return ", ".join(AUDIENCE_LABELS[a] for a in items)
+    return ", ".join(gettext(AUDIENCE_LABELS[a]) for a in items)
+
+
+#: How the outline names a kind of session and a part of a day (the data keeps the English word).
+_KINDS = {"keynote": N_("keynote"), "workshop": N_("workshop"), "studio": N_("studio")}
+_PARTS = {"morning": N_("morning"), "afternoon": N_("afternoon"), "all day": N_("all day")}
 
 
 def outline(programme: Programme) -> str:
-    """The programme as a readable plain-text outline (what `cda programme show` prints)."""
-    p = programme
+    """The programme as a readable plain-text outline (what `cda programme show` prints), in the
+    current language: the programme's own text from its catalog, the outline's words too."""
+    _ = gettext
+    p = in_language(programme, current_language())
     out: list[str] = [p.name, "=" * len(p.name), p.note.strip(), ""]
     c = p.convening
-    out += [
-        f"Month {c.month}: {c.title} ({c.days} days, in person)",
-    ]
-    out += [f"  rule: {r}" for r in c.rules]
+    out.append(
+        _("Month {month}: {title} ({days} days, in person)").format(
+            month=c.month, title=c.title, days=c.days
+        )
+    )
+    out += ["  " + _("rule: {rule}").format(rule=r) for r in c.rules]
     for block in c.agenda:
-        out.append(f"  day {block.day}, {block.part}: {block.title} [{_audience(block.audience)}]")
+        out.append(
+            "  "
+            + _("day {day}, {part}: {title} [{audience}]").format(
+                day=block.day,
+                part=_(_PARTS[block.part]),
+                title=block.title,
+                audience=_audience(block.audience),
+            )
+        )
     out.append("")
     for m in p.modules:
         months = (
             "-".join(str(x) for x in (m.months[0], m.months[-1]))
             if len(m.months) > 1
-            else m.months[0]
+            else str(m.months[0])
         )
-        out.append(f'Module {m.number}: {m.title} - "{m.theme}" (months {months})')
+        out.append(
+            _('Module {number}: {title} - "{theme}" (months {months})').format(
+                number=m.number, title=m.title, theme=m.theme, months=months
+            )
+        )
         out.append(f"  {m.summary.strip()}")
         for s in m.sessions:
             out.append(
-                f"  - month {s.month}, week {s.week_of_month}: {s.kind} '{s.title}' "
-                f"({s.duration_minutes} min; {_audience(s.audience)})"
+                "  - "
+                + _(
+                    "month {month}, week {week}: {kind} '{title}' ({minutes} min; {audience})"
+                ).format(
+                    month=s.month,
+                    week=s.week_of_month,
+                    kind=_(_KINDS[s.kind]),
+                    title=s.title,
+                    minutes=s.duration_minutes,
+                    audience=_audience(s.audience),
+                )
             )
-            out += [f"      objective: {o}" for o in s.objectives]
+            out += ["      " + _("objective: {text}").format(text=o) for o in s.objectives]
         out.append("")
     for s in p.capstone:
         out.append(
-            f"Capstone, month {s.month}, week {s.week_of_month}: {s.title} "
-            f"({s.duration_minutes} min; {_audience(s.audience)})"
+            _("Capstone, month {month}, week {week}: {title} ({minutes} min; {audience})").format(
+                month=s.month,
+                week=s.week_of_month,
+                title=s.title,
+                minutes=s.duration_minutes,
+                audience=_audience(s.audience),
+            )
         )
-        out += [f"  objective: {o}" for o in s.objectives]
+        out += ["  " + _("objective: {text}").format(text=o) for o in s.objectives]
     out.append("")
     k = p.coaching
     out.append(
-        f"Coaching: every {k.cadence_weeks} weeks from week {k.first_week}, "
-        f"{k.duration_minutes} min per city [{_audience(k.audience)}] - {k.purpose}"
+        _(
+            "Coaching: every {weeks} weeks from week {first}, {minutes} min per city "
+            "[{audience}] - {purpose}"
+        ).format(
+            weeks=k.cadence_weeks,
+            first=k.first_week,
+            minutes=k.duration_minutes,
+            audience=_audience(k.audience),
+            purpose=k.purpose,
+        )
     )
-    for title, moments in (("Showcases", p.showcases), ("Mayor check-ins", p.mayor_checkins)):
+    for title, moments in ((_("Showcases"), p.showcases), (_("Mayor check-ins"), p.mayor_checkins)):
         out.append(f"{title}:")
         for e in moments:
             out.append(
-                f"  - month {e.month}, week {e.week_of_month}: {e.title} "
-                f"({e.duration_minutes} min; {_audience(e.audience)}) - {e.purpose}"
+                "  - "
+                + _(
+                    "month {month}, week {week}: {title} ({minutes} min; {audience}) - {purpose}"
+                ).format(
+                    month=e.month,
+                    week=e.week_of_month,
+                    title=e.title,
+                    minutes=e.duration_minutes,
+                    audience=_audience(e.audience),
+                    purpose=e.purpose,
+                )
             )
     d = p.deliverable
     out += [
         "",
-        f"Deliverable: {d.title} ({d.horizon_years}-year vision and plan)",
+        _("Deliverable: {title} ({years}-year vision and plan)").format(
+            title=d.title, years=d.horizon_years
+        ),
         f"  {d.summary.strip()}",
     ]
-    out.append(f"  core components: {', '.join(d.core_components)}")
-    names = {s.id: f"{s.title} (month {s.month})" for s in p.sessions()}
-    names[c.id] = f"{c.title} (month {c.month})"
+    out.append("  " + _("core components: {items}").format(items=", ".join(d.core_components)))
+    names = {
+        s.id: _("{title} (month {month})").format(title=s.title, month=s.month)
+        for s in p.sessions()
+    }
+    names[c.id] = _("{title} (month {month})").format(title=c.title, month=c.month)
     for part in d.parts:
-        out.append(f"  - {part.title}: from {'; '.join(names[i] for i in part.produced_by)}")
+        sources = "; ".join(names[i] for i in part.produced_by)
+        out.append("  - " + _("{part}: from {sources}").format(part=part.title, sources=sources))
     return "\n".join(out) + "\n"

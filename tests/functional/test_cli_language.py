@@ -236,3 +236,14 @@ def test_a_city_s_calendar_summary_speaks_its_language(tmp_path: Path) -> None:
     cohort = CliRunner().invoke(app, ["cohort", "schedule", "--ics", str(ics)])
     assert cohort.output.startswith("89 events from Jan 12, 2027 to Jul 6, 2027:")
     assert "Riverton: 12 coaching session(s), 18 city events in all" in cohort.output
+
+
+def test_the_programme_outline_reads_in_the_language_asked_for() -> None:
+    english = CliRunner().invoke(app, ["programme", "show"])
+    assert "Module 1: Data-informed leadership" in english.output
+    spanish = CliRunner().invoke(app, ["--language", "es", "programme", "show"])
+    assert spanish.exit_code == 0, spanish.output
+    assert "Módulo 1: Liderazgo informado por datos" in spanish.output
+    assert "  - mes 2, semana 1: taller 'Rutinas de datos' (120 min;" in spanish.output
+    words = ("Module ", "objective:", "month ", "Capstone", "Deliverable", "in person")
+    assert not [w for w in words if w in spanish.output]
