@@ -384,6 +384,14 @@ def format_date(
     return str(_babel_date(day, format=pattern, locale=locale_for(language, country)))
 
 
+def format_day(day: dt.date, *, language: str | None = None, country: str | None = None) -> str:
+    """A date with its weekday: ``Monday, January 11, 2027``, ``lunes, 11 de enero de 2027``."""
+    language = language or current_language()
+    if language == "en":
+        return f"{day:%A}, {us_date(day)}"
+    return str(_babel_date(day, format="full", locale=locale_for(language, country)))
+
+
 def format_number(
     value: float | int, *, language: str | None = None, country: str | None = None, digits: int = 0
 ) -> str:

@@ -30,10 +30,16 @@ from cohort_tools.core.config import (
     load_yaml,
     problems_from_validation,
 )
-from cohort_tools.core.dates import us_date
 from cohort_tools.core.errors import CdaError, Problem, errors_only
-from cohort_tools.core.i18n import SOURCE_LANGUAGE, known_language
-from cohort_tools.model.programme import Programme, load_programme
+from cohort_tools.core.i18n import (
+    SOURCE_LANGUAGE,
+    current_language,
+    format_day,
+    format_number,
+    gettext,
+    known_language,
+)
+from cohort_tools.model.programme import Programme, in_language, load_programme
 
 CityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Name = Annotated[str, Field(min_length=1)]
@@ -508,17 +514,25 @@ def city_only_cohort(cohort: Cohort, city_id: str, *, data_folder: str) -> dict[
 
 
 def summary(cohort: Cohort, programme: Programme) -> str:
-    """A short readable summary of a valid cohort."""
+    """A short readable summary of a valid cohort, in the current language."""
+    _ = gettext
     lines = [
-        f"{cohort.name}: {len(cohort.cities)} cities, starting {cohort.start_date:%A}, "
-        f"{us_date(cohort.start_date)} "
-        f"({cohort.timezone})",
+        _("{cohort}: {count} cities, starting {day} ({timezone})").format(
+            cohort=cohort.name,
+            count=len(cohort.cities),
+            day=format_day(cohort.start_date),
+            timezone=cohort.timezone,
+        )
     ]
-    titles = {r.id: r.title for r in programme.team.roles}
+    titles = {r.id: r.title for r in in_language(programme, current_language()).team.roles}
     for c in cohort.cities:
         where = ", ".join(x for x in (c.state, c.country) if x)
-        tag = " [fictional]" if c.fictional else ""
-        lines.append(f"  {c.name} ({where}; population {c.population:,}){tag}")
+        tag = " " + _("[fictional]") if c.fictional else ""
+        population = _("population {count}").format(count=format_number(c.population))
+        lines.append(f"  {c.name} ({where}; {population}){tag}")
         roles = [m.title or titles.get(m.role, m.role) for m in c.senior_team]
-        lines.append(f"    senior team of {len(c.senior_team)}: {'; '.join(roles)}")
+        team = _("senior team of {count}: {roles}").format(
+            count=len(c.senior_team), roles="; ".join(roles)
+        )
+        lines.append(f"    {team}")
     return "\n".join(lines)

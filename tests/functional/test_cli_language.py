@@ -247,3 +247,14 @@ def test_the_programme_outline_reads_in_the_language_asked_for() -> None:
     assert "  - mes 2, semana 1: taller 'Rutinas de datos' (120 min;" in spanish.output
     words = ("Module ", "objective:", "month ", "Capstone", "Deliverable", "in person")
     assert not [w for w in words if w in spanish.output]
+
+
+def test_the_cohort_check_summary_reads_in_the_language_asked_for() -> None:
+    english = CliRunner().invoke(app, ["cohort", "check"])
+    assert "4 cities, starting Monday, January 11, 2027" in english.output
+    assert "senior team of 3: Chief of staff;" in english.output
+    spanish = CliRunner().invoke(app, ["--language", "es", "cohort", "check"])
+    assert spanish.exit_code == 0, spanish.output
+    assert "4 ciudades; empieza el lunes, 11 de enero de 2027" in spanish.output
+    assert "equipo directivo de 3: Jefe o jefa de gabinete;" in spanish.output
+    assert "[ficticia]" in spanish.output and "La cohorte es válida." in spanish.output
