@@ -200,9 +200,9 @@ def run_jobs(
         folder.finish()
     except KeyboardInterrupt:
         interrupted = True
-        folder.finish(cancel=True)
         raise
     finally:
+        folder.finish(cancel=True)  # after an error: drop the PDFs not started (no-op when done)
         bar.close()
         index = folder.write_index(cohort_name, index_cities, index_templates or templates)
         report = PacketReport(
