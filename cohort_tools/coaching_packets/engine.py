@@ -66,7 +66,7 @@ from cohort_tools.coaching_packets.jobs import (
 from cohort_tools.coaching_packets.output import RECORDS, OutputFolder
 from cohort_tools.coaching_packets.schedulers import PLUGIN_NAME, run_dask, run_local
 from cohort_tools.core import defaults
-from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE
+from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, shared_language
 from cohort_tools.course.layout import course_answers_digest
 from cohort_tools.notebooks.digest import folder_digest, sha256_hex
 from cohort_tools.notebooks.myst import Template, discover_templates
@@ -221,8 +221,7 @@ def run_jobs(
 def _shared_language(cities: Sequence[CityTarget]) -> str:
     """The language of a run about cities that share one (a coach's run for their city); English,
     the programme team's language, for a run across cities of several languages."""
-    languages = {city.language for city in cities}
-    return languages.pop() if len(languages) == 1 else SOURCE_LANGUAGE
+    return shared_language(city.language for city in cities) or SOURCE_LANGUAGE
 
 
 def run_packets(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
@@ -147,6 +147,13 @@ def set_reader_language(language: str | None) -> None:
 def asked_language() -> str | None:
     """The language ``cda --language`` asked for, if any."""
     return _reader.get()
+
+
+def shared_language(languages: Iterable[str]) -> str | None:
+    """The one language of a command's cities (``{c.lang for c in cities}``), None when they speak
+    several: a command about cities of one language speaks it."""
+    distinct = set(languages)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def reader_language(default: str | None = None) -> str:

@@ -54,7 +54,7 @@ def names(course_root: Path | None, *, cohort: Path | None = None) -> Names:
     """The names, in the current language, for a course folder (or ``cohort``); ids only when the
     cohort or the programme cannot be read (a course copied without its cohort, for example)."""
     from cohort_tools.model.cohort import load_cohort
-    from cohort_tools.model.programme import in_language, load_programme
+    from cohort_tools.model.programme import in_language, load_programme, role_titles
 
     if cohort is None and course_root is not None:
         record = built_from(course_root)
@@ -71,7 +71,7 @@ def names(course_root: Path | None, *, cohort: Path | None = None) -> Names:
     }
     return Names(
         cities={c.id: c.name for c in loaded.cities},
-        roles={r.id: r.title for r in programme.team.roles},
+        roles=role_titles(programme),
         workshops=workshops,
     )
 

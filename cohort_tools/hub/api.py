@@ -134,10 +134,9 @@ ACCOUNT_KINDS = {"learner": N_("learner"), "coach": N_("coach")}
 
 def _role_titles() -> dict[str, str]:
     """Each team role's title in the current language (the programme's names for its ids)."""
-    from cohort_tools.model.programme import in_language, load_programme
+    from cohort_tools.model.programme import load_programme, role_titles
 
-    programme = in_language(load_programme(), current_language())
-    return {r.id: r.title for r in programme.team.roles}
+    return role_titles(load_programme(), current_language())
 
 
 def _is_demo(plan: HubPlan) -> bool:

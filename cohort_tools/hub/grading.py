@@ -108,10 +108,9 @@ class GradingState:
         """Each learner account's role, by its title in the city's language."""
         if self.plan is None:
             return {}
-        from cohort_tools.model.programme import in_language, load_programme
+        from cohort_tools.model.programme import load_programme, role_titles
 
-        programme = in_language(load_programme(), self.language())
-        titles = {r.id: r.title for r in programme.team.roles}
+        titles = role_titles(load_programme(), self.language())
         return {
             a.name: titles.get(a.role, a.role.replace("_", " "))
             for a in self.plan.accounts
@@ -169,7 +168,7 @@ class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]  # Jupy
             with speaking(language):
                 return _("Another collect or release is running; try again in a minute."), True
 
-        def in_language() -> tuple[str, bool]:  # the executor's thread: its own context
+        def run_in_language() -> tuple[str, bool]:  # the executor's thread: its own context
             with speaking(language):
                 try:
                     result = job()
@@ -178,7 +177,7 @@ class Page(HubOAuthenticated, web.RequestHandler):  # type: ignore[misc]  # Jupy
                 return str(result.summary()), not bool(getattr(result, "ok", True))
 
         try:
-            return await asyncio.get_running_loop().run_in_executor(None, in_language)
+            return await asyncio.get_running_loop().run_in_executor(None, run_in_language)
         finally:
             self.state.busy.release()
 

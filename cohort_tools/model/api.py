@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import Field
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
-from cohort_tools.core.i18n import N_, _, format_date, reader_language, speaking
+from cohort_tools.core.i18n import N_, _, format_date, reader_language, shared_language, speaking
 from cohort_tools.model.coaching import (
     LOG_FILE,
     CoachingLog,
@@ -88,8 +88,7 @@ def cohort_schedule(
         )
     calendar = build_calendar(valid, prog)
     events = write_calendar(calendar, ics=ics, csv_path=csv, city=city)
-    languages = {c.lang for c in ([valid.city(city)] if city else valid.cities)}
-    shared = languages.pop() if len(languages) == 1 else None
+    shared = shared_language(c.lang for c in ([valid.city(city)] if city else valid.cities))
     return ScheduleResult(calendar, events, [p for p in (ics, csv) if p is not None], shared)
 
 
@@ -185,8 +184,7 @@ def coaching_check(*, cohort: Path | None = None, city: str | None = None) -> Co
     Problems and lines are in the cities' language when they share one (else English)."""
     loaded = load_cohort(cohort)
     cities = [loaded.city(city)] if city else loaded.cities
-    languages = {c.lang for c in cities}
-    result = CoachingCheck(language=languages.pop() if len(languages) == 1 else None)
+    result = CoachingCheck(language=shared_language(c.lang for c in cities))
     with speaking(reader_language(result.language)):
         for c in cities:
             path = c.data_dir / LOG_FILE

@@ -39,7 +39,7 @@ from cohort_tools.core.i18n import (
     gettext,
     known_language,
 )
-from cohort_tools.model.programme import Programme, in_language, load_programme
+from cohort_tools.model.programme import Programme, load_programme, role_titles
 
 CityId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Name = Annotated[str, Field(min_length=1)]
@@ -524,7 +524,7 @@ def summary(cohort: Cohort, programme: Programme) -> str:
             timezone=cohort.timezone,
         )
     ]
-    titles = {r.id: r.title for r in in_language(programme, current_language()).team.roles}
+    titles = role_titles(programme, current_language())
     for c in cohort.cities:
         where = ", ".join(x for x in (c.state, c.country) if x)
         tag = " " + _("[fictional]") if c.fictional else ""

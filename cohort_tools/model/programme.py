@@ -230,6 +230,13 @@ def in_language(programme: Programme, language: str) -> Programme:
     return Programme.model_validate(_translate(programme.model_dump(), language))
 
 
+def role_titles(programme: Programme, language: str | None = None) -> dict[str, str]:
+    """Each senior-team role's title by its id (``chief_of_staff`` -> ``Jefe o jefa de gabinete``),
+    in ``language`` (else as ``programme`` is written): how a role is named where people read it."""
+    local = programme if language is None else in_language(programme, language)
+    return {r.id: r.title for r in local.team.roles}
+
+
 def load_programme(path: Path | None = None) -> Programme:
     """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem."""
     doc = load_yaml(path or paths.programme_file(), what="program file")

@@ -18,7 +18,7 @@ from typing import Any
 from cohort_tools.core.defaults import COURSE_DIR, STRATEGY_DIR
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_bytes, staged_dir
-from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, reader_language, speaking
+from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, reader_language, shared_language, speaking
 from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import Programme, in_language, load_programme
@@ -196,7 +196,6 @@ def build_strategies(
         except CdaError as exc:
             problems.extend(exc.problems)
     if problems:
-        languages = {c.lang for c in loaded.cities}
-        with speaking(reader_language(languages.pop() if len(languages) == 1 else None)):
+        with speaking(reader_language(shared_language(c.lang for c in loaded.cities))):
             raise CdaError(problems, headline=_("Some strategies were not built."))
     return results
