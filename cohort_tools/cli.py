@@ -14,7 +14,7 @@ for one release and print a one-line note on stderr.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,9 +25,9 @@ from cohort_tools.book import api as book
 from cohort_tools.citydata import api as data
 from cohort_tools.coaching_packets import api as packets
 from cohort_tools.cohort_view import api as cohort_view
-from cohort_tools.core.cliutil import Command, build_app
+from cohort_tools.core.cliutil import LANGUAGE_VARIABLE, Command, RootGroup, build_app, help_texts
 from cohort_tools.core.errors import CdaError, language_option
-from cohort_tools.core.i18n import _, reader_language, set_reader_language, speaking
+from cohort_tools.core.i18n import N_, _, reader_language, set_reader_language, speaking
 from cohort_tools.course import api as course
 from cohort_tools.hub import api as hub
 from cohort_tools.kit import api as kit
@@ -240,8 +240,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("packets build", packets.build,
             "Make the coaching packets: one page per template and one PDF per city, plus an "
             "index.", flags={"cities": "--city", "templates": "--template"}, old=("packets",),
-            interrupted="Pages already made are kept and the index lists them; run the same "
-            "command again to finish.",
+            interrupted=N_("Pages already made are kept and the index lists them; run the same "
+            "command again to finish."),
             helps={"cities": "Only this city id (repeatable). Default: every city.",
                    "templates": "Only this coaching template (repeatable). Default: all.",
                    "scheduler": "Dask scheduler address (tcp://host:8786) to run on a cluster.",
@@ -253,7 +253,9 @@ COMMANDS: tuple[Command, ...] = (
             "Print each city's worksheets: the convening workbook and every workshop on the "
             "city's data, one page and one PDF each, with blanks to fill in by hand.",
             flags={"cities": "--city", "workshops": "--workshop"},
-            interrupted="Worksheets already made are kept; run the same command again to finish.",
+            interrupted=N_(
+                "Worksheets already made are kept; run the same command again to finish."
+            ),
             helps={"cities": "Only this city id (repeatable). Default: every city.",
                    "workshops": "Only this workshop (repeatable), e.g. m1_workshop_a_data_routines."
                    " Default: all.",
@@ -333,6 +335,7 @@ COMMANDS: tuple[Command, ...] = (
 )  # fmt: skip
 
 app = typer.Typer(
+    cls=RootGroup,
     help="Run the City Data Alliance Accelerator curriculum for a cohort of cities.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -350,6 +353,8 @@ def _root(
             "--language",
             help="Language of the command's messages (en, es), whatever the cities' languages. "
             "Default: a command about cities of one language speaks it; English otherwise.",
+            envvar=LANGUAGE_VARIABLE,
+            show_envvar=False,
         ),
     ] = None,
 ) -> None:
@@ -380,6 +385,17 @@ def command_function(path: str) -> Callable[..., None]:
 data_app = GROUPS["data"]
 book_app = GROUPS["book"]
 packets_command = command_function("packets build")
+
+
+def extract_help(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
+    """Babel's extractor for this file (babel.cfg): its ``_()`` messages, then every help text of
+    the ``cda`` command as built (a noun's, a command's, an option's), so ``make catalogs`` puts
+    them in the catalog without each being marked."""
+    from babel.messages.extract import extract_python
+
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for text in help_texts(typer.main.get_command(app)):
+        yield 0, None, text, []
 
 
 def main() -> None:

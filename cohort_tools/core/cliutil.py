@@ -14,6 +14,13 @@ how its result is shown. :func:`build_app` turns a table of them into one typer 
 
 A :class:`~cohort_tools.core.errors.CdaError` becomes its message on stderr and exit code 1 (no
 traceback); Ctrl-C exits 130 with the command's own note.
+
+``--help`` speaks the reader's language (:class:`RootGroup`): before the command line is parsed, every
+help text of the command tree (:func:`help_texts`: a noun's, a command's, an option's) is replaced by
+its translation from the catalog, as are the words typer and click put around them (``Options``,
+``Usage:``: :func:`cohort_tools.core.compat.help_words`). Babel extracts the help texts from the
+built command itself (:func:`cohort_tools.cli.extract_help`), so a new option's help is a catalog
+message without being marked.
 """
 
 from __future__ import annotations
@@ -21,17 +28,30 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import os
 import types
 import typing
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from cohort_tools.core import compat
 from cohort_tools.core.errors import CdaError
-from cohort_tools.core.i18n import reader_language, speaking
+from cohort_tools.core.i18n import (
+    LANGUAGE_NAMES,
+    SOURCE_LANGUAGE,
+    _,
+    gettext,
+    reader_language,
+    speaking,
+)
+
+#: The environment variable that sets the reader's language, as ``cda --language`` does.
+LANGUAGE_VARIABLE = "CDA_LANGUAGE"
 
 #: Shows a command's result: prints it, and returns an exit code (None or 0 for success).
 Show = Callable[[Any, Mapping[str, Any]], int | None]
@@ -78,7 +98,9 @@ class Command:
 
 
 def deprecation(old: str, new: str) -> str:
-    return f"note: `cda {old}` is now `cda {new}`; the old spelling goes in the next release."
+    return _(
+        "note: `cda {old}` is now `cda {new}`; the old spelling goes in the next release."
+    ).format(old=old, new=new)
 
 
 def parse_date(value: str | dt.date) -> dt.date:
@@ -88,7 +110,9 @@ def parse_date(value: str | dt.date) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(
-            f"'{value}' is not a date. Fix: write it as YYYY-MM-DD, e.g. 2027-02-01."
+            _("'{value}' is not a date. Fix: write it as YYYY-MM-DD, e.g. 2027-02-01.").format(
+                value=value
+            )
         ) from None
 
 
@@ -162,7 +186,8 @@ def callback(cmd: Command, common_help: Mapping[str, str]) -> Callable[..., None
             typer.echo(str(err), err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            typer.echo(" ".join(filter(None, ["Interrupted.", cmd.interrupted])), err=True)
+            note = _(cmd.interrupted) if cmd.interrupted else ""
+            typer.echo(" ".join(filter(None, [_("Interrupted."), note])), err=True)
             raise typer.Exit(130) from None
         if code:
             raise typer.Exit(code)
@@ -218,3 +243,87 @@ def build_app(
                     _warned(old, cmd.path, fn)
                 )
     return groups
+
+
+# -- `--help` in the reader's language -----------------------------------------------------------------
+
+
+#: A command or a parameter of typer's command tree (typer 0.29 builds it on its own copy of click,
+#: whose classes are not public).
+Node = Any
+
+
+def _commands(command: Node) -> Iterator[Node]:
+    """``command`` and every command under it that ``--help`` lists (old spellings are hidden)."""
+    yield command
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            if not sub.hidden:
+                yield from _commands(sub)
+
+
+def _helped(command: Node) -> Iterator[Node]:
+    """What carries a help text: the commands, and their parameters that ``--help`` shows."""
+    for cmd in _commands(command):
+        yield cmd
+        yield from (p for p in cmd.params if not getattr(p, "hidden", False))
+
+
+def help_texts(command: Node) -> Iterator[str]:
+    """Every help text of ``command``'s tree, as click holds it: the messages Babel extracts."""
+    for item in _helped(command):
+        text = getattr(item, "help", None)
+        if text:
+            yield text
+
+
+#: Each command's and parameter's English help, kept when it is first translated (a tree built
+#: once may be shown in several languages, e.g. by a test).
+_ENGLISH: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
+
+
+def help_in(command: Node, ctx: Any, language: str) -> None:
+    """Make every ``--help`` page of ``command``'s tree read in ``language``: the help texts from the
+    catalog, and typer's and click's own words (English for a message not translated yet)."""
+
+    def translate(message: str) -> str:
+        return gettext(message, language=language)
+
+    compat.help_words(translate)
+    for item in _helped(command):
+        english = _ENGLISH.get(item) or getattr(item, "help", None)
+        if english:
+            _ENGLISH[item] = english
+            item.help = translate(english)
+    for cmd in _commands(command):
+        for attribute, english in compat.METAVARS.items():
+            if getattr(cmd, attribute, None):
+                setattr(cmd, attribute, translate(english))
+        option = cmd.get_help_option(ctx)  # one object per command (typer 0.29 keeps it)
+        if option is not None:
+            option.help = translate(compat.HELP_OPTION)
+
+
+def language_in(args: list[str]) -> str | None:
+    """The language a command line asks for (``--language es`` or ``--language=es``, the first
+    one), else :data:`LANGUAGE_VARIABLE`'s; None when neither is a language of the programme."""
+    asked = os.environ.get(LANGUAGE_VARIABLE)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--language" and i + 1 < len(args):
+            asked = args[i + 1]
+            break
+        if arg.startswith("--language="):
+            asked = arg.partition("=")[2]
+            break
+    return asked if asked in LANGUAGE_NAMES else None
+
+
+class RootGroup(TyperGroup):
+    """The ``cda`` group: its help pages (and every command's under it) are in the language the
+    command line asks for, wherever ``--language`` stands on it (before or after ``--help``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        help_in(self, ctx, language_in(args) or SOURCE_LANGUAGE)
+        return super().parse_args(ctx, args)

@@ -49,6 +49,15 @@ nbclient                  0.11       :func:`poll_in_slices` (with jupyter_client
                                      60-180 s, for a cell that ran in 0.1 s. The client's two
                                      channels get a ``get_msg`` that waits in 1 s slices, each one
                                      re-reading the socket's state; no public setting does this.
+typer                     0.29       :func:`help_words`: the words typer prints around a ``--help``
+                                     page (``Options``, ``[default: ...]``...) are module constants
+                                     of ``typer.rich_utils``, read when a page is printed; they are
+                                     set to the reader's language there. The usage line's
+                                     ``Usage:`` is fixed text in typer's own copy of click
+                                     (``typer._click.formatting.HelpFormatter.write_usage``); the
+                                     method is wrapped to pass the translated prefix. The help
+                                     option's help is set on the option object typer keeps per
+                                     command (``get_help_option``, public, cached since 0.29).
 ========================  =========  ===============================================================
 
 papermill needs nothing here: parameters are read with ``PythonTranslator.inspect`` and injected with
@@ -79,6 +88,7 @@ RELIED_ON: dict[str, str] = {
     "nbclient": "0.11",
     "nbconvert": "7.17",
     "nbgrader": "0.9",
+    "typer": "0.29",
 }
 
 
@@ -467,3 +477,42 @@ __all__ = [
     "poll_in_slices",
     "shared_gradebook",
 ]
+
+
+#: The words typer 0.29 prints around a ``--help`` page (``typer.rich_utils`` constants), in English
+#: as typer writes them; tests/unit/test_cli_help_language.py checks they still match typer's.
+TYPER_WORDS: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+}
+#: The usage line's placeholders (typer 0.29's ``Command`` and ``TyperGroup`` defaults), by attribute.
+METAVARS: dict[str, str] = {
+    "options_metavar": N_("[OPTIONS]"),
+    "subcommand_metavar": N_("COMMAND [ARGS]..."),
+}
+#: The usage line's prefix (typer 0.29's copy of click writes "Usage: ") and the help option's help.
+USAGE = N_("Usage:")
+HELP_OPTION = N_("Show this message and exit.")
+_usage_prefix = "Usage: "
+
+
+def help_words(translate: Callable[[str], str]) -> None:
+    """Set the words typer prints around a ``--help`` page to ``translate``'s (the same for the
+    whole process: the ``cda`` command sets them before it parses its command line)."""
+    global _usage_prefix
+    import typer.rich_utils
+    from typer._click.formatting import HelpFormatter
+
+    for name, english in TYPER_WORDS.items():
+        setattr(typer.rich_utils, name, translate(english))
+    _usage_prefix = translate(USAGE) + " "
+    if getattr(HelpFormatter.write_usage, "__name__", "") != "_write_usage":
+        english_usage = HelpFormatter.write_usage
+
+        def _write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            english_usage(self, prog, args, _usage_prefix if prefix is None else prefix)
+
+        setattr(HelpFormatter, "write_usage", _write_usage)  # noqa: B010 - typer's class, on purpose
