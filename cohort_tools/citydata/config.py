@@ -66,8 +66,10 @@ class TableConfig(StrictModel):
                 codecs.lookup(value)
             except LookupError:
                 raise ValueError(
-                    f"'{value}' is not an encoding Python knows; use auto, utf-8, utf-8-sig, "
-                    "cp1252 or latin-1"
+                    _(
+                        "'{value}' is not an encoding Python knows; use auto, utf-8, utf-8-sig, "
+                        "cp1252 or latin-1"
+                    ).format(value=value)
                 ) from None
         return value
 
@@ -77,7 +79,7 @@ class TableConfig(StrictModel):
         if value in ("tab", "\\t"):
             return "\t"
         if value != "auto" and len(value) != 1:
-            raise ValueError('delimiter must be auto or one character such as ",", ";", "|"')
+            raise ValueError(_('delimiter must be auto or one character such as ",", ";", "|"'))
         return value
 
     @field_validator("preset")
@@ -87,7 +89,9 @@ class TableConfig(StrictModel):
 
         if value is not None and value not in preset_names():
             raise ValueError(
-                f"unknown preset '{value}'; known presets: {', '.join(preset_names())}"
+                _("unknown preset '{value}'; known presets: {presets}").format(
+                    value=value, presets=", ".join(preset_names())
+                )
             )
         return value
 
@@ -135,7 +139,9 @@ class CityConfig(StrictModel):
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"'{value}' is not an IANA time zone; use a name such as America/New_York"
+                _("'{value}' is not an IANA time zone; use a name such as America/New_York").format(
+                    value=value
+                )
             ) from None
         return value
 
@@ -150,7 +156,9 @@ class CityConfig(StrictModel):
         unknown = [name for name in value if name not in TABLES]
         if unknown:
             raise ValueError(
-                f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(TABLES)}"
+                _("unknown table(s) {unknown}; known tables: {tables}").format(
+                    unknown=", ".join(unknown), tables=", ".join(TABLES)
+                )
             )
         return value
 
@@ -170,7 +178,7 @@ def load_city_config(city_dir: Path) -> CityConfig:
                 "(see `cda data dictionary`)."
             ),
         )
-    doc = load_yaml(path, "city profile")
+    doc = load_yaml(path, N_("city profile"))
     try:
         return CityConfig.model_validate(doc.data)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 
@@ -93,27 +94,39 @@ def _parse_yaml(text: str) -> tuple[Any, Any]:
 
 
 def load_yaml(path: str | Path, what: str) -> YamlDocument:
-    """Read a YAML file that must hold a mapping; raise CdaError with a plain message otherwise."""
+    """Read a YAML file that must hold a mapping; raise CdaError with a plain message otherwise.
+    ``what`` names the file for a person (``N_("cohort file")``: translated here)."""
     p = Path(path)
     name = str(p)
+    what = _(what)
     if not p.exists():
         raise CdaError.single(
-            name, f"the {what} does not exist.", "check the path and spelling of the file name."
+            name,
+            _("the {what} does not exist.").format(what=what),
+            _("check the path and spelling of the file name."),
         )
     if p.is_dir():
-        raise CdaError.single(name, f"expected a {what} but found a folder.", "pass the YAML file.")
+        raise CdaError.single(
+            name,
+            _("expected a {what} but found a folder.").format(what=what),
+            _("pass the YAML file."),
+        )
     raw = p.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CdaError.single(
             name,
-            f"the {what} is not UTF-8 text (byte {exc.start} cannot be read).",
-            "save it as UTF-8 text from your editor.",
+            _("the {what} is not UTF-8 text (byte {byte} cannot be read).").format(
+                what=what, byte=exc.start
+            ),
+            _("save it as UTF-8 text from your editor."),
         ) from None
     if not text.strip():
         raise CdaError.single(
-            name, f"the {what} is empty.", "fill it in; see the demo cohort for an example."
+            name,
+            _("the {what} is empty.").format(what=what),
+            _("fill it in; see the demo cohort for an example."),
         )
     try:
         node, data = _parse_yaml(text)
@@ -123,17 +136,22 @@ def load_yaml(path: str | Path, what: str) -> YamlDocument:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise CdaError.single(
             name,
-            f"this is not valid YAML ({problem}).",
-            "check indentation and colons near that line; quote values that contain ': ' or '#'.",
+            _("this is not valid YAML ({problem}).").format(problem=problem),
+            _(
+                "check indentation and colons near that line; quote values that contain ': ' "
+                "or '#'."
+            ),
             line=line,
         ) from None
     if node is None or data is None:
-        raise CdaError.single(name, f"the {what} is empty.", "fill it in.")
+        raise CdaError.single(name, _("the {what} is empty.").format(what=what), _("fill it in."))
     if not isinstance(data, dict):
         raise CdaError.single(
             name,
-            f"the {what} must be a set of 'key: value' fields, but it is a {type(data).__name__}.",
-            "start the file with top-level fields such as 'name:'.",
+            _("the {what} must be a set of 'key: value' fields, but it is a {kind}.").format(
+                what=what, kind=type(data).__name__
+            ),
+            _("start the file with top-level fields such as 'name:'."),
             line=1,
         )
     lines: dict[Loc, int] = {}
@@ -151,42 +169,82 @@ def field_path(loc: Sequence[str | int]) -> str:
     return out
 
 
+_WHOLE_NUMBER = N_("write a whole number without commas, e.g. 85000.")
+_DATE = N_("write the date as YYYY-MM-DD, e.g. 2027-01-11.")
+_VALUES = N_("use one of the values listed.")
+_FIELDS = N_("write a set of 'key: value' fields.")
+
+#: The fix for each kind of pydantic error (catalog messages, translated where used).
 _FIXES: Mapping[str, str] = {
-    "missing": "add this field.",
-    "extra_forbidden": "remove it, or check its spelling against the documented fields.",
-    "date_from_datetime_parsing": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
-    "date_parsing": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
-    "date_type": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
-    "int_parsing": "write a whole number without commas, e.g. 85000.",
-    "int_type": "write a whole number without commas, e.g. 85000.",
-    "int_from_float": "write a whole number.",
-    "greater_than": "use a larger number.",
-    "greater_than_equal": "use a larger number.",
-    "less_than_equal": "use a smaller number.",
-    "string_type": "write text (put it in quotes if it looks like a number or date).",
+    "missing": N_("add this field."),
+    "extra_forbidden": N_("remove it, or check its spelling against the documented fields."),
+    "date_from_datetime_parsing": _DATE,
+    "date_parsing": _DATE,
+    "date_type": _DATE,
+    "int_parsing": _WHOLE_NUMBER,
+    "int_type": _WHOLE_NUMBER,
+    "int_from_float": N_("write a whole number."),
+    "greater_than": N_("use a larger number."),
+    "greater_than_equal": N_("use a larger number."),
+    "less_than_equal": N_("use a smaller number."),
+    "string_type": N_("write text (put it in quotes if it looks like a number or date)."),
     "value_error": "",
-    "literal_error": "use one of the values listed.",
-    "enum": "use one of the values listed.",
-    "list_type": "write a list, one '- item' per line.",
-    "dict_type": "write a set of 'key: value' fields.",
-    "model_type": "write a set of 'key: value' fields.",
-    "string_too_short": "fill it in.",
+    "literal_error": _VALUES,
+    "enum": _VALUES,
+    "list_type": N_("write a list, one '- item' per line."),
+    "dict_type": _FIELDS,
+    "model_type": _FIELDS,
+    "string_too_short": N_("fill it in."),
     "string_pattern_mismatch": "",
+}
+
+#: What is wrong, in our words, for the kinds of pydantic error people meet (pydantic's own English
+#: message otherwise). ``{name}`` fields come from the error's context (``ge``, ``expected``...).
+_MESSAGES: Mapping[str, str] = {
+    "date_from_datetime_parsing": N_("is not a date"),
+    "date_parsing": N_("is not a date"),
+    "date_type": N_("is not a date"),
+    "int_parsing": N_("is not a whole number"),
+    "int_type": N_("is not a whole number"),
+    "int_from_float": N_("is not a whole number"),
+    "float_parsing": N_("is not a number"),
+    "float_type": N_("is not a number"),
+    "bool_parsing": N_("is not yes or no (true or false)"),
+    "bool_type": N_("is not yes or no (true or false)"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "string_type": N_("is not text"),
+    "string_too_short": N_("is empty"),
+    "string_pattern_mismatch": N_("does not have the expected form"),
+    "literal_error": N_("must be one of {expected}"),
+    "enum": N_("must be one of {expected}"),
+    "list_type": N_("is not a list"),
+    "dict_type": N_("is not a set of 'key: value' fields"),
+    "model_type": N_("is not a set of 'key: value' fields"),
 }
 
 
 def _plain_message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
-    msg = str(err.get("msg", "is not valid"))
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
     if kind == "missing":
-        return "is required but missing."
+        return _("is required but missing.")
     if kind == "extra_forbidden":
-        return "is not a known field."
+        return _("is not a known field.")
+    context = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    ours = _MESSAGES.get(kind)
+    if ours is not None:
+        msg = _(ours).format(**context) if "{" in ours else _(ours)
+    else:
+        msg = str(err.get("msg", "is not valid"))
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        msg = msg[0].lower() + msg[1:] if msg else msg
     value = err.get("input")
-    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
-    return f"{msg[0].lower() + msg[1:] if msg else msg}{shown}."
+    if value is not None and not isinstance(value, dict | list):
+        return _("{message} (got {value}).").format(message=msg, value=repr(value))
+    return f"{msg}."
 
 
 def problems_from_validation(
@@ -200,8 +258,9 @@ def problems_from_validation(
     for err in exc.errors():
         loc = (*prefix, *err["loc"])
         fix = _FIXES.get(err.get("type", ""), "")
+        fix = _(fix) if fix else ""
         ctx = err.get("ctx") or {}
         if not fix and "expected" in ctx:
-            fix = f"use {ctx['expected']}."
+            fix = _("use {expected}.").format(expected=ctx["expected"])
         problems.append(doc.problem(loc, _plain_message(err), fix, city=city))
     return problems

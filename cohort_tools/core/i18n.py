@@ -80,7 +80,11 @@ def known_language(language: str) -> str:
     """``language`` if the programme is published in it; ValueError naming the choices otherwise."""
     if language not in LANGUAGE_NAMES:
         choices = ", ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items())
-        raise ValueError(f"'{language}' is not a language of the programme; use one of: {choices}")
+        raise ValueError(
+            gettext(
+                "'{language}' is not a language of the programme; use one of: {choices}"
+            ).format(language=language, choices=choices)
+        )
     return language
 
 

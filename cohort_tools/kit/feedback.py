@@ -39,6 +39,7 @@ from cohort_tools.core.config import (
     problems_from_validation,
 )
 from cohort_tools.core.errors import CdaError, Problem
+from cohort_tools.core.i18n import N_
 from cohort_tools.core.i18n import gettext as _
 from cohort_tools.kit.content import Rubric, ShowcaseRubrics, load_showcase_rubrics
 from cohort_tools.model.coaching import Commitment, allowed_roles
@@ -172,7 +173,7 @@ def check_feedback(
     programme = programme or load_programme()
     rubrics = rubrics or load_showcase_rubrics(programme=programme)
     try:
-        doc = load_yaml(path, "showcase feedback form")
+        doc = load_yaml(path, N_("showcase feedback form"))
     except CdaError as exc:
         return None, list(exc.problems)
     try:

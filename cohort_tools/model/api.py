@@ -84,7 +84,7 @@ def cohort_schedule(
     valid = load_cohort(cohort, prog)
     if ics is None and csv is None:
         raise CdaError.single(
-            "command line", "nothing to write.", "give --ics OUT.ics and/or --csv OUT.csv."
+            _("command line"), _("nothing to write."), _("give --ics OUT.ics and/or --csv OUT.csv.")
         )
     calendar = build_calendar(valid, prog)
     events = write_calendar(calendar, ics=ics, csv_path=csv, city=city)

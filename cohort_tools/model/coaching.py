@@ -42,7 +42,7 @@ from cohort_tools.core.config import (
 )
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
-from cohort_tools.core.i18n import _
+from cohort_tools.core.i18n import N_, _
 from cohort_tools.model.programme import Programme, load_programme
 
 LOG_FILE = "coaching_log.yaml"
@@ -149,7 +149,7 @@ def check_log(
     """The validated log and every problem found (file, line, field, fix)."""
     programme = programme or load_programme()
     try:
-        doc = load_yaml(path, "coaching log")
+        doc = load_yaml(path, N_("coaching log"))
     except CdaError as exc:
         return None, list(exc.problems)
     try:

@@ -32,6 +32,7 @@ from cohort_tools.core.config import (
 )
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.i18n import (
+    N_,
     SOURCE_LANGUAGE,
     current_language,
     format_day,
@@ -70,7 +71,9 @@ def _valid_timezone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(
-            f"'{value}' is not a known time zone; use an IANA name such as America/New_York"
+            gettext(
+                "'{value}' is not a known time zone; use an IANA name such as America/New_York"
+            ).format(value=value)
         ) from None
     return value
 
@@ -132,7 +135,9 @@ class CohortHeader(Strict):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+                raise ValueError(
+                    gettext("'{value}' is not a date in the form YYYY-MM-DD").format(value=value)
+                ) from None
         return value
 
 
@@ -153,8 +158,8 @@ class Cohort(StrictModel):
         known = ", ".join(c.id for c in self.cities)
         raise CdaError.single(
             self.path,
-            f"there is no city '{city_id}' in this cohort.",
-            f"use one of: {known}.",
+            gettext("there is no city '{city}' in this cohort.").format(city=city_id),
+            gettext("use one of: {known}.").format(known=known),
         )
 
     @property
@@ -164,13 +169,17 @@ class Cohort(StrictModel):
 
 # Hints for the fields people most often get wrong, added to the generic fix.
 _FIELD_HINTS = {
-    "mayor": "add the mayor's name and email. The mayor must attend the convening in person; "
-    "no one may stand in for them.",
-    "cda_lead": "name the city's CDA lead (name, email): they coordinate the program and join the "
-    "second half of the convening.",
-    "coach": "name the GovEx coach for this city (name, email).",
-    "start_date": "write the date as YYYY-MM-DD, e.g. 2027-01-11.",
-    "data_folder": "give the folder of the city's data, relative to the cohort file.",
+    "mayor": N_(
+        "add the mayor's name and email. The mayor must attend the convening in person; "
+        "no one may stand in for them."
+    ),
+    "cda_lead": N_(
+        "name the city's CDA lead (name, email): they coordinate the program and join the "
+        "second half of the convening."
+    ),
+    "coach": N_("name the GovEx coach for this city (name, email)."),
+    "start_date": N_("write the date as YYYY-MM-DD, e.g. 2027-01-11."),
+    "data_folder": N_("give the folder of the city's data, relative to the cohort file."),
 }
 
 
@@ -182,7 +191,7 @@ def _hint(problem: Problem) -> Problem:
         if key in _FIELD_HINTS:
             from dataclasses import replace
 
-            return replace(problem, fix=_FIELD_HINTS[key])
+            return replace(problem, fix=gettext(_FIELD_HINTS[key]))
     return problem
 
 
@@ -201,7 +210,7 @@ def check_cohort(
     itself cannot be read (missing, empty, not YAML).
     """
     programme = programme or load_programme()
-    doc = load_yaml(path or paths.default_cohort_file(), what="cohort file")
+    doc = load_yaml(path or paths.default_cohort_file(), what=N_("cohort file"))
     problems: list[Problem] = []
     try:
         header = CohortHeader.model_validate(doc.data)
@@ -248,7 +257,10 @@ def load_cohort(path: Path | None = None, programme: Programme | None = None) ->
     cohort, problems = check_cohort(path, programme)
     if cohort is None:
         raise CdaError(
-            problems, headline=f"{path or paths.default_cohort_file()} is not a valid cohort."
+            problems,
+            headline=gettext("{path} is not a valid cohort.").format(
+                path=path or paths.default_cohort_file()
+            ),
         )
     return cohort
 
@@ -260,17 +272,19 @@ def _team_size_problem(
     if lo <= count <= hi:
         return None
     fix = (
-        f"choose {hi} of them; the others can join the city's working groups."
+        gettext("choose {hi} of them; the others can join the city's working groups.").format(hi=hi)
         if count > hi
-        else f"add {lo - count} more senior team member(s)."
+        else gettext("add {missing} more senior team member(s).").format(missing=lo - count)
     )
     return Problem(
         file=str(doc.path),
         line=doc.line_of(("cities", i, "senior_team")),
         city=label,
         field=f"cities[{i}].senior_team",
-        message=f"the senior team has {count} members; the program takes {lo} to {hi} "
-        "(not counting the mayor).",
+        message=gettext(
+            "the senior team has {count} members; the program takes {lo} to {hi} "
+            "(not counting the mayor)."
+        ).format(count=count, lo=lo, hi=hi),
         fix=fix,
     )
 
@@ -292,9 +306,13 @@ def _role_problems(
                     line=doc.line_of(loc),
                     city=label,
                     field=f"cities[{i}].senior_team[{j}].role",
-                    message=f"'{role}' is not one of the program's roles.",
-                    fix=f"use one of {', '.join(roles)}; for another role write role: other "
-                    "and give the job title in 'title'.",
+                    message=gettext("'{role}' is not one of the program's roles.").format(
+                        role=role
+                    ),
+                    fix=gettext(
+                        "use one of {roles}; for another role write role: other "
+                        "and give the job title in 'title'."
+                    ).format(roles=", ".join(roles)),
                 )
             )
         if role == "other" and not m.get("title"):
@@ -304,8 +322,8 @@ def _role_problems(
                     line=doc.line_of(loc),
                     city=label,
                     field=f"cities[{i}].senior_team[{j}].title",
-                    message="a member with role 'other' needs a job title.",
-                    fix="add title: <their job title>.",
+                    message=gettext("a member with role 'other' needs a job title."),
+                    fix=gettext("add title: <their job title>."),
                 )
             )
     return out
@@ -339,9 +357,13 @@ def _folder_rule(
                 line=doc.line_of(("cities", i, "data_folder")),
                 city=label,
                 field=f"cities[{i}].data_folder",
-                message=f"the data folder '{folder}' does not exist (looked in {target}).",
-                fix="create it (e.g. `cda data demo --out <folder>` for a practice city), or fix "
-                "the path; it is relative to the cohort file.",
+                message=gettext(
+                    "the data folder '{folder}' does not exist (looked in {target})."
+                ).format(folder=folder, target=target),
+                fix=gettext(
+                    "create it (e.g. `cda data demo --out <folder>` for a practice city), or fix "
+                    "the path; it is relative to the cohort file."
+                ),
             )
         )
 
@@ -363,9 +385,13 @@ def _city_rules(
                 city=city.id,
                 line=doc.line_of(("cities", i, "country")),
                 field=f"cities[{i}].country",
-                message=f"'{city.country}' has no public-holiday calendar, so sessions cannot "
-                "avoid its holidays.",
-                fix="use the ISO 3166-1 two-letter code of the city's country, e.g. US, CA, GB, MX.",
+                message=gettext(
+                    "'{country}' has no public-holiday calendar, so sessions cannot avoid its "
+                    "holidays."
+                ).format(country=city.country),
+                fix=gettext(
+                    "use the ISO 3166-1 two-letter code of the city's country, e.g. US, CA, GB, MX."
+                ),
             )
         )
     elif city.state and city.state not in supported[city.country]:
@@ -375,8 +401,10 @@ def _city_rules(
                 city=city.id,
                 line=doc.line_of(("cities", i, "state")),
                 field=f"cities[{i}].state",
-                message=f"'{city.state}' is not a state or province code of {city.country}.",
-                fix="use the official code (e.g. OH, BC) or leave 'state' out.",
+                message=gettext("'{state}' is not a state or province code of {country}.").format(
+                    state=city.state, country=city.country
+                ),
+                fix=gettext("use the official code (e.g. OH, BC) or leave 'state' out."),
             )
         )
     team_emails = [m.email.lower() for m in city.senior_team]
@@ -387,9 +415,11 @@ def _city_rules(
                 city=city.id,
                 line=doc.line_of(("cities", i, "senior_team")),
                 field=f"cities[{i}].senior_team",
-                message="the mayor is listed in the senior team; the mayor takes part separately "
-                "and is not one of the 3-4 members.",
-                fix="remove the mayor from senior_team.",
+                message=gettext(
+                    "the mayor is listed in the senior team; the mayor takes part separately "
+                    "and is not one of the 3-4 members."
+                ),
+                fix=gettext("remove the mayor from senior_team."),
             )
         )
 
@@ -415,10 +445,12 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
                         line=doc.line_of(("cities", i, "id")),
                         city=cid,
                         field=f"cities[{i}].id",
-                        message=f"the city id '{cid}' is used twice (also by city "
-                        f"#{seen_ids[cid] + 1}).",
-                        fix="give each city its own id, e.g. add the state: "
-                        f"'{cid}-{str(raw.get('state') or 'xx').lower()}'.",
+                        message=gettext(
+                            "the city id '{city}' is used twice (also by city #{number})."
+                        ).format(city=cid, number=seen_ids[cid] + 1),
+                        fix=gettext(
+                            "give each city its own id, e.g. add the state: '{id}'."
+                        ).format(id=f"{cid}-{str(raw.get('state') or 'xx').lower()}"),
                     )
                 )
             else:
@@ -444,9 +476,10 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
                     file=str(doc.path),
                     city=uses[1][0],
                     field=f"{uses[1][1]}.email",
-                    message=f"the email {email} belongs to different people "
-                    f"({', '.join(sorted({u[2] for u in uses}))}).",
-                    fix="give each person their own email address.",
+                    message=gettext(
+                        "the email {email} belongs to different people ({names})."
+                    ).format(email=email, names=", ".join(sorted({u[2] for u in uses}))),
+                    fix=gettext("give each person their own email address."),
                 )
             )
             continue
@@ -458,9 +491,12 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
                     file=str(doc.path),
                     city=non_coach[1][0],
                     field=f"{non_coach[1][1]}.email",
-                    message=f"{email} is on the teams of more than one city "
-                    f"({', '.join(sorted(cities_used))}).",
-                    fix="each person belongs to one city's team; only coaches work with several.",
+                    message=gettext(
+                        "{email} is on the teams of more than one city ({cities})."
+                    ).format(email=email, cities=", ".join(sorted(cities_used))),
+                    fix=gettext(
+                        "each person belongs to one city's team; only coaches work with several."
+                    ),
                 )
             )
         team_uses = [u for u in non_coach if ".senior_team[" in u[1]]
@@ -470,8 +506,10 @@ def _cohort_rules(doc: YamlDocument, problems: list[Problem]) -> None:
                     file=str(doc.path),
                     city=team_uses[1][0],
                     field=f"{team_uses[1][1]}.email",
-                    message=f"{email} appears twice in the senior team.",
-                    fix="list each member once.",
+                    message=gettext("{email} appears twice in the senior team.").format(
+                        email=email
+                    ),
+                    fix=gettext("list each member once."),
                 )
             )
 

@@ -239,7 +239,7 @@ def role_titles(programme: Programme, language: str | None = None) -> dict[str, 
 
 def load_programme(path: Path | None = None) -> Programme:
     """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem."""
-    doc = load_yaml(path or paths.programme_file(), what="program file")
+    doc = load_yaml(path or paths.programme_file(), what=N_("program file"))
     try:
         return Programme.model_validate(doc.data)
     except ValidationError as exc:
