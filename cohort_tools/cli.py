@@ -216,6 +216,8 @@ COMMANDS: tuple[Command, ...] = (
             "Grade every submission; bad submissions are listed, only system failures exit "
             "non-zero.", old=("autograde",),
             helps={"timeout": "Seconds a cell may run. Default: the course's own.",
+                   "jobs": "Notebooks graded at once. Default: two per core (a grading waits "
+                   "for a third of its time).",
                    "trusted": "No sandbox: learner code runs with the checkpoints and can reach "
                    "the whole course. Only to grade your own notebooks (prints a warning)."}),
     Command("course feedback", course.feedback,

@@ -60,7 +60,7 @@ def autograde(
 ) -> GradeReport:
     """Grade every submission; bad submissions are listed, only system failures fail the report.
 
-    ``jobs``: notebooks at once (default: the number of cores); ``timeout``: seconds a cell may run
+    ``jobs``: notebooks at once (default: two per core); ``timeout``: seconds a cell may run
     (default: the course's own, set by :func:`build`). Each learner's code runs in a sandbox (no
     network, only its city's data) and the checkpoints in a separate trusted kernel; ``trusted``
     runs everything in one kernel instead, which lets learner code reach the whole course: only for

@@ -37,6 +37,7 @@ import base64
 import contextlib
 import ctypes
 import datetime as _dt
+import gc
 import io
 import json
 import math
@@ -777,6 +778,10 @@ def _clean_child(slot: int, zygote_pid: int, uid: int) -> None:
 def zygote_main(control_fd: int, slots: int, uid_base: int) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _warm()
+    # The warm-up's objects stay put: a job's garbage collector never walks (so never copies, page
+    # by page) what it shares copy-on-write with the zygote.
+    gc.collect()
+    gc.freeze()
     zygote_pid = os.getpid()
     control = socket.socket(fileno=control_fd)
     threads = thread_names()

@@ -20,6 +20,7 @@ crashed engine cannot leave kernels behind.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -42,6 +43,7 @@ WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",  # each kernel imports it as it starts (debugpy: about 50 ms)
     "cohort_tools",
     "cohort_tools.nb",  # the notebooks' one import; it brings the lesson helpers and city data
 )
@@ -135,6 +137,10 @@ def _become_kernel(request: dict[str, Any], zygote_pid: int) -> None:
 
 def main() -> None:
     _warm(sys.argv[1:])
+    # What the warm-up made stays put: a kernel's garbage collector then never walks (and so never
+    # copies, page by page) the zygote's objects it shares copy-on-write.
+    gc.collect()
+    gc.freeze()
     # Children are reaped by the kernel (no zombies), so a dead kernel's pid disappears at once.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
