@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from cohort_tools import nb
+from cohort_tools.core.i18n import speaking
 from cohort_tools.render import charts
 from cohort_tools.render import page as render
 
@@ -51,3 +52,17 @@ def test_show_chart_refuses_a_chart_without_alt_text_or_takeaway(
     chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q")
     with pytest.raises(ValueError, match="text alternative"):
         nb.show_chart(chart, alt=alt_text, takeaway=takeaway)
+
+
+def test_a_chart_drawn_once_is_not_drawn_again_but_each_locale_is_drawn_in_its_own() -> None:
+    frame = pd.DataFrame({"service": ["Potholes", "Streetlights"], "days": [4.5, 12000.25]})
+    spec = alt.Chart(frame).mark_bar().encode(x="service:N", y="days:Q").to_dict()
+    charts._drawn.cache_clear()
+    first = charts.vegalite_to_svg(spec)
+    again = charts.vegalite_to_svg(dict(reversed(list(spec.items()))))  # same chart, keys reordered
+    assert again == first
+    assert charts._drawn.cache_info().hits == 1 and charts._drawn.cache_info().misses == 1
+    with speaking("es", country="CO"):  # Colombia groups thousands with a point
+        spanish = charts.vegalite_to_svg(spec)
+    assert charts._drawn.cache_info().misses == 2
+    assert ".000<" in spanish and ",000<" in first  # each language's number format on the axis

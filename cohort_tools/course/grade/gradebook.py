@@ -120,8 +120,10 @@ def record_grades(
     student, assignment = result.student, result.assignment
     timestamp = coursedir.get_existing_timestamp(str(course.submitted(student, assignment)))
     with (
-        warnings.catch_warnings(),
         gradebook_lock(course),
+        # inside the lock: catch_warnings swaps the process's filter list, and two threads doing
+        # that at once leave one's filter in place or drop it (nbgrader's notes then reach stderr)
+        warnings.catch_warnings(),
         Gradebook(course.db_url, course_id=course.course_id) as gb,
         one_transaction(gb),
     ):

@@ -78,17 +78,31 @@ class Grader:
         self._sandboxes: dict[str, SandboxPool] = {}
         self._sandbox_lock = threading.Lock()
         self._figures: dict[str, bytes] = {}
+        self._quiet = warnings.catch_warnings()
 
     def __enter__(self) -> Grader:
+        from nbformat.warnings import MissingIDFieldWarning
+        from sqlalchemy.exc import SAWarning
+
+        # Set once here, in the thread that opens the grader: warnings' filters are one list for
+        # the whole process, and threads that each swap it (catch_warnings) undo each other's.
+        self._quiet.__enter__()
+        # nbgrader re-adds a deleted checkpoint cell without a cell id (nbformat warns), and its
+        # add_submission builds related rows before adding them (SQLAlchemy notes it).
+        warnings.simplefilter("ignore", MissingIDFieldWarning)
+        warnings.filterwarnings("ignore", category=SAWarning)
         self.pool.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._sandbox_lock:
-            pools, self._sandboxes = list(self._sandboxes.values()), {}
-        for pool in pools:
-            pool.close()
-        self.pool.close()
+        try:
+            with self._sandbox_lock:
+                pools, self._sandboxes = list(self._sandboxes.values()), {}
+            for pool in pools:
+                pool.close()
+            self.pool.close()
+        finally:
+            self._quiet.__exit__(None, None, None)
 
     # -- the sandbox of each city ------------------------------------------------------------------
 
@@ -140,12 +154,7 @@ class Grader:
         workshop, city = self.course.split(assignment)
         result = SubmissionResult(student, assignment, city, workshop, "graded")
         try:
-            from nbformat.warnings import MissingIDFieldWarning
-
-            with warnings.catch_warnings():
-                # nbgrader re-adds a deleted checkpoint cell without a cell id; nbformat warns.
-                warnings.simplefilter("ignore", MissingIDFieldWarning)
-                self._grade(result)
+            self._grade(result)
         except Exception as exc:  # infrastructure: kernel, gradebook, disk
             result.status = "error"
             error = f"{type(exc).__name__}: {exc}"
