@@ -235,7 +235,7 @@ def _plain_message(err: Mapping[str, Any]) -> str:
     context = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
     ours = _MESSAGES.get(kind)
     if ours is not None:
-        msg = _(ours).format(**context) if "{" in ours else _(ours)
+        msg = _(ours).format(**context)
     else:
         msg = str(err.get("msg", "is not valid"))
         if msg.startswith("Value error, "):

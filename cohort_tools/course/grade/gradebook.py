@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,20 +114,16 @@ def record_grades(
 ) -> None:
     """All gradebook writes of one submission (one lock, one transaction), then its files."""
     from nbgrader.api import Gradebook
-    from sqlalchemy.exc import SAWarning
 
     student, assignment = result.student, result.assignment
     timestamp = coursedir.get_existing_timestamp(str(course.submitted(student, assignment)))
+    # nbgrader's notes here (SQLAlchemy's SAWarning) are silenced once by the Grader that calls
+    # this (Grader.__enter__): warnings' filters are one list per process, not per thread.
     with (
         gradebook_lock(course),
-        # inside the lock: catch_warnings swaps the process's filter list, and two threads doing
-        # that at once leave one's filter in place or drop it (nbgrader's notes then reach stderr)
-        warnings.catch_warnings(),
         Gradebook(course.db_url, course_id=course.course_id) as gb,
         one_transaction(gb),
     ):
-        # nbgrader's add_submission builds related rows before adding them (SQLAlchemy notes it).
-        warnings.filterwarnings("ignore", category=SAWarning)
         gb.update_or_create_student(student)
         if timestamp:
             gb.update_or_create_submission(assignment, student, timestamp=timestamp)
