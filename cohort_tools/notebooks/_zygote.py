@@ -44,6 +44,8 @@ WARM_MODULES = (
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "ipykernel.debugger",  # each kernel imports it as it starts (debugpy: about 50 ms)
+    "ipywidgets",  # every workshop's forms (about 0.1 s in each kernel otherwise)
+    "duckdb",  # the city-data queries of some workshops
     "cohort_tools",
     "cohort_tools.nb",  # the notebooks' one import; it brings the lesson helpers and city data
 )

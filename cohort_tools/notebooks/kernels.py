@@ -34,13 +34,71 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 from cohort_tools.core.compat import attach_provisioner
 
 
 class KernelStartError(RuntimeError):
     """The zygote or a forked kernel could not be started."""
+
+
+#: How soon a client tries again to reach a kernel that has not bound its ports yet (ms). A forked
+#: kernel binds them about 40 ms after the fork, the client connects at once, and zmq's own wait
+#: (100 ms, then longer) left each kernel idle for a tenth of a second or more.
+RECONNECT_MS = 5
+#: How long a client waits for the kernel's IOPub greeting before it falls back on
+#: jupyter_client's handshake (which ends with 0.2 s of listening to a silent channel).
+GREETING_WAIT = 5.0
+
+
+class ForkedKernelClient(AsyncKernelClient):
+    """The client of a freshly forked kernel: connects again after :data:`RECONNECT_MS`, and is
+    ready as soon as the kernel greets its IOPub subscription (ipykernel 7's ``iopub_welcome``,
+    JEP 65) and answers a ``kernel_info`` request: no output can be missed after that greeting, so
+    jupyter_client's closing 0.2 s "flush" of IOPub is not needed."""
+
+    @default("context")
+    def _own_context(self) -> zmq.asyncio.Context:
+        self._created_context = True
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        from queue import Empty
+
+        limit = 60.0 if timeout is None else float(timeout)
+        deadline = time.monotonic() + limit
+        greeted_by = time.monotonic() + min(GREETING_WAIT, limit)
+        while True:
+            try:
+                msg = await self.iopub_channel.get_msg(timeout=0.5)
+            except Empty:
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info") from None
+                if time.monotonic() > greeted_by:  # a kernel that does not greet
+                    await super().wait_for_ready(timeout=max(deadline - time.monotonic(), 1.0))
+                    return
+                continue
+            if msg["msg_type"] == "iopub_welcome":
+                break
+        msg_id = self.kernel_info()
+        while True:
+            try:
+                reply = await self.shell_channel.get_msg(timeout=0.5)
+            except Empty:
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return
 
 
 def _parent_of(pid: int) -> int | None:
@@ -142,7 +200,7 @@ class ForkedKernel:
 #: Warm what ``nb.strategy_review`` loads (the strategy product and nbgrader's gradebook, about 1 s
 #: in every kernel otherwise): for the strategy studio and the coaching templates that read the
 #: strategy.
-WARM_PROVIDERS = ("cohort_tools.nb:warm_providers",)
+WARM_PROVIDERS = ("cohort_tools.nb:warm_providers", "nbgrader.api")
 
 
 class KernelPool:
@@ -249,6 +307,7 @@ class KernelPool:
             self.start()
         assert self._zygote is not None and self._zygote.stdin and self._zygote.stdout
         km = AsyncKernelManager(kernel_name="python3")
+        km.client_factory = ForkedKernelClient
         with self._lock:
             self.forks += 1
             name = f"kernel-{os.getpid()}-{self.forks}"
