@@ -8,6 +8,7 @@ in one run, each naming the file, line, city, field and fix; :func:`load_cohort`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -368,6 +369,13 @@ def _folder_rule(
         )
 
 
+@functools.cache
+def supported_countries() -> dict[str, list[str]]:
+    """The countries (and their subdivisions) with a public-holiday calendar: holidays imports
+    every country's module to list them (about 60 ms), so once per process."""
+    return dict(holidays.list_supported_countries())
+
+
 def _city_rules(
     city: City, i: int, doc: YamlDocument, programme: Programme, problems: list[Problem]
 ) -> None:
@@ -377,7 +385,7 @@ def _city_rules(
         problems.append(p)
     problems += _role_problems(raw_team, i, city.id, doc, programme)
     _folder_rule(city.data_folder, i, city.id, doc, problems)
-    supported = holidays.list_supported_countries()
+    supported = supported_countries()
     if city.country not in supported:
         problems.append(
             Problem(

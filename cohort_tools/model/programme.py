@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from cohort_tools.core import paths
+from cohort_tools.core import i18n, paths
 from cohort_tools.core.config import StrictModel, load_yaml, problems_from_validation
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.i18n import N_, SOURCE_LANGUAGE, YAML_TEXT_KEYS, current_language, gettext
@@ -222,12 +222,27 @@ def _translate(value: Any, language: str, key: str = "") -> Any:
     return value
 
 
+#: Programmes in a language, by the programme they translate (kept alive here, so its id is not
+#: reused), the language and the catalog it was read through: a programme is frozen, so its
+#: translation changes only with the catalog.
+_TRANSLATED: dict[tuple[int, str, int], tuple[Programme, object, Programme]] = {}
+
+
 def in_language(programme: Programme, language: str) -> Programme:
     """The programme with every text people read in ``language`` (the English where the catalog
     has no translation yet). Ids, numbers and notebook paths are unchanged."""
     if language == SOURCE_LANGUAGE:
         return programme
-    return Programme.model_validate(_translate(programme.model_dump(), language))
+    catalog = i18n._messages(language)
+    key = (id(programme), language, id(catalog))
+    known = _TRANSLATED.get(key)
+    if known is not None and known[0] is programme and known[1] is catalog:
+        return known[2]
+    translated = Programme.model_validate(_translate(programme.model_dump(), language))
+    if len(_TRANSLATED) > 64:
+        _TRANSLATED.clear()
+    _TRANSLATED[key] = (programme, catalog, translated)
+    return translated
 
 
 def role_titles(programme: Programme, language: str | None = None) -> dict[str, str]:
@@ -237,15 +252,32 @@ def role_titles(programme: Programme, language: str | None = None) -> dict[str, 
     return {r.id: r.title for r in local.team.roles}
 
 
+#: Programmes loaded in this process, by file (path, size, modification time): a programme is
+#: frozen, and each kernel and command reads the same file many times (about 10 ms each).
+_LOADED: dict[tuple[str, int, int], Programme] = {}
+
+
 def load_programme(path: Path | None = None) -> Programme:
-    """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem."""
-    doc = load_yaml(path or paths.programme_file(), what=N_("program file"))
+    """Load and validate curriculum/programme.yaml (or ``path``); raise CdaError on any problem.
+    The same unchanged file is read once per process."""
+    file = Path(path or paths.programme_file())
     try:
-        return Programme.model_validate(doc.data)
+        stat = file.stat()
+        key: tuple[str, int, int] | None = (str(file.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = None  # load_yaml says what is wrong with it
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    doc = load_yaml(file, what=N_("program file"))
+    try:
+        programme = Programme.model_validate(doc.data)
     except ValidationError as exc:
         raise CdaError(
             problems_from_validation(exc, doc), headline=f"{doc.path} is not a valid program file."
         ) from None
+    if key is not None:
+        _LOADED[key] = programme
+    return programme
 
 
 def _audience(items: Sequence[str]) -> str:

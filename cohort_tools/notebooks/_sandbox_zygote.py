@@ -85,6 +85,13 @@ WARM_MODULES = (
     "cohort_tools.render.notebook_display",
 )
 
+#: What every notebook reads once it starts, read once here (as the kernel zygote does).
+WARM_CALLS = (
+    "cohort_tools.core.i18n:load_catalogs",
+    "cohort_tools.model.programme:load_programme",
+    "cohort_tools.model.cohort:supported_countries",
+)
+
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
@@ -129,6 +136,10 @@ def _warm() -> None:
 
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
+    for call in WARM_CALLS:
+        module, _, function = call.partition(":")
+        with contextlib.suppress(Exception):
+            getattr(importlib.import_module(module), function)()
 
 
 def warm_cache_main(city: Path) -> int:

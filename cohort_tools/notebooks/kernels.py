@@ -195,6 +195,7 @@ class ForkedKernel:
         for path in (self.connection_file, self.log_file):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
+        self.km.cleanup_ipc_files()  # its Unix sockets
 
 
 #: Warm what ``nb.strategy_review`` loads (the strategy product and nbgrader's gradebook, about 1 s
@@ -306,11 +307,14 @@ class KernelPool:
         if self._zygote is None:
             self.start()
         assert self._zygote is not None and self._zygote.stdin and self._zygote.stdout
-        km = AsyncKernelManager(kernel_name="python3")
-        km.client_factory = ForkedKernelClient
         with self._lock:
             self.forks += 1
             name = f"kernel-{os.getpid()}-{self.forks}"
+        # Unix sockets in the pool's own folder, not TCP ports: a port picked for one kernel can be
+        # taken by another process before the kernel binds it (it then dies at start), and nobody
+        # else on the machine can connect to a kernel.
+        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(self._dir / name))
+        km.client_factory = ForkedKernelClient
         connection_file = self._dir / f"{name}.json"
         log_file = self._dir / f"{name}.log"
         km.connection_file = str(connection_file)

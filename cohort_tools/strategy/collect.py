@@ -11,6 +11,7 @@ submission failed to execute, which :func:`collect_team_answers` reports as a pr
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ T = TypeVar("T")
 #: What reading a notebook gave, by the file's identity (inode, size, modification time): the
 #: strategy studio reviews the strategy three times in one kernel, and a packet run reviews each
 #: city's, each time from the same tens of notebooks. A file written again is read again.
-_READ: dict[tuple[str, str, int, int, int], Any] = {}
+_READ: dict[tuple[Any, ...], Any] = {}
 _READ_MAX = 1024
 
 
@@ -160,7 +161,7 @@ def collect_team_answers(
         if not candidates:
             continue
         best = max(candidates, key=lambda c: c[0])[1]
-        best.coach = coach_reading(course, best.learner, aid)
+        best.coach = _coach_once(course, best.learner, aid)
         found[session.id] = best
         if best.crashes or best.answers is None:
             why = "; ".join(best.crashes) or _(
@@ -189,6 +190,31 @@ def collect_team_answers(
 def _results(path: Path) -> tuple[dict[str, Checkpoint], list[str]]:
     checkpoints, crashes, _ = read_graded_notebook(path)
     return checkpoints, crashes
+
+
+def _coach_once(course: Course, learner: str, aid: str) -> CoachReading | None:
+    """:func:`coach_reading` (about 15 ms: it opens the gradebook), or what it gave before for
+    the same gradebook and source notebooks, unchanged (SQLite writes in place here: no WAL)."""
+    files = [course.gradebook, *sorted(course.source(aid).glob("*.ipynb"))]
+    identity = tuple(
+        (str(p), st.st_ino, st.st_size, st.st_mtime_ns)
+        for p in files
+        if (st := _stat_or_none(p)) is not None
+    )
+    key = ("coach", learner, aid, identity)
+    if key not in _READ:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[key] = coach_reading(course, learner, aid)
+    found: CoachReading | None = _READ[key]  # frozen: shared, not copied
+    return found
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def _checkpoint_map(course: Course, aid: str, workshop: str) -> dict[str, str]:

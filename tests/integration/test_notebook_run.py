@@ -137,3 +137,23 @@ def test_a_kernel_that_cannot_start_is_not_started_with_the_reason(tmp_path: Pat
     finally:
         broken.close()
     assert outcome.kind == "not_started" and "no-such-python" in outcome.message
+
+
+def test_a_kernel_listens_on_unix_sockets_in_the_pool_folder_removed_after_use(
+    pool: KernelPool, tmp_path: Path
+) -> None:
+    import json
+
+    kernel = pool.fork_kernel(cwd=tmp_path)
+    try:
+        info = json.loads(kernel.connection_file.read_text())
+        # No TCP port: none can be taken by another process before the kernel binds it.
+        assert info["transport"] == "ipc"
+        assert Path(info["ip"]).parent == kernel.connection_file.parent
+    finally:
+        pool.discard(kernel)
+    nb = notebook("print('after')")
+    assert run(nb, pool=pool, cwd=tmp_path, timeout=60).ok
+    assert nb.cells[1].outputs[0]["text"] == "after\n"
+    left = [p.name for p in kernel.connection_file.parent.iterdir() if p.name != "zygote.log"]
+    assert left == []
