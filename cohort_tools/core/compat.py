@@ -31,6 +31,13 @@ nbgrader                  0.9        :func:`feedback_in_language`: the words of 
                                      page works offline).
 nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
                                      (``gb.db.commit()``); commits become flushes for the duration.
+nbgrader                  0.9        :func:`schemas_checked_once`: nbgrader checks each cell's grading
+                                     metadata with ``jsonschema.validate(meta, schema)``
+                                     (``nbgraderformat.common.BaseMetadataValidator.validate_cell``),
+                                     which first checks the *schema* itself, for every cell: a fifth
+                                     of the grader's own time per submission. The module's
+                                     ``jsonschema`` name is pointed at a stand-in whose ``validate``
+                                     checks each schema once and raises the same first error.
 nbconvert                 7.17       :class:`HTMLExporter`: nbconvert's ``HTMLExporter.from_notebook_node``
                                      renders the page, then parses all of it again with
                                      BeautifulSoup's pure-Python parser to add three accessibility
@@ -475,6 +482,7 @@ __all__ = [
     "nbgrader_resources",
     "one_transaction",
     "poll_in_slices",
+    "schemas_checked_once",
     "shared_gradebook",
 ]
 
@@ -516,3 +524,39 @@ def help_words(translate: Callable[[str], str]) -> None:
             english_usage(self, prog, args, _usage_prefix if prefix is None else prefix)
 
         setattr(HelpFormatter, "write_usage", _write_usage)  # noqa: B010 - typer's class, on purpose
+
+
+class _SchemasCheckedOnce:
+    """``jsonschema`` for nbgrader's metadata checks: ``validate`` builds (and checks) one
+    validator per schema and raises what ``jsonschema.validate`` raises; the rest is jsonschema."""
+
+    def __init__(self, jsonschema: Any) -> None:
+        self._jsonschema = jsonschema
+        self._validators: dict[int, tuple[Any, Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._jsonschema, name)
+
+    def validate(self, instance: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            self._jsonschema.validate(instance, schema, *args, **kwargs)
+            return
+        known = self._validators.get(id(schema))
+        if known is None or known[0] is not schema:
+            cls = self._jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            known = (schema, cls(schema))
+            self._validators[id(schema)] = known
+        error = self._jsonschema.exceptions.best_match(known[1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+def schemas_checked_once() -> None:
+    """Make nbgrader check its metadata schema once, not before every cell (see the table above).
+    Idempotent."""
+    import jsonschema
+    from nbgrader.nbgraderformat import common
+
+    if not isinstance(common.jsonschema, _SchemasCheckedOnce):
+        common.jsonschema = _SchemasCheckedOnce(jsonschema)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import metadata
 
+import pytest
+
 from cohort_tools.core import compat
 
 
@@ -134,3 +136,36 @@ def test_the_accessibility_pass_adds_alt_text_and_tabindex_only_where_nbconvert_
         '<div class="jp-OutputArea-output-not">no</div>'
         '<div class="jp-OutputArea-output" tabindex="0">out</div>'
     )
+
+
+def test_nbgrader_checks_its_metadata_schema_once_and_finds_the_same_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jsonschema
+    from nbformat.v4 import new_code_cell
+    from nbgrader.nbgraderformat import MetadataValidator, ValidationError, common
+
+    from cohort_tools.core.compat import schemas_checked_once
+
+    monkeypatch.setattr(common, "jsonschema", jsonschema)
+    schemas_checked_once()
+    checks: list[object] = []
+    real = jsonschema.Draft4Validator.check_schema
+    monkeypatch.setattr(
+        jsonschema.Draft4Validator,
+        "check_schema",
+        classmethod(lambda cls, schema: checks.append(schema) or real(schema)),
+    )
+    validator = MetadataValidator()
+    meta = {"grade": True, "grade_id": "a", "locked": False, "points": 1, "schema_version": 3}
+    meta |= {"solution": False, "task": False}
+    cell = new_code_cell("x = 1", metadata={"nbgrader": meta})
+    for _ in range(5):
+        validator.validate_cell(cell)
+    assert len(checks) == 1
+    bad = new_code_cell("x = 1", metadata={"nbgrader": meta | {"points": "many"}})
+    with pytest.raises(ValidationError) as ours:
+        validator.validate_cell(bad)
+    with pytest.raises(ValidationError) as theirs:
+        jsonschema.validate(bad.metadata["nbgrader"], validator.schema)
+    assert str(ours.value) == str(theirs.value)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from cohort_tools.core import defaults
-from cohort_tools.core.compat import execute_options, nbgrader_resources
+from cohort_tools.core.compat import execute_options, nbgrader_resources, schemas_checked_once
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.i18n import N_, Message
 from cohort_tools.lessons.forms import FORM_SUFFIX
@@ -57,6 +57,7 @@ class Grader:
     ) -> None:
         from cohort_tools.notebooks.kernels import WARM_PROVIDERS, KernelPool
 
+        schemas_checked_once()
         self.course = course
         self.trusted = trusted
         self.jobs = jobs
