@@ -657,7 +657,13 @@ def _ticks(pairs: Sequence[tuple[str, Any]], how: str) -> str:
         f'<li style="list-style:none;margin:0.2em 0">{box}{html.escape(_paper_name(name))}</li>'
         for name, _ in pairs
     )
-    return f'<p style="margin:0">{html.escape(how.capitalize())}:</p><ul style="padding-left:0.4em;columns:2">{items}</ul>'
+    # Two columns as a grid, read across (a multi-column list costs WeasyPrint a fifth of a page's
+    # layout time, balancing the columns).
+    grid = "display:grid;grid-template-columns:1fr 1fr;column-gap:1em"
+    return (
+        f'<p style="margin:0">{html.escape(how.capitalize())}:</p>'
+        f'<ul style="padding-left:0.4em;{grid}">{items}</ul>'
+    )
 
 
 def _paper_name(name: str) -> str:

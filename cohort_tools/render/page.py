@@ -55,6 +55,14 @@ pre { background: #f5f5f5; padding: 0.6rem; white-space: pre-wrap;
 .status-ok { color: #1a6b1a; } .status-error { color: #b50909; font-weight: bold; }
 a { color: #0b4f9c; }
 @page { size: A4; margin: 16mm; }
+/* On paper a wide table must fit the page: the page's whole width, smaller text, words
+   hyphenated in the page's language, and a heading that is one long word may break anywhere. */
+@media print {
+  body { padding: 0; max-width: none; }
+  table { font-size: 0.75rem; }
+  th, td { padding: 0.2rem 0.3rem; hyphens: auto; }
+  thead th { overflow-wrap: anywhere; }
+}
 """
 
 
