@@ -6,6 +6,7 @@ that server is blocked and counted as a failure, so the tests also prove the boo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,7 @@ ISSUE_19_PAGES = [
 ]
 
 
-def _serious_axe_violations(page: Any, url: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    visit(page, url)
-    result = Axe().run(page)
+def _serious(result: Any) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
         for v in result.response["violations"]
@@ -46,16 +43,65 @@ def _serious_axe_violations(page: Any, url: str) -> list[str]:
     ]
 
 
+def _serious_axe_violations(page: Any, url: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    visit(page, url)
+    return _serious(Axe().run(page))
+
+
+@dataclass
+class Seen:
+    """What one visit to a page of the book found."""
+
+    visit: PageVisit
+    axe: list[str]  # serious or critical axe-core violations
+    images: list[dict[str, str]]  # each chart or image in the article: its src and text
+    lang: str | None
+
+
+@pytest.fixture(scope="module")
+def survey(browser: Any, book_pages: list[str], book_url: str) -> dict[str, Seen]:
+    """Every page of the book (both editions) visited once: its requests and console, axe-core
+    and its images. The tests below each read their part, so the book is walked once, not five
+    times (that walk was the longest part of the test run)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found: dict[str, Seen] = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        for rel in book_pages:
+            page = context.new_page()  # a page per visit: no handler of an earlier visit stays
+            try:
+                seen = visit(page, f"{book_url}/{rel}")
+                # What loading the page did, before axe-core runs: axe fetches the stylesheets
+                # again to read them, and resolves their @import against the page, not the sheet.
+                loaded = PageVisit(list(seen.failed), list(seen.console_errors))
+                images = page.locator("article img, article svg[role='img']").evaluate_all(
+                    """els => els.map(e => ({src: e.getAttribute('src') || e.tagName,
+                                alt: e.getAttribute('alt') || e.getAttribute('aria-label') || ''}))"""
+                )
+                lang = page.locator("html").get_attribute("lang")
+                found[rel] = Seen(loaded, _serious(axe.run(page)), images, lang)
+            finally:
+                page.close()
+    finally:
+        context.close()
+    return found
+
+
 def test_every_page_loads_with_no_failed_request_and_no_console_error(
-    page: Any, book_pages: list[str], book_url: str
+    survey: dict[str, Seen], book_pages: list[str]
 ) -> None:
     pages = book_pages
     assert "index.html" in pages and len(pages) >= 10
-    problems: dict[str, PageVisit] = {}
-    for rel in pages:
-        seen = visit(page, f"{book_url}/{rel}")
-        if seen.failed or seen.console_errors:
-            problems[rel] = seen
+    assert set(survey) == set(pages)
+    problems = {
+        rel: seen.visit
+        for rel, seen in survey.items()
+        if seen.visit.failed or seen.visit.console_errors
+    }
     assert not problems, problems
 
 
@@ -85,42 +131,22 @@ def test_navigation_from_the_landing_page_reaches_every_module(
 
 
 def test_axe_core_reports_no_serious_or_critical_violation_on_any_page(
-    page: Any, book_pages: list[str], book_url: str
+    survey: dict[str, Seen],
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    found: dict[str, list[str]] = {}
-    for rel in book_pages:
-        visit(page, f"{book_url}/{rel}")
-        result = axe.run(page)
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
-            for v in result.response["violations"]
-            if v.get("impact") in {"serious", "critical"}
-        ]
-        if bad:
-            found[rel] = bad
+    found = {rel: seen.axe for rel, seen in survey.items() if seen.axe}
     assert not found, found
 
 
-def test_every_chart_and_image_has_a_text_alternative(
-    page: Any, book_pages: list[str], book_url: str
-) -> None:
+def test_every_chart_and_image_has_a_text_alternative(survey: dict[str, Seen]) -> None:
     from cohort_tools.render.charts import NO_DESCRIPTION
 
     missing: dict[str, list[str]] = {}
     images_seen = 0
-    for rel in book_pages:
-        visit(page, f"{book_url}/{rel}")
-        images = page.locator("article img, article svg[role='img']").evaluate_all(
-            """els => els.map(e => ({src: e.getAttribute('src') || e.tagName,
-                                      alt: e.getAttribute('alt') || e.getAttribute('aria-label') || ''}))"""
-        )
-        images_seen += len(images)
+    for rel, seen in survey.items():
+        images_seen += len(seen.images)
         bad = [
             i["src"][:80]
-            for i in images
+            for i in seen.images
             if not i["alt"].strip() or i["alt"] == i["src"] or i["alt"] == NO_DESCRIPTION
         ]
         if bad:
@@ -139,17 +165,15 @@ def test_the_timeline_has_a_table_equivalent(
 
 
 def test_the_references_and_kit_pages_are_in_the_book_load_cleanly_and_pass_axe(
-    page: Any, book_pages: list[str], book_url: str
+    survey: dict[str, Seen], book_pages: list[str]
 ) -> None:
     missing = [p for p in ISSUE_19_PAGES if p not in book_pages]
     assert not missing, missing
-    found: dict[str, list[str]] = {}
+    found: dict[str, Any] = {}
     for rel in ISSUE_19_PAGES:
-        seen = visit(page, f"{book_url}/{rel}")
-        assert not (seen.failed or seen.console_errors), (rel, seen)
-        bad = _serious_axe_violations(page, f"{book_url}/{rel}")
-        if bad:
-            found[rel] = bad
+        seen = survey[rel]
+        if seen.visit.failed or seen.visit.console_errors or seen.axe:
+            found[rel] = (seen.visit, seen.axe)
     assert not found, found
 
 
@@ -181,18 +205,13 @@ def _spanish_pages(book_pages: list[str]) -> list[str]:
 
 
 def test_the_spanish_edition_loads_cleanly_and_passes_axe(
-    page: Any, book_pages: list[str], book_url: str
+    survey: dict[str, Seen], book_pages: list[str]
 ) -> None:
     found: dict[str, Any] = {}
     for rel in _spanish_pages(book_pages):
-        seen = visit(page, f"{book_url}/{rel}")
-        if seen.failed or seen.console_errors:
-            found[rel] = seen
-            continue
-        assert page.locator("html").get_attribute("lang") == "es", rel
-        bad = _serious_axe_violations(page, f"{book_url}/{rel}")
-        if bad:
-            found[rel] = bad
+        seen = survey[rel]
+        if seen.visit.failed or seen.visit.console_errors or seen.axe or seen.lang != "es":
+            found[rel] = (seen.visit, seen.axe, seen.lang)
     assert not found, found
 
 
