@@ -69,34 +69,37 @@ class ForkedKernelClient(AsyncKernelClient):
         context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
         return context
 
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
+    async def _next(self, channel: Any, deadline: float) -> dict[str, Any] | None:
+        """The channel's next message, or None once ``deadline`` has passed; RuntimeError when
+        the kernel has died meanwhile."""
         from queue import Empty
 
-        limit = 60.0 if timeout is None else float(timeout)
-        deadline = time.monotonic() + limit
-        greeted_by = time.monotonic() + min(GREETING_WAIT, limit)
         while True:
             try:
-                msg = await self.iopub_channel.get_msg(timeout=0.5)
-            except Empty:
-                if not await self._async_is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info") from None
-                if time.monotonic() > greeted_by:  # a kernel that does not greet
-                    await super().wait_for_ready(timeout=max(deadline - time.monotonic(), 1.0))
-                    return
-                continue
-            if msg["msg_type"] == "iopub_welcome":
-                break
-        msg_id = self.kernel_info()
-        while True:
-            try:
-                reply = await self.shell_channel.get_msg(timeout=0.5)
+                msg: dict[str, Any] = await channel.get_msg(timeout=0.5)
+                return msg
             except Empty:
                 if not await self._async_is_alive():
                     raise RuntimeError("Kernel died before replying to kernel_info") from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds") from None
-                continue
+                    return None
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        limit = 60.0 if timeout is None else float(timeout)
+        deadline = time.monotonic() + limit
+        greeted_by = time.monotonic() + min(GREETING_WAIT, limit)
+        while True:
+            msg = await self._next(self.iopub_channel, greeted_by)
+            if msg is None:  # a kernel that does not greet: jupyter_client's own handshake
+                await super().wait_for_ready(timeout=max(deadline - time.monotonic(), 1.0))
+                return
+            if msg["msg_type"] == "iopub_welcome":
+                break
+        msg_id = self.kernel_info()
+        while True:
+            reply = await self._next(self.shell_channel, deadline)
+            if reply is None:
+                raise RuntimeError(f"Kernel didn't respond in {limit:.0f} seconds")
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return
 
