@@ -42,12 +42,18 @@ def _read_once(kind: str, path: Path, read: Callable[[Path], T]) -> T:
     """``read(path)``, or a copy of what it gave for this very file before."""
     st = path.stat()
     key = (kind, str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    found: T = copy.deepcopy(_kept(key, lambda: read(path)))
+    return found
+
+
+def _kept(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """What ``make()`` gave for ``key`` before, else ``make()`` (kept for next time)."""
     if key not in _READ:
         if len(_READ) >= _READ_MAX:
             _READ.clear()
-        _READ[key] = read(path)
-    found: T = copy.deepcopy(_READ[key])
-    return found
+        _READ[key] = make()
+    kept: T = _READ[key]
+    return kept
 
 
 @dataclass
@@ -202,12 +208,8 @@ def _coach_once(course: Course, learner: str, aid: str) -> CoachReading | None:
         if (st := _stat_or_none(p)) is not None
     )
     key = ("coach", learner, aid, identity)
-    if key not in _READ:
-        if len(_READ) >= _READ_MAX:
-            _READ.clear()
-        _READ[key] = coach_reading(course, learner, aid)
-    found: CoachReading | None = _READ[key]  # frozen: shared, not copied
-    return found
+    # A CoachReading is frozen: shared, not copied.
+    return _kept(key, lambda: coach_reading(course, learner, aid))
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:
