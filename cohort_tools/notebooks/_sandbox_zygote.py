@@ -85,13 +85,6 @@ WARM_MODULES = (
     "cohort_tools.render.notebook_display",
 )
 
-#: What every notebook reads once it starts, read once here (as the kernel zygote does).
-WARM_CALLS = (
-    "cohort_tools.core.i18n:load_catalogs",
-    "cohort_tools.model.programme:load_programme",
-    "cohort_tools.model.cohort:supported_countries",
-)
-
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
@@ -123,23 +116,11 @@ def thread_names() -> list[str]:
 
 
 def _warm() -> None:
-    """Import what notebooks use and exercise altair once; start no thread (checked by the caller)."""
-    import importlib
+    """Import what notebooks use, exercise altair once and read what every notebook reads as it
+    starts (as the kernel zygote does); start no thread (checked by the caller)."""
+    from cohort_tools.notebooks._zygote import READ_AT_START, warm
 
-    for name in WARM_MODULES:
-        # A module that does not exist (or fails to import) is imported by the notebook itself.
-        with contextlib.suppress(Exception):
-            importlib.import_module(name)
-    with contextlib.suppress(Exception):
-        import altair as alt
-        import pandas as pd
-
-        frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
-        alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
-    for call in WARM_CALLS:
-        module, _, function = call.partition(":")
-        with contextlib.suppress(Exception):
-            getattr(importlib.import_module(module), function)()
+    warm(WARM_MODULES, READ_AT_START)
 
 
 def warm_cache_main(city: Path) -> int:

@@ -25,6 +25,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 # Several kernels run side by side on a few cores: one math thread each avoids oversubscription.
@@ -54,23 +55,23 @@ WARM_MODULES = (
 #: layer does not import the layers above it: every chart is an offline figure with alt text, even
 #: one shown without nb.start (a packet kernel hands the spec to the engine instead; see
 #: cohort_tools/render/charts.py).
-WARM_CALLS = (
-    "cohort_tools.render.charts:enable_offline_charts",
-    # What every notebook reads once it starts (together about 0.15 s in each kernel otherwise):
-    # the catalogs of every language, the programme, the countries with a holiday calendar.
+#: What every notebook reads as it starts (together about 0.15 s in each kernel otherwise): the
+#: catalogs of every language, the programme, the countries with a holiday calendar. The sandbox's
+#: zygote reads them too.
+READ_AT_START = (
     "cohort_tools.core.i18n:load_catalogs",
     "cohort_tools.model.programme:load_programme",
     "cohort_tools.model.cohort:supported_countries",
 )
+WARM_CALLS = ("cohort_tools.render.charts:enable_offline_charts", *READ_AT_START)
 
 
-def _warm(extra: list[str]) -> None:
-    """Import :data:`WARM_MODULES`, draw a chart once, make :data:`WARM_CALLS` and ``extra`` (what
-    the pool's user asked for: "module" or "module:function")."""
+def warm(modules: Sequence[str], calls: Sequence[str]) -> None:
+    """Import ``modules``, draw a chart once, make ``calls`` ("module" or "module:function").
+    Starts no thread. What fails here is left to the notebook, which imports or reads it itself."""
     import importlib
 
-    for name in WARM_MODULES:
-        # A module that does not exist yet (or fails to import) is imported by the notebook itself.
+    for name in modules:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     with contextlib.suppress(Exception):
@@ -79,12 +80,18 @@ def _warm(extra: list[str]) -> None:
 
         frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
         alt.Chart(frame).mark_bar().encode(x="x:Q", y="y:Q").to_dict()
-    for call in (*WARM_CALLS, *extra):
+    for call in calls:
         module, _, function = call.partition(":")
         with contextlib.suppress(Exception):
             imported = importlib.import_module(module)
             if function:
                 getattr(imported, function)()
+
+
+def _warm(extra: list[str]) -> None:
+    """:func:`warm` with :data:`WARM_MODULES`, :data:`WARM_CALLS` and ``extra`` (what the pool's
+    user asked for)."""
+    warm(WARM_MODULES, (*WARM_CALLS, *extra))
 
 
 def _die_with_parent() -> None:
