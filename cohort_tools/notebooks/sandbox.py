@@ -1495,9 +1495,23 @@ class SandboxPool:
 
 
 def _wait_gone(pid: int, timeout: float = 30.0) -> None:
+    """Wait until the sandbox's pid 1 has exited. The kernel kills and reaps every process of its
+    pid namespace before pid 1 becomes a zombie, so a zombie is as good as gone: waiting for it to
+    be reaped would wait for the host's init, which may reap only every few seconds."""
     deadline = time.monotonic() + timeout
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+    while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and has not exited (a zombie or a dead task is not running)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    # "pid (comm) state ...": the name may hold spaces and parentheses, the state follows the last ")".
+    state = stat.rpartition(")")[2].split()[:1]
+    return state not in (["Z"], ["X"], ["x"])
 
 
 def _read_child_pid(fd: int) -> int:
