@@ -151,6 +151,15 @@ class PageVisit:
 
 def visit(page: Any, url: str) -> PageVisit:
     """Open ``url``; record failed or off-site requests, HTTP errors and console errors."""
+    seen = watch(page, url)
+    page.goto(url, wait_until="networkidle")
+    return seen
+
+
+def watch(page: Any, url: str) -> PageVisit:
+    """Record what ``page`` will do at ``url`` (see :func:`visit`), before it goes there: a caller
+    that opens several pages at once starts each with ``goto(url, wait_until="commit")`` and
+    waits for each with ``wait_for_load_state("networkidle")``."""
     seen = PageVisit()
     host = urlsplit(url).netloc
 
@@ -174,7 +183,6 @@ def visit(page: Any, url: str) -> PageVisit:
         "console", lambda msg: seen.console_errors.append(msg.text) if msg.type == "error" else None
     )
     page.on("pageerror", lambda exc: seen.console_errors.append(f"uncaught: {exc}"))
-    page.goto(url, wait_until="networkidle")
     return seen
 
 

@@ -6,6 +6,7 @@ that server is blocked and counted as a failure, so the tests also prove the boo
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from cohort_tools.model.programme import Programme
-from tests.integration.conftest import PageVisit, serve, visit
+from tests.integration.conftest import PageVisit, serve, visit, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -60,6 +61,11 @@ class Seen:
     lang: str | None
 
 
+#: Pages the survey loads at once: each waits half a second with no request before it counts as
+#: loaded (Playwright's "networkidle"), and those waits overlap. axe-core runs on one at a time.
+LOADING_AT_ONCE = 4
+
+
 @pytest.fixture(scope="module")
 def survey(browser: Any, book_pages: list[str], book_url: str) -> dict[str, Seen]:
     """Every page of the book (both editions) visited once: its requests and console, axe-core
@@ -70,11 +76,18 @@ def survey(browser: Any, book_pages: list[str], book_url: str) -> dict[str, Seen
     axe = Axe()
     found: dict[str, Seen] = {}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    waiting = deque(book_pages)
+    loading: deque[tuple[str, Any, PageVisit]] = deque()
     try:
-        for rel in book_pages:
-            page = context.new_page()  # a page per visit: no handler of an earlier visit stays
+        while waiting or loading:
+            while waiting and len(loading) < LOADING_AT_ONCE:
+                rel = waiting.popleft()
+                page = context.new_page()  # a page per visit: no handler of an earlier visit stays
+                loading.append((rel, page, watch(page, f"{book_url}/{rel}")))
+                page.goto(f"{book_url}/{rel}", wait_until="commit")
+            rel, page, seen = loading.popleft()
             try:
-                seen = visit(page, f"{book_url}/{rel}")
+                page.wait_for_load_state("networkidle")
                 # What loading the page did, before axe-core runs: axe fetches the stylesheets
                 # again to read them, and resolves their @import against the page, not the sheet.
                 loaded = PageVisit(list(seen.failed), list(seen.console_errors))
