@@ -8,11 +8,16 @@ HTML parser (enough for generated HTML; no extra dependency).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from cohort_tools.core.fileio import atomic_write_text
 
 # (tag, attribute) pairs whose URL the browser fetches without a click.
 _FETCHED = {
@@ -115,18 +120,40 @@ def scan_html(text: str) -> list[tuple[str, str]]:
     return scanner.found
 
 
-def find_external_resources(site: Path) -> list[ExternalResource]:
-    """Every external resource fetched by any .html or .css file under ``site``."""
+def find_external_resources(site: Path, *, remember: Path | None = None) -> list[ExternalResource]:
+    """Every external resource fetched by any .html or .css file under ``site``.
+
+    With ``remember`` (a JSON file), what each file held is kept there with the file's size and
+    modification time, and a file with the same size and time is not read again: after a one-page
+    rebuild, only the pages Sphinx wrote are parsed.
+    """
+    known: dict[str, Any] = {}
+    if remember is not None:
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(remember.read_text(encoding="utf-8"))
+            known = loaded if isinstance(loaded, dict) else {}
+    seen: dict[str, Any] = {}
     found: list[ExternalResource] = []
     for path in sorted(site.rglob("*")):
         if path.suffix not in {".html", ".css"} or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
         rel = path.relative_to(site).as_posix()
-        if path.suffix == ".css":
-            found += [
-                ExternalResource(rel, "css url()", u) for u in css_urls(text) if is_external(u)
-            ]
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = known.get(rel)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == stamp:
+            pairs = [(str(el), str(url)) for el, url in entry[1]]
         else:
-            found += [ExternalResource(rel, el, u) for el, u in scan_html(text)]
+            pairs = _scan_file(path)
+        seen[rel] = [stamp, pairs]
+        found += [ExternalResource(rel, el, url) for el, url in pairs]
+    if remember is not None:
+        atomic_write_text(remember, json.dumps(seen))
     return found
+
+
+def _scan_file(path: Path) -> list[tuple[str, str]]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".css":
+        return [("css url()", u) for u in css_urls(text) if is_external(u)]
+    return scan_html(text)

@@ -65,6 +65,15 @@ typer                     0.29       :func:`help_words`: the words typer prints 
                                      method is wrapped to pass the translated prefix. The help
                                      option's help is set on the option object typer keeps per
                                      command (``get_help_option``, public, cached since 0.29).
+jsonschema                4.26       :func:`skip_slow_optional_imports`: ``jsonschema._format`` imports
+                                     ``rfc3987_syntax`` whenever it is installed (jupyter-events asks
+                                     for ``jsonschema[format-nongpl]``), and that import compiles 38
+                                     Lark grammars: 0.75 s in every process that imports jsonschema
+                                     (nbformat, nbgrader and jupyter-book all do; the ``cda`` command
+                                     and each book build). Marked absent in ``sys.modules``, jsonschema
+                                     leaves its ``iri`` and ``iri-reference`` formats unchecked, like any
+                                     format it has no checker for; no schema read here uses them.
+                                     (python-jsonschema/jsonschema#1428 asks for a lazy import.)
 ========================  =========  ===============================================================
 
 papermill needs nothing here: parameters are read with ``PythonTranslator.inspect`` and injected with
@@ -81,6 +90,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from importlib import metadata
@@ -96,6 +106,7 @@ RELIED_ON: dict[str, str] = {
     "nbconvert": "7.17",
     "nbgrader": "0.9",
     "typer": "0.29",
+    "jsonschema": "4.26",
 }
 
 
@@ -124,6 +135,20 @@ def check_versions(version: Callable[[str], str] = metadata.version) -> list[str
 
 for _problem in check_versions():
     warnings.warn(_problem, CompatVersionWarning, stacklevel=2)
+
+
+# -- jsonschema 4.26 --------------------------------------------------------------------------------
+
+#: Optional imports another package makes at import time that cost more than they give here.
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_slow_optional_imports() -> None:
+    """Make importing each of :data:`SKIPPED_IMPORTS` raise ImportError in this process, so the
+    packages that try them take their fallback (run before jsonschema is imported; a module that
+    is already imported stays)."""
+    for name in SKIPPED_IMPORTS:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 # -- jupyter_client 8.10 ------------------------------------------------------------------------------

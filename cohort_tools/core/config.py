@@ -80,15 +80,17 @@ def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             _index_lines(item, (*loc, i), out)
 
 
-#: libyaml's loader when PyYAML was built with it (about ten times faster), else the Python one.
-_FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's loader and dumper when PyYAML was built with it (about ten times faster), else the
+#: Python ones (the same safe subset of YAML either way).
+FAST_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _parse_yaml(text: str) -> tuple[Any, Any]:
     """The node tree (for line numbers) and the data of a YAML text. A text libyaml refuses is
     parsed again by PyYAML's own loader, so the error a person reads is always worded the same."""
     try:
-        return yaml.compose(text, Loader=_FAST_LOADER), yaml.load(text, Loader=_FAST_LOADER)
+        return yaml.compose(text, Loader=FAST_LOADER), yaml.load(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
         return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
 

@@ -65,6 +65,46 @@ def test_site_scan_names_the_file_and_reads_stylesheets(tmp_path: Path) -> None:
     assert "theme.css" in str(found[0])
 
 
+def test_a_remembered_scan_reads_only_pages_whose_size_or_time_changed(tmp_path: Path) -> None:
+    import json
+    import os
+
+    site, memory = tmp_path / "site", tmp_path / "scan.json"
+    site.mkdir()
+    kept, edited = site / "kept.html", site / "edited.html"
+    kept.write_text('<script src="_static/a.js"></script>', encoding="utf-8")
+    edited.write_text("<p>first</p>", encoding="utf-8")
+    assert find_external_resources(site, remember=memory) == []
+
+    # What the scan remembers of the unchanged page is used without reading the page again: a
+    # remembered finding that the page does not hold is still reported.
+    record = json.loads(memory.read_text(encoding="utf-8"))
+    record["kept.html"][1] = [["<script src>", "https://planted.example/a.js"]]
+    memory.write_text(json.dumps(record), encoding="utf-8")
+    # The edited page changed (its size and its time): it is read again.
+    stat = edited.stat()
+    edited.write_text('<img src="https://e.org/x.png">', encoding="utf-8")
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    found = find_external_resources(site, remember=memory)
+    assert sorted((f.file, f.url) for f in found) == [
+        ("edited.html", "https://e.org/x.png"),
+        ("kept.html", "https://planted.example/a.js"),
+    ]
+    # Without the record, every page is read.
+    assert [(f.file, f.url) for f in find_external_resources(site)] == [
+        ("edited.html", "https://e.org/x.png")
+    ]
+
+
+def test_a_missing_or_unreadable_record_means_every_page_is_read(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<img src="https://e.org/x.png">', encoding="utf-8")
+    memory = tmp_path / "scan.json"
+    memory.write_text("not json", encoding="utf-8")
+    assert [f.url for f in find_external_resources(tmp_path, remember=memory)] == [
+        "https://e.org/x.png"
+    ]
+
+
 def test_sidebar_toggles_get_an_accessible_name(tmp_path: Path) -> None:
     from cohort_tools.book.build import NAV_TOGGLE, name_navigation_toggles
 
