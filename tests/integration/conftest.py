@@ -88,13 +88,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real curriculum book, built once for the whole session (strict, offline)."""
-    from cohort_tools.book import build_book
-
-    out = tmp_path_factory.mktemp("book") / "site"
-    build_book(out=out, strict=True)
-    return out
+def built_book(demo_run: tuple[Any, Path]) -> Path:
+    """The real curriculum book as the session's demo built it: the same call as ``cda book build``
+    (strict, offline, notebooks run on the demo city), so it is not built a second time."""
+    result, out = demo_run
+    assert result.exit_code == 0, result.output
+    return Path(out) / "book"
 
 
 @pytest.fixture(scope="session")
