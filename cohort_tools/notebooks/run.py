@@ -32,6 +32,7 @@ result and the run goes on (nbgrader's behaviour); ``client_options`` can pass a
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -158,6 +159,26 @@ async def _maybe_await(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
+@functools.cache
+def sliced_notebook_client() -> type[Any]:
+    """nbclient's ``NotebookClient`` whose kernel client waits for replies in 1 s slices
+    (:func:`cohort_tools.core.compat.poll_in_slices`): a missed wake-up (jupyter/nbclient#312)
+    costs a second, not the cell's whole time limit. For any notebook run outside THE run loop too
+    (test helpers that need a plain kernel)."""
+    from nbclient import NotebookClient
+
+    from cohort_tools.core.compat import poll_in_slices
+
+    class SlicedNotebookClient(NotebookClient):
+        async def async_start_new_kernel_client(self) -> Any:
+            kc = await super().async_start_new_kernel_client()
+            poll_in_slices(kc.shell_channel)
+            poll_in_slices(kc.iopub_channel)
+            return kc
+
+    return SlicedNotebookClient
+
+
 async def _execute(
     nb: NotebookNode,
     kernel: ForkedKernel,
@@ -170,19 +191,9 @@ async def _execute(
     startup_timeout: int,
 ) -> tuple[list[CellFailure], bool, str]:
     """Run the cells; return (failures, stopped early, not-started message or "")."""
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from cohort_tools.core.compat import poll_in_slices
-
-    class Client(NotebookClient):
-        async def async_start_new_kernel_client(self) -> Any:
-            kc = await super().async_start_new_kernel_client()
-            # Wait for replies in 1 s slices: a missed wake-up costs a second, not the time limit.
-            poll_in_slices(kc.shell_channel)
-            poll_in_slices(kc.iopub_channel)
-            return kc
-
+    Client = sliced_notebook_client()
     progress = _Progress()
 
     def cell_start(cell: Any, cell_index: int) -> None:

@@ -116,11 +116,11 @@ def release_learner_copy(workshop: str, server: LabServer, work: Path) -> Learne
 def solution_answers(workshop: str, values: dict[str, str], work: Path) -> dict[str, Any]:
     """What the workshop's own solution gives for the demo city: ``values`` maps each key to a
     Python expression evaluated after the whole notebook ran (what the forms will say)."""
-    from nbclient import NotebookClient
     from papermill.parameterize import parameterize_notebook
 
     from cohort_tools.core import paths
     from cohort_tools.notebooks.myst import read_myst
+    from cohort_tools.notebooks.run import sliced_notebook_client
 
     nb = read_myst((paths.workshops_dir() / f"{workshop}.md").read_text(encoding="utf-8"))
     dump = (
@@ -129,10 +129,12 @@ def solution_answers(workshop: str, values: dict[str, str], work: Path) -> dict[
         + "}, default=str))"
     )
     nb.cells.append(nbformat.v4.new_code_cell(dump, metadata={"tags": []}))
-    # a plain kernel (not the forked warm one: this process also drives the browser)
+    # a plain kernel (not the forked warm one: this process also drives the browser), waiting for
+    # replies in slices as the run loop does (plain nbclient can miss a wake-up and wait 600 s)
     done = parameterize_notebook(nb, {"city": DEMO_CITY}, kernel_name="python3", language="python")
     work.mkdir(parents=True, exist_ok=True)
-    NotebookClient(done, timeout=600, resources={"metadata": {"path": str(work)}}).execute()
+    client = sliced_notebook_client()
+    client(done, timeout=600, resources={"metadata": {"path": str(work)}}).execute()
     text = "".join(o.get("text", "") for o in done.cells[-1].outputs)
     found = re.search(r"ANSWERS(\{.*\})", text)
     assert found, text

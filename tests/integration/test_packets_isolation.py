@@ -62,9 +62,9 @@ def test_the_canary_notebook_does_catch_leaks_from_a_reset_kernel(
 ) -> None:
     """Power check: in one kernel with ``%reset -f`` between cities, the canaries do leak."""
     import nbformat
-    from nbclient import NotebookClient
 
     from cohort_tools.notebooks.myst import parameterize
+    from cohort_tools.notebooks.run import sliced_notebook_client
 
     _, templates = canary_setup
     template = discover_templates(templates)[0]
@@ -74,7 +74,7 @@ def test_the_canary_notebook_does_catch_leaks_from_a_reset_kernel(
     combined = nbformat.v4.new_notebook(
         cells=[*first.cells, reset, *second.cells], metadata=first.metadata
     )
-    NotebookClient(
+    sliced_notebook_client()(
         combined, timeout=120, kernel_name="python3", resources={"metadata": {"path": templates}}
     ).execute()
     outputs = "".join(
