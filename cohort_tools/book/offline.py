@@ -125,7 +125,9 @@ def find_external_resources(site: Path, *, remember: Path | None = None) -> list
 
     With ``remember`` (a JSON file), what each file held is kept there with the file's size and
     modification time, and a file with the same size and time is not read again: after a one-page
-    rebuild, only the pages Sphinx wrote are parsed.
+    rebuild, only the pages Sphinx wrote are parsed. (Unlike the city data's digest memo, no
+    "racy" margin is needed: the site is written by a build that has finished before the scan,
+    so any later write gives the file a later time.)
     """
     known: dict[str, Any] = {}
     if remember is not None:

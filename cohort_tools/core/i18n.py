@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
 from functools import cache
@@ -110,6 +110,12 @@ def _messages(language: str) -> dict[str, str]:
             if isinstance(message.id, str) and isinstance(text, str) and text and not message.fuzzy:
                 out[message.id] = text
     return out
+
+
+def catalog(language: str) -> Mapping[str, str]:
+    """The translated messages of ``language``, as read once per process: the same object for as
+    long as the catalogs are not read again (what is made from it can be kept by its identity)."""
+    return _messages(language)
 
 
 def load_catalogs() -> None:

@@ -233,7 +233,7 @@ def in_language(programme: Programme, language: str) -> Programme:
     has no translation yet). Ids, numbers and notebook paths are unchanged."""
     if language == SOURCE_LANGUAGE:
         return programme
-    catalog = i18n._messages(language)
+    catalog = i18n.catalog(language)
     key = (id(programme), language, id(catalog))
     known = _TRANSLATED.get(key)
     if known is not None and known[0] is programme and known[1] is catalog:
