@@ -182,6 +182,17 @@ class CoachReading:
         return self.answers - self.read
 
 
+def _holds_grades(gradebook: Path) -> bool:
+    """Whether the gradebook file can hold a grade. An empty file (the sandbox's mark of a course
+    view, :func:`cohort_tools.course.grade.isolated.course_view`) holds none, and opening it
+    would make nbgrader create its tables and run its ``alembic`` command (a second Python
+    process, about 4 s of CPU) for nothing."""
+    try:
+        return gradebook.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def coach_reading(course: Course, student: str, assignment: str) -> CoachReading | None:
     """The coach's manual scores on ``student``'s submission of ``assignment``, from the
     gradebook (None when the gradebook has no such submission, or it has no written answer)."""
@@ -195,7 +206,7 @@ def coach_reading(course: Course, student: str, assignment: str) -> CoachReading
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if meta.get("grade") and meta.get("solution") and meta.get("grade_id"):
                 manual.append((source.stem, str(meta["grade_id"]), float(meta.get("points", 0))))
-    if not manual or not course.gradebook.is_file():
+    if not manual or not _holds_grades(course.gradebook):
         return None
     tools_on_path()  # nbgrader may run its ``alembic`` command on an older gradebook
     read, points = 0, 0.0
