@@ -264,11 +264,83 @@ def load(city: str | Path, table: str, *, cohort: Path | None = None) -> pd.Data
     """One validated, normalised table of a city (id in the cohort, or a city folder path).
 
     Raises CdaError listing every problem if the table is invalid. Columns that look like personal
-    names or e-mail addresses are never returned.
+    names or e-mail addresses are never returned. A small table read before in this process is
+    not read again (:func:`_read_kept`).
     """
     _check_table_name(table)
     folder = _usable_folder(resolve_city_dir(city, cohort))[0]
-    return pd.read_parquet(cached_table_path(folder, table))
+    return _read_kept(cached_table_path(folder, table))
+
+
+# -- tables kept in memory -------------------------------------------------------------------------
+# A notebook reads the same few tables many times (the strategy studio rebuilds the whole strategy
+# after each decision), and every kernel forked from a zygote starts with what the zygote read
+# (:func:`preload`). The cached Parquet's name holds the hash of everything the table depends on,
+# so a kept table is the file's content. pandas 3 copies on write: each caller gets its own frame
+# over the shared columns, and what one caller changes, no other sees.
+
+#: A table whose cached Parquet is bigger than this is read from the file each time.
+KEEP_FILE_BYTES = 8 * 2**20
+#: The cached Parquet bytes of all the tables kept in one process (least recently used go first).
+KEEP_TOTAL_BYTES = 32 * 2**20
+
+_KEPT: dict[tuple[int, int, int, int], pd.DataFrame] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _read_kept(path: Path, *, one_thread: bool = False) -> pd.DataFrame:
+    """The Parquet file as a DataFrame, kept in this process when small (see :data:`_KEPT`).
+    ``one_thread``: read without starting a thread (a zygote, before it forks)."""
+    st = path.stat()
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)  # the same file by any path
+    with _KEPT_LOCK:
+        kept = _KEPT.pop(key, None)
+        if kept is not None:
+            _KEPT[key] = kept  # the most recently used is last
+            return kept.copy(deep=False)
+    if one_thread:
+        from cohort_tools.core.compat import read_parquet_one_thread
+
+        frame: pd.DataFrame = read_parquet_one_thread(path)
+    else:
+        frame = pd.read_parquet(path)
+    if st.st_size <= KEEP_FILE_BYTES:
+        with _KEPT_LOCK:
+            _KEPT[key] = frame
+            while sum(k[2] for k in _KEPT) > KEEP_TOTAL_BYTES:
+                del _KEPT[next(iter(_KEPT))]
+        return frame.copy(deep=False)
+    return frame
+
+
+def preload_from_environment() -> None:
+    """:func:`preload` each city folder named in ``CDA_PRELOAD_CITIES`` (separated by the path
+    separator; see :class:`cohort_tools.notebooks.kernels.KernelPool`)."""
+    from cohort_tools.core.paths import PRELOAD_CITIES_ENV
+
+    for folder in os.environ.get(PRELOAD_CITIES_ENV, "").split(os.pathsep):
+        if folder:
+            preload(Path(folder))
+
+
+def preload(city_dir: Path) -> list[str]:
+    """Read the city's small tables whose normalised Parquet is already cached into this
+    process's kept tables, so the kernels a zygote forks afterwards start with them. Validates
+    and writes nothing and starts no thread; a table that cannot be read is left to the notebook
+    that loads it. Returns the tables read."""
+    read: list[str] = []
+    try:
+        folder = _usable_folder(city_dir)[0]
+        directory = cache_dir_for(folder.path)
+    except Exception:
+        return read
+    for table in sorted(folder.files):
+        with contextlib.suppress(Exception):
+            target = directory / f"{table}-{cache_key(folder, table)}.parquet"
+            if target.is_file() and target.stat().st_size <= KEEP_FILE_BYTES:
+                _read_kept(target, one_thread=True)
+                read.append(table)
+    return read
 
 
 @dataclass

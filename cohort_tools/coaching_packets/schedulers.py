@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 from cohort_tools.coaching_packets.jobs import Job, JobResult, execute_job, failed_result
@@ -34,7 +35,11 @@ def _outcome(fut: Any, job: Job) -> JobResult:
 def run_local(jobs: list[Job], workers: int, on_result: OnResult) -> None:
     """Run jobs on ``workers`` threads sharing one kernel pool; kill everything on interrupt."""
     with (
-        KernelPool(workers, warm=WARM_PROVIDERS) as pool,
+        KernelPool(
+            workers,
+            warm=WARM_PROVIDERS,
+            preload=sorted({Path(j.city.data_dir).resolve() for j in jobs}),
+        ) as pool,
         ThreadPoolExecutor(workers, "cda-packet") as ex,
     ):
         submitted = {ex.submit(execute_job, j, pool): j for j in jobs}

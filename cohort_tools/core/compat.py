@@ -74,6 +74,14 @@ jsonschema                4.26       :func:`skip_slow_optional_imports`: ``jsons
                                      leaves its ``iri`` and ``iri-reference`` formats unchecked, like any
                                      format it has no checker for; no schema read here uses them.
                                      (python-jsonschema/jsonschema#1428 asks for a lazy import.)
+pandas                    3.1        :func:`read_parquet_one_thread`: ``pandas.read_parquet`` reads
+                                     through pyarrow's dataset API, which starts an I/O thread even
+                                     with ``use_threads=False``; a zygote must fork with one thread.
+                                     The file is read with ``pyarrow.parquet.ParquetFile.read`` (no
+                                     thread) and converted by the function ``read_parquet`` converts
+                                     with (``pandas.io._util.arrow_table_to_pandas``), attrs included,
+                                     so the frame is the one ``read_parquet`` gives (a test compares
+                                     them on every demo table).
 ========================  =========  ===============================================================
 
 papermill needs nothing here: parameters are read with ``PythonTranslator.inspect`` and injected with
@@ -107,6 +115,7 @@ RELIED_ON: dict[str, str] = {
     "nbgrader": "0.9",
     "typer": "0.29",
     "jsonschema": "4.26",
+    "pandas": "3.1",
 }
 
 
@@ -149,6 +158,26 @@ def skip_slow_optional_imports() -> None:
     is already imported stays)."""
     for name in SKIPPED_IMPORTS:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+# -- pandas 3.1 ---------------------------------------------------------------------------------------
+
+
+def read_parquet_one_thread(path: Path) -> Any:
+    """``pandas.read_parquet(path)`` (a DataFrame), read and converted without starting a thread."""
+    import json
+
+    import pyarrow.parquet as pq
+    from pandas.io._util import arrow_table_to_pandas
+
+    table = pq.ParquetFile(path, pre_buffer=False).read(use_threads=False)
+    with warnings.catch_warnings():  # as read_parquet does: pyarrow calls a deprecated pandas API
+        warnings.filterwarnings("ignore", "make_block is deprecated")
+        frame = arrow_table_to_pandas(table, to_pandas_kwargs={"use_threads": False})
+    metadata = table.schema.metadata or {}
+    if b"PANDAS_ATTRS" in metadata:  # as pandas.io.parquet.PyArrowImpl.read restores them
+        frame.attrs = json.loads(metadata[b"PANDAS_ATTRS"])
+    return frame
 
 
 # -- jupyter_client 8.10 ------------------------------------------------------------------------------

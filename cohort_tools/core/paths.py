@@ -12,6 +12,9 @@ DEMO_COHORT_FILE = DEMO_DIR / "cohort.yaml"
 #: cohort's hub sets it for each learner's server to their city's own cohort file, so a released
 #: notebook carries no path of the machine that built it (its ``cohort_file`` parameter is empty).
 COHORT_FILE_ENV = "CDA_COHORT_FILE"
+#: City data folders (separated by ``os.pathsep``) whose small tables a kernel zygote reads before
+#: it forks (``cohort_tools.citydata.loader.preload_from_environment``).
+PRELOAD_CITIES_ENV = "CDA_PRELOAD_CITIES"
 
 
 def default_cohort_file() -> Path:

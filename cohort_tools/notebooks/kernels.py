@@ -41,6 +41,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from cohort_tools.core.compat import attach_provisioner
+from cohort_tools.core.paths import PRELOAD_CITIES_ENV
 
 
 class KernelStartError(RuntimeError):
@@ -205,6 +206,9 @@ class ForkedKernel:
 #: in every kernel otherwise): for the strategy studio and the coaching templates that read the
 #: strategy.
 WARM_PROVIDERS = ("cohort_tools.nb:warm_providers", "nbgrader.api")
+#: The zygote's call that reads the small tables of the city folders :class:`KernelPool` names in
+#: ``CDA_PRELOAD_CITIES`` (by name: the engine does not import the city-data layer's code).
+PRELOAD_CALL = "cohort_tools.citydata.loader:preload_from_environment"
 
 
 class KernelPool:
@@ -213,15 +217,22 @@ class KernelPool:
     ``size`` is how many notebooks may run at once (the engine runs that many worker threads).
     ``warm``: more to do once in the zygote, so every kernel starts with it done ("module" to
     import, "module:function" to call), e.g. :data:`WARM_PROVIDERS` for notebooks that read the
-    strategy.
+    strategy. ``preload``: city data folders whose small cached tables the zygote reads, so every
+    kernel starts with them in memory (trusted kernels only: each one holds them all).
     Use as a context manager so the zygote and every kernel are shut down, even on Ctrl-C.
     """
 
     def __init__(
-        self, size: int = 1, *, python: str | None = None, warm: Sequence[str] = ()
+        self,
+        size: int = 1,
+        *,
+        python: str | None = None,
+        warm: Sequence[str] = (),
+        preload: Sequence[Path] = (),
     ) -> None:
         self.size = max(1, size)
-        self.warm = tuple(warm)
+        self.warm = tuple(warm) + ((PRELOAD_CALL,) if preload else ())
+        self.preload = tuple(str(p) for p in preload)
         self.python = python or sys.executable
         self._lock = threading.Lock()
         self._live: set[int] = set()
@@ -243,6 +254,7 @@ class KernelPool:
         # The zygote forks kernels: no allocator thread may run in it then (pyarrow's jemalloc
         # starts one at import unless told not to).
         env["JE_ARROW_MALLOC_CONF"] = "background_thread:false"
+        env[PRELOAD_CITIES_ENV] = os.pathsep.join(self.preload)
         self._zygote_log = open(self._dir / "zygote.log", "w")  # noqa: SIM115 - closed in close()
         try:
             self._zygote = subprocess.Popen(

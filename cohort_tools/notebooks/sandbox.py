@@ -828,6 +828,8 @@ class _Zygote:
             str(pool.jobs),
             "--uid-base",
             str(pool.uid_base),
+            "--city",  # its small tables are read once, before the zygote forks any job
+            SANDBOX_CITY_DIR,
         ]
         self.log_path = pool._workdir / f"zygote-{time.monotonic_ns()}.log"
         with open(self.log_path, "wb") as log_file:

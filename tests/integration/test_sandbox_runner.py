@@ -175,6 +175,28 @@ def test_the_same_notebook_gives_the_same_answers_outside_the_sandbox(
     assert read_answers(saved) == alone.answers
 
 
+def test_a_warm_job_starts_with_its_own_citys_tables_in_memory_and_no_other(
+    pool: SandboxPool,
+) -> None:
+    """The warm zygote reads the city's small tables before it forks (each job reads them from
+    memory); a cold job starts with none. Either way, the only tables are the city's own."""
+    from cohort_tools.citydata import loader, open_city
+
+    job = notebook(
+        """
+        from cohort_tools.citydata import loader
+        kept = sorted([len(f), sorted(f.columns)] for f in loader._KEPT.values())
+        """
+    )
+    outcome = pool.run(job, answers=["kept"])
+    assert outcome.status == "completed", outcome.message
+    own = sorted(
+        [len(frame), sorted(frame.columns)]
+        for frame in (loader.load(RIVERTON, t) for t in open_city(RIVERTON).tables)
+    )
+    assert outcome.answers["kept"] == (own if pool.isolation == "warm" else [])
+
+
 # -- attacks ---------------------------------------------------------------------------------------
 
 

@@ -72,8 +72,9 @@ class Grader:
         self.timeout = int(self.execute_options.pop("timeout") or 0)
         self.execute_options.pop("allow_errors")
         self.coursedir = course.coursedir()
-        self.pool = KernelPool(jobs, warm=WARM_PROVIDERS)
         self.learners = course.learners()
+        # Every kernel starts with the cohort's small city tables in memory (trusted kernels).
+        self.pool = KernelPool(jobs, warm=WARM_PROVIDERS, preload=self._city_folders())
         self._info: dict[str, list[NotebookInfo]] = {}
         self._info_lock = threading.Lock()
         self._sandboxes: dict[str, SandboxPool] = {}
@@ -112,6 +113,17 @@ class Grader:
         from ..names import built_from
 
         return built_from(self.course.root)
+
+    def _city_folders(self) -> list[Path]:
+        """The data folders of the cities with a learner in the course."""
+        from cohort_tools.model.cohort import load_cohort
+
+        try:
+            cohort = load_cohort(self._cohort_file())
+        except CdaError:
+            return []  # the sandbox reports the cohort file when a submission needs it
+        cities = {ln.city for ln in self.learners.values()}
+        return [Path(c.data_dir).resolve() for c in cohort.cities if c.id in cities]
 
     def sandbox(self, city: str) -> SandboxPool:
         """The city's sandbox pool (started on first use; one per city, ``jobs`` slots)."""
