@@ -260,8 +260,7 @@ def start(
     else:
         found = open_city(city, cohort_file)
     i18n.set_language(language or found.language, country=found.config.country)
-    if i18n.current_language() != i18n.SOURCE_LANGUAGE:
-        show_tables_in_language()
+    show_tables_in_language()  # headings in words in every language; the rest in Spanish
     return found
 
 

@@ -16,12 +16,90 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal
 
-from cohort_tools.core.i18n import format_number, gettext, locale_for
+from cohort_tools.core.i18n import (
+    N_,
+    SOURCE_LANGUAGE,
+    current_language,
+    format_number,
+    gettext,
+    locale_for,
+)
+
+#: What a reader sees for an identifier the notebooks' tables use as a label or a value (a city
+#: data column or table, a figure a lesson works out, a standard's format): its words, in the
+#: reader's language. A catalog translation of the identifier itself comes first.
+LABELS: dict[str, str] = {
+    # city data columns and the figures the workshops work out from them
+    "age_days": N_("age (days)"),
+    "allowed_days": N_("days allowed"),
+    "average_days": N_("average days to close"),
+    "change_made": N_("change made"),
+    "closed_requests": N_("closed requests"),
+    "contains_personal_data": N_("personal data"),
+    "criterion_id": N_("criterion"),
+    "data_roles": N_("staff in data roles"),
+    "dataset_id": N_("dataset code"),
+    "days_allowed": N_("days allowed"),
+    "department_id": N_("department code"),
+    "entry_id": N_("log entry"),
+    "last_updated": N_("last updated"),
+    "median_days": N_("median days to close"),
+    "owner_department_id": N_("owning department code"),
+    "practice_area": N_("practice area"),
+    "role_family": N_("role family"),
+    "service_name": N_("service"),
+    "update_frequency": N_("update frequency"),
+    # practice areas and skills
+    "data_management": N_("data management"),
+    "open_data": N_("open data"),
+    "data_analysis": N_("data analysis"),
+    "data_engineering": N_("data engineering"),
+    "data_ethics": N_("data ethics"),
+    "data_governance": N_("data governance"),
+    "data_literacy": N_("data literacy"),
+    "data_visualisation": N_("data visualization"),
+    "performance_management": N_("performance management"),
+    # the city data tables
+    "data_inventory": N_("data inventory"),
+    "data_use_log": N_("data use log"),
+    "maturity_assessment": N_("maturity assessment"),
+    "neighbourhood_demographics": N_("neighborhood demographics"),
+    "performance_metrics": N_("performance metrics"),
+    "programme_outcomes": N_("program outcomes"),
+    "service_requests": N_("service requests"),
+    "staff_survey": N_("staff survey"),
+    # the formats of the demographic questions (cohort_tools.policy.standards)
+    "acs_language_and_english_ability": N_("ACS language and English ability"),
+    "adult_or_child": N_("adult or child"),
+    "census_5_year_bands": N_("census five-year age bands"),
+    "diagnosis_list": N_("list of diagnoses"),
+    "english_yes_no": N_("speaks English (yes or no)"),
+    "exact_date_of_birth": N_("exact date of birth"),
+    "not_lep": N_("not limited English proficient"),
+    "not_reported": N_("not reported"),
+    "preferred_language_only": N_("preferred language only"),
+    "race_ethnicity": N_("race and ethnicity"),
+    "race_format": N_("race format"),
+    "washington_group_short_set": N_("Washington Group short set"),
+    "with_disability": N_("with a disability"),
+    "without_disability": N_("without a disability"),
+    "yes_no_question": N_("yes or no question"),
+}
 
 
 def shown_word(value: Any) -> Any:
     """A value as the reader sees it: text through the catalog, anything else unchanged."""
     return gettext(value) if isinstance(value, str) and value.strip() else value
+
+
+def shown_heading(value: Any) -> Any:
+    """A column's or an index's heading as the reader sees it: :func:`shown_word`, and an
+    identifier the catalog does not translate as its words (:data:`LABELS`). Only headings: a
+    row label or a cell may be a code a learner copies into an answer ("open_data")."""
+    said = shown_word(value)
+    if said == value and isinstance(value, str) and value in LABELS:
+        return gettext(LABELS[value])
+    return said
 
 
 def _has_words(dtype: Any) -> bool:
@@ -34,15 +112,16 @@ def _has_words(dtype: Any) -> bool:
 
 def shown(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     """A copy of ``table`` as the reader sees it: labels and words in cells in the current
-    language."""
+    language, headings in words (:func:`shown_heading`)."""
     if isinstance(table, pd.Series):
-        out_series = table.rename(index=shown_word).rename(shown_word(table.name))
+        out_series = table.rename(index=shown_word).rename(shown_heading(table.name))
+        out_series.index.names = [shown_heading(n) for n in out_series.index.names]
         if _has_words(out_series.dtype):
             out_series = out_series.astype(object).map(shown_word)
         return out_series
-    out = table.rename(columns=shown_word, index=shown_word)
-    out.columns.names = [shown_word(n) for n in out.columns.names]
-    out.index.names = [shown_word(n) for n in out.index.names]
+    out = table.rename(columns=shown_heading, index=shown_word)
+    out.columns.names = [shown_heading(n) for n in out.columns.names]
+    out.index.names = [shown_heading(n) for n in out.index.names]
     for i, dtype in enumerate(out.dtypes):
         if _has_words(dtype):
             out.isetitem(i, out.iloc[:, i].astype(object).map(shown_word))
@@ -91,7 +170,8 @@ def answer_text(value: Any) -> str:
 
 def show_tables_in_language() -> None:
     """Display every DataFrame and Series of this kernel through :func:`shown` (the kernel's
-    language is set by ``nb.start``). Outside IPython, nothing to do."""
+    language is set by ``nb.start``; in English only the headings change). Outside IPython,
+    nothing to do."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency of every kernel
@@ -119,7 +199,10 @@ def _decimal(value: float) -> str:
 
 def _html(table: pd.DataFrame) -> str | None:
     """The table as HTML: words and decimals as the reader's language writes them, long text in
-    full (not cut mid-word), and codes (a criterion's "AN-1", a dataset's "DS014") as code."""
+    full (not cut mid-word), and codes (a criterion's "AN-1", a dataset's "DS014") as code. In
+    English, only the headings change (numbers and cells as pandas shows them)."""
+    if current_language() == SOURCE_LANGUAGE:
+        return shown(table)._repr_html_()  # type: ignore[no-any-return]
     with pd.option_context("display.max_colwidth", None, "display.float_format", _decimal):
         html = shown(table)._repr_html_()
     return _CODE_CELL.sub(r"<\1><code>\2</code></\1>", html) if html else html
@@ -129,4 +212,11 @@ def _plain(table: Any, printer: Any, cycle: bool) -> None:
     printer.text(repr(shown(table)))
 
 
-__all__ = ["answer_text", "show_tables_in_language", "shown", "shown_word"]
+__all__ = [
+    "LABELS",
+    "answer_text",
+    "show_tables_in_language",
+    "shown",
+    "shown_heading",
+    "shown_word",
+]

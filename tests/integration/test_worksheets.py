@@ -95,3 +95,22 @@ def test_a_second_run_with_nothing_changed_skips_every_worksheet(
 
 def test_no_person_name_or_email_from_the_cohort_reaches_a_worksheet(worksheets: Path) -> None:
     assert_no_person_reaches([*worksheets.glob("*/*.html"), worksheets / "index.html"])
+
+
+#: A heading that is an identifier: lower-case words joined by underscores ("department_id").
+IDENTIFIER = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def test_no_table_on_a_worksheet_is_headed_by_an_identifier(worksheets: Path) -> None:
+    """Every column heading (and the index's name) is words in the city's language, not a data
+    identifier. Row labels may be codes: a learner who answers in code copies them."""
+    found = []
+    for page in sorted(worksheets.glob("*/*.html")):
+        heads = re.findall(r"<thead>(.*?)</thead>", page.read_text("utf-8"), re.S)
+        headings = re.findall(r"<th[^>]*>(?:<code>)?([^<]*)(?:</code>)?</th>", "".join(heads))
+        found += [
+            f"{page.parent.name}/{page.name}: {h}"
+            for h in headings
+            if IDENTIFIER.fullmatch(h.strip())
+        ]
+    assert not found, "identifiers as table headings:\n" + "\n".join(sorted(set(found)))

@@ -24,9 +24,25 @@ def test_a_spanish_table_shows_its_labels_and_words_in_spanish_and_leaves_the_da
     assert INVENTORY["update_frequency"].tolist() == ["quarterly"]  # the data is unchanged
 
 
-def test_an_english_table_is_shown_as_it_is() -> None:
+def test_an_english_table_keeps_its_words_and_shows_its_identifier_headings_as_words() -> None:
     with speaking("en"):
-        assert shown(INVENTORY).equals(INVENTORY)
+        seen = shown(INVENTORY)
+    assert list(seen.columns) == ["dataset", "update frequency", "rows"]
+    assert seen.index.name == "dataset code"
+    assert seen.iloc[0].tolist() == ["Solicitudes 311", "quarterly", 12]
+    assert seen.index.tolist() == ["DS014"]  # a code with no words stays a code
+    assert list(INVENTORY.columns)[1] == "update_frequency"  # the data is unchanged
+
+
+def test_an_identifier_heading_is_shown_as_words_and_a_code_a_learner_copies_stays() -> None:
+    # The row labels and cells may be codes a learner copies into an answer ("open_data").
+    table = pd.DataFrame({"practice_area": ["open_data"]}, index=pd.Index(["open_data"]))
+    with speaking("en"):
+        seen = shown(table)
+    assert list(seen.columns) == ["practice area"]
+    assert seen.index.tolist() == ["open_data"] and seen.iloc[0, 0] == "open_data"
+    with speaking("es"):
+        assert list(shown(table).columns) == ["área de práctica"]
 
 
 def test_the_html_keeps_long_text_whole_and_marks_codes_as_code() -> None:
