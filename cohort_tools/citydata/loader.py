@@ -326,8 +326,8 @@ def preload_from_environment() -> None:
 def preload(city_dir: Path) -> list[str]:
     """Read the city's small tables whose normalised Parquet is already cached into this
     process's kept tables, so the kernels a zygote forks afterwards start with them. Validates
-    and writes nothing and starts no thread; a table that cannot be read is left to the notebook
-    that loads it. Returns the tables read."""
+    nothing, writes no table and starts no thread; a table that cannot be read is left to the
+    notebook that loads it. Returns the tables read."""
     read: list[str] = []
     try:
         folder = _usable_folder(city_dir)[0]

@@ -25,9 +25,10 @@ from cohort_tools.core.i18n import (
     locale_for,
 )
 
-#: What a reader sees for an identifier the notebooks' tables use as a label or a value (a city
-#: data column or table, a figure a lesson works out, a standard's format): its words, in the
-#: reader's language. A catalog translation of the identifier itself comes first.
+#: What a reader sees for an identifier the notebooks' tables use as a heading, a column's label
+#: or an index's name (a city data column or table, a figure a lesson works out, a standard's
+#: format): its words, in the reader's language. A catalog translation of the identifier itself
+#: comes first. Row labels and cells keep their identifiers (see :func:`shown_heading`).
 LABELS: dict[str, str] = {
     # city data columns and the figures the workshops work out from them
     "age_days": N_("age (days)"),
@@ -113,6 +114,16 @@ def _has_words(dtype: Any) -> bool:
 def shown(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     """A copy of ``table`` as the reader sees it: labels and words in cells in the current
     language, headings in words (:func:`shown_heading`)."""
+    if current_language() == SOURCE_LANGUAGE:  # the catalog is the identity: headings only
+        headed = (
+            table.rename(shown_heading(table.name))
+            if isinstance(table, pd.Series)
+            else table.rename(columns=shown_heading)
+        )
+        if isinstance(headed, pd.DataFrame):
+            headed.columns.names = [shown_heading(n) for n in headed.columns.names]
+        headed.index.names = [shown_heading(n) for n in headed.index.names]
+        return headed
     if isinstance(table, pd.Series):
         out_series = table.rename(index=shown_word).rename(shown_heading(table.name))
         out_series.index.names = [shown_heading(n) for n in out_series.index.names]
