@@ -197,6 +197,11 @@ def _write_parquet_atomically(frame: pd.DataFrame, target: Path) -> None:
         frame.to_parquet(tmp, index=False)
 
 
+def cache_file(directory: Path, table: str, key: str) -> Path:
+    """The normalised Parquet of ``table`` made from the inputs ``key`` hashes (:func:`cache_key`)."""
+    return directory / f"{table}-{key}.parquet"
+
+
 def cached_table_path(folder: CityFolder, table: str) -> Path:
     """The normalised Parquet for a table, validating and writing it first if not cached yet."""
     _check_table_name(table)
@@ -216,13 +221,13 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
         # hashed while it is validated (hashing releases the GIL), and the file is named after it.
         keyed = pool.submit(cache_key, folder, table)
         if earlier:
-            target = directory / f"{table}-{keyed.result()}.parquet"
+            target = cache_file(directory, table, keyed.result())
             if target.exists():
                 return target
         scratch = directory / f".{table}.{os.getpid()}.{threading.get_ident()}.new.parquet"
         try:
             _validate_and_write(folder, table, scratch)
-            target = directory / f"{table}-{keyed.result()}.parquet"
+            target = cache_file(directory, table, keyed.result())
             os.replace(scratch, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -336,7 +341,7 @@ def preload(city_dir: Path) -> list[str]:
         return read
     for table in sorted(folder.files):
         with contextlib.suppress(Exception):
-            target = directory / f"{table}-{cache_key(folder, table)}.parquet"
+            target = cache_file(directory, table, cache_key(folder, table))
             if target.is_file() and target.stat().st_size <= KEEP_FILE_BYTES:
                 _read_kept(target, one_thread=True)
                 read.append(table)
