@@ -111,28 +111,29 @@ def _has_words(dtype: Any) -> bool:
     )
 
 
+def _headed(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """A copy of ``table`` with its headings (column labels, the Series' name, the names of its
+    index and columns) as :func:`shown_heading` shows them."""
+    headed = (
+        table.rename(shown_heading(table.name))
+        if isinstance(table, pd.Series)
+        else table.rename(columns=shown_heading)
+    )
+    if isinstance(headed, pd.DataFrame):
+        headed.columns.names = [shown_heading(n) for n in headed.columns.names]
+    headed.index.names = [shown_heading(n) for n in headed.index.names]
+    return headed
+
+
 def shown(table: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
-    """A copy of ``table`` as the reader sees it: labels and words in cells in the current
-    language, headings in words (:func:`shown_heading`)."""
+    """A copy of ``table`` as the reader sees it: headings in words (:func:`shown_heading`), and
+    outside English, row labels and words in cells in the current language."""
+    out = _headed(table)
     if current_language() == SOURCE_LANGUAGE:  # the catalog is the identity: headings only
-        headed = (
-            table.rename(shown_heading(table.name))
-            if isinstance(table, pd.Series)
-            else table.rename(columns=shown_heading)
-        )
-        if isinstance(headed, pd.DataFrame):
-            headed.columns.names = [shown_heading(n) for n in headed.columns.names]
-        headed.index.names = [shown_heading(n) for n in headed.index.names]
-        return headed
-    if isinstance(table, pd.Series):
-        out_series = table.rename(index=shown_word).rename(shown_heading(table.name))
-        out_series.index.names = [shown_heading(n) for n in out_series.index.names]
-        if _has_words(out_series.dtype):
-            out_series = out_series.astype(object).map(shown_word)
-        return out_series
-    out = table.rename(columns=shown_heading, index=shown_word)
-    out.columns.names = [shown_heading(n) for n in out.columns.names]
-    out.index.names = [shown_heading(n) for n in out.index.names]
+        return out
+    out = out.rename(index=shown_word)
+    if isinstance(out, pd.Series):
+        return out.astype(object).map(shown_word) if _has_words(out.dtype) else out
     for i, dtype in enumerate(out.dtypes):
         if _has_words(dtype):
             out.isetitem(i, out.iloc[:, i].astype(object).map(shown_word))
