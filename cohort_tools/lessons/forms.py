@@ -693,6 +693,18 @@ def _namespace() -> dict[str, Any]:
     return shell.user_ns if shell is not None else {}
 
 
+def _can_draw_widgets() -> bool:
+    """False in an IPython shell with no kernel (the grading sandbox's shell, a terminal): a form
+    drawn there would be its widgets' text (``VBox(children=...)``), read by nobody. Outside IPython
+    (a script, a test) the form is built as in a notebook."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return True
+    shell = get_ipython()
+    return shell is None or getattr(shell, "kernel", None) is not None
+
+
 def _say(text: str) -> None:
     from IPython.display import Markdown, display
 
@@ -826,6 +838,21 @@ class Answers:
     ) -> None:
         from IPython.display import display
 
+        used = [
+            f"- {fields[name].label}: {_shown(current[name])}"
+            for name in fields
+            if not by_code[name] and not is_blank(current[name])
+        ]
+        if used:
+            notes.append(_("Your answers saved in the form:") + "\n" + "\n".join(used))
+        for note in notes:
+            _say(note)
+        if not _can_draw_widgets():
+            # No notebook page to draw a form on (the grading sandbox, a terminal): the answers
+            # above, and what the checkpoint looks at, as text.
+            _say(_("The checkpoint looks at: {checks}").format(checks=checks))
+            return
+
         w = _widgets()
         status = w.HTML()
         controls: dict[str, Control] = {}
@@ -853,15 +880,6 @@ class Answers:
 
         for name, spec in fields.items():
             controls[name] = spec.build(current[name], on_change(name))
-        used = [
-            f"- `{name}`: {_shown(current[name])}"
-            for name in fields
-            if not by_code[name] and not is_blank(current[name])
-        ]
-        if used:
-            notes.append(_("Your answers saved in the form:") + "\n" + "\n".join(used))
-        for note in notes:
-            _say(note)
         head = w.HTML(
             "<p>"
             + _("<b>Answer here</b> (saved as you go). The checkpoint looks at: {checks}").format(

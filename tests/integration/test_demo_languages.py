@@ -87,3 +87,22 @@ def test_each_citys_feedback_pages_are_in_its_language_and_name_the_workshop(
         score = "(Puntaje:" if lang == "es" else "(Score:"
         assert score in heading.group(1), (page, heading.group(1))
     assert seen == set(LANGUAGE), seen
+
+
+def test_feedback_shows_each_form_as_the_answers_and_what_the_checkpoint_looks_at_not_widget_code(
+    demo_run: tuple[Any, Path],
+) -> None:
+    """The sandbox that runs a learner's cells draws no widgets: a form there is shown as text."""
+    _, out = demo_run
+    pages = sorted((out / "course" / "feedback").glob("*/*/*.html"))
+    looked_at = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "VBox(children" not in text and "HBox(children" not in text, page
+        checkpoint = (
+            "El punto de control revisa:"
+            if "--puerto-arrayan" in str(page)
+            else ("The checkpoint looks at:")
+        )
+        looked_at += text.count(checkpoint)
+    assert looked_at >= len(pages), looked_at

@@ -106,6 +106,28 @@ def test_answers_given_in_the_form_are_saved_and_read_back_after_a_restart(
     assert fresh == ns
 
 
+def test_a_shell_with_no_kernel_shows_the_saved_answers_by_label_and_the_checks_as_text(
+    tmp_path: Path, shown: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grading sandbox's IPython shell has no kernel: no widget is built there, whose text
+    (``VBox(children=...)``) would otherwise reach the learner's feedback page."""
+    import IPython
+
+    class NoKernelShell:
+        def __init__(self) -> None:
+            self.user_ns: dict[str, Any] = {}
+
+    monkeypatch.setattr(IPython, "get_ipython", NoKernelShell)
+    forms.Answers("wk", folder=tmp_path).save("metrics", ["PW-POT3"])
+    ns: dict[str, Any] = {"metrics": None, "meeting": {"cadence": None, "days": None}}
+    nb.Answers("wk", folder=tmp_path).ask("three metrics with targets", namespace=ns, **FIELDS)
+    assert ns["metrics"] == ["PW-POT3"]
+    assert not [o for o in shown if isinstance(o, ipywidgets.Widget)], shown
+    said = _messages(shown)
+    assert '- Priority metrics: ["PW-POT3"]' in said, said
+    assert "The checkpoint looks at: three metrics with targets" in said, said
+
+
 def test_the_code_in_the_cell_wins_and_the_notebook_says_so(
     tmp_path: Path, shown: list[Any]
 ) -> None:
