@@ -26,7 +26,8 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ import pandas as pd
 
 from cohort_tools.core.errors import CdaError, Problem, errors_only
 from cohort_tools.core.fileio import atomic_path, atomic_write_text
+from cohort_tools.core.i18n import current_language
 from cohort_tools.core.i18n import gettext as _
 
 from . import bulk, schemas
@@ -45,7 +47,7 @@ from .check import (
     prepare_city_table,
     scan_city,
 )
-from .config import CityConfig
+from .config import CITY_FILE, CityConfig
 from .normalise import PreparedTable, normalised_frame
 from .validate import check_city
 
@@ -65,13 +67,78 @@ def resolve_city_dir(city: str | Path, cohort: Path | None = None) -> Path:
 
 
 def _usable_folder(city_dir: Path) -> tuple[CityFolder, CityConfig]:
-    folder = scan_city(city_dir)
+    folder = _scanned(city_dir)
     if folder.config is None:
         raise CdaError(
             errors_only(folder.problems),
             headline=_("{folder} has no valid city.yaml.").format(folder=city_dir),
         )
     return folder, folder.config
+
+
+# -- what stays true while the files are unchanged ---------------------------------------------
+# A notebook loads a table many times (the strategy studio rebuilds the strategy after each
+# decision), each time through the city folder's scan and the table's cache key. Both are kept in
+# this process by the identity of the files they read (inode, size, times), and only for files last
+# changed more than _RACY_NS before (as git does): a change within the file system's time resolution
+# is never missed. A file changed, added or removed is read again.
+
+_SCANS: dict[tuple[str, str], tuple[list[Path], tuple[object, ...], CityFolder]] = {}
+_DIGESTS: dict[tuple[object, ...], str] = {}
+_MEMO_LOCK = threading.Lock()
+_MEMO_MAX = 256
+
+
+def _stamp(path: Path, settled_before: int) -> tuple[object, ...] | None:
+    """The file's identity, or None if it changed too recently to be trusted (or is missing:
+    ``("missing",)``)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ("missing",)
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _stamps(paths: list[Path]) -> tuple[object, ...] | None:
+    settled_before = time.time_ns() - _RACY_NS
+    found = [_stamp(p, settled_before) for p in paths]
+    return None if any(f is None for f in found) else tuple(found)
+
+
+def _folder_files(city_dir: Path, folder: CityFolder) -> list[Path]:
+    """Every file the scan of the folder depends on: the folder's listing, city.yaml, each table's
+    file, and each file city.yaml names (which may be elsewhere, or missing)."""
+    named = []
+    if folder.config is not None:
+        for table in folder.config.tables.values():
+            if table.file:
+                path = Path(table.file)
+                named.append(path if path.is_absolute() else city_dir / path)
+    return [city_dir, city_dir / CITY_FILE, *folder.files.values(), *named]
+
+
+def _scanned(city_dir: Path) -> CityFolder:
+    """:func:`scan_city`, or what it gave before for the same unchanged files (in the same
+    language: its problems are in words). Each caller gets its own lists."""
+    key = (str(city_dir.resolve()), current_language())
+    with _MEMO_LOCK:
+        kept = _SCANS.get(key)
+    if kept is not None:
+        paths, stamps, folder = kept
+        if _stamps(paths) == stamps:
+            return replace(folder, files=dict(folder.files), problems=list(folder.problems))
+    folder = scan_city(city_dir)
+    paths = _folder_files(city_dir, folder)
+    stamps_now = _stamps(paths)
+    if stamps_now is not None:
+        with _MEMO_LOCK:
+            if len(_SCANS) >= _MEMO_MAX:
+                _SCANS.clear()
+            _SCANS[key] = (paths, stamps_now, folder)
+        return replace(folder, files=dict(folder.files), problems=list(folder.problems))
+    return folder
 
 
 def _check_table_name(table: str) -> None:
@@ -100,6 +167,25 @@ _MEMO_FILE = "digests.json"
 
 
 def _file_digest(path: Path, memo_dir: Path | None = None) -> str:
+    """The file's digest: remembered in this process while the file is unchanged, and for a large
+    file also in ``memo_dir`` (for the next process)."""
+    stamp = _stamp(path, time.time_ns() - _RACY_NS)
+    key = (str(path.resolve()), stamp)
+    if stamp is not None and stamp != ("missing",):
+        with _MEMO_LOCK:
+            known = _DIGESTS.get(key)
+        if known is not None:
+            return known
+    digest = _stored_digest(path, memo_dir)
+    if stamp is not None and stamp != ("missing",):
+        with _MEMO_LOCK:
+            if len(_DIGESTS) >= _MEMO_MAX:
+                _DIGESTS.clear()
+            _DIGESTS[key] = digest
+    return digest
+
+
+def _stored_digest(path: Path, memo_dir: Path | None) -> str:
     stat = path.stat()
     if memo_dir is None or stat.st_size < DIGEST_MEMO_BYTES:
         return _hash_file(path)
@@ -215,28 +301,40 @@ def cached_table_path(folder: CityFolder, table: str) -> Path:
             city=folder.city_id,
         )
     directory = cache_dir_for(folder.path)
-    earlier = sorted(directory.glob(f"{table}-*.parquet")) if directory.is_dir() else []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        # With no earlier cache of the table there is nothing the key could match: the source is
-        # hashed while it is validated (hashing releases the GIL), and the file is named after it.
-        keyed = pool.submit(cache_key, folder, table)
-        if earlier:
-            target = cache_file(directory, table, keyed.result())
-            if target.exists():
-                return target
-        scratch = directory / f".{table}.{os.getpid()}.{threading.get_ident()}.new.parquet"
-        try:
-            _validate_and_write(folder, table, scratch)
-            target = cache_file(directory, table, keyed.result())
-            os.replace(scratch, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                scratch.unlink()
+    if directory.is_dir() and next(directory.glob(f"{table}-*.parquet"), None) is not None:
+        target = cache_file(directory, table, cache_key(folder, table))
+        if target.exists():
+            return target
+        _validate_into(folder, table, directory, lambda: target)
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            # With no earlier cache of the table there is nothing the key could match: the source
+            # is hashed while it is validated (hashing releases the GIL), and the file is named
+            # after it.
+            keyed = pool.submit(cache_key, folder, table)
+            target = _validate_into(
+                folder, table, directory, lambda: cache_file(directory, table, keyed.result())
+            )
     for old in directory.glob(f"{table}-*.parquet"):
         if old != target:
             with contextlib.suppress(OSError):
                 old.unlink()
     return target
+
+
+def _validate_into(
+    folder: CityFolder, table: str, directory: Path, target: Callable[[], Path]
+) -> Path:
+    """Validate the table into a scratch file, then rename it to ``target()``."""
+    scratch = directory / f".{table}.{os.getpid()}.{threading.get_ident()}.new.parquet"
+    try:
+        _validate_and_write(folder, table, scratch)
+        named = target()
+        os.replace(scratch, named)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            scratch.unlink()
+    return named
 
 
 def _validate_and_write(folder: CityFolder, table: str, target: Path) -> None:

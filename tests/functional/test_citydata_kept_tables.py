@@ -157,3 +157,80 @@ def test_a_preload_starts_no_thread(city: Path) -> None:
     before, after, read = (int(x) for x in done.stdout.split())
     assert read == len(scan_city(city).files)
     assert after == before == 1
+
+
+# -- the folder's scan and the tables' cache keys, kept while the files are unchanged ---------------
+
+
+def _settle(city: Path, monkeypatch: pytest.MonkeyPatch, hours_ago: float = 1.0) -> None:
+    """Date every file of the city folder (and the folder) hours back, as files last changed long
+    ago are. Only such files are trusted to be unchanged while their identity is; setting a time
+    changes the file's status-change time to now, so that test is turned off here."""
+    monkeypatch.setattr(loader, "_RACY_NS", 0)
+    when = os.stat(city).st_mtime - hours_ago * 3600
+    for path in [city, *city.iterdir()]:
+        os.utime(path, (when, when))
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The city folders scanned from now on."""
+    seen: list[Path] = []
+
+    def counting(city_dir: Path) -> object:
+        seen.append(city_dir)
+        return scan_city(city_dir)
+
+    monkeypatch.setattr(loader, "scan_city", counting)
+    loader._SCANS.clear()
+    loader._DIGESTS.clear()
+    return seen
+
+
+def test_an_unchanged_folder_is_scanned_and_its_sources_hashed_once_per_process(
+    city: Path, scans: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loader.load(city, "departments")  # writes the cache folder into the city folder
+    _settle(city, monkeypatch)
+    hashed: list[Path] = []
+    real = loader._hash_file
+    monkeypatch.setattr(loader, "_hash_file", lambda p: hashed.append(p) or real(p))
+    scans.clear()
+    for _ in range(3):
+        loader.load(city, "departments")
+        loader.load(city, "service_requests")
+    assert len(scans) == 1
+    assert len(hashed) == len({p.name for p in hashed}), hashed
+
+
+def test_a_settled_source_changed_again_is_read_again(
+    city: Path, scans: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settle(city, monkeypatch, hours_ago=2)
+    assert loader.load(city, "departments").loc[1, "headcount"] == 45
+    path = city / "departments.csv"
+    path.write_text(path.read_text().replace("Parks,45", "Parks,46"))
+    _settle(city, monkeypatch)  # the edit, too, is long past: only its identity tells
+    assert loader.load(city, "departments").loc[1, "headcount"] == 46
+
+
+def test_a_table_file_added_to_a_settled_folder_is_found(
+    city: Path, scans: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moved = city.parent / "departments.csv"
+    (city / "departments.csv").rename(moved)
+    _settle(city, monkeypatch, hours_ago=2)
+    assert not loader.open_city(city).has("departments")
+    moved.rename(city / "departments.csv")
+    when = os.stat(city / "city.yaml").st_mtime + 60  # only the folder and the file moved in
+    for path in (city, city / "departments.csv"):
+        os.utime(path, (when, when))
+    assert loader.open_city(city).has("departments")
+    assert loader.load(city, "departments").loc[1, "headcount"] == 45
+
+
+def test_a_folder_changed_a_moment_ago_is_scanned_each_time(city: Path, scans: list[Path]) -> None:
+    (city / "city.yaml").touch()  # now: within the file system's time resolution of a change
+    loader.open_city(city)
+    loader.open_city(city)
+    assert len(scans) == 2
