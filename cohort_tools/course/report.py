@@ -12,6 +12,7 @@ from cohort_tools.core.errors import CdaError
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import N_, _, format_percent
 from cohort_tools.notebooks.myst import notebook_title
+from cohort_tools.notebooks.reading import read_written
 
 from .layout import Course, course_folders, tools_on_path
 from .names import Names, names
@@ -66,7 +67,6 @@ def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
 
 def _feedback_of(course: Course) -> list[Path]:
     """The feedback pages of one nbgrader course."""
-    import nbformat
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
@@ -81,7 +81,7 @@ def _feedback_of(course: Course) -> list[Path]:
     root = course.folder("autograded")
     for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
         student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
-        nb = nbformat.read(path, as_version=4)
+        nb = read_written(path)
         resources = nbgrader_resources(
             db_url=course.db_url,
             student=student,
@@ -196,12 +196,11 @@ def _holds_grades(gradebook: Path) -> bool:
 def coach_reading(course: Course, student: str, assignment: str) -> CoachReading | None:
     """The coach's manual scores on ``student``'s submission of ``assignment``, from the
     gradebook (None when the gradebook has no such submission, or it has no written answer)."""
-    import nbformat
     from nbgrader.api import Gradebook, MissingEntry
 
     manual: list[tuple[str, str, float]] = []  # (notebook, grade id, points)
     for source in sorted(course.source(assignment).glob("*.ipynb")):
-        nb = nbformat.read(source, as_version=4)
+        nb = read_written(source)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if meta.get("grade") and meta.get("solution") and meta.get("grade_id"):

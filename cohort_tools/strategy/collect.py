@@ -25,6 +25,7 @@ from cohort_tools.course.answers import answers_file, checkpoint_for, read_answe
 from cohort_tools.course.layout import Course, course_for_city
 from cohort_tools.course.report import CoachReading, coach_reading
 from cohort_tools.model.programme import Programme, Session, in_language
+from cohort_tools.notebooks.reading import read_written
 from cohort_tools.render.page import strip_ansi
 
 CHECKPOINT_ERROR = "CheckpointFailed"
@@ -105,7 +106,7 @@ def read_graded_notebook(
     path: Path,
 ) -> tuple[dict[str, Checkpoint], list[str], nbformat.NotebookNode]:
     """Checkpoint results and crashes of an autograded notebook."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_written(path)
     checkpoints: dict[str, Checkpoint] = {}
     crashes: list[str] = []
     for index, cell in enumerate(nb.cells, start=1):
@@ -223,4 +224,4 @@ def _checkpoint_map(course: Course, aid: str, workshop: str) -> dict[str, str]:
     src = course.source(aid) / f"{workshop}.ipynb"
     if not src.is_file():
         return {}
-    return _read_once("source", src, lambda p: checkpoint_for(nbformat.read(p, as_version=4)))
+    return _read_once("source", src, lambda p: checkpoint_for(read_written(p)))

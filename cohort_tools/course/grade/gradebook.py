@@ -24,6 +24,7 @@ import nbformat
 
 from cohort_tools.core.compat import nbgrader_resources, one_transaction, shared_gradebook
 from cohort_tools.core.fileio import atomic_write_text
+from cohort_tools.notebooks.reading import read_written
 
 from ..layout import Course, gradebook_lock
 from .results import SubmissionResult
@@ -68,7 +69,7 @@ def assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
             src = course.source(assignment) / f"{notebook.name}.ipynb"
             order = []
             if src.is_file():
-                nb = nbformat.read(src, as_version=4)
+                nb = read_written(src)
                 order = [
                     c.metadata["nbgrader"]["grade_id"]
                     for c in nb.cells
@@ -77,7 +78,7 @@ def assignment_info(course: Course, assignment: str) -> list[NotebookInfo]:
             rel = course.release(assignment) / f"{notebook.name}.ipynb"
             released = {}
             if rel.is_file():
-                rnb = nbformat.read(rel, as_version=4)
+                rnb = read_written(rel)
                 released = {grade_id(c): c.source for c in rnb.cells if grade_id(c)}
             by_name = {c.name: c for c in notebook.source_cells}
             names = [n for n in order if n in by_name] + sorted(set(by_name) - set(order))

@@ -27,6 +27,7 @@ from cohort_tools.core.compat import execute_options, nbgrader_resources, schema
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.i18n import N_, Message
 from cohort_tools.lessons.forms import FORM_SUFFIX
+from cohort_tools.notebooks.reading import read_written
 
 from ..answers import answer_names, answers_file, dump_code
 from ..layout import Course, tools_on_path
@@ -159,7 +160,7 @@ class Grader:
         src = self.course.source(assignment) / f"{notebook}.ipynb"
         if not src.is_file():
             return None
-        names = answer_names(nbformat.read(src, as_version=4))
+        names = answer_names(read_written(src))
         return dump_code(names, str(answers_file(out_dir, notebook))) if names else None
 
     def grade(self, student: str, assignment: str) -> SubmissionResult:
@@ -375,7 +376,7 @@ class Grader:
         src = self.course.source(assignment) / f"{notebook}.ipynb"
         if not src.is_file():
             return []
-        return answer_names(nbformat.read(src, as_version=4))
+        return answer_names(read_written(src))
 
 
 def sandbox_notes(outcome: SandboxOutcome, timeout: int) -> list[str]:
@@ -413,7 +414,7 @@ def reads_course(course: Course, assignment: str) -> bool:
     if not src.is_file():
         return False
     try:
-        meta = nbformat.read(src, as_version=4).metadata
+        meta = read_written(src).metadata
     except Exception:
         return False
     return bool(meta.get("cda", {}).get("reads_course"))

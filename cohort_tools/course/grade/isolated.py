@@ -28,6 +28,7 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.notebooks.reading import read_written
 from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
 
 from ..answers import _assigned_names, answers_file, parse_python
@@ -262,7 +263,7 @@ def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
         name = assignment_id(workshop, city)
         src = course.source(aid) / f"{workshop}.ipynb"
         if src.is_file():
-            nb = nbformat.read(src, as_version=4)
+            nb = read_written(src)
             files[f"course/source/{name}/{workshop}.ipynb"] = _answers_only(
                 nb, keep_outputs=False
             ).encode()
@@ -271,7 +272,7 @@ def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
             if not graded.is_file():
                 continue
             where = f"course/autograded/{folder.parent.name}/{name}"
-            nb = nbformat.read(graded, as_version=4)
+            nb = read_written(graded)
             files[f"{where}/{workshop}.ipynb"] = _answers_only(nb, keep_outputs=True).encode()
             answers = answers_file(folder, workshop)
             if answers.is_file():
