@@ -54,6 +54,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cohort_tools.core.errors import Problem, errors_only
+from cohort_tools.core.fileio import process_umask
 
 from . import readers, schemas
 from .check import CityFolder, check_prepared, cross_check_table, reference_checks
@@ -648,7 +649,7 @@ def load_table(
             outcome = _validate(con, plan, _sql(plan, consistency=False), refs, tmp)
         problems = [*outcome.problems, *outcome.cross]
         if not errors_only(problems):
-            tmp.chmod(0o666 & ~_umask())
+            tmp.chmod(0o666 & ~process_umask())
             os.replace(tmp, target)
         return problems
     except Exception:  # e.g. _Differs, _Unsupported, a DuckDB error: the pandas path decides
@@ -675,12 +676,6 @@ def check_table(
 
 class _Differs(Exception):
     """The SQL values of some rows differ from the pandas values: use the pandas path."""
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _known(refs: Mapping[str, PreparedTable], other: str, other_col: str) -> pa.Array | None:

@@ -11,14 +11,24 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+_UMASK_LOCK = threading.Lock()
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+
+def process_umask() -> int:
+    """This process's file mode creation mask, read without changing it: setting it to 0 and back
+    (the portable way) would let a file another thread creates meanwhile be world-writable."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    with _UMASK_LOCK:  # no /proc (not Linux): the portable way, one thread at a time
+        current = os.umask(0)
+        os.umask(current)
+        return current
 
 
 @contextlib.contextmanager
@@ -29,7 +39,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     # mkstemp makes the file private (0600); give it the usual mode so packets and pages can be
     # shared from a web server or a shared drive.
-    os.fchmod(fd, 0o666 & ~_umask())
+    os.fchmod(fd, 0o666 & ~process_umask())
     os.close(fd)
     try:
         yield Path(tmp)
