@@ -1,13 +1,18 @@
 """`cda demo run`: the main job, run end to end on a cohort (the embedded demo cohort by default).
 
 The job is an ordered list of steps. Order matters: the cohort is validated before anything is written,
-and each later step reads what earlier ones produced.
+and each later step reads what earlier ones produced. The steps that read nothing another step makes
+(the facilitation kit, the book) run alongside the others once the inputs are checked, in a thread
+of their own: each step's own work runs in other processes (kernels, Sphinx, PDF workers), so the
+two lines of steps share the cores.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +37,8 @@ class DemoContext:
     timings: list[tuple[str, float]] = field(default_factory=list)
     #: the hashes of what the recorded steps read (see ``_inputs``)
     inputs: dict[str, str] = field(default_factory=dict)
+    #: the whole run's wall-clock seconds (less than the steps' sum: some run alongside the others)
+    elapsed: float = 0.0
 
     def say(self, text: str) -> None:
         self.report.append(text)
@@ -163,6 +170,13 @@ STEPS: list[tuple[str, Callable[[DemoContext], None], str | None]] = [
     ("Building the curriculum book", step_book, "book"),
 ]
 
+#: Steps that read neither the course nor any other step's output: they start once the cohort and
+#: the city data are checked (``ALONGSIDE_AFTER``) and run alongside the others.
+ALONGSIDE: frozenset[Callable[[DemoContext], None]] = frozenset({step_kit, step_book})
+ALONGSIDE_AFTER = step_check_city_data
+#: How the time table marks a step that ran alongside the others.
+ALONGSIDE_MARK = " (alongside)"
+
 #: The run record a recorded step keeps in its output folder.
 STEP_RECORD = ".cda-demo-step.json"
 
@@ -199,11 +213,13 @@ def _recorded(
     ctx: DemoContext, title: str, step: Callable[[DemoContext], None], folder: str
 ) -> None:
     """Run ``step`` unless its output folder was made from the same inputs and is as that run left
-    it (:class:`~cohort_tools.notebooks.digest.RunRecord`); then say what it said last time."""
+    it (:class:`~cohort_tools.notebooks.digest.RunRecord`); then say what it said last time. A step
+    that runs alongside the others reads no course, so the course is not among its inputs."""
     from cohort_tools.notebooks.digest import RunRecord, folder_digest, json_digest
 
     record = RunRecord(ctx.out / folder, STEP_RECORD)
-    key = json_digest({"step": title, **_inputs(ctx), "course": folder_digest(ctx.out / "course")})
+    course = {} if step in ALONGSIDE else {"course": folder_digest(ctx.out / "course")}
+    key = json_digest({"step": title, **_inputs(ctx), **course})
     if record.unchanged(key):
         last = record.extra()
         ctx.report += [UNCHANGED_STEP, *last.get("report", [])]
@@ -228,18 +244,28 @@ def run_demo(
     echo: Callable[[str], None] = print,
 ) -> DemoContext:
     """Run every step of the main job; return what each produced."""
+    began = time.perf_counter()
     ctx = DemoContext(out=out, cohort_file=cohort, programme=load_programme(programme))
-    for title, step, folder in STEPS:
-        echo(f"== {title}")
-        before = len(ctx.report)
-        start = time.perf_counter()
-        if folder is None:
-            step(ctx)
-        else:
-            _recorded(ctx, title, step, folder)
-        ctx.timings.append((title, time.perf_counter() - start))
-        for line in ctx.report[before:]:
-            echo(line)
+    alongside = _Alongside([s for s in STEPS if s[1] in ALONGSIDE])
+    try:
+        for title, step, folder in STEPS:
+            if step in ALONGSIDE:
+                continue
+            echo(f"== {title}")
+            before = len(ctx.report)
+            start = time.perf_counter()
+            _run_step(ctx, title, step, folder)
+            ctx.timings.append((title, time.perf_counter() - start))
+            for line in ctx.report[before:]:
+                echo(line)
+            if step is ALONGSIDE_AFTER:
+                alongside.start(ctx)
+                for title_alongside, _step, _folder in alongside.steps:
+                    echo(f"== {title_alongside}: started, alongside the steps below")
+    finally:
+        alongside.join()
+    alongside.finish(ctx, echo)
+    ctx.elapsed = time.perf_counter() - began
     echo("")
     echo("Outputs:")
     for name, path in ctx.outputs.items():
@@ -247,17 +273,90 @@ def run_demo(
     listed = write_demo_outputs(ctx.out)
     echo(f"  every output file and the key numbers: {listed}")
     echo("")
-    for line in timing_table(ctx.timings):
+    for line in timing_table(ctx.timings, elapsed=ctx.elapsed):
         echo(line)
     return ctx
 
 
-def timing_table(timings: list[tuple[str, float]]) -> list[str]:
-    """The time each step took, and the total, as lines of a plain table."""
-    width = max((len(title) for title, _ in timings), default=10)
+def _run_step(
+    ctx: DemoContext, title: str, step: Callable[[DemoContext], None], folder: str | None
+) -> None:
+    if folder is None:
+        step(ctx)
+    else:
+        _recorded(ctx, title, step, folder)
+
+
+class _Alongside:
+    """The steps that run alongside the others: in one thread, one after another, each with its own
+    report; what they said is echoed, and what failed is raised, once the other steps are done."""
+
+    def __init__(self, steps: list[tuple[str, Callable[[DemoContext], None], str | None]]) -> None:
+        self.steps = steps
+        self._thread: threading.Thread | None = None
+        self._ctx: DemoContext | None = None
+        self._said: list[tuple[str, list[str]]] = []
+        self._error: BaseException | None = None
+
+    def start(self, ctx: DemoContext) -> None:
+        if any(folder for _title, _step, folder in self.steps):
+            _inputs(ctx)  # the inputs' hashes, once, before the two lines of steps share them
+        mine = DemoContext(
+            out=ctx.out,
+            cohort_file=ctx.cohort_file,
+            programme=ctx.programme,
+            cohort=ctx.cohort,
+            inputs=dict(ctx.inputs),
+        )
+        self._ctx = mine
+        # the thread speaks as this one does (the reader's language is a context variable)
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=context.run, args=(self._run, mine), name="cda-demo-alongside", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, ctx: DemoContext) -> None:
+        for title, step, folder in self.steps:
+            before = len(ctx.report)
+            start = time.perf_counter()
+            try:
+                _run_step(ctx, title, step, folder)
+            except BaseException as exc:  # raised in the main thread by finish()
+                self._error = exc
+            ctx.timings.append((title + ALONGSIDE_MARK, time.perf_counter() - start))
+            self._said.append((title, ctx.report[before:]))
+            if self._error is not None:
+                return
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def finish(self, ctx: DemoContext, echo: Callable[[str], None]) -> None:
+        """Say what the steps said, add their outputs and times; raise what one raised."""
+        if self._ctx is None:
+            return
+        for title, lines in self._said:
+            echo(f"== {title}")
+            for line in lines:
+                echo(line)
+        ctx.report += self._ctx.report
+        ctx.outputs.update(self._ctx.outputs)
+        ctx.timings += self._ctx.timings
+        if self._error is not None:
+            raise self._error
+
+
+def timing_table(timings: list[tuple[str, float]], *, elapsed: float | None = None) -> list[str]:
+    """The time each step took, and the total, as lines of a plain table. ``elapsed``: the run's
+    wall-clock time, when steps ran alongside others (the total is then not their sum)."""
+    total = sum(s for _, s in timings) if elapsed is None else elapsed
+    label = "Total" if elapsed is None else "Total (wall clock)"
+    width = max([len(label), *(len(title) for title, _ in timings)])
     lines = ["Time per step:"]
     lines += [f"  {title:<{width}}  {seconds:7.1f} s" for title, seconds in timings]
-    lines.append(f"  {'Total':<{width}}  {sum(s for _, s in timings):7.1f} s")
+    lines.append(f"  {label:<{width}}  {total:7.1f} s")
     return lines
 
 
