@@ -10,7 +10,9 @@ strategy in place.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, reader_language, shared_l
 from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import Programme, in_language, load_programme
+from cohort_tools.render.page import PdfWorkers
 
 from .build import assemble, studio_sessions
 from .collect import TeamAnswers, collect_team_answers
@@ -30,11 +33,10 @@ from .fmt import in_country
 from .render import (
     completeness_json,
     completeness_markdown,
+    pdf_html,
     public_html,
-    public_pdf,
     to_docx,
     to_html,
-    to_pdf,
 )
 
 __all__ = [
@@ -108,6 +110,46 @@ def build_strategy(
     made_on: dt.date | None = None,
 ) -> StrategyResult:
     """Assemble ``city``'s strategy and write its five files to ``out/<city>/`` (all or nothing)."""
+    pending = _assembled(
+        city=city,
+        cohort=cohort,
+        course_dir=course_dir,
+        programme=programme,
+        made_on=made_on,
+        pdfs=PdfWorkers(0),
+    )
+    return pending.write(out)
+
+
+@dataclass
+class _Assembled:
+    """A city's strategy and its files, the PDFs perhaps still being made."""
+
+    strategy: Strategy
+    city: str
+    language: str
+    files: dict[str, bytes | Future[bytes]]
+
+    def write(self, out: Path) -> StrategyResult:
+        """Write every file to ``out/<city>/`` (all or nothing), once the PDFs are made."""
+        data = {n: v.result() if isinstance(v, Future) else v for n, v in self.files.items()}
+        final = out / self.city
+        with staged_dir(final) as tmp:
+            for name, content in data.items():
+                atomic_write_bytes(tmp / name, content)
+        return StrategyResult(self.strategy, final, self.language)
+
+
+def _assembled(
+    *,
+    city: str,
+    cohort: Cohort | Path | None,
+    course_dir: Path,
+    programme: Programme | None,
+    made_on: dt.date | None,
+    pdfs: PdfWorkers,
+) -> _Assembled:
+    """The city's strategy and its files; its two PDFs are handed to ``pdfs``."""
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = programme or load_programme()
     target = loaded.city(city)  # CdaError naming the cohort file and the known cities
@@ -128,20 +170,17 @@ def build_strategy(
     with speaking(target.lang), in_country(target.country):
         local = in_language(programme, target.lang)
         strategy = assemble(target, team, local, loaded, made_on=made_on)
-        files = {
+        public = public_html(strategy)
+        files: dict[str, bytes | Future[bytes]] = {
             "strategy.html": to_html(strategy).encode("utf-8"),
-            "strategy.pdf": to_pdf(strategy),
+            "strategy.pdf": pdfs.submit([pdf_html(strategy)]),
             "strategy.docx": to_docx(strategy),
-            "public-summary.html": public_html(strategy).encode("utf-8"),
-            "public-summary.pdf": public_pdf(strategy),
+            "public-summary.html": public.encode("utf-8"),
+            "public-summary.pdf": pdfs.submit([public]),
             "completeness.md": completeness_markdown(strategy).encode("utf-8"),
             "completeness.json": completeness_json(strategy).encode("utf-8"),
         }
-    final = out / city
-    with staged_dir(final) as tmp:
-        for name, data in files.items():
-            atomic_write_bytes(tmp / name, data)
-    return StrategyResult(strategy, final, target.lang)
+    return _Assembled(strategy, city, target.lang, files)
 
 
 def review(
@@ -184,17 +223,29 @@ def build_strategies(
     """Every city's strategy. A city whose submissions crashed is reported; the others are built."""
     loaded = cohort if isinstance(cohort, Cohort) else load_cohort(cohort)
     programme = load_programme()
-    results: list[StrategyResult] = []
     problems: list[Problem] = []
-    for c in loaded.cities:
-        try:
-            results.append(
-                build_strategy(
-                    city=c.id, cohort=loaded, course_dir=course_dir, out=out, programme=programme
+    # Each city's PDFs are made in worker processes while the next city is assembled.
+    several = len(loaded.cities) > 1
+    pdfs = PdfWorkers(min(os.cpu_count() or 1, 2 * len(loaded.cities)) if several else 0)
+    try:
+        pending: list[_Assembled] = []
+        for c in loaded.cities:
+            try:
+                pending.append(
+                    _assembled(
+                        city=c.id,
+                        cohort=loaded,
+                        course_dir=course_dir,
+                        programme=programme,
+                        made_on=None,
+                        pdfs=pdfs,
+                    )
                 )
-            )
-        except CdaError as exc:
-            problems.extend(exc.problems)
+            except CdaError as exc:
+                problems.extend(exc.problems)
+        results = [p.write(out) for p in pending]
+    finally:
+        pdfs.close(cancel=True)
     if problems:
         with speaking(reader_language(shared_language(c.lang for c in loaded.cities))):
             raise CdaError(problems, headline=_("Some strategies were not built."))

@@ -464,16 +464,10 @@ def _sign_off_view(strategy: Strategy) -> dict[str, Any]:
     }
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html).write_pdf(pdf_tags=True)
-    return pdf
-
-
-def to_pdf(strategy: Strategy) -> bytes:
-    """A tagged PDF: title page, running header, page numbers (see the module note)."""
-    return _pdf(to_html(strategy, png=True))
+def pdf_html(strategy: Strategy) -> str:
+    """The page printed as the tagged PDF (``render.page.pdf_from_pages``): title page, running
+    header, page numbers (see the module note), charts as PNG images."""
+    return to_html(strategy, png=True)
 
 
 def public_title(strategy: Strategy) -> str:
@@ -493,10 +487,6 @@ def public_html(strategy: Strategy) -> str:
         lang=_lang(),
         style=CSS,
     ).replace("%(paper)s", _paper(strategy))
-
-
-def public_pdf(strategy: Strategy) -> bytes:
-    return _pdf(public_html(strategy))
 
 
 # -- Word -----------------------------------------------------------------------------------------
