@@ -22,7 +22,9 @@ Each language's kit is written in one step at the end (all or nothing).
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +38,7 @@ from cohort_tools.model.programme import Programme, in_language, load_programme
 
 if TYPE_CHECKING:
     from cohort_tools.model.cohort import Cohort
+    from cohort_tools.render.page import PdfWorkers
 
 #: Hand-written book pages that belong to the kit and print with it (each language's edition from
 #: ``book/<language>/``, :func:`cohort_tools.core.i18n.source_for`).
@@ -125,24 +128,38 @@ def build_kit(
     from cohort_tools.kit.survey import write_survey_template
     from cohort_tools.model.cohort import load_cohort
     from cohort_tools.policy.privacy import DEFAULT_THRESHOLD
+    from cohort_tools.render.page import PdfWorkers
 
     programme = load_programme()
     loaded = load_cohort(cohort, programme)
     result = KitBuild(out=out)
-    for code in kit_languages(loaded, languages):
-        folder = out if code == loaded.language else out / code
-        result.folders[code] = folder
-        with i18n.speaking(code, country=_country(loaded, code)):
-            _build_language(folder, loaded, in_language(programme, code), pdf=pdf, result=result)
-        # The example city folder is written after the rest, in one step of its own: it is data
-        # (codes the check reads), the same in every language.
-        example = folder / "skills-survey-example"
-        result.other += write_survey_template(example, threshold=DEFAULT_THRESHOLD)
+    # The PDFs are made in worker processes while the next pages are written.
+    pdfs = PdfWorkers((os.cpu_count() or 1) if pdf else 0)
+    try:
+        for code in kit_languages(loaded, languages):
+            folder = out if code == loaded.language else out / code
+            result.folders[code] = folder
+            with i18n.speaking(code, country=_country(loaded, code)):
+                programme_here = in_language(programme, code)
+                _build_language(
+                    folder, loaded, programme_here, pdfs=pdfs if pdf else None, result=result
+                )
+            # The example city folder is written after the rest, in one step of its own: it is
+            # data (codes the check reads), the same in every language.
+            example = folder / "skills-survey-example"
+            result.other += write_survey_template(example, threshold=DEFAULT_THRESHOLD)
+    finally:
+        pdfs.close(cancel=True)
     return result
 
 
 def _build_language(
-    out: Path, loaded: Cohort, programme: Programme, *, pdf: bool, result: KitBuild
+    out: Path,
+    loaded: Cohort,
+    programme: Programme,
+    *,
+    pdfs: PdfWorkers | None,
+    result: KitBuild,
 ) -> None:
     """Write one language's kit (the current language) in ``out``, all or nothing."""
     from cohort_tools.kit.cohort_keynote import cohort_keynote_page, cohort_tables
@@ -152,7 +169,6 @@ def _build_language(
     from cohort_tools.kit.printable import printable_page
     from cohort_tools.kit.survey import template_csv
     from cohort_tools.policy.privacy import DEFAULT_THRESHOLD
-    from cohort_tools.render.page import pdf_from_pages
 
     language = i18n.current_language()
     generated = [p for p in kit_pages(programme, threshold=DEFAULT_THRESHOLD) if p.printable]
@@ -170,7 +186,7 @@ def _build_language(
         source = i18n.source_for(paths.project_root() / workbook, language)
         titles |= _titles({WORKBOOK_DOC: source.read_text(encoding="utf-8")})
 
-    outputs: dict[Path, bytes] = {}
+    outputs: dict[Path, bytes | Future[bytes]] = {}
     listing: list[tuple[str, str, str | None]] = []
     footer = _("Facilitation kit · {cohort}").format(cohort=loaded.name)
     for doc, text in texts.items():
@@ -180,9 +196,9 @@ def _build_language(
         outputs[html_path] = page_html.encode("utf-8")
         result.pages.append(html_path)
         pdf_name = None
-        if pdf:
+        if pdfs is not None:
             pdf_path = out / f"{name}.pdf"
-            outputs[pdf_path] = pdf_from_pages([page_html])
+            outputs[pdf_path] = pdfs.submit([page_html])
             result.pdfs.append(pdf_path)
             pdf_name = pdf_path.name
         listing.append((titles.get(doc, _(BOOK_GUIDES.get(doc, name))), html_path.name, pdf_name))
@@ -192,9 +208,9 @@ def _build_language(
     outputs[view] = cohort_html.encode("utf-8")
     result.pages.append(view)
     view_pdf = None
-    if pdf:
+    if pdfs is not None:
         view_pdf_path = view.with_suffix(".pdf")
-        outputs[view_pdf_path] = pdf_from_pages([cohort_html])
+        outputs[view_pdf_path] = pdfs.submit([cohort_html])
         result.pdfs.append(view_pdf_path)
         view_pdf = view_pdf_path.name
     view_title = _("The cohort at a glance, for the keynotes ({cohort})").format(cohort=loaded.name)
@@ -209,7 +225,9 @@ def _build_language(
     result.other.append(blank)
 
     outputs[out / "index.html"] = _index(listing, loaded.name).encode("utf-8")
-    write_all_or_nothing(outputs)
+    write_all_or_nothing(
+        {path: v.result() if isinstance(v, Future) else v for path, v in outputs.items()}
+    )
 
 
 def _no_pdf() -> str:
