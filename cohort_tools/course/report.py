@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -65,12 +70,61 @@ def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
     return written
 
 
+#: A course with at least this many graded notebooks makes its feedback pages in two processes or
+#: more (up to the cores): a worker's start (about 2 s of imports) is paid back from there.
+FEEDBACK_WORKERS_FROM = 24
+
+
 def _feedback_of(course: Course) -> list[Path]:
-    """The feedback pages of one nbgrader course."""
+    """The feedback pages of one nbgrader course, in order of their notebooks."""
+    root = course.folder("autograded")
+    paths = sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []
+    workers = min(os.cpu_count() or 1, max(1, len(paths) // (FEEDBACK_WORKERS_FROM // 2)))
+    if workers < 2 or len(paths) < FEEDBACK_WORKERS_FROM:
+        return _feedback_pages(course, paths)
+    # Each page is pure Python (nbconvert's templates, pygments): one process would make them one
+    # at a time. This process makes one share while fresh interpreters (``python -m
+    # cohort_tools.course.feedback_worker``: not forks, the caller may run threads; not
+    # multiprocessing, which would import the caller's script again) make the others. Each page is
+    # written in place, atomically.
+    shares = [paths[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(workers - 1, "cda-feedback") as pool:
+        others = [pool.submit(_feedback_elsewhere, course, share) for share in shares[1:]]
+        made = _feedback_pages(course, shares[0])
+        for future in others:
+            made += future.result()
+    return sorted(made, key=lambda page: paths.index(_graded_of(course, page)))
+
+
+def _feedback_elsewhere(course: Course, paths: list[Path]) -> list[Path]:
+    """:func:`_feedback_pages` in a worker process (see ``feedback_worker``)."""
+    job = json.dumps({"course": str(course.root), "notebooks": [str(p) for p in paths]})
+    command = [sys.executable, "-m", "cohort_tools.course.feedback_worker"]
+    done = subprocess.run(command, input=job, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        raise CdaError.single(
+            course.root / "feedback",
+            f"the feedback pages could not be made:\n{tail}",
+            "run `cda course feedback` again; if it fails the same way, report the message.",
+        )
+    return [Path(p) for p in json.loads(done.stdout)]
+
+
+def _graded_of(course: Course, page: Path) -> Path:
+    """The graded notebook a feedback page was made from."""
+    student, assignment = page.parent.parent.name, page.parent.name
+    return course.folder("autograded") / student / assignment / f"{page.stem}.ipynb"
+
+
+def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:
+    """The feedback pages of these graded notebooks of ``course``, written."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import GetGrades
 
+    if not paths:
+        return []
     # nbgrader's own converter, used only to configure the exporter exactly as generate_feedback does.
     conv = GenerateFeedback(coursedir=course.coursedir(), config=course.nbgrader_config())
     written = []
@@ -78,8 +132,7 @@ def _feedback_of(course: Course) -> list[Path]:
     # type hints for these).
     plain = html_exporter(config=conv.config)
     plain.register_preprocessor(CSSHTMLHeaderPreprocessor(config=conv.config), enabled=True)
-    root = course.folder("autograded")
-    for path in sorted(root.glob("*/*/*.ipynb")) if root.is_dir() else []:
+    for path in paths:
         student, assignment, notebook = path.parent.parent.name, path.parent.name, path.stem
         nb = read_written(path)
         resources = nbgrader_resources(

@@ -7,14 +7,17 @@ suite grades the whole set in a single autograde run (few notebook executions).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
 
 from cohort_tools.core import paths
+from cohort_tools.course import report
 from cohort_tools.course.build import build_course, release
 from cohort_tools.course.grade import GradeReport, autograde, copy_course
 from cohort_tools.course.layout import Course, assignment_id
@@ -208,3 +211,34 @@ def test_two_graders_at_once_leave_a_consistent_gradebook(
     for r in reports:
         for s in keep:
             assert result(r, s).score == result(first, s).score
+
+
+def test_feedback_pages_made_in_worker_processes_are_the_pages_one_process_makes(
+    graded: tuple[Course, GradeReport], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    course, _ = graded
+    one = copy_course(course.root, tmp_path / "one")
+    several = copy_course(course.root, tmp_path / "several")
+    alone = feedback(course_dir=one)
+    monkeypatch.setattr(report, "FEEDBACK_WORKERS_FROM", 2)
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    spawned: list[object] = []
+    real = report._feedback_elsewhere
+
+    def counting(*args: Any) -> Any:
+        spawned.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(report, "_feedback_elsewhere", counting)
+    shared = feedback(course_dir=several)
+    assert spawned, "no worker process was started"
+    assert len(alone) >= 2
+    assert [p.relative_to(one) for p in alone] == [p.relative_to(several) for p in shared]
+    for a, b in zip(alone, shared, strict=True):
+        # nbconvert gives each widget view a fresh random id, whichever process makes the page
+        assert _without_widget_ids(a) == _without_widget_ids(b), a.relative_to(one)
+
+
+def _without_widget_ids(page: Path) -> str:
+    uuid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    return re.sub(uuid, "<id>", page.read_text(encoding="utf-8"))
