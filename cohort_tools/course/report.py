@@ -93,7 +93,8 @@ def _feedback_of(course: Course) -> list[Path]:
         made = _feedback_pages(course, shares[0])
         for future in others:
             made += future.result()
-    return sorted(made, key=lambda page: paths.index(_graded_of(course, page)))
+    # <learner>/<assignment>/<notebook>.html sorts as <learner>/<assignment>/<notebook>.ipynb
+    return sorted(made)
 
 
 def _feedback_elsewhere(course: Course, paths: list[Path]) -> list[Path]:
@@ -109,12 +110,6 @@ def _feedback_elsewhere(course: Course, paths: list[Path]) -> list[Path]:
             "run `cda course feedback` again; if it fails the same way, report the message.",
         )
     return [Path(p) for p in json.loads(done.stdout)]
-
-
-def _graded_of(course: Course, page: Path) -> Path:
-    """The graded notebook a feedback page was made from."""
-    student, assignment = page.parent.parent.name, page.parent.name
-    return course.folder("autograded") / student / assignment / f"{page.stem}.ipynb"
 
 
 def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:

@@ -134,22 +134,21 @@ def build_kit(
     loaded = load_cohort(cohort, programme)
     result = KitBuild(out=out)
     # The PDFs are made in worker processes while the next pages are written.
-    pdfs = PdfWorkers((os.cpu_count() or 1) if pdf else 0)
+    pdfs = PdfWorkers(os.cpu_count() or 1) if pdf else None
     try:
         for code in kit_languages(loaded, languages):
             folder = out if code == loaded.language else out / code
             result.folders[code] = folder
             with i18n.speaking(code, country=_country(loaded, code)):
                 programme_here = in_language(programme, code)
-                _build_language(
-                    folder, loaded, programme_here, pdfs=pdfs if pdf else None, result=result
-                )
+                _build_language(folder, loaded, programme_here, pdfs=pdfs, result=result)
             # The example city folder is written after the rest, in one step of its own: it is
             # data (codes the check reads), the same in every language.
             example = folder / "skills-survey-example"
             result.other += write_survey_template(example, threshold=DEFAULT_THRESHOLD)
     finally:
-        pdfs.close(cancel=True)
+        if pdfs is not None:
+            pdfs.close(cancel=True)
     return result
 
 
@@ -169,6 +168,7 @@ def _build_language(
     from cohort_tools.kit.printable import printable_page
     from cohort_tools.kit.survey import template_csv
     from cohort_tools.policy.privacy import DEFAULT_THRESHOLD
+    from cohort_tools.render.page import settled
 
     language = i18n.current_language()
     generated = [p for p in kit_pages(programme, threshold=DEFAULT_THRESHOLD) if p.printable]
@@ -225,9 +225,7 @@ def _build_language(
     result.other.append(blank)
 
     outputs[out / "index.html"] = _index(listing, loaded.name).encode("utf-8")
-    write_all_or_nothing(
-        {path: v.result() if isinstance(v, Future) else v for path, v in outputs.items()}
-    )
+    write_all_or_nothing(settled(outputs))
 
 
 def _no_pdf() -> str:

@@ -18,11 +18,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nbformat
 
@@ -30,6 +30,8 @@ from cohort_tools.core.i18n import current_language
 from cohort_tools.render.charts import VEGALITE_MIME, chart_figure
 from cohort_tools.render.charts import chart_description as chart_description
 from cohort_tools.render.charts import vegalite_to_svg as vegalite_to_svg
+
+K = TypeVar("K")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -356,6 +358,12 @@ class PdfWorkers:
         for thread in self._threads:
             thread.join()
         self._threads = []
+
+
+def settled(outputs: Mapping[K, bytes | Future[bytes]]) -> dict[K, bytes]:
+    """``outputs`` with each PDF still being made (a :meth:`PdfWorkers.submit` future) waited for;
+    raises what making one raised."""
+    return {key: v.result() if isinstance(v, Future) else v for key, v in outputs.items()}
 
 
 def _stop(worker: subprocess.Popen[str] | None) -> None:

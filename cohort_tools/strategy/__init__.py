@@ -24,7 +24,7 @@ from cohort_tools.core.i18n import SOURCE_LANGUAGE, _, reader_language, shared_l
 from cohort_tools.course.layout import is_course
 from cohort_tools.model.cohort import Cohort, load_cohort
 from cohort_tools.model.programme import Programme, in_language, load_programme
-from cohort_tools.render.page import PdfWorkers
+from cohort_tools.render.page import PdfWorkers, settled
 
 from .build import assemble, studio_sessions
 from .collect import TeamAnswers, collect_team_answers
@@ -132,10 +132,9 @@ class _Assembled:
 
     def write(self, out: Path) -> StrategyResult:
         """Write every file to ``out/<city>/`` (all or nothing), once the PDFs are made."""
-        data = {n: v.result() if isinstance(v, Future) else v for n, v in self.files.items()}
         final = out / self.city
         with staged_dir(final) as tmp:
-            for name, content in data.items():
+            for name, content in settled(self.files).items():
                 atomic_write_bytes(tmp / name, content)
         return StrategyResult(self.strategy, final, self.language)
 
