@@ -20,6 +20,7 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.core.i18n import _
 from cohort_tools.course.grade.isolated import is_answer
 from cohort_tools.course.grade.isolated import is_checkpoint as is_test_cell
 from cohort_tools.lessons.checkpoints import as_released
@@ -49,17 +50,20 @@ def _needs_lines(cell: Any) -> bool:
 
 
 def _lines_cell(count: int) -> Any:
-    return nbformat.v4.new_markdown_cell(
-        f"**Your answer** (written for a person to read):\n\n{ruled_lines(count)}"
-    )
+    said = _("**Your answer** (written for a person to read):")
+    return nbformat.v4.new_markdown_cell(f"{said}\n\n{ruled_lines(count)}")
 
 
 def _heading_cell(city_name: str) -> Any:
+    """The worksheet's heading, in the language of what is being made (:func:`speaking`)."""
+    intro = _(
+        "*Printed worksheet for **{city}**, from the city's own data. Write your answers by hand "
+        "in the boxes and on the lines. After the session, your CDA lead enters them in the "
+        "notebook's forms, where the checkpoints look at them.*"
+    ).format(city=html.escape(city_name))
+    present, date = _("Team members present:"), _("Date:")
     return nbformat.v4.new_markdown_cell(
-        f"*Printed worksheet for **{html.escape(city_name)}**, from the city's own data. Write "
-        "your answers by hand in the boxes and on the lines. After the session, your CDA lead "
-        "enters them in the notebook's forms, where the checkpoints look at them.*\n\n"
-        "Team members present: ______________________________ Date: ______________"
+        f"{intro}\n\n{present} ______________________________ {date} ______________"
     )
 
 

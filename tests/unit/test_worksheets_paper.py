@@ -136,6 +136,24 @@ def test_an_answer_without_a_form_gets_ruled_lines_on_paper() -> None:
     assert after.cell_type == "markdown" and "cda-paper-lines" in after.source
 
 
+def test_a_spanish_worksheet_is_headed_and_lined_in_spanish() -> None:
+    from cohort_tools.core.i18n import speaking
+
+    source = read_myst(
+        (paths.workshops_dir() / "es" / "m1_workshop_a_data_routines.md").read_text(
+            encoding="utf-8"
+        )
+    )
+    with speaking("es"):
+        paper = on_paper(source, city_name="Puerto Arrayán")
+    text = "\n".join(c.source for c in paper.cells)
+    assert "Hoja de trabajo impresa para **Puerto Arrayán**" in text
+    assert "Integrantes del equipo presentes:" in text and "Fecha:" in text
+    assert "**Su respuesta** (escrita para que la lea una persona):" in text
+    for english in ("Printed worksheet", "Team members present", "Your answer"):
+        assert english not in text
+
+
 def test_a_worksheet_turns_myst_cross_references_into_plain_text() -> None:
     workbook = read_myst(
         (paths.curriculum_dir() / "m0_convening_workbook.md").read_text(encoding="utf-8")
