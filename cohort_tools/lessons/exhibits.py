@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cohort_tools.core.i18n import _, format_date
+from cohort_tools.core.i18n import _, format_date, format_number
 from cohort_tools.policy.privacy import DEFAULT_THRESHOLD, suppress
 
 MIN_WEEKS_FOR_TREND = 8
@@ -60,7 +60,7 @@ class Coverage:
         text = _(
             "The data holds {rows} requests made between {first} and {last}, about {span}."
         ).format(
-            rows=f"{self.rows:,}",
+            rows=format_number(self.rows),
             first=format_date(self.first, short=True),
             last=format_date(self.last, short=True),
             span=span,

@@ -37,6 +37,16 @@ def test_the_coverage_sentence_gives_dates_in_us_style() -> None:
     assert "between Jan 6, 2025 and Jan 5, 2026" in text, text
 
 
+def test_the_coverage_sentence_counts_requests_with_the_languages_separators() -> None:
+    from cohort_tools.core.i18n import speaking
+
+    span = exhibits.coverage(_requests(1200, 24 * 30))
+    assert "holds 1,200 requests" in span.describe()
+    with speaking("es", country="CO"):
+        spanish = span.describe()
+    assert "contienen 1.200 solicitudes" in spanish, spanish
+
+
 def test_empty_data_says_there_is_nothing_to_measure() -> None:
     assert "no service requests" in exhibits.coverage(_requests(0, 1)).describe()
 
