@@ -54,8 +54,9 @@ MAY_BE_EMPTY = frozenset({RESOLUTIONS, PRIORITIES, LEADS})
 
 #: Points the team may keep (with the reason) instead of changing an answer.
 KEEPABLE = frozenset({"target-unsupported"})
-#: The decisions a mayor can take on the strategy.
-DECISIONS = ("approve", "approve with changes", "not yet")
+#: The decisions a mayor can take on the strategy (the answers keep these words; forms show them
+#: in the city's language).
+DECISIONS = (N_("approve"), N_("approve with changes"), N_("not yet"))
 #: Roles that may record the sign-off (the decision is the mayor's).
 SIGNERS = ("mayor", "acting mayor")
 #: The signers in words (the role stays an id in the answers).

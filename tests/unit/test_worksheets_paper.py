@@ -154,6 +154,17 @@ def test_a_spanish_worksheet_is_headed_and_lined_in_spanish() -> None:
         assert english not in text
 
 
+def test_the_mayors_decisions_are_offered_in_spanish_on_a_spanish_form() -> None:
+    from cohort_tools.core.i18n import speaking
+    from cohort_tools.strategy.studio import DECISIONS
+
+    with speaking("es"):
+        text = ask.choice("Decisión", list(DECISIONS)).paper()
+    for spanish in ("aprobar", "aprobar con cambios", "todavía no"):
+        assert spanish in text
+    assert "approve" not in text and "not yet" not in text
+
+
 def test_a_worksheet_turns_myst_cross_references_into_plain_text() -> None:
     workbook = read_myst(
         (paths.curriculum_dir() / "m0_convening_workbook.md").read_text(encoding="utf-8")
