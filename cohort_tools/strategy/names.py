@@ -9,6 +9,7 @@ snake_case word for plain words), so codes never reach a page a mayor signs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 from cohort_tools.citydata.loader import CityData
 from cohort_tools.citydata.schemas import TABLES
-from cohort_tools.core.i18n import N_, _
+from cohort_tools.core.i18n import N_, _, current_language
 from cohort_tools.lessons.coherence import role_title as role_title  # build.py reads it here
 from cohort_tools.lessons.coherence import team_roles as team_roles  # the strategy reads it here
 from cohort_tools.lessons.maturity import PRACTICE_AREAS
@@ -164,6 +165,23 @@ def join(items: Iterable[str], *, most: int = 0, word: str = "") -> str:
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
+@functools.lru_cache(maxsize=64)
+def _identifiers(keys: frozenset[str]) -> re.Pattern[str]:
+    """A pattern matching any of ``keys`` as a whole identifier, the longest first (a strategy
+    is assembled several times in a studio run: the pattern is built once per set of names)."""
+    longest_first = sorted(keys, key=lambda k: (-len(k), k))
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, longest_first)) + r")(?![\w-])")
+
+
+@functools.lru_cache(maxsize=8)
+def _programme_words(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Skills and practice areas by code, in lower-case words of ``language`` (the current one:
+    the catalogs translate them as they are read)."""
+    skills = {k: v.lower() for k, v in SKILL_LABELS.items()}
+    areas = {k: a.title.lower() for k, a in PRACTICE_AREAS.items()}
+    return skills, areas
+
+
 @dataclass
 class Names:
     """Identifier -> name lookups for one city (from its data) and for the programme."""
@@ -231,18 +249,9 @@ class Names:
         known: dict[str, str] = {**self.metrics, **self.datasets}
         known.update({k: v for k, v in self.departments.items() if k.isupper()})
         if known:
-            pattern = re.compile(
-                r"(?<![\w-])("
-                + "|".join(re.escape(k) for k in sorted(known, key=len)[::-1])
-                + r")(?![\w-])"
-            )
-            value = pattern.sub(lambda m: known[m.group(1)], value)
-        others: Mapping[str, str] = {
-            **self.tables,
-            **{k: v.lower() for k, v in SKILL_LABELS.items()},
-            **self.roles,
-            **{k: a.title.lower() for k, a in PRACTICE_AREAS.items()},
-        }
+            value = _identifiers(frozenset(known)).sub(lambda m: known[m.group(1)], value)
+        skills, areas = _programme_words(current_language())
+        others: Mapping[str, str] = {**self.tables, **skills, **self.roles, **areas}
         return _SNAKE.sub(lambda m: others.get(m.group(0), words(m.group(0))), value)
 
     def convention(self, kind: str, value: Any) -> str:
