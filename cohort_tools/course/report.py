@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,33 +245,56 @@ def _holds_grades(gradebook: Path) -> bool:
 def coach_reading(course: Course, student: str, assignment: str) -> CoachReading | None:
     """The coach's manual scores on ``student``'s submission of ``assignment``, from the
     gradebook (None when the gradebook has no such submission, or it has no written answer)."""
+    return coach_readings(course, [(student, assignment)])[(student, assignment)]
+
+
+def coach_readings(
+    course: Course, wanted: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], CoachReading | None]:
+    """:func:`coach_reading` of each ``(student, assignment)``, with the gradebook opened once
+    (a strategy reads one per workshop; each opening costs a new database engine, whose compiled
+    queries are not shared)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    manual: list[tuple[str, str, float]] = []  # (notebook, grade id, points)
+    found: dict[tuple[str, str], CoachReading | None] = dict.fromkeys(wanted)
+    manual_of = {assignment: _written_answers(course, assignment) for _, assignment in wanted}
+    if not any(manual_of.values()) or not _holds_grades(course.gradebook):
+        return found
+    tools_on_path()  # nbgrader may run its ``alembic`` command on an older gradebook
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        for student, assignment in wanted:
+            manual = manual_of[assignment]
+            if not manual:
+                continue
+            try:
+                gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            read, points = 0, 0.0
+            for notebook, gid, _ in manual:
+                try:
+                    grade = gb.find_grade(gid, notebook, assignment, student)
+                except MissingEntry:
+                    continue
+                if grade.manual_score is not None:
+                    read += 1
+                    points += float(grade.manual_score)
+            found[(student, assignment)] = CoachReading(
+                len(manual), read, points, sum(p for _, _, p in manual)
+            )
+    return found
+
+
+def _written_answers(course: Course, assignment: str) -> list[tuple[str, str, float]]:
+    """The answers a coach scores by hand in ``assignment``: (notebook, grade id, points)."""
+    manual: list[tuple[str, str, float]] = []
     for source in sorted(course.source(assignment).glob("*.ipynb")):
         nb = read_written(source)
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if meta.get("grade") and meta.get("solution") and meta.get("grade_id"):
                 manual.append((source.stem, str(meta["grade_id"]), float(meta.get("points", 0))))
-    if not manual or not _holds_grades(course.gradebook):
-        return None
-    tools_on_path()  # nbgrader may run its ``alembic`` command on an older gradebook
-    read, points = 0, 0.0
-    with Gradebook(course.db_url, course_id=course.course_id) as gb:
-        try:
-            gb.find_submission(assignment, student)
-        except MissingEntry:
-            return None
-        for notebook, gid, _ in manual:
-            try:
-                grade = gb.find_grade(gid, notebook, assignment, student)
-            except MissingEntry:
-                continue
-            if grade.manual_score is not None:
-                read += 1
-                points += float(grade.manual_score)
-    return CoachReading(len(manual), read, points, sum(p for _, _, p in manual))
+    return manual
 
 
 #: The table's column headings and its status words (data keeps the English words).

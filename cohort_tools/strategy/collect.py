@@ -11,6 +11,7 @@ submission failed to execute, which :func:`collect_team_answers` reports as a pr
 from __future__ import annotations
 
 import copy
+import functools
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from cohort_tools.core.errors import Problem
 from cohort_tools.core.i18n import _, current_language
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
 from cohort_tools.course.layout import Course, course_for_city
-from cohort_tools.course.report import CoachReading, coach_reading
+from cohort_tools.course.report import CoachReading, coach_readings
 from cohort_tools.model.programme import Programme, Session, in_language
 from cohort_tools.notebooks.reading import read_written
 from cohort_tools.render.page import strip_ansi
@@ -143,6 +144,7 @@ def collect_team_answers(
     found: dict[str, Submission] = {}
     problems: list[Problem] = []
     root = course.folder("autograded")
+    coached: list[tuple[Submission, str]] = []  # the team's submissions and their assignments
     for session in _workshop_sessions(programme):
         if session.id in leave_out:
             continue
@@ -168,7 +170,7 @@ def collect_team_answers(
         if not candidates:
             continue
         best = max(candidates, key=lambda c: c[0])[1]
-        best.coach = _coach_once(course, best.learner, aid)
+        coached.append((best, aid))
         found[session.id] = best
         if best.crashes or best.answers is None:
             why = "; ".join(best.crashes) or _(
@@ -191,6 +193,9 @@ def collect_team_answers(
                     ),
                 )
             )
+    readings = _coaches_once(course, [(sub.learner, aid) for sub, aid in coached])
+    for sub, aid in coached:
+        sub.coach = readings[(sub.learner, aid)]
     return TeamAnswers(city, found, course_dir), problems
 
 
@@ -199,18 +204,37 @@ def _results(path: Path) -> tuple[dict[str, Checkpoint], list[str]]:
     return checkpoints, crashes
 
 
-def _coach_once(course: Course, learner: str, aid: str) -> CoachReading | None:
-    """:func:`coach_reading` (about 15 ms: it opens the gradebook), or what it gave before for
-    the same gradebook and source notebooks, unchanged (SQLite writes in place here: no WAL)."""
-    files = [course.gradebook, *sorted(course.source(aid).glob("*.ipynb"))]
-    identity = tuple(
+def _coaches_once(
+    course: Course, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], CoachReading | None]:
+    """:func:`coach_readings` of each ``(learner, assignment)``, or what it gave before for the
+    same gradebook and source notebooks, unchanged (SQLite writes in place here: no WAL). Those
+    not read before are read together, the gradebook opened once."""
+    gradebook = _identity([course.gradebook])
+    keys = {
+        pair: ("coach", *pair, gradebook, _identity(sorted(course.source(pair[1]).glob("*.ipynb"))))
+        for pair in wanted
+    }
+    known: dict[tuple[str, str], CoachReading | None] = {
+        pair: _READ[key] for pair, key in keys.items() if key in _READ
+    }
+    missing = [pair for pair in keys if pair not in known]
+    read = coach_readings(course, missing) if missing else {}
+    for pair, reading in read.items():
+        _kept(keys[pair], functools.partial(_same, reading))  # frozen: shared, not copied
+    return {**known, **read}
+
+
+def _same(value: T) -> T:
+    return value
+
+
+def _identity(files: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    return tuple(
         (str(p), st.st_ino, st.st_size, st.st_mtime_ns)
         for p in files
         if (st := _stat_or_none(p)) is not None
     )
-    key = ("coach", learner, aid, identity)
-    # A CoachReading is frozen: shared, not copied.
-    return _kept(key, lambda: coach_reading(course, learner, aid))
 
 
 def _stat_or_none(path: Path) -> os.stat_result | None:
