@@ -499,7 +499,6 @@ def table_file(city: str | Path, table: str, *, cohort: Path | None = None) -> P
     """The validated, normalised Parquet of one table (validated and written first if it is not
     cached yet). Its name holds the hash of everything the table is made of, so it can key what a
     caller works out from the table."""
-    _check_table_name(table)
     folder = _usable_folder(resolve_city_dir(city, cohort))[0]
     return cached_table_path(folder, table)
 
