@@ -11,7 +11,6 @@ submission failed to execute, which :func:`collect_team_answers` reports as a pr
 from __future__ import annotations
 
 import copy
-import functools
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -51,11 +50,16 @@ def _read_once(kind: str, path: Path, read: Callable[[Path], T]) -> T:
 def _kept(key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """What ``make()`` gave for ``key`` before, else ``make()`` (kept for next time)."""
     if key not in _READ:
-        if len(_READ) >= _READ_MAX:
-            _READ.clear()
-        _READ[key] = make()
+        _keep(key, make())
     kept: T = _READ[key]
     return kept
+
+
+def _keep(key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` for ``key`` (all is forgotten once :data:`_READ_MAX` values are kept)."""
+    if len(_READ) >= _READ_MAX:
+        _READ.clear()
+    _READ[key] = value
 
 
 @dataclass
@@ -221,12 +225,8 @@ def _coaches_once(
     missing = [pair for pair in keys if pair not in known]
     read = coach_readings(course, missing) if missing else {}
     for pair, reading in read.items():
-        _kept(keys[pair], functools.partial(_same, reading))  # frozen: shared, not copied
+        _keep(keys[pair], reading)  # a CoachReading is frozen: shared, not copied
     return {**known, **read}
-
-
-def _same(value: T) -> T:
-    return value
 
 
 def _identity(files: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
