@@ -88,6 +88,8 @@ _DATE = r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 _TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _NAIVE = f"{_DATE}({_TIME})?"
 _OFFSET = f"{_DATE}{_TIME}(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])"
+#: The longest "missing" spelling, in bytes.
+_LONGEST_NULL = max(len(t.encode()) for t in NULL_TOKENS)
 _SQL_TYPES = {
     "str": "VARCHAR",
     "int": "BIGINT",
@@ -122,12 +124,15 @@ def _strip(column: str) -> str:
     """Python's str.strip() of a column, trimming only values that may need it (much faster).
 
     Every character Python strips is either at most a space or beyond ASCII (see _WHITESPACE), so a
-    value whose first and last characters are printable ASCII ('!' to '~') is left as it is; the
-    test reads two characters, not the whole value.
+    value whose first and last characters are printable ASCII ('!' to '~') is left as it is. The
+    first character is tested by comparing the whole value (byte order: a value is at least '!'
+    and below DEL exactly when its first byte is), which reads no character out; the last by its
+    code point. Together they cost half of reading both characters out.
     """
-    first, last = f"{column}[1]", f"{column}[-1]"
+    last = f"ord({column}[-1])"
     return (
-        f"CASE WHEN {first} <= ' ' OR {first} > '~' OR {last} <= ' ' OR {last} > '~' "
+        f"CASE WHEN {column} < '!' OR {column} >= {_lit(chr(0x7F))} "
+        f"OR NOT ({last} BETWEEN 33 AND 126) "
         f"THEN trim({column}, {_lit(_WHITESPACE)}) ELSE {column} END"
     )
 
@@ -359,7 +364,7 @@ def _sql(plan: _Plan, *, consistency: bool) -> _Sql:
         raw.append(f"{expr} AS __t{i}")
     # the steps of normalise.py, one layer each: k their value stripped, a value maps, b that
     # stripped, s allowed values in any case (else b, blank -> NULL), x "missing" spellings -> NULL,
-    # d the text as a number, v our value
+    # d the text as a number (a date's as a timestamp), v our value
     layers: dict[str, list[str]] = {k: [] for k in "kabsxdv"}
     flags: list[str] = []
     for j, column in enumerate(plan.columns):
@@ -402,12 +407,21 @@ def _sql(plan: _Plan, *, consistency: bool) -> _Sql:
                 layers["d"].append(f"NULL AS {d}")
                 layers["v"].append(f"{value} AS {v}")
                 continue
-            nulls = f"{_ascii(s)} AND {_in(f'lower({s})', sorted(NULL_TOKENS))}"
+            # the length test first: a longer value (most of them) skips lower() and the list
+            nulls = (
+                f"strlen({s}) <= {_LONGEST_NULL} AND {_ascii(s)} "
+                f"AND {_in(f'lower({s})', sorted(NULL_TOKENS))}"
+            )
             layers["x"].append(f"CASE WHEN {nulls} THEN NULL ELSE {s} END AS {x}")
             number = (
                 f"CASE WHEN regexp_full_match({x}, '{_NUMBER}') THEN TRY_CAST({x} AS DOUBLE) END"
             )
-            layers["d"].append(f"{number if column.kind in ('int', 'float') else 'NULL'} AS {d}")
+            if column.kind in ("int", "float"):
+                layers["d"].append(f"{number} AS {d}")
+            elif column.kind in ("date", "datetime"):
+                layers["d"].append(f"TRY_CAST({x} AS TIMESTAMP) AS {d}")
+            else:
+                layers["d"].append(f"NULL AS {d}")
             layers["v"].append(f"{_parse(column.kind, x, d, tz)} AS {v}")
             flags.append(f"{x} IS NOT NULL AND {v} IS NULL")
         else:
@@ -485,7 +499,7 @@ def _sql(plan: _Plan, *, consistency: bool) -> _Sql:
 
 
 def _parse(kind: str, x: str, d: str, tz: str) -> str:
-    """normalise._parse_types for text (``d``: the text as a number, if it is one)."""
+    """normalise._parse_types for text (``d``: the text as a number, or for a date as a timestamp)."""
     if kind == "float":
         return d
     if kind == "int":
@@ -504,8 +518,12 @@ def _parse(kind: str, x: str, d: str, tz: str) -> str:
             f"WHEN {_in(lower, sorted(t for t in TRUE_TOKENS if t.isascii()))} THEN true "
             f"WHEN {_in(lower, sorted(FALSE_TOKENS))} THEN false END"
         )
+    # d is the text cast to a timestamp. A text that is exactly how DuckDB writes that timestamp,
+    # with a four-digit year from 1000, is one of the plain forms (_NAIVE): this round trip costs
+    # half the pattern, which then reads only the other texts
     value = (
-        f"CASE WHEN regexp_full_match({x}, '{_NAIVE}') THEN TRY_CAST({x} AS TIMESTAMP) "
+        f"CASE WHEN {x} >= '1' AND {x} LIKE '____-%' AND CAST({d} AS VARCHAR) = {x} THEN {d} "
+        f"WHEN regexp_full_match({x}, '{_NAIVE}') THEN {d} "
         f"WHEN regexp_full_match({x}, '{_OFFSET}') "
         f"THEN timezone({tz}, TRY_CAST({x} AS TIMESTAMPTZ)) END"
     )

@@ -377,10 +377,64 @@ def test_spanish_true_and_false_load_the_same_on_both_paths(
 def test_the_sql_strip_trims_every_space_python_strips_and_nothing_else() -> None:
     import duckdb
 
-    samples = ["plain", "", "é", "\x7f", "a\u0301", "ab"]
+    samples = [
+        "plain",
+        "",
+        "é",
+        "\x7f",
+        "a\u0301",
+        "ab",
+        "!x~",
+        "~x!",
+        "x\x7f",
+        "\x7fx",
+        "\x00x",
+        "x\x00",
+    ]
     for space in bulk._WHITESPACE:
         samples += [f"{space}x", f"x{space}", f"{space}\u0301x", f"x{space}{space}", space]
     con = duckdb.connect()
     con.register("samples", pa.table({"v": pa.array(samples, pa.string())}))
     rows = con.sql(f"SELECT v, {bulk._strip('v')} AS s FROM samples").fetchall()
     assert [s for _, s in rows] == [v.strip() for v, _ in rows]
+
+
+def test_the_sql_date_reading_accepts_exactly_the_plain_forms_the_pattern_accepts() -> None:
+    """The round trip that skips the pattern for most dates gives what the pattern alone gives."""
+    import duckdb
+
+    samples = [
+        "2025-01-01 10:00:00",
+        "2025-01-01 10:00:00.5",
+        "2025-01-01 10:00:00.123456",
+        "2025-01-01 10:00:00.1234567",
+        "2025-01-01 10:00",
+        "2025-01-01",
+        "2025-01-01T10:00:00",
+        "2025-01-01 10:00:00+02:00",
+        "2025-01-01 10:00:00Z",
+        "0999-01-01 10:00:00",
+        "1000-01-01 00:00:00",
+        "10000-01-01 10:00:00",
+        "2025-02-30 00:00:00",
+        "2025-01-01 24:00:00",
+        "2025-1-01 10:00:00",
+        "2025-01-01 10:00:00 ",
+        "+2025-01-01 10:00:00",
+        "2025-01-01 10:00:00 (BC)",
+        "-2025-01-01 10:00:00",
+        "9999-12-31 23:59:59.999999",
+    ]
+    con = duckdb.connect()
+    con.register("samples", pa.table({"x": pa.array(samples, pa.string())}))
+    ours = bulk._parse("datetime", "x", "d", "'UTC'")
+    pattern_only = (
+        f"CASE WHEN regexp_full_match(x, '{bulk._NAIVE}') THEN TRY_CAST(x AS TIMESTAMP) "
+        f"WHEN regexp_full_match(x, '{bulk._OFFSET}') "
+        "THEN timezone('UTC', TRY_CAST(x AS TIMESTAMPTZ)) END"
+    )
+    rows = con.sql(
+        f"SELECT x, {ours} AS ours, {pattern_only} AS expected "
+        "FROM (SELECT x, TRY_CAST(x AS TIMESTAMP) AS d FROM samples)"
+    ).fetchall()
+    assert [(x, ours) for x, ours, _ in rows] == [(x, expected) for x, _, expected in rows]
