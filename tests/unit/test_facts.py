@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cohort_tools.book import pages as book_pages
+from cohort_tools.book import pages as book_plan
 from cohort_tools.core import paths
 from cohort_tools.kit.pages import ref_label
 from cohort_tools.lessons import skills
@@ -60,7 +60,7 @@ def library_modules() -> list[Path]:
 @cache
 def generated_pages() -> dict[str, str]:
     """Every page the book generates (relative path -> text), from this checkout."""
-    plan = book_pages.plan_book(load_programme(), ROOT)
+    plan = book_plan.plan_book(load_programme(), ROOT)
     return {k: v for k, v in plan.pages.items() if k.endswith(".md")}
 
 
@@ -382,16 +382,16 @@ def _resolves_to_references(target: str, docname: str) -> bool:
         if target.startswith("/")
         else posixpath.normpath(posixpath.join(posixpath.dirname(docname), target))
     )
-    return resolved == book_pages.REFERENCES_DOC
+    return resolved == book_plan.REFERENCES_DOC
 
 
 def _docnames(programme: Programme) -> dict[Path, str]:
-    found, _ = book_pages.find_notebooks(programme, ROOT)
+    found, _ = book_plan.find_notebooks(programme, ROOT)
     return {p.source.resolve(): p.docname for p in found}
 
 
 def test_the_book_generates_a_references_page_with_every_reference() -> None:
-    text = generated_pages()[f"{book_pages.REFERENCES_DOC}.md"]
+    text = generated_pages()[f"{book_plan.REFERENCES_DOC}.md"]
     for ref in default_references().references:
         assert f"({ref_label(ref.id)})=" in text and ref.title in text, ref.id
         if ref.link:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cohort_tools.book import pages as book_pages
+from cohort_tools.book import pages as book_plan
 from cohort_tools.core import paths
 from cohort_tools.model.programme import load_programme
 from cohort_tools.policy.language import (
@@ -105,7 +105,7 @@ def test_a_bad_style_file_names_the_field(tmp_path: Path) -> None:
 
 
 def _generated_pages_of_this_round() -> dict[str, str]:
-    plan = book_pages.plan_book(load_programme(), ROOT)
+    plan = book_plan.plan_book(load_programme(), ROOT)
     own = ("references.md", "kit/")
     return {k: v for k, v in plan.pages.items() if k.startswith(own)}
 
