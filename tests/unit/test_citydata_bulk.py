@@ -374,6 +374,10 @@ def test_spanish_true_and_false_load_the_same_on_both_paths(
     assert "data_inventory" in large
 
 
+def test_the_written_out_spaces_are_every_character_python_strips() -> None:
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == bulk._WHITESPACE
+
+
 def test_the_sql_strip_trims_every_space_python_strips_and_nothing_else() -> None:
     import duckdb
 
