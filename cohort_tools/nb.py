@@ -75,7 +75,7 @@ from cohort_tools.policy.standards import load_spd15, map_two_question
 from cohort_tools.policy.standards.spd15_data import MINIMUM_CATEGORIES
 from cohort_tools.render import tables as _tables
 from cohort_tools.render.charts import enable_offline_charts
-from cohort_tools.render.tables import show_tables_in_language
+from cohort_tools.render.tables import option_name, show_tables_in_language
 
 if TYPE_CHECKING:
     import duckdb
@@ -112,6 +112,7 @@ __all__ = [
     "money",
     "number",
     "open_city",
+    "option_name",
     "quality",
     "readability",
     "say",

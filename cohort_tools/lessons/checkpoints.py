@@ -23,6 +23,7 @@ from typing import Any
 
 from cohort_tools.core.i18n import N_, _, gettext
 from cohort_tools.lessons.wording import canonical
+from cohort_tools.render.tables import option_name
 
 
 class CheckpointFailed(AssertionError):
@@ -106,7 +107,7 @@ class Checkpoint:
         )
 
     def one_of(self, value: Any, allowed: Collection[Any], *, name: str, hint: str = "") -> bool:
-        shown = ", ".join(repr(a) for a in allowed)
+        shown = ", ".join(repr(option_name(a)) for a in allowed)  # as a form names them
         return self.require(
             value in allowed,
             _("'{name}' is {value}; it must be one of {shown}.").format(
@@ -128,7 +129,7 @@ class Checkpoint:
         weeks", "biweekly" and "fortnightly" all say "every two weeks"; case, spacing and
         punctuation do not matter). Returns the allowed value the answer says, or None."""
         found = canonical(value, allowed, extra)
-        shown = ", ".join(repr(a) for a in allowed)
+        shown = ", ".join(repr(option_name(a)) for a in allowed)  # as a form names them
         self.require(
             found is not None,
             _("'{name}' is {value}; it must say one of {shown} (in any wording).").format(

@@ -48,6 +48,7 @@ from cohort_tools.core import i18n
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import _
 from cohort_tools.lessons.translated import N_
+from cohort_tools.render.tables import option_name
 
 FORM_SUFFIX = ".form.json"
 FORMAT_VERSION = 1
@@ -93,9 +94,10 @@ _STYLE = {"description_width": "initial"}
 
 def _options(options: Mapping[Any, Any] | Sequence[Any]) -> list[tuple[str, Any]]:
     """(name shown, value kept) pairs: a mapping is value -> name; a sequence of pairs is
-    (name, value); a plain sequence shows each value as the reader's language names it, as a
-    table does (``"data analyst"`` is "analista de datos" in Spanish, through the catalog; a word
-    the catalog does not know, a number or any English reader sees the value as it is)."""
+    (name, value); a plain sequence shows each value as the reader's language names it
+    (:func:`~cohort_tools.render.tables.option_name`: ``"data analyst"`` is "analista de datos" in
+    Spanish, through the catalog; ``"community_group"`` is "community group"; a number or a word
+    the catalog does not know is shown as it is)."""
     if isinstance(options, Mapping):
         return [(str(name), value) for value, name in options.items()]
     out: list[tuple[str, Any]] = []
@@ -103,7 +105,7 @@ def _options(options: Mapping[Any, Any] | Sequence[Any]) -> list[tuple[str, Any]
         if isinstance(item, tuple) and len(item) == 2:
             out.append((str(item[0]), item[1]))
         else:
-            out.append((_(item) if isinstance(item, str) and item.strip() else str(item), item))
+            out.append((option_name(item), item))
     return out
 
 

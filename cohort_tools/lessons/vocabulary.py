@@ -47,6 +47,10 @@ TRAINING_FORMATS = (
     N_("data academy"),
 )
 
+#: The fields a demographic data standard collects (citydata.schemas.DEMOGRAPHIC_FIELDS) that no
+#: list above names, as Module 3 workshop C's form lists them.
+DEMOGRAPHIC_FIELDS = (N_("race_ethnicity"), N_("gender"), N_("language"), N_("income"))
+
 #: Kinds of stakeholder, and the stakeholder map's and engagement plan's columns.
 STAKEHOLDERS = (
     N_("council"),
@@ -117,6 +121,8 @@ DATA_COLUMNS = (
     N_("owner_department_id"),
     N_("department_id"),
     N_("contains_personal_data"),
+    N_("documented"),
+    N_("moved"),
     N_("published"),
     N_("verdict"),
     N_("reason"),
@@ -172,6 +178,7 @@ __all__ = [
     "COLUMNS",
     "DATA_COLUMNS",
     "DATA_ROLES",
+    "DEMOGRAPHIC_FIELDS",
     "FREQUENCIES",
     "FREQUENCIES_MORE",
     "PRACTICE_AREAS",

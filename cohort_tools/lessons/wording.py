@@ -319,6 +319,7 @@ WORDINGS_ES: dict[str, tuple[str, ...]] = {
         "ano por medio",
     ),
     "ad_hoc": (
+        "cuando se necesita",  # as the form shows it
         "segun se necesite",
         "segun sea necesario",
         "cuando se necesite",

@@ -47,6 +47,7 @@ LABELS: dict[str, str] = {
     "median_days": N_("median days to close"),
     "owner_department_id": N_("owning department code"),
     "practice_area": N_("practice area"),
+    "programme": N_("program"),
     "role_family": N_("role family"),
     "service_name": N_("service"),
     "update_frequency": N_("update frequency"),
@@ -81,6 +82,9 @@ LABELS: dict[str, str] = {
     "preferred_language_only": N_("preferred language only"),
     "race_ethnicity": N_("race and ethnicity"),
     "race_format": N_("race format"),
+    # options of the workshops' forms (kinds of stakeholder, how often a dataset is published)
+    "community_group": N_("community group"),
+    "ad_hoc": N_("ad hoc"),
     "washington_group_short_set": N_("Washington Group short set"),
     "with_disability": N_("with a disability"),
     "without_disability": N_("without a disability"),
@@ -100,6 +104,19 @@ def shown_heading(value: Any) -> Any:
     said = shown_word(value)
     if said == value and isinstance(value, str) and value in LABELS:
         return gettext(LABELS[value])
+    return said
+
+
+def option_name(value: Any) -> str:
+    """A value offered as a choice (a form's option, a checkpoint's list of what it accepts) as the
+    reader sees it: as a heading shows it (:func:`shown_heading`: ``race_ethnicity`` is "race and
+    ethnicity"), and any other lower-case code with its underscores as spaces ("data lead"). An id
+    (``PW_2``, ``AN-1``), a number or a word stays as it is. The value kept is still the code."""
+    if not isinstance(value, str) or not value.strip():
+        return str(value)
+    said = str(shown_heading(value))
+    if said == value and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", value):
+        return value.replace("_", " ")
     return said
 
 

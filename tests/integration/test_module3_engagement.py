@@ -61,7 +61,7 @@ COMMON_WRONG_STAKEHOLDERS = [
         {
             "check-departments-to-map": "own no personal or unpublished dataset",
             "check-quiet-neighbourhoods": "among the busiest, not the quietest",
-            "check-stakeholder-map": "no one of the kind council, community_group",
+            "check-stakeholder-map": "no one of the kind council, community group",
             "check-engagement-plan": "months run from 1 to 36",
         },
     ),

@@ -302,3 +302,25 @@ def test_a_plain_list_of_codes_shows_the_readers_words_and_keeps_the_english_val
     ]
     assert forms._options(roles.options) == [(r, r) for r in ["data analyst", "data trainer", "PW"]]
     assert forms._options([1, 2]) == [("1", 1), ("2", 2)]
+
+
+def test_a_code_with_underscores_is_shown_in_words_and_kept_as_the_code() -> None:
+    kinds = nb.ask.choice(
+        "Kind",
+        ["council", "community_group", "race_ethnicity", "data_lead", "PW_2", "data analyst"],
+    )
+    assert forms._options(kinds.options) == [
+        ("council", "council"),
+        ("community group", "community_group"),
+        ("race and ethnicity", "race_ethnicity"),  # as a table heading names it
+        ("data lead", "data_lead"),  # a code nothing names: its underscores as spaces
+        ("PW_2", "PW_2"),  # not a lower-case code: an id is shown as it is
+        ("data analyst", "data analyst"),
+    ]
+    with speaking("es"):  # the catalog's words come first
+        assert forms._options(["community_group", "ad_hoc", "race_ethnicity", "gender"]) == [
+            ("organización comunitaria", "community_group"),
+            ("cuando se necesita", "ad_hoc"),
+            ("pertenencia étnica", "race_ethnicity"),
+            ("género", "gender"),
+        ]

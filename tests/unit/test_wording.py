@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from cohort_tools.core.i18n import speaking
 from cohort_tools.lessons.checkpoints import Checkpoint, CheckpointFailed
 from cohort_tools.lessons.wording import GROUPS, WORDINGS_ES, canonical, normalise, preferred, same
 
@@ -89,6 +90,18 @@ def test_the_checkpoint_accepts_a_wording_and_names_the_options_when_none_fits()
     with pytest.raises(CheckpointFailed) as failed, Checkpoint("cadence") as cp:
         cp.says_one_of("annually", STAT_CADENCES, name="cadence")
     assert "'cadence' is the text 'annually'; it must say one of 'weekly'" in str(failed.value)
+
+
+def test_the_checkpoint_names_the_options_as_the_form_does_not_as_codes() -> None:
+    kinds = ["department", "community_group"]
+    with pytest.raises(CheckpointFailed) as failed, Checkpoint("kind") as cp:
+        cp.says_one_of("mayor", kinds, name="kind")
+    assert "one of 'department', 'community group'" in str(failed.value)
+    with speaking("es"), pytest.raises(CheckpointFailed) as failed, Checkpoint("kind") as cp:
+        cp.says_one_of("alcalde", kinds, name="kind")
+    assert "'dependencia', 'organización comunitaria'" in str(failed.value)
+    with Checkpoint("kind") as cp:  # and what it names is accepted
+        assert cp.says_one_of("community group", kinds, name="kind") == "community_group"
 
 
 # -- Spanish wordings ---------------------------------------------------------------------------
