@@ -321,8 +321,9 @@ def nbgrader_resources(
 #: HTML, each with its replacement: markup whose ``{}`` are filled with the catalog messages in order.
 #: The markup around a word is kept so only the template's text is replaced, never a learner's answer.
 _FEEDBACK_WORDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (">Test cell</a>", ">{}</a>", (N_("Test cell"),)),
-    (">Coding free-response</a>", ">{}</a>", (N_("Coding free-response"),)),
+    # in English too: a team reads "checkpoint" in the notebook and writes its reflection in words
+    (">Test cell</a>", ">{}</a>", (N_("Checkpoint"),)),
+    (">Coding free-response</a>", ">{}</a>", (N_("Written answer"),)),
     (">Written response</a>", ">{}</a>", (N_("Written response"),)),
     (">Task</a>", ">{}</a>", (N_("Task"),)),
     (">Comment</a>", ">{}</a>", (N_("Comment"),)),

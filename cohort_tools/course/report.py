@@ -53,6 +53,20 @@ def _hide_hidden_tests(nb: Any) -> Any:
     return nb
 
 
+def _only_what_the_team_wrote_and_the_checks(nb: Any) -> Any:
+    """Hide the code of every cell that is neither the team's answer nor a checkpoint (set-up,
+    tables, charts, the notebook's parameters), keeping what it showed: a feedback page is read by
+    people who mostly do not code, and the notebook's own machinery is not theirs to review. The
+    answers and the checkpoints keep their code and their scores (nbgrader's headings link to
+    them). nbconvert leaves out the source of a cell whose metadata says ``transient.remove_source``, as its
+    own TagRemovePreprocessor does."""
+    for cell in nb.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and not (grading.get("solution") or grading.get("grade")):
+            cell.metadata["transient"] = {"remove_source": True}
+    return nb
+
+
 def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
     """Write each graded submission's HTML feedback page (course/feedback/<learner>/<assignment>/).
 
@@ -140,7 +154,7 @@ def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:
         )
         # GetGrades reads the scores first (it needs the original cells), then hidden tests go.
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
-        nb = _hide_hidden_tests(nb)
+        nb = _only_what_the_team_wrote_and_the_checks(_hide_hidden_tests(nb))
         html, _ = plain.from_notebook_node(nb, resources=resources)
         html = feedback_in_language(
             html,

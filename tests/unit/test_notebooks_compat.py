@@ -72,6 +72,14 @@ def test_a_feedback_page_is_written_in_the_notebooks_language_and_needs_no_netwo
         assert english not in outside_answer, english
 
 
+def test_an_english_feedback_page_says_checkpoint_and_written_answer_not_nbgraders_terms() -> None:
+    page = compat.feedback_in_language(FEEDBACK_PAGE, "en")
+    assert ">Checkpoint</a> (Score: 1.0" in page and ">Written answer</a> (Score: 0.0" in page
+    outside_answer = page.replace('"Score: our Test cell and Comments: were fine"', "")
+    for nbgrader_term in ("Test cell", "Coding free-response", "Student's answer", "Grade cell"):
+        assert nbgrader_term not in outside_answer, nbgrader_term
+
+
 def test_nbgrader_feedback_template_still_has_the_words_compat_replaces() -> None:
     from pathlib import Path
 

@@ -1,0 +1,31 @@
+"""A feedback page shows the team's answers, the checkpoints and what the notebook showed, not the
+notebook's own set-up code."""
+
+from __future__ import annotations
+
+import nbformat
+
+from cohort_tools.core.compat import html_exporter
+from cohort_tools.course.report import _only_what_the_team_wrote_and_the_checks
+
+
+def _cell(source: str, **nbgrader: object) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)  # type: ignore[no-untyped-call]
+    if nbgrader:
+        cell.metadata["nbgrader"] = {"grade_id": "x", **nbgrader}
+    cell.outputs = [nbformat.v4.new_output("stream", text=f"shown by {source[:5]}")]  # type: ignore[no-untyped-call]
+    return cell
+
+
+def test_set_up_code_is_hidden_and_answers_checkpoints_and_every_output_stay() -> None:
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [
+        _cell("setup_city = start()"),
+        _cell("answer_value = 3", solution=True, grade=False),
+        _cell("check_answer(answer_value)", grade=True, solution=False, points=1),
+    ]
+    page, _ = html_exporter().from_notebook_node(_only_what_the_team_wrote_and_the_checks(nb))
+    assert "setup_city" not in page
+    assert "answer_value" in page and "check_answer" in page
+    for shown in ("shown by setup", "shown by answe", "shown by check"):
+        assert shown in page, shown
