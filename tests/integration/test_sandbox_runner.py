@@ -51,6 +51,8 @@ RIVERTON_ONLY = city_only_cohort(
 OTHER_CITY = paths.DEMO_DIR / "cities" / "cedar-bend"
 #: Attacks get short time limits; the honest job keeps the default (a busy machine is not a failure).
 ATTACK = SandboxLimits(timeout=10, grace=2)
+#: Cells that never end reach any time limit: a short one tests the same and waits less.
+NEVER_ENDS = SandboxLimits(timeout=4, grace=2)
 
 
 def is_checkpoint(cell: nbformat.NotebookNode) -> bool:
@@ -588,7 +590,7 @@ def test_an_endless_loop_times_out_and_the_next_cell_runs(
     pool: SandboxPool, honest: tuple[nbformat.NotebookNode, list[str]], alone: SandboxOutcome
 ) -> None:
     attacker = notebook("while True:\n    pass", "after = 'still running'")
-    attack, good = with_honest(pool, honest, attacker, ["after"])
+    attack, good = with_honest(pool, honest, attacker, ["after"], NEVER_ENDS)
     same_as_alone(good, alone)
     assert attack.status == "completed"
     assert attack.cell(0).status == "timeout"
@@ -610,7 +612,7 @@ def test_a_loop_that_ignores_the_interrupt_is_killed(
         """,
         "after = 'never'",
     )
-    attack, good = with_honest(pool, honest, attacker, ["first", "after"])
+    attack, good = with_honest(pool, honest, attacker, ["first", "after"], NEVER_ENDS)
     same_as_alone(good, alone)
     assert attack.status == "died"
     assert statuses(attack) == ["ok", "died", "not_run"]
