@@ -58,8 +58,8 @@ def _only_what_the_team_wrote_and_the_checks(nb: Any) -> Any:
     tables, charts, the notebook's parameters), keeping what it showed: a feedback page is read by
     people who mostly do not code, and the notebook's own machinery is not theirs to review. The
     answers and the checkpoints keep their code and their scores (nbgrader's headings link to
-    them). nbconvert leaves out the source of a cell whose metadata says ``transient.remove_source``, as its
-    own TagRemovePreprocessor does."""
+    them). nbconvert leaves out the source of a cell whose metadata says
+    ``transient.remove_source``, as its own TagRemovePreprocessor does."""
     for cell in nb.cells:
         grading = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and not (grading.get("solution") or grading.get("grade")):

@@ -107,7 +107,7 @@ class Checkpoint:
         )
 
     def one_of(self, value: Any, allowed: Collection[Any], *, name: str, hint: str = "") -> bool:
-        shown = ", ".join(repr(option_name(a)) for a in allowed)  # as a form names them
+        shown = ", ".join(repr(a) for a in allowed)  # exactly these values: shown as they are
         return self.require(
             value in allowed,
             _("'{name}' is {value}; it must be one of {shown}.").format(

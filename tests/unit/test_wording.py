@@ -104,6 +104,13 @@ def test_the_checkpoint_names_the_options_as_the_form_does_not_as_codes() -> Non
         assert cp.says_one_of("community group", kinds, name="kind") == "community_group"
 
 
+def test_a_checkpoint_that_wants_an_exact_value_shows_the_values_as_they_are() -> None:
+    # one_of compares exactly: a coder must type the code, so the code (and a number) is shown
+    with pytest.raises(CheckpointFailed) as failed, Checkpoint("year") as cp:
+        cp.one_of("soon", ["community_group", 1], name="year")
+    assert "one of 'community_group', 1." in str(failed.value)
+
+
 # -- Spanish wordings ---------------------------------------------------------------------------
 
 
