@@ -115,7 +115,7 @@ def option_name(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return str(value)
     said = str(shown_heading(value))
-    if said == value and re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", value):
+    if said == value and re.fullmatch(_WORDS_CODE, value):
         return value.replace("_", " ")
     return said
 
@@ -216,6 +216,8 @@ def show_tables_in_language() -> None:
 
 #: A code, not a word: letters and digits joined by "_" or "-" ("AN-1", "DS014", "data_used").
 _CODE = r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+|[A-Z]{2,}[0-9]+"
+#: A code made of lower-case words joined by underscores (``community_group``): read as its words.
+_WORDS_CODE = r"[a-z0-9]+(?:_[a-z0-9]+)+"
 _CODE_CELL = re.compile(rf"<(th|td)>({_CODE})</\1>")
 
 

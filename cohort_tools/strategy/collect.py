@@ -230,6 +230,8 @@ def _coaches_once(
 
 
 def _identity(files: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    """Each file that exists, as the same file (path, inode) with the same content (size,
+    modification time): a file written again has another identity."""
     return tuple(
         (str(p), st.st_ino, st.st_size, st.st_mtime_ns)
         for p in files
