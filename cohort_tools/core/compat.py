@@ -31,6 +31,12 @@ nbgrader                  0.9        :func:`feedback_in_language`: the words of 
                                      page works offline).
 nbgrader                  0.9        :func:`one_transaction`: nbgrader commits after every write
                                      (``gb.db.commit()``); commits become flushes for the duration.
+nbgrader                  0.9        :func:`cells_saved_in_one_transaction`: ``generate_assignment``'s
+                                     ``SaveCells`` opens ``Gradebook(db_url)`` itself (the name
+                                     imported into ``nbgrader.preprocessors.savecells``) and commits
+                                     after every cell it records, 1,600 commits for the demo's
+                                     release; the name is pointed at a ``Gradebook`` whose writes are
+                                     one transaction per notebook (:func:`one_transaction`).
 nbgrader                  0.9        :func:`schemas_checked_once`: nbgrader checks each cell's grading
                                      metadata with ``jsonschema.validate(meta, schema)``
                                      (``nbgraderformat.common.BaseMetadataValidator.validate_cell``),
@@ -531,6 +537,7 @@ __all__ = [
     "ProvisionerLike",
     "accessibility_pass",
     "attach_provisioner",
+    "cells_saved_in_one_transaction",
     "check_versions",
     "execute_options",
     "html_exporter",
@@ -605,6 +612,45 @@ class _SchemasCheckedOnce:
         error = self._jsonschema.exceptions.best_match(known[1].iter_errors(instance))
         if error is not None:
             raise error
+
+
+def cells_saved_in_one_transaction() -> None:
+    """Make nbgrader's ``SaveCells`` (run by ``generate_assignment``) record a notebook's cells in
+    one transaction, not one commit per cell (see the table above). A failure part-way rolls the
+    notebook's rows back, where nbgrader kept the cells recorded so far. Idempotent."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import savecells
+
+    if isinstance(savecells.Gradebook, type) and issubclass(
+        savecells.Gradebook, _OneTransactionGradebook
+    ):
+        return
+
+    savecells.Gradebook = _one_transaction_gradebook(Gradebook)
+
+
+class _OneTransactionGradebook:
+    """Marks the class :func:`_one_transaction_gradebook` makes."""
+
+
+def _one_transaction_gradebook(gradebook: type[Any]) -> type[Any]:
+    class OneTransactionGradebook(gradebook, _OneTransactionGradebook):  # type: ignore[misc]
+        """nbgrader's ``Gradebook``: writes between ``__enter__`` and ``__exit__`` are one
+        transaction."""
+
+        def __enter__(self) -> Any:
+            entered = super().__enter__()
+            self._cda_transaction = one_transaction(self)
+            self._cda_transaction.__enter__()
+            return entered
+
+        def __exit__(self, *exc: Any) -> None:
+            try:
+                self._cda_transaction.__exit__(*exc)  # commits, or rolls back on an error
+            finally:
+                super().__exit__(*exc)  # closes the session
+
+    return OneTransactionGradebook
 
 
 def schemas_checked_once() -> None:

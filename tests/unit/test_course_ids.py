@@ -42,3 +42,32 @@ def test_a_failed_submission_write_leaves_the_gradebook_unchanged(tmp_path: Path
         raise RuntimeError("crash in the middle")
     with Gradebook(course.db_url) as gb:
         assert [s.id for s in gb.students] == ["keep"]
+
+
+def test_save_cells_records_a_notebook_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """generate_assignment's SaveCells commits once per notebook: a failure part-way leaves no
+    half-recorded notebook, and what it wrote on success is all there."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import savecells
+
+    from cohort_tools.core.compat import cells_saved_in_one_transaction
+    from cohort_tools.course.layout import tools_on_path
+
+    tools_on_path()
+    monkeypatch.setattr(savecells, "Gradebook", Gradebook)
+    cells_saved_in_one_transaction()
+    cells_saved_in_one_transaction()  # idempotent: one wrapper, not two
+    assert savecells.Gradebook.__mro__[1] is Gradebook
+    url = Course(tmp_path).db_url
+    with pytest.raises(RuntimeError), savecells.Gradebook(url) as gb:
+        gb.add_student("first")  # nbgrader commits inside each write; here they only flush
+        gb.add_student("second")
+        raise RuntimeError("crash in the middle")
+    with savecells.Gradebook(url) as gb:
+        assert list(gb.students) == []
+        gb.add_student("first")
+        gb.add_student("second")
+    with Gradebook(url) as gb:
+        assert sorted(s.id for s in gb.students) == ["first", "second"]
