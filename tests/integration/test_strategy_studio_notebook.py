@@ -19,7 +19,10 @@ from typing import Any
 import pytest
 from notebook_runs import (
     assert_hints,
+    cell_text,
     check_wrong_answers,
+    execute,
+    grade_ids,
     run_graded,
     with_answers,
     wrong_answer_cases,
@@ -122,7 +125,7 @@ CASES: list[tuple[dict[str, str], dict[str, str]]] = [
             "answer-resolutions": 'resolutions = [{"point": 2, "decision": "change", "answer": '
             '"budget", "value": 1000000}]'
         },
-        {"check-resolutions": "name the answer as the point shows it"},
+        {"check-resolutions": "name the answer as the points list has it"},
     ),
     (
         {
@@ -369,3 +372,59 @@ def test_points_settled_in_the_form_pass_like_the_same_lines_in_code(
         with_answers({}, STUDIO), "riverton", tmp_path, {"course_dir": str(known_points)}
     )
     assert "Checkpoint passed" in out["check-resolutions"], out["check-resolutions"]
+
+
+@pytest.fixture(scope="module")
+def no_suggestion(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Riverton's coherent answers with one point the draft cannot suggest a change for: an
+    investment without a cost (only the team knows what it costs)."""
+    answers = coherent()
+    answers["m2_workshop_c_governance"]["investment_priorities"][0]["cost_usd"] = None
+    course = write_course(tmp_path_factory.mktemp("no-suggestion") / "course", answers)
+    draft, _ = review(city="riverton", course_dir=course, studio={})
+    assert draft is not None
+    assert [(p.check, p.suggestion, p.keepable) for p in draft.points] == [
+        ("cost-missing", None, False)
+    ]
+    return course
+
+
+def test_a_point_with_no_suggested_change_sends_the_team_to_its_workshop_in_words(
+    no_suggestion: Path, tmp_path: Path
+) -> None:
+    """A team answering in the form cannot type a new value: the point, and the checkpoint when
+    they choose "take the suggested change" anyway, say where to change the answer instead - by
+    the answer's and the workshop's names, never the answer's code."""
+    workshop = "Governance, quality and platforms (Module 2, workshop C)"
+    rows = [{"point": 1, "decision": "change", "why": None}]
+    form = {"version": 1, "notebook": STUDIO.stem, "answers": {"resolutions": rows}}
+    (tmp_path / f"{STUDIO.stem}.form.json").write_text(json.dumps(form), encoding="utf-8")
+    executed = execute(
+        with_answers({}, STUDIO), "riverton", tmp_path, {"course_dir": str(no_suggestion)}
+    )
+    cells = grade_ids(executed)
+    out = {gid: cell_text(cell) for gid, cell in cells.items()}
+    shown = "\n".join(
+        o.get("data", {}).get("text/markdown", "") for o in cells["the-points"].get("outputs", [])
+    )
+    assert "No suggested change" in shown and workshop in shown, shown
+    assert "the investments in platforms and practices" in shown, shown
+    check = out["check-resolutions"]
+    assert "point 1 has no suggested change to take" in check, check
+    assert f"in {workshop} and hand that workshop in again" in check, check
+    for text in (shown, check):
+        assert "investment_priorities" not in text and "suggested[" not in text, text
+
+
+def test_a_point_settled_in_its_workshop_is_named_when_it_has_no_decision_yet(
+    no_suggestion: Path, tmp_path: Path
+) -> None:
+    out = run_graded(
+        with_answers({"answer-resolutions": "resolutions = []"}, STUDIO),
+        "riverton",
+        tmp_path,
+        {"course_dir": str(no_suggestion)},
+    )
+    check = out["check-resolutions"]
+    assert "point(s) 1 have no decision yet" in check, check
+    assert "Point 1 is settled in Governance, quality and platforms" in check, check
