@@ -150,6 +150,18 @@ def _scalar(raw: Any, label: str) -> Any:
     )
 
 
+def _one_of(value: Any, options: Mapping[Any, Any] | Sequence[Any], label: str) -> Any:
+    """``value`` when it is one of the options' values (or None): a saved answer the control
+    cannot show would count without the team seeing it."""
+    if value is None or any(value == v for _, v in _options(options)):
+        return value
+    raise FormValueError(
+        _("'{label}' holds {value}, which is not one of its choices").format(
+            label=label, value=json.dumps(value, ensure_ascii=False)
+        )
+    )
+
+
 @dataclass
 class Choice(Field):
     """One option from a list; the learner sees names, the answer keeps the value (a code)."""
@@ -157,7 +169,7 @@ class Choice(Field):
     options: Mapping[Any, Any] | Sequence[Any] = ()
 
     def parse(self, raw: Any) -> Any:
-        return _scalar(raw, self.label)
+        return _one_of(_scalar(raw, self.label), self.options, self.label)
 
     def build(self, value: Any, changed: Changed) -> Control:
         w = _widgets()
@@ -190,7 +202,7 @@ class Many(Field):
             return None
         if not isinstance(raw, list):
             raise FormValueError(_("'{label}' should be a list").format(label=self.label))
-        return [_scalar(x, self.label) for x in raw]
+        return [_one_of(_scalar(x, self.label), self.options, self.label) for x in raw]
 
     def build(self, value: Any, changed: Changed) -> Control:
         w = _widgets()
@@ -458,6 +470,10 @@ class Record(Field):
 
     parts: Mapping[str, Field] = field(default_factory=dict)
     make: Callable[[dict[str, Any]], Any] | None = None  # builds the answer from the parts
+    #: Values a button copies into the parts still blank ("Start from last time's ratings"); the
+    #: form starts empty all the same, so an answer is always one the team gave.
+    start: Mapping[str, Any] | None = None
+    start_button: str = ""
 
     def blank(self) -> Any:
         return None if self.make else {k: f.blank() for k, f in self.parts.items()}
@@ -478,11 +494,23 @@ class Record(Field):
         w = _widgets()
         value = value if isinstance(value, dict) else {}
         built = {k: f.build(value.get(k), changed) for k, f in self.parts.items()}
-        title = [w.HTML(f"<b>{html.escape(self.label)}</b>")] if self.label else []
-        return Control(
-            w.VBox(title + [c.widget for c in built.values()]),
-            lambda: {k: c.get() for k, c in built.items()},
-        )
+        head = [w.HTML(f"<b>{html.escape(self.label)}</b>")] if self.label else []
+        box = w.VBox()
+        start = {k: v for k, v in (self.start or {}).items() if k in self.parts}
+        if start and self.start_button:
+            press = w.Button(description=self.start_button, tooltip=self.start_button)
+
+            def fill(_event: Any) -> None:
+                now = {k: c.get() for k, c in built.items()}
+                filled = {k: start.get(k) if is_blank(v) else v for k, v in now.items()}
+                built.update({k: f.build(filled.get(k), changed) for k, f in self.parts.items()})
+                box.children = [*head, press, *(c.widget for c in built.values())]
+                changed()
+
+            press.on_click(fill)
+            head = [*head, press]
+        box.children = [*head, *(c.widget for c in built.values())]
+        return Control(box, lambda: {k: c.get() for k, c in built.items()})
 
     def paper(self) -> str:
         parts = "".join(f.paper() for f in self.parts.values())
@@ -635,6 +663,26 @@ class Table(Field):
 def paper_mode() -> bool:
     """True when forms are drawn as printable blanks (``CDA_FORMS=paper``)."""
     return os.environ.get(PAPER_ENV, "") == "paper"
+
+
+def _check_mode() -> bool:
+    """True when every answer the cell's code gives must be one its form could hold
+    (``CDA_FORMS=check``; the workshop tests set it while running the model answers): a form whose
+    choices cannot express the model answer is a form no team can pass the checkpoint with."""
+    return os.environ.get(PAPER_ENV, "") == "check"
+
+
+def _form_could_hold(name: str, spec: Field, value: Any) -> None:
+    """Raise a FormValueError when ``value`` (the cell's code answer) is not one ``spec`` could
+    have saved. Fields that build the answer from other parts (``make``, computed) are skipped:
+    their answers are not what the form saves."""
+    if getattr(spec, "make", None) is not None or isinstance(spec, Computed):
+        return
+    saved = json.loads(json.dumps(value, default=str))
+    try:
+        spec.parse(saved)
+    except FormValueError as exc:
+        raise FormValueError(f"the form cannot give the answer {name}: {exc}") from None
 
 
 def _question(label: str, body: str, hint: str = "") -> str:
@@ -813,6 +861,8 @@ class Answers:
             if problem:
                 notes.append(problem)
             current[name] = value
+            if by_code[name] and _check_mode():
+                _form_could_hold(name, spec, templates[name])
             if by_code[name]:
                 if value is not None:
                     notes.append(

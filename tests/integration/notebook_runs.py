@@ -85,6 +85,20 @@ def run_graded(
     return {gid: cell_text(cell) for gid, cell in grade_ids(executed).items()}
 
 
+def checking_forms(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` run with ``CDA_FORMS=check``: an answer cell whose model answer (its code) is not one
+    its form could hold ends with a FormValueError (cohort_tools.lessons.forms)."""
+    cell = nbformat.v4.new_code_cell('import os\n\nos.environ["CDA_FORMS"] = "check"')
+    cell.metadata["tags"] = []
+    nb.cells.insert(0, cell)
+    return nb
+
+
+def form_errors(out: dict[str, str]) -> dict[str, str]:
+    """The cells of a :func:`run_graded` result that ended with a FormValueError."""
+    return {gid: text for gid, text in out.items() if "FormValueError" in text}
+
+
 def with_answers(answers: dict[str, str], source: Path) -> nbformat.NotebookNode:
     """The graded view: solutions replaced by the learner's answers, hidden tests kept."""
     nb = read_myst(source.read_text(encoding="utf-8"))

@@ -21,7 +21,9 @@ from notebook_runs import (
     assert_hints,
     cell_text,
     check_wrong_answers,
+    checking_forms,
     execute,
+    form_errors,
     grade_ids,
     run_graded,
     with_answers,
@@ -48,7 +50,7 @@ def solution_run(city: str, course: Path, tmp_path: Path) -> dict[str, str]:
     """The studio's model answers graded on ``city``, in the city's own edition (Spanish for
     Puerto Arrayán)."""
     source = source_for(STUDIO, load_cohort(None).city(city).lang)
-    nb = read_myst(source.read_text(encoding="utf-8"))
+    nb = checking_forms(read_myst(source.read_text(encoding="utf-8")))
     return run_graded(nb, city, tmp_path, {"course_dir": str(course)})
 
 
@@ -72,6 +74,7 @@ def test_studio_solutions_pass_every_checkpoint_on_each_demo_city(
     city: str, demo_course: Path, tmp_path: Path
 ) -> None:
     out = solution_run(city, demo_course, tmp_path)
+    assert not form_errors(out), form_errors(out)  # each model answer is one its form can give
     checks = {gid: text for gid, text in out.items() if gid.startswith("check-")}
     assert len(checks) == 8
     passed = gettext("Checkpoint passed: {title}", language=load_cohort(None).city(city).lang)

@@ -195,6 +195,50 @@ def test_a_table_adds_and_removes_rows(tmp_path: Path, shown: list[Any]) -> None
     assert ns["plan"] == [{"role": "data analyst", "year": 2}]
 
 
+def test_a_record_starts_empty_and_its_button_fills_only_the_blank_parts_from_last_time(
+    tmp_path: Path, shown: list[Any]
+) -> None:
+    levels = {0: "0 not started", 1: "1 started", 2: "2 partly", 3: "3 in place"}
+    ns: dict[str, Any] = {"ratings": None}
+    ratings = nb.ask.record(
+        "Your ratings",
+        {"GOV-1": nb.ask.choice("GOV-1", levels), "GOV-2": nb.ask.choice("GOV-2", levels)},
+        start={"GOV-1": 2, "GOV-2": 1},
+        start_button="Start from last time's ratings",
+    )
+    answers = nb.Answers("wk", folder=tmp_path)
+    answers.ask("x", namespace=ns, ratings=ratings)
+    assert ns["ratings"] is None  # nothing counts until the team gives it
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    press = next(c for c in _controls(form) if isinstance(c, ipywidgets.Button))
+    assert press.description == "Start from last time's ratings"
+    first = next(c for c in _controls(form) if getattr(c, "description", "") == "GOV-2")
+    first.value = 3  # the team has rated GOV-2 already: the button keeps it
+    press.click()
+    assert ns["ratings"] == {"GOV-1": 2, "GOV-2": 3}
+    saved = json.loads((tmp_path / "wk.form.json").read_text(encoding="utf-8"))
+    assert saved["answers"]["ratings"] == {"GOV-1": 2, "GOV-2": 3}
+    shown.clear()
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace=ns, ratings=ratings)  # a restart
+    again = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    values = {c.description: c.value for c in _controls(again) if hasattr(c, "value")}
+    assert values == {"GOV-1": 2, "GOV-2": 3}
+
+
+def test_a_record_without_earlier_values_has_no_start_button(
+    tmp_path: Path, shown: list[Any]
+) -> None:
+    ratings = nb.ask.record(
+        "Your ratings",
+        {"GOV-1": nb.ask.choice("GOV-1", [0, 1, 2, 3])},
+        start=None,
+        start_button="Start from last time's ratings",
+    )
+    nb.Answers("wk", folder=tmp_path).ask("x", namespace={"r": None}, r=ratings)
+    form = next(o for o in shown if isinstance(o, ipywidgets.VBox))
+    assert not [c for c in _controls(form) if isinstance(c, ipywidgets.Button)]
+
+
 CHART_DATA = pd.DataFrame(
     {
         "group": ["Asian", "Black", "White"],
