@@ -106,7 +106,7 @@ import datetime as dt
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -357,6 +357,13 @@ _FEEDBACK_WORDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+#: The body of a graded cell's panel in nbgrader 0.9's feedback template when the cell's code is
+#: empty (a checkpoint shown by its title and verdict): an empty code box, left out.
+_EMPTY_CODE_PANEL = re.compile(
+    r'<div class="panel-body">\s*<div class="input_area">\s*<div class=" highlight hl-ipython3">'
+    r"<pre><span></span>\s*</pre></div>\s*</div>\s*</div>"
+)
+
 #: The CDN script nbgrader 0.9's feedback template loads (``{{ mathjax() }}``, nbconvert's default).
 _FEEDBACK_MATHJAX = (
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js'
@@ -364,9 +371,18 @@ _FEEDBACK_MATHJAX = (
 )
 
 
-def feedback_in_language(page: str, language: str, *, notebook: str = "", title: str = "") -> str:
-    """nbgrader's feedback page with its template's words in ``language``, ``<html lang>``, and the
-    workshop's ``title`` where the template shows the notebook's file name (``notebook``)."""
+def feedback_in_language(
+    page: str,
+    language: str,
+    *,
+    notebook: str = "",
+    title: str = "",
+    checkpoints: Mapping[str, str] | None = None,
+) -> str:
+    """nbgrader's feedback page with its template's words in ``language``, ``<html lang>``, the
+    workshop's ``title`` where the template shows the notebook's file name (``notebook``), and each
+    checkpoint named by its title (``checkpoints``: grade id -> title) where the template shows its
+    grade id: in the score list ("Checkpoint: the baseline") and above the cell."""
     import html
 
     from cohort_tools.core.i18n import gettext
@@ -377,6 +393,17 @@ def feedback_in_language(page: str, language: str, *, notebook: str = "", title:
         shown = html.escape(title)
         out = out.replace(f"<title>{notebook}</title>", f"<title>{shown}</title>", 1)
         out = out.replace(f"<h4>{notebook} (", f"<h4>{shown} (", 1)
+    word = gettext("Checkpoint", language=language)
+    for grade_id, name in (checkpoints or {}).items():
+        named = f"{html.escape(word)}: {html.escape(name)}"
+        gid = html.escape(grade_id)
+        out = out.replace(f'<a href="#{gid}">Test cell</a>', f'<a href="#{gid}">{named}</a>', 1)
+        out = out.replace(
+            f'<span class="nbgrader-label">Grade cell: <code>{gid}</code></span>',
+            f'<span class="nbgrader-label">{named}</span>',
+            1,
+        )
+    out = _EMPTY_CODE_PANEL.sub("", out)  # a checkpoint shown without its code: its verdict stays
     for english, markup, messages in _FEEDBACK_WORDS:
         words = [gettext(m, language=language) for m in messages]
         out = out.replace(english, markup.format(*words))

@@ -54,17 +54,48 @@ def _hide_hidden_tests(nb: Any) -> Any:
 
 
 def _only_what_the_team_wrote_and_the_checks(nb: Any) -> Any:
-    """Hide the code of every cell that is neither the team's answer nor a checkpoint (set-up,
-    tables, charts, the notebook's parameters), keeping what it showed: a feedback page is read by
+    """Hide the code of every cell that is not the team's answer (set-up, tables, charts, the
+    notebook's parameters, the checkpoints), keeping what it showed: a feedback page is read by
     people who mostly do not code, and the notebook's own machinery is not theirs to review. The
-    answers and the checkpoints keep their code and their scores (nbgrader's headings link to
-    them). nbconvert leaves out the source of a cell whose metadata says
-    ``transient.remove_source``, as its own TagRemovePreprocessor does."""
+    answers keep their code; a checkpoint keeps its heading (its title and score, which the score
+    list links to) and its verdict. nbconvert leaves out the source of a cell whose metadata says
+    ``transient.remove_source``, as its own TagRemovePreprocessor does; a checkpoint's source is
+    emptied instead, because nbgrader's heading is drawn with the cell's code."""
     for cell in nb.cells:
         grading = cell.get("metadata", {}).get("nbgrader", {})
         if cell.cell_type == "code" and not (grading.get("solution") or grading.get("grade")):
             cell.metadata["transient"] = {"remove_source": True}
+        elif cell.cell_type == "code" and grading.get("grade") and not grading.get("solution"):
+            cell.source = ""
     return nb
+
+
+def checkpoint_titles(nb: Any) -> dict[str, str]:
+    """Each checkpoint cell's grade id and the title its code gives it
+    (``with nb.Checkpoint("the baseline") as cp:``), for the page's headings and score list."""
+    import ast
+
+    titles: dict[str, str] = {}
+    for cell in nb.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not grading.get("grade") or grading.get("solution"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute | ast.Name)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) == "Checkpoint"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                titles[str(grading.get("grade_id"))] = node.args[0].value
+                break
+    return titles
 
 
 def feedback(*, course_dir: Path = defaults.COURSE_DIR) -> list[Path]:
@@ -154,6 +185,7 @@ def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:
         )
         # GetGrades reads the scores first (it needs the original cells), then hidden tests go.
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
+        titles = checkpoint_titles(nb)
         nb = _only_what_the_team_wrote_and_the_checks(_hide_hidden_tests(nb))
         html, _ = plain.from_notebook_node(nb, resources=resources)
         html = feedback_in_language(
@@ -161,6 +193,7 @@ def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:
             nb.metadata.get("cda", {}).get("language", "en"),
             notebook=notebook,
             title=notebook_title(nb),
+            checkpoints=titles,
         )
         target = course.feedback(student, assignment) / f"{notebook}.html"
         atomic_write_text(target, html)

@@ -177,6 +177,20 @@ def test_no_released_or_feedback_file_holds_solutions_hidden_tests_names_or_emai
         assert "Priya" not in text and "Raman" not in text, path
 
 
+def test_feedback_pages_name_each_checkpoint_by_its_title_and_show_its_verdict_not_its_code(
+    graded: tuple[Course, GradeReport],
+) -> None:
+    course, _ = graded
+    pages = [p for p in feedback(course_dir=course.root) if "riverton-correct" in p.parts]
+    assert pages
+    page = pages[0].read_text(encoding="utf-8")
+    assert '<span class="nbgrader-label">Checkpoint: the baseline for the most-requested' in page
+    assert '<a href="#check-baseline">Checkpoint: the baseline for the most-requested' in page
+    assert "Checkpoint passed: the baseline for the most-requested" in page
+    assert "<code>check-" not in page and "with nb.Checkpoint" not in page
+    assert not re.search(r"<pre><span></span>\s*</pre>", page)  # no empty code box in its place
+
+
 def test_progress_table_and_chart_have_no_names(
     graded: tuple[Course, GradeReport], tmp_path: Path
 ) -> None:

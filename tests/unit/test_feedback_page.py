@@ -1,12 +1,12 @@
-"""A feedback page shows the team's answers, the checkpoints and what the notebook showed, not the
-notebook's own set-up code."""
+"""A feedback page shows the team's answers, the checkpoints' verdicts and what the notebook showed,
+not the notebook's own code (set-up, tables, the checkpoints' tests)."""
 
 from __future__ import annotations
 
 import nbformat
 
 from cohort_tools.core.compat import html_exporter
-from cohort_tools.course.report import _only_what_the_team_wrote_and_the_checks
+from cohort_tools.course.report import _only_what_the_team_wrote_and_the_checks, checkpoint_titles
 
 
 def _cell(source: str, **nbgrader: object) -> nbformat.NotebookNode:
@@ -17,7 +17,7 @@ def _cell(source: str, **nbgrader: object) -> nbformat.NotebookNode:
     return cell
 
 
-def test_set_up_code_is_hidden_and_answers_checkpoints_and_every_output_stay() -> None:
+def test_set_up_and_checkpoint_code_is_hidden_and_answers_and_every_output_stay() -> None:
     nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
     nb.cells = [
         _cell("setup_city = start()"),
@@ -25,7 +25,31 @@ def test_set_up_code_is_hidden_and_answers_checkpoints_and_every_output_stay() -
         _cell("check_answer(answer_value)", grade=True, solution=False, points=1),
     ]
     page, _ = html_exporter().from_notebook_node(_only_what_the_team_wrote_and_the_checks(nb))
-    assert "setup_city" not in page
-    assert "answer_value" in page and "check_answer" in page
+    assert "setup_city" not in page and "check_answer" not in page
+    assert "answer_value" in page
     for shown in ("shown by setup", "shown by answe", "shown by check"):
         assert shown in page, shown
+
+
+def test_each_checkpoint_is_named_by_the_title_its_code_gives_it() -> None:
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [
+        _cell(
+            'with nb.Checkpoint("the baseline") as cp:\n    cp.require(True, "", "")',
+            grade=True,
+            solution=False,
+            grade_id="check-baseline",
+        ),
+        _cell(
+            'with Checkpoint("la línea de base") as cp:\n    pass',
+            grade=True,
+            solution=False,
+            grade_id="check-es",
+        ),
+        _cell('nb.Checkpoint("an answer, not a checkpoint")', solution=True, grade=True),
+        _cell("x = (", grade=True, solution=False, grade_id="broken"),
+    ]
+    assert checkpoint_titles(nb) == {
+        "check-baseline": "the baseline",
+        "check-es": "la línea de base",
+    }

@@ -80,6 +80,23 @@ def test_an_english_feedback_page_says_checkpoint_and_written_answer_not_nbgrade
         assert nbgrader_term not in outside_answer, nbgrader_term
 
 
+def test_a_checkpoint_is_listed_and_headed_by_its_title_and_its_empty_code_box_is_left_out() -> (
+    None
+):
+    empty_code = (
+        '<div class="panel-body">\n      <div class="input_area">\n        <div class=" highlight '
+        'hl-ipython3"><pre><span></span> \n</pre></div>\n\n      </div>\n    </div>'
+    )
+    page = compat.feedback_in_language(
+        FEEDBACK_PAGE.replace("</span>\n<b>", f"</span>\n{empty_code}\n<b>"),
+        "es",
+        checkpoints={"check-vision": "la visión del alcalde"},
+    )
+    assert '<a href="#check-vision">Verificación: la visión del alcalde</a> (Puntaje: 1.0' in page
+    assert '<span class="nbgrader-label">Verificación: la visión del alcalde</span>' in page
+    assert "<code>check-vision</code>" not in page and "input_area" not in page
+
+
 def test_nbgrader_feedback_template_still_has_the_words_compat_replaces() -> None:
     from pathlib import Path
 
