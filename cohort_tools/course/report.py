@@ -70,6 +70,41 @@ def _only_what_the_team_wrote_and_the_checks(nb: Any) -> Any:
     return nb
 
 
+def _without_the_forms_code(nb: Any, released: Any | None) -> Any:
+    """Answer cells without the code the notebook put under the answer line (the form that asks
+    for it, and the helpers that build the form), when the team left it as released: that code
+    is the notebook's, not the team's; what the form saved is in the cell's output. The lines the
+    team wrote (or left as placeholders) stay."""
+    from cohort_tools.lessons.checkpoints import code_stubs
+
+    if released is None:
+        return nb
+    stubs = code_stubs()
+    template: dict[str, list[str]] = {}
+    for cell in released.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and grading.get("solution"):
+            lines = cell.source.splitlines()
+            at = next((i for i, line in enumerate(lines) if line.strip() in stubs), None)
+            if at is not None and at + 1 < len(lines):
+                template[str(grading.get("grade_id"))] = lines[at + 1 :]
+    for cell in nb.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        machinery = template.get(str(grading.get("grade_id")))
+        if cell.cell_type != "code" or not grading.get("solution") or not machinery:
+            continue
+        lines = cell.source.rstrip("\n").splitlines()
+        if len(lines) > len(machinery) and lines[-len(machinery) :] == machinery:
+            cell.source = "\n".join(lines[: -len(machinery)])
+    return nb
+
+
+def _released(course: Course, assignment: str, notebook: str) -> Any | None:
+    """The notebook as released to the learners (None when it is not there)."""
+    path = course.release(assignment) / f"{notebook}.ipynb"
+    return read_written(path) if path.is_file() else None
+
+
 def checkpoint_titles(nb: Any) -> dict[str, str]:
     """Each checkpoint cell's grade id and the title its code gives it
     (``with nb.Checkpoint("the baseline") as cp:``), for the page's headings and score list."""
@@ -187,6 +222,7 @@ def _feedback_pages(course: Course, paths: list[Path]) -> list[Path]:
         nb, resources = GetGrades(config=conv.config).preprocess(nb, resources)
         titles = checkpoint_titles(nb)
         nb = _only_what_the_team_wrote_and_the_checks(_hide_hidden_tests(nb))
+        nb = _without_the_forms_code(nb, _released(course, assignment, notebook))
         html, _ = plain.from_notebook_node(nb, resources=resources)
         html = feedback_in_language(
             html,

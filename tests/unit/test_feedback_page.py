@@ -53,3 +53,28 @@ def test_each_checkpoint_is_named_by_the_title_its_code_gives_it() -> None:
         "check-baseline": "the baseline",
         "check-es": "la línea de base",
     }
+
+
+def test_an_answer_cell_is_shown_without_the_form_code_the_notebook_put_under_it() -> None:
+    from cohort_tools.course.report import _without_the_forms_code
+    from cohort_tools.lessons.checkpoints import code_stubs
+
+    stub = sorted(code_stubs())[0]
+    form = 'form.ask(\n    "a number",\n    x=nb.ask.number("X"),\n)'
+    released = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    released.cells = [
+        _cell(f"x = None  # replace None\n{stub}\n{form}", solution=True, grade=False, grade_id="a")
+    ]
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [
+        _cell(
+            f"x = None  # replace None\n{stub}\n{form}\n", solution=True, grade=False, grade_id="a"
+        ),
+        _cell(
+            "x = 3\n" + form.replace("a number", "my own"), solution=True, grade=False, grade_id="a"
+        ),
+    ]
+    shown = _without_the_forms_code(nb, released)
+    assert shown.cells[0].source == f"x = None  # replace None\n{stub}"  # answered in the form
+    assert "my own" in shown.cells[1].source  # the team changed that code: it is theirs, kept
+    assert _without_the_forms_code(nb, None) is nb
