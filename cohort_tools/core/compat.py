@@ -648,22 +648,14 @@ def cells_saved_in_one_transaction() -> None:
     from nbgrader.api import Gradebook
     from nbgrader.preprocessors import savecells
 
-    if isinstance(savecells.Gradebook, type) and issubclass(
-        savecells.Gradebook, _OneTransactionGradebook
-    ):
+    if getattr(savecells.Gradebook, "one_transaction", False):
         return
 
-    savecells.Gradebook = _one_transaction_gradebook(Gradebook)
-
-
-class _OneTransactionGradebook:
-    """Marks the class :func:`_one_transaction_gradebook` makes."""
-
-
-def _one_transaction_gradebook(gradebook: type[Any]) -> type[Any]:
-    class OneTransactionGradebook(gradebook, _OneTransactionGradebook):  # type: ignore[misc]
+    class OneTransactionGradebook(Gradebook):  # type: ignore[misc]
         """nbgrader's ``Gradebook``: writes between ``__enter__`` and ``__exit__`` are one
         transaction."""
+
+        one_transaction = True
 
         def __enter__(self) -> Any:
             entered = super().__enter__()
@@ -677,7 +669,7 @@ def _one_transaction_gradebook(gradebook: type[Any]) -> type[Any]:
             finally:
                 super().__exit__(*exc)  # closes the session
 
-    return OneTransactionGradebook
+    savecells.Gradebook = OneTransactionGradebook
 
 
 def schemas_checked_once() -> None:

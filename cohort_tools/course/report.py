@@ -20,6 +20,8 @@ from cohort_tools.core.i18n import N_, _, format_percent
 from cohort_tools.notebooks.myst import notebook_title
 from cohort_tools.notebooks.reading import read_written
 
+from .grade.gradebook import grade_id
+from .grade.isolated import is_answer, is_checkpoint
 from .layout import Course, course_folders, tools_on_path
 from .names import Names, names
 
@@ -62,11 +64,12 @@ def _only_what_the_team_wrote_and_the_checks(nb: Any) -> Any:
     ``transient.remove_source``, as its own TagRemovePreprocessor does; a checkpoint's source is
     emptied instead, because nbgrader's heading is drawn with the cell's code."""
     for cell in nb.cells:
-        grading = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and not (grading.get("solution") or grading.get("grade")):
-            cell.metadata["transient"] = {"remove_source": True}
-        elif cell.cell_type == "code" and grading.get("grade") and not grading.get("solution"):
+        if cell.cell_type != "code" or is_answer(cell):
+            continue
+        if is_checkpoint(cell):
             cell.source = ""
+        else:
+            cell.metadata["transient"] = {"remove_source": True}
     return nb
 
 
@@ -80,18 +83,16 @@ def _without_the_forms_code(nb: Any, released: Any | None) -> Any:
     if released is None:
         return nb
     stubs = code_stubs()
-    template: dict[str, list[str]] = {}
+    template: dict[str | None, list[str]] = {}
     for cell in released.cells:
-        grading = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and grading.get("solution"):
+        if cell.cell_type == "code" and is_answer(cell):
             lines = cell.source.splitlines()
             at = next((i for i, line in enumerate(lines) if line.strip() in stubs), None)
             if at is not None and at + 1 < len(lines):
-                template[str(grading.get("grade_id"))] = lines[at + 1 :]
+                template[grade_id(cell)] = lines[at + 1 :]
     for cell in nb.cells:
-        grading = cell.get("metadata", {}).get("nbgrader", {})
-        machinery = template.get(str(grading.get("grade_id")))
-        if cell.cell_type != "code" or not grading.get("solution") or not machinery:
+        machinery = template.get(grade_id(cell))
+        if cell.cell_type != "code" or not is_answer(cell) or not machinery:
             continue
         lines = cell.source.rstrip("\n").splitlines()
         if len(lines) > len(machinery) and lines[-len(machinery) :] == machinery:
@@ -112,8 +113,7 @@ def checkpoint_titles(nb: Any) -> dict[str, str]:
 
     titles: dict[str, str] = {}
     for cell in nb.cells:
-        grading = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or not grading.get("grade") or grading.get("solution"):
+        if cell.cell_type != "code" or not is_checkpoint(cell):
             continue
         try:
             tree = ast.parse(cell.source)
@@ -128,7 +128,7 @@ def checkpoint_titles(nb: Any) -> dict[str, str]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                titles[str(grading.get("grade_id"))] = node.args[0].value
+                titles[grade_id(cell) or ""] = node.args[0].value
                 break
     return titles
 
