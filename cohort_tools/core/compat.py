@@ -44,6 +44,13 @@ nbgrader                  0.9        :func:`schemas_checked_once`: nbgrader chec
                                      of the grader's own time per submission. The module's
                                      ``jsonschema`` name is pointed at a stand-in whose ``validate``
                                      checks each schema once and raises the same first error.
+nbgrader                  0.9        :func:`gradebook_engines_reused`: ``Gradebook(db_url)`` calls
+                                     ``create_engine`` (the name imported into ``nbgrader.api``)
+                                     every time, and SQLAlchemy 2.0 keeps compiled statements per
+                                     engine, so every query was compiled again for every gradebook
+                                     opened (two or more per submission graded). The name is
+                                     pointed at one that keeps an engine per database: the demo's
+                                     128 gradings take 27.7 s of the grader's own CPU, not 35.5 s.
 nbconvert                 7.17       :class:`HTMLExporter`: nbconvert's ``HTMLExporter.from_notebook_node``
                                      renders the page, then parses all of it again with
                                      BeautifulSoup's pure-Python parser to add three accessibility
@@ -105,6 +112,7 @@ import contextlib
 import datetime as dt
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
@@ -567,6 +575,7 @@ __all__ = [
     "cells_saved_in_one_transaction",
     "check_versions",
     "execute_options",
+    "gradebook_engines_reused",
     "html_exporter",
     "nbgrader_resources",
     "one_transaction",
@@ -670,6 +679,34 @@ def cells_saved_in_one_transaction() -> None:
                 super().__exit__(*exc)  # closes the session
 
     savecells.Gradebook = OneTransactionGradebook
+
+
+#: The SQLAlchemy engine of each gradebook database opened in this process (see the table above).
+_ENGINES: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def gradebook_engines_reused() -> None:
+    """Make every nbgrader ``Gradebook`` of one database in this process share one SQLAlchemy
+    engine, so a query is compiled once, not once per ``Gradebook`` (see the table above). nbgrader's
+    ``close()`` still disposes of the engine's connections; the next ``Gradebook`` opens new ones.
+    Idempotent."""
+    from nbgrader import api
+
+    if getattr(api.create_engine, "reused", False):
+        return
+    create = api.create_engine
+
+    def create_engine(url: str, **options: Any) -> Any:
+        key = (str(url), tuple(sorted(options.items())))
+        with _ENGINES_LOCK:
+            engine = _ENGINES.get(key)
+            if engine is None:
+                engine = _ENGINES[key] = create(url, **options)
+        return engine
+
+    create_engine.reused = True  # type: ignore[attr-defined]
+    api.create_engine = create_engine
 
 
 def schemas_checked_once() -> None:

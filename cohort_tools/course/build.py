@@ -32,7 +32,11 @@ from typing import Any
 import nbformat
 
 from cohort_tools.core import defaults, paths
-from cohort_tools.core.compat import cells_saved_in_one_transaction, schemas_checked_once
+from cohort_tools.core.compat import (
+    cells_saved_in_one_transaction,
+    gradebook_engines_reused,
+    schemas_checked_once,
+)
 from cohort_tools.core.errors import CdaError, Problem
 from cohort_tools.core.fileio import atomic_write_text
 from cohort_tools.core.i18n import SOURCE_LANGUAGE, translated_source
@@ -380,6 +384,7 @@ def release(
     tools_on_path()
     schemas_checked_once()
     cells_saved_in_one_transaction()
+    gradebook_engines_reused()
     loaded = _resolve_cohort(cohort)
     root = course_dir.resolve()
     if not course_folders(root) or not any(c.assignments() for c in course_folders(root)):

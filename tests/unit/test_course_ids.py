@@ -71,3 +71,36 @@ def test_save_cells_records_a_notebook_in_one_transaction(
         gb.add_student("second")
     with Gradebook(url) as gb:
         assert sorted(s.id for s in gb.students) == ["first", "second"]
+
+
+def test_gradebooks_of_one_database_share_one_engine_and_see_a_replaced_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Gradebook of one database reuses one SQLAlchemy engine (its compiled queries), still
+    sees what the last one wrote, and a gradebook file deleted and made again is read afresh."""
+    from nbgrader import api
+
+    from cohort_tools.core.compat import gradebook_engines_reused
+    from cohort_tools.course.layout import tools_on_path
+
+    tools_on_path()
+    monkeypatch.setattr(api, "create_engine", api.create_engine)  # put back after the test
+    gradebook_engines_reused()
+    gradebook_engines_reused()  # idempotent: one wrapper, not two
+    course = Course(tmp_path / "one")
+    course.root.mkdir()
+    with api.Gradebook(course.db_url) as gb:
+        gb.add_student("first")
+        engine = gb.engine
+    with api.Gradebook(course.db_url) as gb:
+        assert gb.engine is engine
+        assert [s.id for s in gb.students] == ["first"]
+    course.gradebook.unlink()
+    with api.Gradebook(course.db_url) as gb:
+        assert list(gb.students) == []
+        gb.add_student("second")
+    other = Course(tmp_path / "other")
+    other.root.mkdir()
+    with api.Gradebook(other.db_url) as gb:
+        assert gb.engine is not engine
+        assert list(gb.students) == []

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from cohort_tools.core import defaults
-from cohort_tools.core.compat import execute_options, nbgrader_resources, schemas_checked_once
+from cohort_tools.core.compat import (
+    execute_options,
+    gradebook_engines_reused,
+    nbgrader_resources,
+    schemas_checked_once,
+)
 from cohort_tools.core.errors import CdaError
 from cohort_tools.core.i18n import N_, Message
 from cohort_tools.lessons.forms import FORM_SUFFIX
@@ -59,6 +64,7 @@ class Grader:
         from cohort_tools.notebooks.kernels import WARM_PROVIDERS, KernelPool
 
         schemas_checked_once()
+        gradebook_engines_reused()
         self.course = course
         self.trusted = trusted
         self.jobs = jobs
