@@ -3,6 +3,7 @@ learner code), and the slice-by-slice wait on kernel channels (the stall fix).""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -10,6 +11,7 @@ import pytest
 
 from cohort_tools.course.grade import isolated
 from cohort_tools.course.grade.gradebook import NotebookInfo, SourceCell
+from cohort_tools.course.layout import Course
 from cohort_tools.notebooks.sandbox import VEGA_LITE, CellOutcome, SandboxOutcome
 
 HIDDEN = "assert secret_hidden_check(answer) == 42"
@@ -113,3 +115,56 @@ def test_the_course_folder_is_read_from_the_locked_parameters_cell() -> None:
     nb.cells = [learner, params]
     assert isolated.parameter_value(nb, "course_dir") == "/srv/course"
     assert isolated.parameter_value(nb, "cohort_file") is None
+
+
+def _graded(*, failed: bool) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    check = cell("code", HIDDEN, grade_id="check-a", grade=True, locked=True, points=1)
+    if failed:
+        check.outputs = [
+            nbformat.v4.new_output("error", ename="AssertionError", evalue="not yet", traceback=[])
+        ]
+    nb.cells = [cell("code", "answer = 41", grade_id="answer-a", solution=True), check]
+    for i, c in enumerate(nb.cells):
+        c.id = f"cell-{i}"
+    return nb
+
+
+GRADED_VIEW = "course/autograded/riverton-1/w1--riverton/w1.ipynb"
+
+
+def test_a_course_view_reads_each_notebook_once_and_a_regraded_one_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = Course(tmp_path)
+    for assignment in ("w1--riverton", "studio--riverton", "w1--port-alder"):
+        (tmp_path / "source" / assignment).mkdir(parents=True)
+        workshop = assignment.split("--")[0]
+        nbformat.write(
+            _graded(failed=False), tmp_path / "source" / assignment / f"{workshop}.ipynb"
+        )
+    graded = tmp_path / "autograded" / "riverton-1" / "w1--riverton" / "w1.ipynb"
+    graded.parent.mkdir(parents=True)
+    nbformat.write(_graded(failed=True), graded)
+    reads: list[Path] = []
+    real_read = isolated.read_written
+
+    def counted(path: Path) -> nbformat.NotebookNode:
+        reads.append(path)
+        return real_read(path)
+
+    monkeypatch.setattr(isolated, "read_written", counted)
+
+    cache: isolated.ViewCache = {}
+    first = isolated.course_view(course, "riverton", "studio--riverton", cache=cache)
+    again = isolated.course_view(course, "riverton", "studio--riverton", cache=cache)
+    assert again == first == isolated.course_view(course, "riverton", "studio--riverton")
+    assert len(reads) == 2 + 2  # the source and the graded notebook, once with the cache
+    assert not any("port-alder" in name or HIDDEN in v.decode() for name, v in first.items())
+    assert "answer = None" in first["course/source/w1--riverton/w1.ipynb"].decode()
+
+    nbformat.write(_graded(failed=False), graded)  # graded again: the checkpoint passes
+    regraded = isolated.course_view(course, "riverton", "studio--riverton", cache=cache)
+    assert regraded == isolated.course_view(course, "riverton", "studio--riverton")
+    assert "not yet" in first[GRADED_VIEW].decode()
+    assert "not yet" not in regraded[GRADED_VIEW].decode()

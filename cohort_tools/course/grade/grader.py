@@ -87,6 +87,7 @@ class Grader:
         self._sandboxes: dict[str, SandboxPool] = {}
         self._sandbox_lock = threading.Lock()
         self._figures: dict[str, bytes] = {}
+        self._views: isolated.ViewCache = {}  # the course views' notebooks, made once each
         self._quiet = warnings.catch_warnings()
 
     def __enter__(self) -> Grader:
@@ -348,7 +349,7 @@ class Grader:
             # the course folder the notebook's locked parameters name (as the checkpoints read).
             named = isolated.parameter_value(nb, COURSE_PARAMETER)
             view = Course(Path(named)) if named else self.course
-            files |= isolated.course_view(view, result.city, assignment)
+            files |= isolated.course_view(view, result.city, assignment, cache=self._views)
             params[COURSE_PARAMETER] = "course"
         mine = isolated.learner_copy(nb, info)
         outcome = pool.run(

@@ -249,11 +249,33 @@ def parameter_value(nb: nbformat.NotebookNode, name: str) -> str | None:
     return None
 
 
-def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
+#: What :func:`course_view` made of a notebook file, by the file's identity (path, inode, size,
+#: modification time) and whether its outputs were kept: a grading run reads each city's graded
+#: workshops once, not again for every studio submission of the city.
+ViewCache = dict[tuple[str, int, int, int, bool], bytes]
+
+
+def _answers_only_file(path: Path, *, keep_outputs: bool, cache: ViewCache | None) -> bytes:
+    """:func:`_answers_only` of the notebook at ``path``, encoded (from ``cache`` when the file is
+    the one it was made from)."""
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, keep_outputs)
+    if cache is not None and key in cache:
+        return cache[key]
+    made = _answers_only(read_written(path), keep_outputs=keep_outputs).encode()
+    if cache is not None:
+        cache[key] = made
+    return made
+
+
+def course_view(
+    course: Course, city: str, skip: str, *, cache: ViewCache | None = None
+) -> dict[str, bytes]:
     """What a workshop that reads the course (the strategy studio) may see of it, as files under
     ``course/``: for its own city only, each graded workshop's answers and checkpoint results (no
     source of any checkpoint, no solution, no hidden test, nothing of another city), in the
-    cohort's one-course layout. ``skip``: the assignment being graded."""
+    cohort's one-course layout. ``skip``: the assignment being graded; ``cache``: what earlier
+    views made of the same files (a changed file is read again)."""
     files: dict[str, bytes] = {"course/gradebook.db": b""}  # marks a course; holds nothing
     root = course.folder("autograded")
     for aid in course.assignments():
@@ -263,17 +285,17 @@ def course_view(course: Course, city: str, skip: str) -> dict[str, bytes]:
         name = assignment_id(workshop, city)
         src = course.source(aid) / f"{workshop}.ipynb"
         if src.is_file():
-            nb = read_written(src)
-            files[f"course/source/{name}/{workshop}.ipynb"] = _answers_only(
-                nb, keep_outputs=False
-            ).encode()
+            files[f"course/source/{name}/{workshop}.ipynb"] = _answers_only_file(
+                src, keep_outputs=False, cache=cache
+            )
         for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else []:
             graded = folder / f"{workshop}.ipynb"
             if not graded.is_file():
                 continue
             where = f"course/autograded/{folder.parent.name}/{name}"
-            nb = read_written(graded)
-            files[f"{where}/{workshop}.ipynb"] = _answers_only(nb, keep_outputs=True).encode()
+            files[f"{where}/{workshop}.ipynb"] = _answers_only_file(
+                graded, keep_outputs=True, cache=cache
+            )
             answers = answers_file(folder, workshop)
             if answers.is_file():
                 files[f"{where}/{answers.name}"] = answers.read_bytes()
@@ -292,6 +314,7 @@ def cohort_figures(cohort_file: Path, city: str) -> bytes:
 
 __all__ = [
     "LEARNER_ERROR",
+    "ViewCache",
     "answer_source",
     "cohort_figures",
     "course_view",
