@@ -245,6 +245,9 @@ def run_demo(
 ) -> DemoContext:
     """Run every step of the main job; return what each produced."""
     began = time.perf_counter()
+    # Absolute paths: nbgrader changes the process's working folder while it releases the course
+    # (BaseConverter.start), and the steps alongside would then read a relative path from there.
+    out, cohort = out.absolute(), cohort.absolute() if cohort else None
     ctx = DemoContext(out=out, cohort_file=cohort, programme=load_programme(programme))
     alongside = _Alongside([s for s in STEPS if s[1] in ALONGSIDE])
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -101,3 +102,42 @@ def test_a_step_alongside_that_fails_is_raised_after_the_others_finish(
     with pytest.raises(CdaError, match="The book did not build"):
         pipeline.run_demo(out=tmp_path / "out", echo=lambda _line: None)
     assert ran == ["check", "course", "after"]
+
+
+def test_a_step_alongside_writes_in_the_output_folder_while_another_step_changes_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nbgrader's release changes the process's working folder to the course for a while; the book,
+    built alongside meanwhile, must still land in the output folder given as a relative path."""
+    moved, written = threading.Event(), threading.Event()
+    elsewhere = tmp_path / "out" / "course"
+
+    def book(ctx: DemoContext) -> None:
+        alongside_started.set()
+        assert moved.wait(timeout=60)
+        site = ctx.out / "book"
+        site.mkdir(parents=True)
+        (site / "index.html").write_text("<p>the book</p>", encoding="utf-8")
+        ctx.outputs["book"] = site / "index.html"
+        written.set()
+
+    _fake_steps(monkeypatch, book)  # the check first, then the book alongside
+    check = pipeline.STEPS[0][1]
+
+    def course(ctx: DemoContext) -> None:  # as nbgrader's BaseConverter.start does
+        elsewhere.mkdir(parents=True)
+        back = os.getcwd()
+        os.chdir(elsewhere)
+        try:
+            moved.set()
+            assert written.wait(timeout=60)
+        finally:
+            os.chdir(back)
+
+    steps = [("Check", check, None), ("Course", course, None), ("Book", book, None)]
+    monkeypatch.setattr(pipeline, "STEPS", steps)
+    monkeypatch.chdir(tmp_path)
+    ctx = pipeline.run_demo(out=Path("out"), echo=lambda _line: None)
+    assert (tmp_path / "out" / "book" / "index.html").is_file()
+    assert not (elsewhere / "out").exists()
+    assert ctx.outputs["book"] == tmp_path / "out" / "book" / "index.html"
