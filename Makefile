@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint format clean install hub-install catalogs
 
 # The environment is installed with uv, which picks the same releases as pip from pyproject.toml's
-# ranges and installs them about three times faster (measured on a fresh clone: 43 s with pip, 14 s
-# with uv and its cache, 22 s without); bytecode is compiled at install, as pip does, because the
+# ranges and installs them two to three times faster (measured on a fresh clone: 43 s with pip, 14 s
+# with uv and its cache, 17 s without); bytecode is compiled at install, as pip does, because the
 # sandbox reads the environment read-only. Where uv cannot be had, pip installs it instead.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
