@@ -254,6 +254,24 @@ def test_the_language_switcher_is_reached_with_the_keyboard_and_opens_the_same_p
     assert page.url == f"{book_url}/{english}"
 
 
+@pytest.mark.parametrize("width", [1280, 900])
+def test_the_language_switcher_sits_on_the_header_line_beside_the_theme_buttons(
+    page: Any, book_url: str, width: int
+) -> None:
+    # The theme stacks the article header's end items; the switcher once sat above the buttons,
+    # its top cut off by the page header on a narrower window.
+    page.set_viewport_size({"width": width, "height": 800})
+    visit(page, f"{book_url}/index.html")
+    link = page.locator("a.cda-language-link").first.bounding_box()
+    buttons = page.locator(".article-header-buttons").first.bounding_box()
+    header = page.locator(".header-article-items").first.bounding_box()
+    assert link and buttons and header
+    middle = link["y"] + link["height"] / 2
+    assert buttons["y"] <= middle <= buttons["y"] + buttons["height"], (link, buttons)
+    assert header["y"] <= link["y"] and link["y"] + link["height"] <= header["y"] + header["height"]
+    assert link["x"] + link["width"] <= buttons["x"], (link, buttons)
+
+
 def test_spanish_search_finds_the_landing_pages_title_words(
     page: Any, book_pages: list[str], book_url: str
 ) -> None:
