@@ -31,6 +31,14 @@ def process_umask() -> int:
         return current
 
 
+def file_identity(path: Path) -> tuple[int, int, int, int]:
+    """The key under which a cache keeps what it read from ``path``: the same file by any path
+    (device, inode; a file replaced by a rename is another) with the same content as far as its
+    size and modification time tell (written again in place). OSError if it is missing."""
+    st = path.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to write to; rename it into place only on success."""

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import nbformat
 
 from cohort_tools.core.errors import Problem
+from cohort_tools.core.fileio import file_identity
 from cohort_tools.core.i18n import _, current_language
 from cohort_tools.course.answers import answers_file, checkpoint_for, read_answers
 from cohort_tools.course.layout import Course, course_for_city
@@ -32,17 +33,17 @@ CHECKPOINT_ERROR = "CheckpointFailed"
 
 T = TypeVar("T")
 
-#: What reading a notebook gave, by the file's identity (inode, size, modification time): the
-#: strategy studio reviews the strategy three times in one kernel, and a packet run reviews each
-#: city's, each time from the same tens of notebooks. A file written again is read again.
+#: What reading a notebook gave, by the file's identity
+#: (:func:`~cohort_tools.core.fileio.file_identity`): the strategy studio reviews the strategy
+#: three times in one kernel, and a packet run reviews each city's, each time from the same tens of
+#: notebooks. A file written again is read again.
 _READ: dict[tuple[Any, ...], Any] = {}
 _READ_MAX = 1024
 
 
 def _read_once(kind: str, path: Path, read: Callable[[Path], T]) -> T:
     """``read(path)``, or a copy of what it gave for this very file before."""
-    st = path.stat()
-    key = (kind, str(path.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    key = (kind, *file_identity(path))
     found: T = copy.deepcopy(_kept(key, lambda: read(path)))
     return found
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import nbformat
 
+from cohort_tools.core.fileio import file_identity
 from cohort_tools.notebooks.reading import read_written
 from cohort_tools.notebooks.sandbox import NOT_JSON, VEGA_LITE, SandboxOutcome
 
@@ -249,17 +250,16 @@ def parameter_value(nb: nbformat.NotebookNode, name: str) -> str | None:
     return None
 
 
-#: What :func:`course_view` made of a notebook file, by the file's identity (path, inode, size,
-#: modification time) and whether its outputs were kept: a grading run reads each city's graded
-#: workshops once, not again for every studio submission of the city.
-ViewCache = dict[tuple[str, int, int, int, bool], bytes]
+#: What :func:`course_view` made of a notebook file, by the file's identity
+#: (:func:`~cohort_tools.core.fileio.file_identity`) and whether its outputs were kept: a grading
+#: run reads each city's graded workshops once, not again for every studio submission of the city.
+ViewCache = dict[tuple[int, int, int, int, bool], bytes]
 
 
 def _answers_only_file(path: Path, *, keep_outputs: bool, cache: ViewCache | None) -> bytes:
     """:func:`_answers_only` of the notebook at ``path``, encoded (from ``cache`` when the file is
     the one it was made from)."""
-    st = path.stat()
-    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, keep_outputs)
+    key = (*file_identity(path), keep_outputs)
     if cache is not None and key in cache:
         return cache[key]
     made = _answers_only(read_written(path), keep_outputs=keep_outputs).encode()
